@@ -1,0 +1,15 @@
+//! claimdiff compares several versions of the same news story (the wire copy, the
+//! outlets that ran it, rewrites): it splits them into sentences, aligns the sentences
+//! that carry the same claim across versions, and reports what agrees and what differs.
+//!
+//! The pipeline runs one way, each stage a plain function over plain data:
+//! [`load`] → [`segment`] → [`align`] → [`compare`] → [`report`]. The library never
+//! prints; the `claimdiff` binary is a thin layer over it.
+
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod error;
+pub mod load;
+pub mod segment;
+
+pub use error::{Error, Result};
