@@ -13,3 +13,6 @@ pub mod load;
 pub mod segment;
 
 pub use error::{Error, Result};
+pub mod align;
+pub mod normalize;
+pub mod similarity;

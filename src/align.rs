@@ -1,0 +1,573 @@
+//! Align: groups the sentences of N ≥ 2 versions into claims, each claim a set of
+//! sentences across versions that say the same thing.
+//!
+//! Two versions are aligned in four steps:
+//! 1. **Candidates.** An inverted index maps each stem to the sentences that hold it; a
+//!    sentence's candidates are the sentences sharing the most rare-stem weight with it
+//!    (from both sides), plus its proportional position in the other version. Stems held
+//!    by more than [`AlignOptions::common_stem_cap`] sentences are left out of the index,
+//!    so the cost stays near linear in the input and no all-pairs matrix is built.
+//! 2. **One-to-one.** Candidate pairs at or above the threshold are taken greedily,
+//!    best first; ties go to the pair closest in relative position.
+//! 3. **Splits and merges.** A linked group absorbs an unlinked neighbouring sentence
+//!    when that sentence is mostly contained in the other side of the link and the
+//!    joined texts match better than before, giving 1:n, n:1 and n:m links.
+//! 4. **Pieces.** A sentence still unlinked is tried against runs of unlinked
+//!    neighbouring sentences on the other side (a long sentence cut into short ones,
+//!    none similar enough on its own).
+//!
+//! N versions are aligned by linking every version to the base, then linking what no
+//! version shared with the base among the other versions; claims are the connected
+//! groups of linked sentences, in base order, with material the base lacks placed after
+//! the claim that precedes it in its own version.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::similarity::{Bag, Vocabulary};
+
+/// Tuning knobs for alignment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlignOptions {
+    /// Least similarity in [0, 1] for two sentences (or groups) to carry the same claim.
+    pub threshold: f64,
+    /// How many candidates each sentence keeps from the index.
+    pub candidates: usize,
+    /// Stems held by more sentences than this (in the other version) are not indexed.
+    pub common_stem_cap: usize,
+    /// Least share of a sentence's word weight found in the other side for it to join a
+    /// split or merge.
+    pub containment: f64,
+    /// Longest run of sentences tried as the pieces of one sentence.
+    pub max_group: usize,
+}
+
+impl Default for AlignOptions {
+    fn default() -> Self {
+        AlignOptions {
+            threshold: 0.5,
+            candidates: 8,
+            common_stem_cap: 64,
+            containment: 0.5,
+            max_group: 6,
+        }
+    }
+}
+
+/// A link between a group of sentences in one version and a group in another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Link {
+    /// Sentence indices in the first version, ascending.
+    pub a: Vec<usize>,
+    /// Sentence indices in the second version, ascending.
+    pub b: Vec<usize>,
+    /// Similarity of the two groups read as wholes.
+    pub score: f64,
+}
+
+/// Aligns two versions given as sentence texts. Convenience over [`align_versions`].
+pub fn align_pair(a: &[&str], b: &[&str], opts: &AlignOptions) -> Vec<Link> {
+    let mut vocab = Vocabulary::new();
+    let bags_a: Vec<Bag> = a.iter().map(|s| vocab.bag(s)).collect();
+    let bags_b: Vec<Bag> = b.iter().map(|s| vocab.bag(s)).collect();
+    vocab.freeze();
+    let all_a: Vec<usize> = (0..a.len()).collect();
+    let all_b: Vec<usize> = (0..b.len()).collect();
+    link_subsets(&vocab, &bags_a, &all_a, &bags_b, &all_b, opts)
+}
+
+/// One claim: the sentences of each version that carry it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Claim {
+    /// Per version (in input order), the ascending sentence indices that carry the
+    /// claim; empty where the version lacks it.
+    pub members: Vec<Vec<usize>>,
+}
+
+impl Claim {
+    /// Whether version `v` carries this claim.
+    pub fn has(&self, v: usize) -> bool {
+        !self.members[v].is_empty()
+    }
+}
+
+/// Groups the sentences of all versions into claims. `versions[v][i]` is sentence `i` of
+/// version `v`; `base` is the version the others are read against. Every sentence of
+/// every version belongs to exactly one claim.
+pub fn align_versions(versions: &[Vec<&str>], base: usize, opts: &AlignOptions) -> Vec<Claim> {
+    let mut vocab = Vocabulary::new();
+    let bags: Vec<Vec<Bag>> = versions
+        .iter()
+        .map(|v| v.iter().map(|s| vocab.bag(s)).collect())
+        .collect();
+    vocab.freeze();
+
+    let offsets: Vec<usize> = versions
+        .iter()
+        .scan(0, |acc, v| {
+            let start = *acc;
+            *acc += v.len();
+            Some(start)
+        })
+        .collect();
+    let total = offsets
+        .last()
+        .map_or(0, |o| o + versions.last().map_or(0, Vec::len));
+    let mut sets = DisjointSets::new(total);
+    let node = |v: usize, i: usize| offsets[v] + i;
+
+    let all = |v: usize| (0..versions[v].len()).collect::<Vec<_>>();
+    let mut linked: Vec<Vec<bool>> = versions.iter().map(|v| vec![false; v.len()]).collect();
+    let base_all = all(base);
+    for v in (0..versions.len()).filter(|&v| v != base) {
+        for link in link_subsets(&vocab, &bags[base], &base_all, &bags[v], &all(v), opts) {
+            let anchor = node(base, link.a[0]);
+            for &i in &link.a {
+                sets.union(anchor, node(base, i));
+            }
+            for &j in &link.b {
+                sets.union(anchor, node(v, j));
+                linked[v][j] = true;
+            }
+        }
+    }
+    // What the base lacks may still be shared by several other versions.
+    let rest: Vec<Vec<usize>> = linked
+        .iter()
+        .map(|l| (0..l.len()).filter(|&i| !l[i]).collect())
+        .collect();
+    let others: Vec<usize> = (0..versions.len()).filter(|&v| v != base).collect();
+    for (k, &v) in others.iter().enumerate() {
+        for &w in &others[k + 1..] {
+            for link in link_subsets(&vocab, &bags[v], &rest[v], &bags[w], &rest[w], opts) {
+                let anchor = node(v, link.a[0]);
+                for &i in &link.a {
+                    sets.union(anchor, node(v, i));
+                }
+                for &j in &link.b {
+                    sets.union(anchor, node(w, j));
+                }
+            }
+        }
+    }
+    collect_claims(versions, base, &offsets, &mut sets)
+}
+
+/// Turns connected sentence groups into claims, in reading order of the base; a claim
+/// the base lacks is placed right after the claim that holds the sentence before it in
+/// the first version that carries it (or first of all, if nothing comes before it).
+fn collect_claims(
+    versions: &[Vec<&str>],
+    base: usize,
+    offsets: &[usize],
+    sets: &mut DisjointSets,
+) -> Vec<Claim> {
+    let mut by_root: HashMap<usize, usize> = HashMap::new();
+    let mut claims: Vec<Claim> = Vec::new();
+    // For each claim, the claims placed right after it, in the order they were met;
+    // `leading` holds those placed before everything else.
+    let mut after: Vec<Vec<usize>> = Vec::new();
+    let mut leading: Vec<usize> = Vec::new();
+    let mut roots: Vec<usize> = Vec::new();
+    let order = std::iter::once(base).chain((0..versions.len()).filter(|&v| v != base));
+    for v in order {
+        let mut prev: Option<usize> = None;
+        for i in 0..versions[v].len() {
+            let root = sets.find(offsets[v] + i);
+            let c = *by_root.entry(root).or_insert_with(|| {
+                claims.push(Claim {
+                    members: vec![Vec::new(); versions.len()],
+                });
+                after.push(Vec::new());
+                let c = claims.len() - 1;
+                match prev {
+                    _ if v == base => roots.push(c),
+                    Some(p) => after[p].push(c),
+                    None => leading.push(c),
+                }
+                c
+            });
+            claims[c].members[v].push(i);
+            prev = Some(c);
+        }
+    }
+    let mut ordered = Vec::with_capacity(claims.len());
+    let mut stack: Vec<usize> = leading.iter().chain(&roots).rev().copied().collect();
+    while let Some(c) = stack.pop() {
+        ordered.push(c);
+        stack.extend(after[c].iter().rev());
+    }
+    ordered.into_iter().map(|c| claims[c].clone()).collect()
+}
+
+/// Aligns the sentences `ia` of side A with the sentences `ib` of side B.
+fn link_subsets(
+    vocab: &Vocabulary,
+    bags_a: &[Bag],
+    ia: &[usize],
+    bags_b: &[Bag],
+    ib: &[usize],
+    opts: &AlignOptions,
+) -> Vec<Link> {
+    if ia.is_empty() || ib.is_empty() {
+        return Vec::new();
+    }
+    let a: Vec<&Bag> = ia.iter().map(|&i| &bags_a[i]).collect();
+    let b: Vec<&Bag> = ib.iter().map(|&j| &bags_b[j]).collect();
+    let mut scorer = Scorer::new(vocab, &a, &b);
+    let pairs = candidate_pairs(vocab, &a, &b, opts, &mut scorer);
+
+    // One-to-one, best first; ties to the pair nearest in relative position.
+    let (n, m) = (a.len() as f64, b.len() as f64);
+    let mut ranked: Vec<(f64, f64, usize, usize)> = pairs
+        .into_iter()
+        .filter(|&(_, _, s)| s >= opts.threshold)
+        .map(|(i, j, s)| (s, ((i as f64 + 0.5) / n - (j as f64 + 0.5) / m).abs(), i, j))
+        .collect();
+    ranked.sort_by(|x, y| {
+        y.0.total_cmp(&x.0)
+            .then(x.1.total_cmp(&y.1))
+            .then(x.2.cmp(&y.2))
+            .then(x.3.cmp(&y.3))
+    });
+    let mut owner_a: Vec<Option<usize>> = vec![None; a.len()];
+    let mut owner_b: Vec<Option<usize>> = vec![None; b.len()];
+    let mut groups: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
+    for (_, _, i, j) in ranked {
+        if owner_a[i].is_none() && owner_b[j].is_none() {
+            owner_a[i] = Some(groups.len());
+            owner_b[j] = Some(groups.len());
+            groups.push((vec![i], vec![j]));
+        }
+    }
+
+    grow_groups(vocab, &a, &b, opts, &mut groups, &mut owner_a, &mut owner_b);
+    link_pieces(
+        vocab,
+        &a,
+        &b,
+        opts,
+        &mut scorer,
+        &mut groups,
+        &mut owner_a,
+        &mut owner_b,
+    );
+
+    let mut links: Vec<Link> = groups
+        .into_iter()
+        .map(|(ga, gb)| {
+            let score = vocab.similarity(&union(&a, &ga), &union(&b, &gb));
+            Link {
+                a: ga.iter().map(|&i| ia[i]).collect(),
+                b: gb.iter().map(|&j| ib[j]).collect(),
+                score,
+            }
+        })
+        .collect();
+    links.sort_by(|x, y| x.a[0].cmp(&y.a[0]).then(x.b[0].cmp(&y.b[0])));
+    links
+}
+
+/// Memoised pairwise similarity over the two local index spaces.
+struct Scorer<'a> {
+    vocab: &'a Vocabulary,
+    a: &'a [&'a Bag],
+    b: &'a [&'a Bag],
+    cache: HashMap<(usize, usize), f64>,
+}
+
+impl<'a> Scorer<'a> {
+    fn new(vocab: &'a Vocabulary, a: &'a [&'a Bag], b: &'a [&'a Bag]) -> Self {
+        Scorer {
+            vocab,
+            a,
+            b,
+            cache: HashMap::new(),
+        }
+    }
+
+    fn score(&mut self, i: usize, j: usize) -> f64 {
+        let (vocab, a, b) = (self.vocab, self.a, self.b);
+        *self
+            .cache
+            .entry((i, j))
+            .or_insert_with(|| vocab.similarity(a[i], b[j]))
+    }
+}
+
+/// Candidate pairs (i, j, similarity) from the stem index, both directions, plus each
+/// sentence's proportional position on the other side.
+fn candidate_pairs(
+    vocab: &Vocabulary,
+    a: &[&Bag],
+    b: &[&Bag],
+    opts: &AlignOptions,
+    scorer: &mut Scorer,
+) -> Vec<(usize, usize, f64)> {
+    let mut seen: BTreeMap<(usize, usize), ()> = BTreeMap::new();
+    for (i, j) in index_candidates(vocab, a, b, opts) {
+        seen.insert((i, j), ());
+    }
+    for (j, i) in index_candidates(vocab, b, a, opts) {
+        seen.insert((i, j), ());
+    }
+    let (n, m) = (a.len(), b.len());
+    for i in 0..n {
+        let j = (i * m) / n.max(1);
+        for j in j.saturating_sub(1)..(j + 2).min(m) {
+            seen.insert((i, j), ());
+        }
+    }
+    seen.into_keys()
+        .map(|(i, j)| (i, j, scorer.score(i, j)))
+        .collect()
+}
+
+/// For each sentence of `from`, the sentences of `to` sharing the most rare-stem weight.
+fn index_candidates(
+    vocab: &Vocabulary,
+    from: &[&Bag],
+    to: &[&Bag],
+    opts: &AlignOptions,
+) -> Vec<(usize, usize)> {
+    let mut postings: HashMap<u32, Vec<u32>> = HashMap::new();
+    for (j, bag) in to.iter().enumerate() {
+        for &s in &bag.stems {
+            postings.entry(s).or_default().push(j as u32);
+        }
+    }
+    let cap = opts.common_stem_cap.max(1);
+    let mut acc = vec![0.0f64; to.len()];
+    let mut touched: Vec<u32> = Vec::new();
+    let mut out = Vec::new();
+    for (i, bag) in from.iter().enumerate() {
+        for &s in &bag.stems {
+            let Some(list) = postings.get(&s) else {
+                continue;
+            };
+            if list.len() > cap {
+                continue;
+            }
+            let w = vocab.idf(s);
+            for &j in list {
+                if acc[j as usize] == 0.0 {
+                    touched.push(j);
+                }
+                acc[j as usize] += w;
+            }
+        }
+        touched.sort_by(|&x, &y| acc[y as usize].total_cmp(&acc[x as usize]).then(x.cmp(&y)));
+        for &j in touched.iter().take(opts.candidates) {
+            out.push((i, j as usize));
+        }
+        for &j in &touched {
+            acc[j as usize] = 0.0;
+        }
+        touched.clear();
+    }
+    out
+}
+
+fn union(bags: &[&Bag], idx: &[usize]) -> Bag {
+    let mut out = bags[idx[0]].clone();
+    for &k in &idx[1..] {
+        out = out.union(bags[k]);
+    }
+    out
+}
+
+/// Step 3: linked groups absorb unlinked neighbours that are pieces of the other side.
+fn grow_groups(
+    vocab: &Vocabulary,
+    a: &[&Bag],
+    b: &[&Bag],
+    opts: &AlignOptions,
+    groups: &mut [(Vec<usize>, Vec<usize>)],
+    owner_a: &mut [Option<usize>],
+    owner_b: &mut [Option<usize>],
+) {
+    loop {
+        let mut changed = false;
+        for g in 0..groups.len() {
+            for side_b in [true, false] {
+                while let Some(next) = grow_once(vocab, a, b, opts, &groups[g], side_b, {
+                    if side_b { &*owner_b } else { &*owner_a }
+                }) {
+                    let (ga, gb) = &mut groups[g];
+                    if side_b {
+                        gb.push(next);
+                        gb.sort_unstable();
+                        owner_b[next] = Some(g);
+                    } else {
+                        ga.push(next);
+                        ga.sort_unstable();
+                        owner_a[next] = Some(g);
+                    }
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+}
+
+/// The best unlinked neighbour of a group's `side_b` side (or A side) worth absorbing.
+fn grow_once(
+    vocab: &Vocabulary,
+    a: &[&Bag],
+    b: &[&Bag],
+    opts: &AlignOptions,
+    group: &(Vec<usize>, Vec<usize>),
+    side_b: bool,
+    owner: &[Option<usize>],
+) -> Option<usize> {
+    let (mine, other, my_bags, other_bags) = if side_b {
+        (&group.1, &group.0, b, a)
+    } else {
+        (&group.0, &group.1, a, b)
+    };
+    if mine.len() >= opts.max_group {
+        return None;
+    }
+    let other_bag = union(other_bags, other);
+    let my_bag = union(my_bags, mine);
+    let current = vocab.similarity(&my_bag, &other_bag);
+    let lo = mine[0];
+    let hi = *mine.last().expect("groups are never empty");
+    let mut best: Option<(f64, usize)> = None;
+    for x in [lo.checked_sub(1), Some(hi + 1)].into_iter().flatten() {
+        if x >= my_bags.len() || owner[x].is_some() {
+            continue;
+        }
+        if vocab.containment(my_bags[x], &other_bag) < opts.containment {
+            continue;
+        }
+        let joined = vocab.similarity(&my_bag.union(my_bags[x]), &other_bag);
+        if joined > current && best.is_none_or(|(s, _)| joined > s) {
+            best = Some((joined, x));
+        }
+    }
+    best.map(|(_, x)| x)
+}
+
+/// Step 4: an unlinked sentence against runs of unlinked neighbours on the other side.
+#[allow(clippy::too_many_arguments)]
+fn link_pieces(
+    vocab: &Vocabulary,
+    a: &[&Bag],
+    b: &[&Bag],
+    opts: &AlignOptions,
+    scorer: &mut Scorer,
+    groups: &mut Vec<(Vec<usize>, Vec<usize>)>,
+    owner_a: &mut [Option<usize>],
+    owner_b: &mut [Option<usize>],
+) {
+    // Candidate seeds: cached pair scores that nearly made the threshold.
+    let floor = opts.threshold * 0.5;
+    let mut seeds: Vec<(f64, usize, usize)> = scorer
+        .cache
+        .iter()
+        .filter(|&(_, &s)| s >= floor && s < opts.threshold)
+        .map(|(&(i, j), &s)| (s, i, j))
+        .collect();
+    seeds.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+    for (_, i, j) in seeds {
+        for side_b in [true, false] {
+            // The single sentence is on the other side; the run grows around `x`.
+            let (single, x) = if side_b { (i, j) } else { (j, i) };
+            let (single_owner, run_owner, single_bags, run_bags) = if side_b {
+                (&*owner_a, &*owner_b, a, b)
+            } else {
+                (&*owner_b, &*owner_a, b, a)
+            };
+            if single_owner[single].is_some() || run_owner[x].is_some() {
+                continue;
+            }
+            let whole = single_bags[single];
+            if vocab.containment(run_bags[x], whole) < opts.containment {
+                continue;
+            }
+            let mut run = vec![x];
+            let mut bag = run_bags[x].clone();
+            let mut best: Option<(f64, Vec<usize>)> = None;
+            while run.len() < opts.max_group {
+                let lo = run[0];
+                let hi = *run.last().expect("run is never empty");
+                let mut pick: Option<(f64, usize)> = None;
+                for y in [lo.checked_sub(1), Some(hi + 1)].into_iter().flatten() {
+                    if y >= run_bags.len() || run_owner[y].is_some() {
+                        continue;
+                    }
+                    if vocab.containment(run_bags[y], whole) < opts.containment {
+                        continue;
+                    }
+                    let s = vocab.similarity(&bag.union(run_bags[y]), whole);
+                    if pick.is_none_or(|(p, _)| s > p) {
+                        pick = Some((s, y));
+                    }
+                }
+                let Some((s, y)) = pick else { break };
+                bag = bag.union(run_bags[y]);
+                run.push(y);
+                run.sort_unstable();
+                if s >= opts.threshold && best.as_ref().is_none_or(|(b, _)| s > *b) {
+                    best = Some((s, run.clone()));
+                }
+            }
+            if let Some((_, run)) = best {
+                let g = groups.len();
+                if side_b {
+                    owner_a[single] = Some(g);
+                    for &y in &run {
+                        owner_b[y] = Some(g);
+                    }
+                    groups.push((vec![single], run));
+                } else {
+                    owner_b[single] = Some(g);
+                    for &y in &run {
+                        owner_a[y] = Some(g);
+                    }
+                    groups.push((run, vec![single]));
+                }
+                break;
+            }
+        }
+    }
+}
+
+/// Union-find over sentence nodes of all versions.
+struct DisjointSets {
+    parent: Vec<usize>,
+}
+
+impl DisjointSets {
+    fn new(n: usize) -> Self {
+        DisjointSets {
+            parent: (0..n).collect(),
+        }
+    }
+
+    fn find(&mut self, x: usize) -> usize {
+        let mut root = x;
+        while self.parent[root] != root {
+            root = self.parent[root];
+        }
+        let mut y = x;
+        while self.parent[y] != root {
+            let next = self.parent[y];
+            self.parent[y] = root;
+            y = next;
+        }
+        root
+    }
+
+    fn union(&mut self, x: usize, y: usize) {
+        let (rx, ry) = (self.find(x), self.find(y));
+        if rx != ry {
+            // The smaller index becomes the root, so results never depend on visit order.
+            let (lo, hi) = if rx < ry { (rx, ry) } else { (ry, rx) };
+            self.parent[hi] = lo;
+        }
+    }
+}
