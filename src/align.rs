@@ -387,12 +387,12 @@ fn grow_groups(
 ) {
     loop {
         let mut changed = false;
-        for g in 0..groups.len() {
+        for (g, group) in groups.iter_mut().enumerate() {
             for side_b in [true, false] {
-                while let Some(next) = grow_once(vocab, a, b, opts, &groups[g], side_b, {
+                while let Some(next) = grow_once(vocab, a, b, opts, group, side_b, {
                     if side_b { &*owner_b } else { &*owner_a }
                 }) {
-                    let (ga, gb) = &mut groups[g];
+                    let (ga, gb) = group;
                     if side_b {
                         gb.push(next);
                         gb.sort_unstable();

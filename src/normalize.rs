@@ -28,12 +28,11 @@ pub fn fold_typography(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
     for c in text.nfkc() {
-        let piece: &str;
         let mut buf = [0u8; 4];
-        match fold_char(c) {
-            Some(s) => piece = s,
-            None => piece = c.encode_utf8(&mut buf),
-        }
+        let piece: &str = match fold_char(c) {
+            Some(s) => s,
+            None => c.encode_utf8(&mut buf),
+        };
         for pc in piece.chars() {
             if pc.is_whitespace() {
                 pending_space = !out.is_empty();
