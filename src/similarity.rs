@@ -16,7 +16,9 @@ use crate::normalize;
 pub const STEM_CHARS: usize = 6;
 
 /// Share of the word view in the blended score; the rest is the character view.
-const WORD_WEIGHT: f64 = 0.6;
+// Tuned on DEplain-web (0.3 to 0.6 score within .003 F1); characters carry a little
+// more because they see through inflection.
+const WORD_WEIGHT: f64 = 0.4;
 
 /// The features of one sentence or of a group of sentences, ready to compare.
 #[derive(Debug, Clone, Default, PartialEq)]
