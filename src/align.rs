@@ -21,6 +21,7 @@
 //! groups of linked sentences, in base order, with material the base lacks placed after
 //! the claim that precedes it in its own version.
 
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, HashMap};
 
 use crate::similarity::{Bag, Vocabulary};
@@ -92,10 +93,28 @@ impl Claim {
     }
 }
 
+/// The claims of N versions, with what is needed to score any two groups of sentences.
+#[derive(Debug)]
+pub struct Alignment {
+    /// Claims in reading order of the base.
+    pub claims: Vec<Claim>,
+    vocab: Vocabulary,
+    bags: Vec<Vec<Bag>>,
+}
+
+impl Alignment {
+    /// Similarity of sentences `a` of version `v` read as one text against sentences `b`
+    /// of version `w`. Both index lists must be non-empty.
+    pub fn similarity(&self, v: usize, a: &[usize], w: usize, b: &[usize]) -> f64 {
+        self.vocab
+            .similarity(&union(&self.bags[v], a), &union(&self.bags[w], b))
+    }
+}
+
 /// Groups the sentences of all versions into claims. `versions[v][i]` is sentence `i` of
 /// version `v`; `base` is the version the others are read against. Every sentence of
 /// every version belongs to exactly one claim.
-pub fn align_versions(versions: &[Vec<&str>], base: usize, opts: &AlignOptions) -> Vec<Claim> {
+pub fn align_versions(versions: &[Vec<&str>], base: usize, opts: &AlignOptions) -> Alignment {
     let mut vocab = Vocabulary::new();
     let bags: Vec<Vec<Bag>> = versions
         .iter()
@@ -151,7 +170,12 @@ pub fn align_versions(versions: &[Vec<&str>], base: usize, opts: &AlignOptions) 
             }
         }
     }
-    collect_claims(versions, base, &offsets, &mut sets)
+    let claims = collect_claims(versions, base, &offsets, &mut sets);
+    Alignment {
+        claims,
+        vocab,
+        bags,
+    }
 }
 
 /// Turns connected sentence groups into claims, in reading order of the base; a claim
@@ -369,10 +393,11 @@ fn index_candidates(
     out
 }
 
-fn union(bags: &[&Bag], idx: &[usize]) -> Bag {
-    let mut out = bags[idx[0]].clone();
+/// The bag of sentences `idx` read as one text.
+fn union<B: Borrow<Bag>>(bags: &[B], idx: &[usize]) -> Bag {
+    let mut out = bags[idx[0]].borrow().clone();
     for &k in &idx[1..] {
-        out = out.union(bags[k]);
+        out = out.union(bags[k].borrow());
     }
     out
 }

@@ -14,5 +14,6 @@ pub mod segment;
 
 pub use error::{Error, Result};
 pub mod align;
+pub mod compare;
 pub mod normalize;
 pub mod similarity;

@@ -1,0 +1,452 @@
+//! Detectors for meaning-bearing edits between two texts of one claim: numbers,
+//! negation, names and the words inside quotation marks. Each returns what differs, or
+//! nothing; none of them cares about typography (curly vs straight quotes, dashes).
+
+use std::collections::{BTreeMap, HashSet};
+
+use crate::normalize::{self, Token};
+
+/// Number words read as values. Kept to what news writes out in words.
+const NUMBER_WORDS: &[(&str, f64)] = &[
+    ("zero", 0.0),
+    ("one", 1.0),
+    ("two", 2.0),
+    ("three", 3.0),
+    ("four", 4.0),
+    ("five", 5.0),
+    ("six", 6.0),
+    ("seven", 7.0),
+    ("eight", 8.0),
+    ("nine", 9.0),
+    ("ten", 10.0),
+    ("eleven", 11.0),
+    ("twelve", 12.0),
+    ("thirteen", 13.0),
+    ("fourteen", 14.0),
+    ("fifteen", 15.0),
+    ("sixteen", 16.0),
+    ("seventeen", 17.0),
+    ("eighteen", 18.0),
+    ("nineteen", 19.0),
+    ("twenty", 20.0),
+    ("thirty", 30.0),
+    ("forty", 40.0),
+    ("fifty", 50.0),
+    ("sixty", 60.0),
+    ("seventy", 70.0),
+    ("eighty", 80.0),
+    ("ninety", 90.0),
+    ("dozen", 12.0),
+    ("half", 0.5),
+    ("quarter", 0.25),
+];
+
+/// Scale words that multiply the number before them.
+const SCALES: &[(&str, f64)] = &[
+    ("hundred", 1e2),
+    ("thousand", 1e3),
+    ("million", 1e6),
+    ("billion", 1e9),
+    ("trillion", 1e12),
+];
+
+/// Words that turn a statement around.
+const NEGATORS: &[&str] = &[
+    "not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without", "cannot",
+    "nowhere", "noone",
+];
+
+/// One number found in a text: its value and the words that wrote it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Number {
+    /// The value, with scale words applied (`half-million` is 500000).
+    pub value: f64,
+    /// The text that expressed it, as written.
+    pub text: String,
+}
+
+/// Reads the numbers in `text`: digits (`5,000`, `3.5`), number words (`ten`), and either
+/// followed by scale words (`1.5 million`, `half-million`, `two dozen`).
+pub fn numbers(text: &str) -> Vec<Number> {
+    let toks = normalize::tokens(text);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        let Some(mut value) = number_value(&toks[i].norm) else {
+            i += 1;
+            continue;
+        };
+        let start = toks[i].start;
+        let mut end = toks[i].end;
+        let mut j = i + 1;
+        // Tens and units written as two words: `twenty five`, `twenty-five`.
+        if value >= 20.0 && value < 100.0 && value % 10.0 == 0.0 {
+            if let Some(u) = toks.get(j).and_then(|t| number_value(&t.norm)) {
+                if (1.0..10.0).contains(&u) && u.fract() == 0.0 {
+                    value += u;
+                    end = toks[j].end;
+                    j += 1;
+                }
+            }
+        }
+        while let Some(scale) = toks.get(j).and_then(|t| scale_value(&t.norm)) {
+            value *= scale;
+            end = toks[j].end;
+            j += 1;
+        }
+        // A lone `one`, `half` or `quarter` is more often a pronoun or a phrase
+        // (`one of the`, `half of them`) than a figure; keep it only with a scale.
+        let bare_word = j == i + 1 && !toks[i].norm.starts_with(|c: char| c.is_ascii_digit());
+        if !(bare_word && value <= 1.0) {
+            out.push(Number {
+                value,
+                text: text[start..end].to_string(),
+            });
+        }
+        i = j;
+    }
+    out
+}
+
+fn number_value(norm: &str) -> Option<f64> {
+    if norm.starts_with(|c: char| c.is_ascii_digit()) {
+        let digits: String = norm
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '.')
+            .collect();
+        return digits.parse().ok();
+    }
+    NUMBER_WORDS
+        .iter()
+        .find(|(w, _)| *w == norm)
+        .map(|&(_, v)| v)
+}
+
+fn scale_value(norm: &str) -> Option<f64> {
+    let singular = norm.strip_suffix('s').unwrap_or(norm);
+    SCALES.iter().find(|(w, _)| *w == singular).map(|&(_, v)| v)
+}
+
+/// Numbers whose values appear in one text and not the other (as multisets):
+/// `(only in a, only in b)`, each as written. Empty when the figures agree.
+pub fn number_changes(a: &str, b: &str) -> (Vec<String>, Vec<String>) {
+    let na = numbers(a);
+    let nb = numbers(b);
+    let key = |v: f64| (v * 1000.0).round() as i64;
+    let mut count: BTreeMap<i64, i64> = BTreeMap::new();
+    for n in &na {
+        *count.entry(key(n.value)).or_default() += 1;
+    }
+    for n in &nb {
+        *count.entry(key(n.value)).or_default() -= 1;
+    }
+    let mut only_a = Vec::new();
+    let mut only_b = Vec::new();
+    let mut left = count.clone();
+    for n in &na {
+        let c = left.get_mut(&key(n.value)).expect("counted above");
+        if *c > 0 {
+            only_a.push(n.text.clone());
+            *c -= 1;
+        }
+    }
+    for n in &nb {
+        let c = left.get_mut(&key(n.value)).expect("counted above");
+        if *c < 0 {
+            only_b.push(n.text.clone());
+            *c += 1;
+        }
+    }
+    (only_a, only_b)
+}
+
+/// How many negating words a text holds (`not`, `n't`, `never`, `no`, ...).
+pub fn negations(text: &str) -> usize {
+    normalize::words(text)
+        .iter()
+        .filter(|w| NEGATORS.contains(&w.as_str()) || w.ends_with("n't"))
+        .count()
+}
+
+/// Capitalised words in `text` that are names: not a sentence's first word unless that
+/// word never appears in lower case in `lowercase_vocab`. Returned lower-cased.
+pub fn names(text: &str, lowercase_vocab: &HashSet<String>) -> Vec<String> {
+    let toks = normalize::tokens(text);
+    let mut out = Vec::new();
+    for (k, t) in toks.iter().enumerate() {
+        let raw = &text[t.start..t.end];
+        if !raw.starts_with(char::is_uppercase) || t.norm.chars().count() < 2 {
+            continue;
+        }
+        let sentence_initial = k == 0 || starts_sentence(&text[toks[k - 1].end..t.start]);
+        if (sentence_initial || is_all_caps(raw)) && lowercase_vocab.contains(&t.norm) {
+            continue;
+        }
+        out.push(t.norm.clone());
+    }
+    out
+}
+
+fn is_all_caps(raw: &str) -> bool {
+    raw.chars().all(|c| !c.is_lowercase())
+}
+
+/// Whether the characters between two words end a sentence or open a quotation, after
+/// which any word is capitalised.
+fn starts_sentence(between: &str) -> bool {
+    between.contains(['.', '!', '?', ':', '"', '\u{201C}', '\u{2018}', '\n'])
+}
+
+/// Names in one text whose word does not appear at all in the other:
+/// `(only in a, only in b)`. A name that is merely lower-cased or moved in the other
+/// text is not reported.
+pub fn name_changes(
+    a: &str,
+    b: &str,
+    lowercase_vocab: &HashSet<String>,
+) -> (Vec<String>, Vec<String>) {
+    let wa: HashSet<String> = normalize::words(a)
+        .into_iter()
+        .map(|w| possessive_root(&w))
+        .collect();
+    let wb: HashSet<String> = normalize::words(b)
+        .into_iter()
+        .map(|w| possessive_root(&w))
+        .collect();
+    let only = |names: Vec<String>, other: &HashSet<String>| {
+        let mut v: Vec<String> = names
+            .into_iter()
+            .filter(|n| !other.contains(&possessive_root(n)))
+            .collect();
+        v.dedup();
+        v
+    };
+    (
+        only(names(a, lowercase_vocab), &wb),
+        only(names(b, lowercase_vocab), &wa),
+    )
+}
+
+fn possessive_root(w: &str) -> String {
+    w.strip_suffix("'s").unwrap_or(w).to_string()
+}
+
+/// A quoted passage: the words between matching quotation marks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quote {
+    /// The passage as written, without its quotation marks.
+    pub text: String,
+}
+
+/// Quoted passages in `text`: between curly double quotes, or between pairs of straight
+/// double quotes. An opening mark with no closing one runs to the end of the text.
+pub fn quotes(text: &str) -> Vec<Quote> {
+    let mut out = Vec::new();
+    let mut open: Option<usize> = None;
+    for (i, c) in text.char_indices() {
+        match (c, open) {
+            ('\u{201C}' | '\u{201E}', _) => open = Some(i + c.len_utf8()),
+            ('\u{201D}', Some(s)) | ('"', Some(s)) => {
+                push_quote(&text[s..i], &mut out);
+                open = None;
+            }
+            ('"', None) => open = Some(i + 1),
+            _ => {}
+        }
+    }
+    if let Some(s) = open {
+        push_quote(&text[s..], &mut out);
+    }
+    out
+}
+
+fn push_quote(inner: &str, out: &mut Vec<Quote>) {
+    if normalize::tokens(inner).is_empty() {
+        return;
+    }
+    out.push(Quote {
+        text: inner.trim().to_string(),
+    });
+}
+
+/// Quoted passages that correspond across the two texts but whose words differ:
+/// `(quote in a, quote in b)` pairs. Passages correspond when they share at least half
+/// their words; equality ignores case, typography and punctuation.
+pub fn quote_changes(a: &str, b: &str) -> Vec<(String, String)> {
+    let qa = quotes(a);
+    let qb = quotes(b);
+    let mut used = vec![false; qb.len()];
+    let mut out = Vec::new();
+    for q in &qa {
+        let wa = normalize::words(&q.text);
+        let mut best: Option<(f64, usize)> = None;
+        for (k, r) in qb.iter().enumerate() {
+            if used[k] {
+                continue;
+            }
+            let wr = normalize::words(&r.text);
+            let overlap = word_overlap(&wa, &wr);
+            if overlap >= 0.5 && best.is_none_or(|(o, _)| overlap > o) {
+                best = Some((overlap, k));
+            }
+        }
+        if let Some((_, k)) = best {
+            used[k] = true;
+            let wr = normalize::words(&qb[k].text);
+            // Compare as the run of words the reader sees: a dropped or swapped word in a
+            // direct quote is the finding, even when every other word agrees.
+            if !contains_run(&wa, &wr) && !contains_run(&wr, &wa) {
+                out.push((q.text.clone(), qb[k].text.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// Whether `part` occurs as a contiguous run inside `whole`. A quote that an outlet
+/// trimmed at either end keeps the speaker's words; one edited inside does not.
+fn contains_run(whole: &[String], part: &[String]) -> bool {
+    if part.is_empty() {
+        return true;
+    }
+    whole.windows(part.len()).any(|w| w == part)
+}
+
+/// Share of the smaller word set found in the larger.
+fn word_overlap(a: &[String], b: &[String]) -> f64 {
+    let sa: HashSet<&String> = a.iter().collect();
+    let sb: HashSet<&String> = b.iter().collect();
+    let shared = sa.intersection(&sb).count();
+    let small = sa.len().min(sb.len());
+    if small == 0 {
+        0.0
+    } else {
+        shared as f64 / small as f64
+    }
+}
+
+/// Every word of any text that appears in lower case somewhere: lets [`names`] tell a
+/// sentence-initial `The` from a sentence-initial `Kerry`.
+pub fn lowercase_vocabulary<'a>(texts: impl IntoIterator<Item = &'a str>) -> HashSet<String> {
+    let mut out = HashSet::new();
+    for text in texts {
+        for Token { norm, start, end } in normalize::tokens(text) {
+            if text[start..end].starts_with(char::is_lowercase) {
+                out.insert(norm);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vocab() -> HashSet<String> {
+        lowercase_vocabulary(["the talks went on and the minister said it would end"])
+    }
+
+    #[test]
+    fn changed_hours_are_found() {
+        let (a, b) = number_changes("They met for 10 hours.", "They met for 12 hours.");
+        assert_eq!((a, b), (vec!["10".to_string()], vec!["12".to_string()]));
+    }
+
+    #[test]
+    fn equal_figures_written_differently_agree() {
+        for (x, y) in [
+            ("5,000 people", "5000 people"),
+            ("ten hours", "10 hours"),
+            ("a half-million people", "500,000 people"),
+            ("$3.5 billion", "3,500 million dollars"),
+            ("twenty-five boats", "25 boats"),
+        ] {
+            assert_eq!(number_changes(x, y), (vec![], vec![]), "{x} / {y}");
+        }
+    }
+
+    #[test]
+    fn half_million_against_four_hundred_thousand_differs() {
+        let (a, b) = number_changes(
+            "killed as many as a half-million people",
+            "killed as many as 400,000 people",
+        );
+        assert_eq!(a, vec!["half-million"]);
+        assert_eq!(b, vec!["400,000"]);
+    }
+
+    #[test]
+    fn one_as_a_pronoun_is_not_a_number() {
+        assert!(numbers("One of the ministers said no one knew.").is_empty());
+    }
+
+    #[test]
+    fn negation_counts() {
+        assert_eq!(negations("The council will approve it."), 0);
+        assert_eq!(negations("The council will not approve it."), 1);
+        assert_eq!(negations("The council didn’t approve it."), 1);
+    }
+
+    #[test]
+    fn a_changed_surname_is_a_name_change() {
+        let (a, b) = name_changes(
+            "Sen. Maria Ortiz voted against the bill.",
+            "Sen. Maria Ortega voted against the bill.",
+            &vocab(),
+        );
+        assert_eq!(
+            (a, b),
+            (vec!["ortiz".to_string()], vec!["ortega".to_string()])
+        );
+    }
+
+    #[test]
+    fn lower_casing_a_title_is_not_a_name_change() {
+        let (a, b) = name_changes(
+            "Foreign Minister Sergey Lavrov said the talks went on.",
+            "Lavrov, the foreign minister, said the talks went on.",
+            &vocab(),
+        );
+        assert!(a.iter().all(|n| n == "sergey"), "{a:?}");
+        assert!(b.is_empty(), "{b:?}");
+    }
+
+    #[test]
+    fn sentence_initial_common_word_is_not_a_name() {
+        assert!(names("The talks went on.", &vocab()).is_empty());
+        assert_eq!(names("Kerry said it.", &vocab()), vec!["kerry"]);
+    }
+
+    #[test]
+    fn one_word_changed_inside_a_quote_is_found() {
+        let c = quote_changes(
+            "“The results will not be tomorrow,” Kerry said.",
+            "“The results will not come tomorrow,” Kerry said.",
+        );
+        assert_eq!(c.len(), 1);
+    }
+
+    #[test]
+    fn typography_inside_a_quote_is_not_a_change() {
+        let c = quote_changes(
+            "“It’s a start — nothing more,” Kerry said.",
+            "\"It's a start - nothing more,\" Kerry said.",
+        );
+        assert!(c.is_empty(), "{c:?}");
+    }
+
+    #[test]
+    fn a_trimmed_quote_keeps_the_speakers_words() {
+        let c = quote_changes(
+            "Kerry said the steps could “help restore the cessation of hostilities.”",
+            "Kerry said the steps could “help restore the cessation.”",
+        );
+        assert!(c.is_empty(), "{c:?}");
+    }
+
+    #[test]
+    fn unbalanced_quote_runs_to_the_end() {
+        assert_eq!(quotes("He said “it is over").len(), 1);
+    }
+}

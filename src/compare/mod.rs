@@ -1,0 +1,706 @@
+//! Compare: for every claim, what agrees and what differs between the base version and
+//! each other version, by kind; and per version, how much of the base it kept.
+//!
+//! A version's text for a claim is its member sentences joined with one space. Against
+//! the base (or, for a claim the base lacks, against the first version that carries it)
+//! each version is *identical* (equal up to typography), *changed* (a number, negation,
+//! name or quoted word differs), *reworded* (anything else), *missing* or *added*.
+//! The claim's own status is the most serious of these: changed, then only in some
+//! versions, then reworded, then identical.
+
+pub mod detect;
+pub mod diff;
+
+use std::collections::HashSet;
+
+use crate::align::{AlignOptions, Alignment, align_versions};
+use crate::error::{Error, Result};
+use crate::load::Document;
+use crate::normalize;
+use crate::segment::{self, Sentence};
+
+pub use diff::{DiffOp, WordDiff};
+
+/// Options for a comparison.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CompareOptions {
+    /// Id of the version to compare the others against. `None`: the first version whose
+    /// metadata role is `wire`, else the first version.
+    pub base: Option<String>,
+    /// Alignment settings.
+    pub align: AlignOptions,
+}
+
+/// A loaded version with its sentences.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Version {
+    /// The document as loaded.
+    pub doc: Document,
+    /// Its sentences, in document order.
+    pub sentences: Vec<Sentence>,
+}
+
+/// How a version relates to the base for one claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum VersionStatus {
+    /// The reference text the others are read against (the base, or the first carrier of
+    /// a claim the base lacks).
+    Reference,
+    /// Equal up to typography.
+    Identical,
+    /// Different words, same figures, names, negation and quotes.
+    Reworded,
+    /// A meaning-bearing edit: see the claim's differences.
+    Changed,
+    /// The base carries the claim; this version does not.
+    Missing,
+    /// This version carries a claim the base does not.
+    Added,
+    /// Neither the base nor this version carries the claim.
+    Absent,
+}
+
+impl VersionStatus {
+    /// The lower-case name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VersionStatus::Reference => "reference",
+            VersionStatus::Identical => "identical",
+            VersionStatus::Reworded => "reworded",
+            VersionStatus::Changed => "changed",
+            VersionStatus::Missing => "missing",
+            VersionStatus::Added => "added",
+            VersionStatus::Absent => "absent",
+        }
+    }
+}
+
+/// The status of a claim across all versions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ClaimStatus {
+    /// Every version carries it, equal up to typography.
+    Identical,
+    /// Every version carries it; some reworded it without a meaning-bearing edit.
+    Reworded,
+    /// Some versions lack it.
+    OnlyInSome,
+    /// Some version changed a number, negation, name or quoted word.
+    Changed,
+}
+
+impl ClaimStatus {
+    /// The snake-case name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClaimStatus::Identical => "identical",
+            ClaimStatus::Reworded => "reworded",
+            ClaimStatus::OnlyInSome => "only_in_some",
+            ClaimStatus::Changed => "changed",
+        }
+    }
+}
+
+/// The kind of a difference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DiffKind {
+    /// The version lacks a claim the base carries.
+    Missing,
+    /// The version carries a claim the base lacks.
+    Added,
+    /// Different wording, nothing meaning-bearing changed.
+    Reworded,
+    /// A figure differs.
+    NumberChanged,
+    /// A negation appears or disappears.
+    NegationChanged,
+    /// A capitalised name differs.
+    NameChanged,
+    /// Words inside quotation marks differ.
+    QuoteChanged,
+    /// One reference sentence became several.
+    Split,
+    /// Several reference sentences became one.
+    Merged,
+    /// The claim sits elsewhere in the version's order.
+    Moved,
+}
+
+impl DiffKind {
+    /// The snake-case name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DiffKind::Missing => "missing",
+            DiffKind::Added => "added",
+            DiffKind::Reworded => "reworded",
+            DiffKind::NumberChanged => "number_changed",
+            DiffKind::NegationChanged => "negation_changed",
+            DiffKind::NameChanged => "name_changed",
+            DiffKind::QuoteChanged => "quote_changed",
+            DiffKind::Split => "split",
+            DiffKind::Merged => "merged",
+            DiffKind::Moved => "moved",
+        }
+    }
+
+    /// Whether this kind changes what the claim says.
+    pub fn is_meaning_bearing(self) -> bool {
+        matches!(
+            self,
+            DiffKind::NumberChanged
+                | DiffKind::NegationChanged
+                | DiffKind::NameChanged
+                | DiffKind::QuoteChanged
+        )
+    }
+}
+
+/// One difference between a version and the reference text of a claim.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Difference {
+    /// What kind of difference.
+    pub kind: DiffKind,
+    /// Index of the version it concerns.
+    pub version: usize,
+    /// What the reference says (a figure, a name, a quote), where it applies.
+    pub reference: Option<String>,
+    /// What the version says instead, where it applies.
+    pub other: Option<String>,
+}
+
+/// One version's side of a claim.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Member {
+    /// Sentence indices of the version carrying the claim (empty if it does not).
+    pub sentences: Vec<usize>,
+    /// How it relates to the reference.
+    pub status: VersionStatus,
+    /// Similarity to the reference text, when both exist.
+    pub similarity: Option<f64>,
+    /// Word-level diff against the reference, for carriers that are not identical.
+    pub diff: Option<WordDiff>,
+}
+
+/// One claim and what the comparison found about it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClaimResult {
+    /// 1-based number in report order.
+    pub number: usize,
+    /// The version whose text is the reference for this claim.
+    pub reference: usize,
+    /// Per version, in input order.
+    pub members: Vec<Member>,
+    /// Overall status.
+    pub status: ClaimStatus,
+    /// Least similarity of any carrier to the reference; `None` if only one version
+    /// carries the claim.
+    pub similarity: Option<f64>,
+    /// Every difference, grouped by version in input order.
+    pub differences: Vec<Difference>,
+}
+
+/// How much of the base one version kept, and how much of it is its own.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Coverage {
+    /// Base sentences in claims this version carries identically.
+    pub identical: usize,
+    /// Base sentences in claims this version rewords.
+    pub reworded: usize,
+    /// Base sentences in claims this version changes.
+    pub changed: usize,
+    /// Base sentences in claims this version lacks.
+    pub dropped: usize,
+    /// The base's sentence count.
+    pub base_sentences: usize,
+    /// This version's sentences in claims the base lacks.
+    pub added_sentences: usize,
+    /// Share of this version's characters (in sentences) that are in claims the base
+    /// lacks, in [0, 1].
+    pub new_share: f64,
+    /// Claims this version carries in another order than the base.
+    pub moved: usize,
+}
+
+/// The result of comparing N versions: the one model every report renders.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison {
+    /// The versions in input order.
+    pub versions: Vec<Version>,
+    /// Index of the base version.
+    pub base: usize,
+    /// Claims in base reading order.
+    pub claims: Vec<ClaimResult>,
+    /// Per version (input order); the base's own entry counts itself as identical.
+    pub coverage: Vec<Coverage>,
+    /// The alignment threshold used.
+    pub threshold: f64,
+}
+
+impl Comparison {
+    /// Whether any version differs from the base in any way.
+    pub fn has_differences(&self) -> bool {
+        self.claims.iter().any(|c| !c.differences.is_empty())
+    }
+
+    /// The text of version `v`'s sentences `idx`, joined with one space.
+    pub fn group_text(&self, v: usize, idx: &[usize]) -> String {
+        join(&self.versions[v].sentences, idx)
+    }
+}
+
+fn join(sentences: &[Sentence], idx: &[usize]) -> String {
+    idx.iter()
+        .map(|&i| sentences[i].text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Segments, aligns and compares loaded documents. Needs at least two, with distinct ids.
+pub fn compare(docs: Vec<Document>, opts: &CompareOptions) -> Result<Comparison> {
+    if docs.len() < 2 {
+        let origin = docs.first().map_or(String::new(), |d| d.origin.clone());
+        return Err(Error::new(
+            origin,
+            "only one version given; claimdiff compares two or more",
+        ));
+    }
+    let base = choose_base(&docs, opts)?;
+    let versions: Vec<Version> = docs
+        .into_iter()
+        .map(|doc| {
+            let sentences = match &doc.given_sentences {
+                Some(ranges) => segment::from_ranges(&doc.text, ranges),
+                None => segment::segment(&doc.text),
+            };
+            Version { doc, sentences }
+        })
+        .collect();
+    let texts: Vec<Vec<&str>> = versions
+        .iter()
+        .map(|v| v.sentences.iter().map(|s| s.text.as_str()).collect())
+        .collect();
+    let alignment = align_versions(&texts, base, &opts.align);
+    let lowercase = detect::lowercase_vocabulary(
+        versions
+            .iter()
+            .flat_map(|v| v.sentences.iter().map(|s| s.text.as_str())),
+    );
+    let mut claims: Vec<ClaimResult> = alignment
+        .claims
+        .iter()
+        .enumerate()
+        .map(|(k, c)| judge_claim(&versions, base, &alignment, &c.members, k + 1, &lowercase))
+        .collect();
+    mark_moves(&mut claims, base, versions.len());
+    let coverage = coverage(&versions, base, &claims);
+    Ok(Comparison {
+        versions,
+        base,
+        claims,
+        coverage,
+        threshold: opts.align.threshold,
+    })
+}
+
+fn choose_base(docs: &[Document], opts: &CompareOptions) -> Result<usize> {
+    if let Some(id) = &opts.base {
+        return docs.iter().position(|d| &d.id == id).ok_or_else(|| {
+            let ids: Vec<&str> = docs.iter().map(|d| d.id.as_str()).collect();
+            Error::new(
+                "--base",
+                format!("no version has id {id:?} (ids: {})", ids.join(", ")),
+            )
+        });
+    }
+    Ok(docs
+        .iter()
+        .position(|d| {
+            d.meta
+                .role
+                .as_deref()
+                .is_some_and(|r| r.eq_ignore_ascii_case("wire"))
+        })
+        .unwrap_or(0))
+}
+
+fn judge_claim(
+    versions: &[Version],
+    base: usize,
+    alignment: &Alignment,
+    members: &[Vec<usize>],
+    number: usize,
+    lowercase: &HashSet<String>,
+) -> ClaimResult {
+    let reference = if members[base].is_empty() {
+        (0..versions.len())
+            .find(|&v| !members[v].is_empty())
+            .expect("a claim has at least one sentence")
+    } else {
+        base
+    };
+    let ref_idx = &members[reference];
+    let ref_text = join(&versions[reference].sentences, ref_idx);
+    let mut out_members = Vec::with_capacity(versions.len());
+    let mut differences = Vec::new();
+    let mut least: Option<f64> = None;
+    let mut any_changed = false;
+    let mut any_reworded = false;
+    let mut all_carry = true;
+    for (v, idx) in members.iter().enumerate() {
+        if idx.is_empty() {
+            all_carry = false;
+            let status = if reference == base {
+                differences.push(Difference {
+                    kind: DiffKind::Missing,
+                    version: v,
+                    reference: None,
+                    other: None,
+                });
+                VersionStatus::Missing
+            } else {
+                VersionStatus::Absent
+            };
+            out_members.push(Member {
+                sentences: Vec::new(),
+                status,
+                similarity: None,
+                diff: None,
+            });
+            continue;
+        }
+        if v == reference {
+            out_members.push(Member {
+                sentences: idx.clone(),
+                status: VersionStatus::Reference,
+                similarity: None,
+                diff: None,
+            });
+            continue;
+        }
+        let text = join(&versions[v].sentences, idx);
+        let similarity = alignment.similarity(reference, ref_idx, v, idx);
+        least = Some(least.map_or(similarity, |l: f64| l.min(similarity)));
+        let mut found = edits(&ref_text, &text, lowercase);
+        let identical = normalize::fold_typography(&ref_text) == normalize::fold_typography(&text);
+        let status = if !found.is_empty() {
+            any_changed = true;
+            VersionStatus::Changed
+        } else if identical {
+            VersionStatus::Identical
+        } else {
+            any_reworded = true;
+            found.push((DiffKind::Reworded, None, None));
+            VersionStatus::Reworded
+        };
+        if idx.len() != ref_idx.len() {
+            let kind = if idx.len() > ref_idx.len() {
+                DiffKind::Split
+            } else {
+                DiffKind::Merged
+            };
+            found.push((kind, None, None));
+        }
+        if reference != base {
+            differences.push(Difference {
+                kind: DiffKind::Added,
+                version: v,
+                reference: None,
+                other: None,
+            });
+        }
+        differences.extend(found.into_iter().map(|(kind, r, o)| Difference {
+            kind,
+            version: v,
+            reference: r,
+            other: o,
+        }));
+        out_members.push(Member {
+            sentences: idx.clone(),
+            status: if reference != base {
+                VersionStatus::Added
+            } else {
+                status
+            },
+            similarity: Some(similarity),
+            diff: (!identical).then(|| diff::word_diff(&ref_text, &text)),
+        });
+    }
+    if reference != base {
+        // The reference itself is also material the base lacks.
+        differences.insert(
+            0,
+            Difference {
+                kind: DiffKind::Added,
+                version: reference,
+                reference: None,
+                other: None,
+            },
+        );
+        out_members[reference].status = VersionStatus::Added;
+    }
+    differences.sort_by_key(|d| d.version);
+    let status = if any_changed {
+        ClaimStatus::Changed
+    } else if !all_carry {
+        ClaimStatus::OnlyInSome
+    } else if any_reworded {
+        ClaimStatus::Reworded
+    } else {
+        ClaimStatus::Identical
+    };
+    ClaimResult {
+        number,
+        reference,
+        members: out_members,
+        status,
+        similarity: least,
+        differences,
+    }
+}
+
+type Found = (DiffKind, Option<String>, Option<String>);
+
+/// Meaning-bearing edits from `reference` to `other`.
+fn edits(reference: &str, other: &str, lowercase: &HashSet<String>) -> Vec<Found> {
+    let mut out: Vec<Found> = Vec::new();
+    let list = |v: Vec<String>| (!v.is_empty()).then(|| v.join(", "));
+    let (a, b) = detect::number_changes(reference, other);
+    if !a.is_empty() || !b.is_empty() {
+        out.push((DiffKind::NumberChanged, list(a), list(b)));
+    }
+    let (na, nb) = (detect::negations(reference), detect::negations(other));
+    if na != nb {
+        out.push((
+            DiffKind::NegationChanged,
+            Some(format!("{na} negation(s)")),
+            Some(format!("{nb} negation(s)")),
+        ));
+    }
+    let (a, b) = detect::name_changes(reference, other, lowercase);
+    // A name swapped for another; a name merely dropped or added is rewording.
+    if !a.is_empty() && !b.is_empty() {
+        out.push((DiffKind::NameChanged, list(a), list(b)));
+    }
+    for (qa, qb) in detect::quote_changes(reference, other) {
+        out.push((DiffKind::QuoteChanged, Some(qa), Some(qb)));
+    }
+    out
+}
+
+/// Marks claims a version carries out of the base's order: the fewest claims whose
+/// removal leaves the rest in base order (the complement of a longest increasing run).
+fn mark_moves(claims: &mut [ClaimResult], base: usize, n_versions: usize) {
+    for v in (0..n_versions).filter(|&v| v != base) {
+        // (position in version, position in base order, claim index)
+        let mut shared: Vec<(usize, usize)> = claims
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| {
+                !c.members[base].sentences.is_empty() && !c.members[v].sentences.is_empty()
+            })
+            .map(|(k, c)| (c.members[v].sentences[0], k))
+            .collect();
+        shared.sort_unstable();
+        let order: Vec<usize> = shared.iter().map(|&(_, k)| k).collect();
+        for k in out_of_order(&order) {
+            claims[k].differences.push(Difference {
+                kind: DiffKind::Moved,
+                version: v,
+                reference: None,
+                other: None,
+            });
+            claims[k].differences.sort_by_key(|d| d.version);
+        }
+    }
+}
+
+/// The items of `seq` outside one longest increasing subsequence (O(n log n)).
+fn out_of_order(seq: &[usize]) -> Vec<usize> {
+    let mut tails: Vec<usize> = Vec::new(); // index into seq of the tail of each length
+    let mut prev: Vec<Option<usize>> = vec![None; seq.len()];
+    for (i, &x) in seq.iter().enumerate() {
+        let pos = tails.partition_point(|&t| seq[t] < x);
+        prev[i] = pos.checked_sub(1).map(|p| tails[p]);
+        if pos == tails.len() {
+            tails.push(i);
+        } else {
+            tails[pos] = i;
+        }
+    }
+    let mut keep = vec![false; seq.len()];
+    let mut cur = tails.last().copied();
+    while let Some(i) = cur {
+        keep[i] = true;
+        cur = prev[i];
+    }
+    seq.iter()
+        .zip(keep)
+        .filter(|&(_, k)| !k)
+        .map(|(&x, _)| x)
+        .collect()
+}
+
+fn coverage(versions: &[Version], base: usize, claims: &[ClaimResult]) -> Vec<Coverage> {
+    let base_sentences = versions[base].sentences.len();
+    (0..versions.len())
+        .map(|v| {
+            let mut c = Coverage {
+                base_sentences,
+                ..Coverage::default()
+            };
+            let mut new_chars = 0usize;
+            let total_chars: usize = versions[v].sentences.iter().map(|s| s.end - s.start).sum();
+            for claim in claims {
+                let m = &claim.members[v];
+                let in_base = claim.members[base].sentences.len();
+                match m.status {
+                    VersionStatus::Reference | VersionStatus::Identical => c.identical += in_base,
+                    VersionStatus::Reworded => c.reworded += in_base,
+                    VersionStatus::Changed => c.changed += in_base,
+                    VersionStatus::Missing => c.dropped += in_base,
+                    VersionStatus::Added => {
+                        c.added_sentences += m.sentences.len();
+                        new_chars += m
+                            .sentences
+                            .iter()
+                            .map(|&i| versions[v].sentences[i].end - versions[v].sentences[i].start)
+                            .sum::<usize>();
+                    }
+                    VersionStatus::Absent => {}
+                }
+                if claim
+                    .differences
+                    .iter()
+                    .any(|d| d.version == v && d.kind == DiffKind::Moved)
+                {
+                    c.moved += 1;
+                }
+            }
+            c.new_share = if total_chars == 0 {
+                0.0
+            } else {
+                new_chars as f64 / total_chars as f64
+            };
+            c
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::Metadata;
+
+    fn doc(id: &str, text: &str) -> Document {
+        Document {
+            id: id.to_string(),
+            source: id.to_string(),
+            origin: format!("{id}.txt"),
+            meta: Metadata::default(),
+            text: text.to_string(),
+            given_sentences: None,
+        }
+    }
+
+    fn run(texts: &[(&str, &str)]) -> Comparison {
+        compare(
+            texts.iter().map(|(i, t)| doc(i, t)).collect(),
+            &CompareOptions::default(),
+        )
+        .expect("compares")
+    }
+
+    const WIRE: &str = "The ministers met for 10 hours in a villa outside the capital.\n\
+        “The results will not be tomorrow,” the minister said.\n\
+        Both sides stressed that closer cooperation was critical to ending the conflict.\n";
+
+    #[test]
+    fn a_text_against_itself_is_identical_everywhere() {
+        let c = run(&[("a", WIRE), ("b", WIRE)]);
+        assert!(!c.has_differences());
+        assert!(
+            c.claims
+                .iter()
+                .all(|cl| cl.status == ClaimStatus::Identical)
+        );
+        assert_eq!(c.coverage[1].identical, 3);
+    }
+
+    #[test]
+    fn changed_number_and_quote_are_changes() {
+        let other = WIRE
+            .replace("10 hours", "12 hours")
+            .replace("will not be tomorrow", "will not come tomorrow");
+        let c = run(&[("a", WIRE), ("b", &other)]);
+        let kinds: Vec<DiffKind> = c
+            .claims
+            .iter()
+            .flat_map(|cl| cl.differences.iter().map(|d| d.kind))
+            .collect();
+        assert!(kinds.contains(&DiffKind::NumberChanged), "{kinds:?}");
+        assert!(kinds.contains(&DiffKind::QuoteChanged), "{kinds:?}");
+        assert_eq!(c.coverage[1].changed, 2);
+        assert_eq!(c.coverage[1].identical, 1);
+    }
+
+    #[test]
+    fn dropped_and_added_sentences_are_reported() {
+        let other = "The ministers met for 10 hours in a villa outside the capital.\n\
+            A local farmer said the road had been closed since dawn.\n";
+        let c = run(&[("a", WIRE), ("b", other)]);
+        assert_eq!(c.coverage[1].dropped, 2);
+        assert_eq!(c.coverage[1].added_sentences, 1);
+        assert!(c.coverage[1].new_share > 0.3);
+        let added = c
+            .claims
+            .iter()
+            .find(|cl| cl.members[0].sentences.is_empty())
+            .expect("an added claim");
+        // Placed after the claim that precedes it in its own version.
+        assert_eq!(added.number, 2);
+        assert_eq!(added.status, ClaimStatus::OnlyInSome);
+    }
+
+    #[test]
+    fn moved_paragraph_is_marked_moved() {
+        let lines: Vec<&str> = WIRE.lines().collect();
+        let other = format!("{}\n{}\n{}\n", lines[2], lines[0], lines[1]);
+        let c = run(&[("a", WIRE), ("b", &other)]);
+        let moved: Vec<usize> = c
+            .claims
+            .iter()
+            .filter(|cl| cl.differences.iter().any(|d| d.kind == DiffKind::Moved))
+            .map(|cl| cl.number)
+            .collect();
+        assert_eq!(moved, vec![3]);
+    }
+
+    #[test]
+    fn wire_role_picks_the_base() {
+        let mut docs = vec![doc("outlet", WIRE), doc("ap", WIRE)];
+        docs[1].meta.role = Some("wire".into());
+        let c = compare(docs, &CompareOptions::default()).expect("compares");
+        assert_eq!(c.base, 1);
+    }
+
+    #[test]
+    fn unknown_base_is_an_error() {
+        let opts = CompareOptions {
+            base: Some("nope".into()),
+            ..CompareOptions::default()
+        };
+        let e = compare(vec![doc("a", WIRE), doc("b", WIRE)], &opts).unwrap_err();
+        assert!(e.to_string().contains("no version has id \"nope\""), "{e}");
+    }
+
+    #[test]
+    fn one_version_is_an_error() {
+        let e = compare(vec![doc("a", WIRE)], &CompareOptions::default()).unwrap_err();
+        assert!(e.to_string().starts_with("a.txt: only one version"), "{e}");
+    }
+
+    #[test]
+    fn longest_increasing_run_leaves_the_moved_one() {
+        assert_eq!(out_of_order(&[4, 0, 1, 2, 3]), vec![4]);
+        assert_eq!(out_of_order(&[0, 1, 2]), Vec::<usize>::new());
+    }
+}
