@@ -80,14 +80,15 @@ pub fn numbers(text: &str) -> Vec<Number> {
         let mut end = toks[i].end;
         let mut j = i + 1;
         // Tens and units written as two words: `twenty five`, `twenty-five`.
-        if value >= 20.0 && value < 100.0 && value % 10.0 == 0.0 {
-            if let Some(u) = toks.get(j).and_then(|t| number_value(&t.norm)) {
-                if (1.0..10.0).contains(&u) && u.fract() == 0.0 {
-                    value += u;
-                    end = toks[j].end;
-                    j += 1;
-                }
-            }
+        let tens = (20.0..100.0).contains(&value) && value % 10.0 == 0.0;
+        if let Some(u) = toks.get(j).and_then(|t| number_value(&t.norm))
+            && tens
+            && (1.0..10.0).contains(&u)
+            && u.fract() == 0.0
+        {
+            value += u;
+            end = toks[j].end;
+            j += 1;
         }
         while let Some(scale) = toks.get(j).and_then(|t| scale_value(&t.norm)) {
             value *= scale;
