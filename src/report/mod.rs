@@ -27,7 +27,7 @@ pub enum Format {
 }
 
 /// Settings shared by the renderers.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ReportOptions {
     /// Leave out claims every version carries identically, in the same place.
     pub only_differences: bool,
@@ -37,15 +37,6 @@ pub struct ReportOptions {
     pub width: Option<u16>,
 }
 
-impl Default for ReportOptions {
-    fn default() -> Self {
-        ReportOptions {
-            only_differences: false,
-            color: false,
-            width: None,
-        }
-    }
-}
 
 /// The renderer for `format`.
 pub fn renderer(format: Format, opts: &ReportOptions) -> Box<dyn Renderer> {
