@@ -37,7 +37,6 @@ pub struct ReportOptions {
     pub width: Option<u16>,
 }
 
-
 /// The renderer for `format`.
 pub fn renderer(format: Format, opts: &ReportOptions) -> Box<dyn Renderer> {
     match format {
