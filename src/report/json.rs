@@ -134,6 +134,9 @@ fn claim_value(cmp: &Comparison, c: &ClaimResult) -> Value {
             if let Some(o) = &d.other {
                 m.insert("other".into(), json!(o));
             }
+            if let Some(x) = &d.detail {
+                m.insert("detail".into(), json!(x));
+            }
             Value::Object(m)
         })
         .collect();

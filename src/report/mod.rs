@@ -75,21 +75,12 @@ pub fn key_difference(cmp: &Comparison, claim: &ClaimResult) -> String {
         .map(|x| cmp.versions[x.version].doc.id.as_str())
         .collect();
     let who = dedup_join(&who);
-    let change = |label: &str| {
-        format!(
-            "{who}: {label} {} → {}",
-            d.reference.as_deref().unwrap_or("–"),
-            d.other.as_deref().unwrap_or("–")
-        )
-    };
+    let detail = d.detail.as_deref().unwrap_or("");
     match d.kind {
-        DiffKind::QuoteChanged => format!(
-            "{who}: quote “{}” → “{}”",
-            d.reference.as_deref().unwrap_or(""),
-            d.other.as_deref().unwrap_or("")
-        ),
-        DiffKind::NumberChanged => change("number"),
-        DiffKind::NameChanged => change("name"),
+        DiffKind::QuoteChanged => format!("{who}: quote words {detail}"),
+        DiffKind::NumberChanged => format!("{who}: number {detail}"),
+        DiffKind::NameChanged => format!("{who}: name {detail}"),
+        DiffKind::NegationChanged if !detail.is_empty() => format!("{who}: negation {detail}"),
         DiffKind::NegationChanged => format!("{who}: negation added or removed"),
         DiffKind::Missing => format!("dropped by {who}"),
         DiffKind::Added => format!("only in {who}"),
