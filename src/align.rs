@@ -298,6 +298,8 @@ struct Scorer<'a> {
     vocab: &'a Vocabulary,
     a: &'a [&'a Bag],
     b: &'a [&'a Bag],
+    weight_a: Vec<f64>,
+    weight_b: Vec<f64>,
     cache: HashMap<(usize, usize), f64>,
 }
 
@@ -307,16 +309,19 @@ impl<'a> Scorer<'a> {
             vocab,
             a,
             b,
+            weight_a: a.iter().map(|x| vocab.weight(x)).collect(),
+            weight_b: b.iter().map(|x| vocab.weight(x)).collect(),
             cache: HashMap::new(),
         }
     }
 
     fn score(&mut self, i: usize, j: usize) -> f64 {
         let (vocab, a, b) = (self.vocab, self.a, self.b);
+        let (wa, wb) = (self.weight_a[i], self.weight_b[j]);
         *self
             .cache
             .entry((i, j))
-            .or_insert_with(|| vocab.similarity(a[i], b[j]))
+            .or_insert_with(|| vocab.similarity_weighted(a[i], wa, b[j], wb))
     }
 }
 

@@ -25,6 +25,14 @@ fn fold_char(c: char) -> Option<&'static str> {
 /// Folds typography (quotes, dashes, ellipsis, odd spaces, NFKC) and collapses runs of
 /// whitespace to one space, trimming the ends. Case is kept.
 pub fn fold_typography(text: &str) -> String {
+    if text.is_ascii() {
+        // Nothing to fold but whitespace; NFKC leaves ASCII alone.
+        return text
+            .split(char::is_whitespace)
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+    }
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
     for c in text.nfkc() {
@@ -111,7 +119,11 @@ pub fn tokens(text: &str) -> Vec<Token> {
 
 /// Normalizes one raw token: typography, case, and thousands separators in numbers.
 fn norm_token(raw: &str) -> String {
-    let folded = fold(raw);
+    let folded = if raw.is_ascii() {
+        raw.to_ascii_lowercase()
+    } else {
+        fold(raw)
+    };
     if folded.starts_with(|c: char| c.is_ascii_digit()) && folded.contains(',') {
         return folded.replace(',', "");
     }

@@ -153,8 +153,12 @@ impl Vocabulary {
 
     /// The blended similarity of two bags, in [0, 1] and symmetric.
     pub fn similarity(&self, a: &Bag, b: &Bag) -> f64 {
-        let wa = self.weight(a);
-        let wb = self.weight(b);
+        self.similarity_weighted(a, self.weight(a), b, self.weight(b))
+    }
+
+    /// [`Vocabulary::similarity`] with the bags' weights already known, for callers
+    /// that score one bag against many.
+    pub fn similarity_weighted(&self, a: &Bag, wa: f64, b: &Bag, wb: f64) -> f64 {
         let words = if wa + wb == 0.0 {
             // Neither side has a word: fall back on characters alone.
             return trigram_dice(&a.trigrams, &b.trigrams);
