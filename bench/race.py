@@ -225,6 +225,7 @@ def main():
     ap.add_argument("--batch-runs", type=int, help="runs of the story batch (default: --runs)")
     ap.add_argument("--stories", type=int, help=f"stories in the batch (default {STORIES})")
     ap.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
+    ap.add_argument("--sizes", help="comma-separated sentence counts (default 1000,5000,20000)")
     ap.add_argument("--accuracy", action="store_true", help="also score the peer on DEplain-web")
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     a = ap.parse_args()
@@ -233,6 +234,8 @@ def main():
     binary = a.claimdiff or default_claimdiff()
     ensure_claimdiff(binary, a.claimdiff is not None)
     sizes = QUICK_SIZES if a.quick else SIZES
+    if a.sizes:
+        sizes = [int(x) for x in a.sizes.split(",")]
     stories = a.stories or (QUICK_STORIES if a.quick else STORIES)
     batch_runs = a.batch_runs or a.runs
 
