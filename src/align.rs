@@ -598,3 +598,127 @@ impl DisjointSets {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const STORY: [&str; 5] = [
+        "The United States and Russia agreed Friday on new steps to curb the fighting.",
+        "Neither of the top diplomats spelled out what form the steps would take.",
+        "The ministers met for more than 10 hours in a government villa outside Moscow.",
+        "Both sides said closer cooperation was critical to ending the conflict.",
+        "Lavrov spoke of increased efficiency in joint efforts against militants.",
+    ];
+
+    fn pairs(links: &[Link]) -> Vec<(Vec<usize>, Vec<usize>)> {
+        links.iter().map(|l| (l.a.clone(), l.b.clone())).collect()
+    }
+
+    #[test]
+    fn reordered_paragraph_is_found_where_it_went() {
+        let b = [STORY[3], STORY[0], STORY[1], STORY[2], STORY[4]];
+        let links = align_pair(&STORY, &b, &AlignOptions::default());
+        assert_eq!(
+            pairs(&links),
+            vec![
+                (vec![0], vec![1]),
+                (vec![1], vec![2]),
+                (vec![2], vec![3]),
+                (vec![3], vec![0]),
+                (vec![4], vec![4]),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_split_sentence_links_one_to_two() {
+        let b = [
+            STORY[0],
+            "The ministers met for more than 10 hours.",
+            "They met in a government villa outside Moscow.",
+            STORY[3],
+        ];
+        let links = align_pair(&STORY, &b, &AlignOptions::default());
+        assert!(pairs(&links).contains(&(vec![2], vec![1, 2])), "{links:?}");
+        // STORY[1] and STORY[4] are gone from b: no link may claim them.
+        assert!(links.iter().all(|l| !l.a.contains(&1) && !l.a.contains(&4)));
+    }
+
+    #[test]
+    fn two_sentences_merged_link_two_to_one() {
+        let b = [
+            "The United States and Russia agreed Friday on new steps to curb the fighting, \
+             but neither of the top diplomats spelled out what form the steps would take.",
+            STORY[2],
+        ];
+        let links = align_pair(&STORY, &b, &AlignOptions::default());
+        assert!(pairs(&links).contains(&(vec![0, 1], vec![0])), "{links:?}");
+    }
+
+    #[test]
+    fn unrelated_text_links_nothing() {
+        let b = [
+            "Heavy rain flooded the harbour road on Tuesday morning.",
+            "The city council postponed its vote on the school budget.",
+        ];
+        assert!(align_pair(&STORY, &b, &AlignOptions::default()).is_empty());
+    }
+
+    #[test]
+    fn material_shared_by_outlets_but_not_the_base_forms_one_claim() {
+        let extra = "A spokesman for the alliance welcomed the deal late on Friday evening.";
+        let base: Vec<&str> = STORY.to_vec();
+        let v1 = vec![STORY[0], extra, STORY[1]];
+        let v2 = vec![STORY[0], STORY[1], extra];
+        let al = align_versions(&[base, v1, v2], 0, &AlignOptions::default());
+        let shared: Vec<&Claim> = al.claims.iter().filter(|c| !c.has(0)).collect();
+        assert_eq!(shared.len(), 1);
+        assert_eq!(shared[0].members, vec![vec![], vec![1], vec![2]]);
+        // It sits right after the claim that precedes it in the first outlet.
+        let pos = al.claims.iter().position(|c| !c.has(0)).expect("present");
+        assert_eq!(al.claims[pos - 1].members[0], vec![0]);
+    }
+
+    fn sentence() -> impl Strategy<Value = String> {
+        proptest::collection::vec("[a-z]{2,9}", 4..14).prop_map(|w| w.join(" ") + ".")
+    }
+
+    proptest! {
+        #[test]
+        fn a_text_aligned_with_itself_matches_one_to_one(
+            text in proptest::collection::vec(sentence(), 1..25)
+        ) {
+            // Duplicate sentences could legitimately pair either way; keep them distinct.
+            let mut seen = std::collections::HashSet::new();
+            let text: Vec<String> = text.into_iter().filter(|s| seen.insert(s.clone())).collect();
+            let t: Vec<&str> = text.iter().map(String::as_str).collect();
+            let links = align_pair(&t, &t, &AlignOptions::default());
+            prop_assert_eq!(links.len(), t.len());
+            for (k, l) in links.iter().enumerate() {
+                prop_assert_eq!(&l.a, &vec![k]);
+                prop_assert_eq!(&l.b, &vec![k]);
+            }
+        }
+
+        #[test]
+        fn every_sentence_is_in_exactly_one_claim(
+            a in proptest::collection::vec(sentence(), 0..12),
+            b in proptest::collection::vec(sentence(), 0..12),
+            c in proptest::collection::vec(sentence(), 0..12),
+        ) {
+            let vs: Vec<Vec<&str>> = [&a, &b, &c]
+                .iter()
+                .map(|v| v.iter().map(String::as_str).collect())
+                .collect();
+            let al = align_versions(&vs, 0, &AlignOptions::default());
+            for (v, sents) in vs.iter().enumerate() {
+                let mut all: Vec<usize> =
+                    al.claims.iter().flat_map(|c| c.members[v].clone()).collect();
+                all.sort_unstable();
+                prop_assert_eq!(all, (0..sents.len()).collect::<Vec<_>>());
+            }
+        }
+    }
+}

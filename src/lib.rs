@@ -16,4 +16,5 @@ pub use error::{Error, Result};
 pub mod align;
 pub mod compare;
 pub mod normalize;
+pub mod report;
 pub mod similarity;

@@ -1,1 +1,224 @@
-fn main() {}
+//! The `claimdiff` command: a thin layer over the library. It parses arguments, calls
+//! the pipeline, writes the report (atomically with `--output`), and exits like `diff`:
+//! 0 when the versions agree, 1 when they differ, 2 on any error.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use claimdiff::compare::{CompareOptions, compare};
+use claimdiff::load::{load_path, load_versions};
+use claimdiff::report::{self, Format, ReportOptions};
+use claimdiff::segment;
+
+#[derive(Parser)]
+#[command(
+    name = "claimdiff",
+    version,
+    about = "Compare versions of a news story claim by claim"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Align several versions of a story and report what agrees and what differs.
+    Compare(CompareArgs),
+    /// Split one input into sentences with character offsets.
+    Segment(SegmentArgs),
+}
+
+#[derive(clap::Args)]
+struct CompareArgs {
+    /// Versions: files (.txt, .md, .json, .jsonl), directories, or `-` for stdin.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Id of the version to compare the others against (default: role `wire`, else the first).
+    #[arg(long)]
+    base: Option<String>,
+    /// Least similarity (0 to 1) for sentences to carry the same claim.
+    #[arg(long, default_value_t = 0.4, value_parser = unit_interval)]
+    threshold: f64,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: FormatArg,
+    /// Which claims to show.
+    #[arg(long, value_enum, default_value = "all")]
+    only: Only,
+    /// Write the report to this file (atomically) instead of standard output.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// When to use colour.
+    #[arg(long, value_enum, default_value = "auto")]
+    color: ColorChoice,
+    /// Table width in columns (default: the terminal's, else 120).
+    #[arg(long)]
+    width: Option<u16>,
+}
+
+#[derive(clap::Args)]
+struct SegmentArgs {
+    /// The input file, or `-` for stdin.
+    input: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: SegmentFormat,
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Table,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Only {
+    Differences,
+    All,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SegmentFormat {
+    Text,
+    Json,
+}
+
+fn unit_interval(s: &str) -> Result<f64, String> {
+    let v: f64 = s.parse().map_err(|_| format!("{s:?} is not a number"))?;
+    if (0.0..=1.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("{v} is outside 0 to 1"))
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Compare(args) => run_compare(args),
+        Command::Segment(args) => run_segment(args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(message) => {
+            eprintln!("claimdiff: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run_compare(args: CompareArgs) -> Result<u8, String> {
+    let docs = load_versions(&args.inputs).map_err(|e| e.to_string())?;
+    let mut opts = CompareOptions {
+        base: args.base,
+        ..CompareOptions::default()
+    };
+    opts.align.threshold = args.threshold;
+    let cmp = compare(docs, &opts).map_err(|e| e.to_string())?;
+    let to_terminal = args.output.is_none() && io::stdout().is_terminal();
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let width = args.width.or_else(|| {
+        to_terminal
+            .then(terminal_size::terminal_size)
+            .flatten()
+            .map(|(w, _)| w.0)
+    });
+    let format = match args.format {
+        FormatArg::Table => Format::Table,
+        FormatArg::Json => Format::Json,
+    };
+    let ropts = ReportOptions {
+        only_differences: matches!(args.only, Only::Differences),
+        color,
+        width,
+    };
+    let mut buf = Vec::new();
+    report::renderer(format, &ropts)
+        .render(&cmp, &mut buf)
+        .map_err(|e| format!("rendering the report: {e}"))?;
+    emit(&buf, args.output.as_deref())?;
+    Ok(if cmp.has_differences() { 1 } else { 0 })
+}
+
+fn run_segment(args: SegmentArgs) -> Result<u8, String> {
+    let docs = load_path(&args.input).map_err(|e| e.to_string())?;
+    let split = |d: &claimdiff::load::Document| match &d.given_sentences {
+        Some(ranges) => segment::from_ranges(&d.text, ranges),
+        None => segment::segment(&d.text),
+    };
+    let mut buf = Vec::new();
+    match args.format {
+        SegmentFormat::Json => {
+            let value = if docs.len() == 1 {
+                report::json::segments_value(&split(&docs[0]))
+            } else {
+                let list: Vec<serde_json::Value> = docs
+                    .iter()
+                    .map(|d| {
+                        let mut v = report::json::segments_value(&split(d));
+                        v["id"] = serde_json::json!(d.id);
+                        v
+                    })
+                    .collect();
+                serde_json::json!({ "documents": list })
+            };
+            serde_json::to_writer_pretty(&mut buf, &value).map_err(|e| e.to_string())?;
+            buf.push(b'\n');
+        }
+        SegmentFormat::Text => {
+            for d in &docs {
+                if docs.len() > 1 {
+                    buf.extend_from_slice(format!("# {}\n", d.id).as_bytes());
+                }
+                for s in split(d) {
+                    buf.extend_from_slice(s.text.as_bytes());
+                    buf.push(b'\n');
+                }
+            }
+        }
+    }
+    emit(&buf, args.output.as_deref())?;
+    Ok(0)
+}
+
+/// Writes the finished report: to the file through a temporary file renamed into place,
+/// so a failure never leaves half a report; or to stdout, where a closed pipe is fine.
+fn emit(bytes: &[u8], output: Option<&Path>) -> Result<(), String> {
+    let Some(path) = output else {
+        let mut out = io::stdout().lock();
+        return match out.write_all(bytes).and_then(|()| out.flush()) {
+            Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(format!("writing output: {e}")),
+            _ => Ok(()),
+        };
+    };
+    let fail = |e: io::Error| format!("{}: cannot write report: {e}", path.display());
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    tmp.write_all(bytes).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    tmp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}

@@ -165,6 +165,21 @@ pub struct Difference {
     pub reference: Option<String>,
     /// What the version says instead, where it applies.
     pub other: Option<String>,
+    /// The words that differ, for a reader (`negotiated → genuine`), where it applies.
+    pub detail: Option<String>,
+}
+
+impl Difference {
+    /// A difference of `kind` in version `version`, with nothing quoted.
+    pub fn bare(kind: DiffKind, version: usize) -> Self {
+        Difference {
+            kind,
+            version,
+            reference: None,
+            other: None,
+            detail: None,
+        }
+    }
 }
 
 /// One version's side of a claim.
@@ -349,12 +364,7 @@ fn judge_claim(
         if idx.is_empty() {
             all_carry = false;
             let status = if reference == base {
-                differences.push(Difference {
-                    kind: DiffKind::Missing,
-                    version: v,
-                    reference: None,
-                    other: None,
-                });
+                differences.push(Difference::bare(DiffKind::Missing, v));
                 VersionStatus::Missing
             } else {
                 VersionStatus::Absent
@@ -379,8 +389,12 @@ fn judge_claim(
         let text = join(&versions[v].sentences, idx);
         let similarity = alignment.similarity(reference, ref_idx, v, idx);
         least = Some(least.map_or(similarity, |l: f64| l.min(similarity)));
-        let mut found = edits(&ref_text, &text, lowercase);
         let identical = normalize::fold_typography(&ref_text) == normalize::fold_typography(&text);
+        let word_diff = (!identical).then(|| diff::word_diff(&ref_text, &text));
+        let mut found = match &word_diff {
+            Some(d) => edits(&ref_text, &text, d, lowercase, v),
+            None => Vec::new(),
+        };
         let status = if !found.is_empty() {
             any_changed = true;
             VersionStatus::Changed
@@ -388,7 +402,7 @@ fn judge_claim(
             VersionStatus::Identical
         } else {
             any_reworded = true;
-            found.push((DiffKind::Reworded, None, None));
+            found.push(Difference::bare(DiffKind::Reworded, v));
             VersionStatus::Reworded
         };
         if idx.len() != ref_idx.len() {
@@ -397,22 +411,12 @@ fn judge_claim(
             } else {
                 DiffKind::Merged
             };
-            found.push((kind, None, None));
+            found.push(Difference::bare(kind, v));
         }
         if reference != base {
-            differences.push(Difference {
-                kind: DiffKind::Added,
-                version: v,
-                reference: None,
-                other: None,
-            });
+            differences.push(Difference::bare(DiffKind::Added, v));
         }
-        differences.extend(found.into_iter().map(|(kind, r, o)| Difference {
-            kind,
-            version: v,
-            reference: r,
-            other: o,
-        }));
+        differences.extend(found);
         out_members.push(Member {
             sentences: idx.clone(),
             status: if reference != base {
@@ -421,20 +425,12 @@ fn judge_claim(
                 status
             },
             similarity: Some(similarity),
-            diff: (!identical).then(|| diff::word_diff(&ref_text, &text)),
+            diff: word_diff,
         });
     }
     if reference != base {
         // The reference itself is also material the base lacks.
-        differences.insert(
-            0,
-            Difference {
-                kind: DiffKind::Added,
-                version: reference,
-                reference: None,
-                other: None,
-            },
-        );
+        differences.insert(0, Difference::bare(DiffKind::Added, reference));
         out_members[reference].status = VersionStatus::Added;
     }
     differences.sort_by_key(|d| d.version);
@@ -457,33 +453,111 @@ fn judge_claim(
     }
 }
 
-type Found = (DiffKind, Option<String>, Option<String>);
-
-/// Meaning-bearing edits from `reference` to `other`.
-fn edits(reference: &str, other: &str, lowercase: &HashSet<String>) -> Vec<Found> {
-    let mut out: Vec<Found> = Vec::new();
-    let list = |v: Vec<String>| (!v.is_empty()).then(|| v.join(", "));
+/// Meaning-bearing edits from `reference` to `other` (version `v`), given their word
+/// diff. Figures and names count only when one is replaced by another: a figure or a
+/// name an outlet merely left out or added is rewording, not a changed claim.
+fn edits(
+    reference: &str,
+    other: &str,
+    word_diff: &WordDiff,
+    lowercase: &HashSet<String>,
+    v: usize,
+) -> Vec<Difference> {
+    let mut out = Vec::new();
+    let list = |v: &[String]| v.join(", ");
     let (a, b) = detect::number_changes(reference, other);
-    if !a.is_empty() || !b.is_empty() {
-        out.push((DiffKind::NumberChanged, list(a), list(b)));
+    if !a.is_empty() && !b.is_empty() {
+        out.push(Difference {
+            detail: Some(format!("{} → {}", list(&a), list(&b))),
+            reference: Some(list(&a)),
+            other: Some(list(&b)),
+            ..Difference::bare(DiffKind::NumberChanged, v)
+        });
     }
     let (na, nb) = (detect::negations(reference), detect::negations(other));
     if na != nb {
-        out.push((
-            DiffKind::NegationChanged,
-            Some(format!("{na} negation(s)")),
-            Some(format!("{nb} negation(s)")),
-        ));
+        let detail = replaced_words(word_diff);
+        out.push(Difference {
+            reference: Some(format!("{na} negation(s)")),
+            other: Some(format!("{nb} negation(s)")),
+            detail: (!detail.is_empty()).then_some(detail),
+            ..Difference::bare(DiffKind::NegationChanged, v)
+        });
     }
-    let (a, b) = detect::name_changes(reference, other, lowercase);
-    // A name swapped for another; a name merely dropped or added is rewording.
-    if !a.is_empty() && !b.is_empty() {
-        out.push((DiffKind::NameChanged, list(a), list(b)));
+    let (gone, new) = detect::name_changes(reference, other, lowercase);
+    // A swapped name is a local edit in an otherwise kept sentence; in a rewritten
+    // passage, names come and go with the rewrite.
+    let local = |t: &str| t.split_whitespace().count() <= 4;
+    let kept: usize = word_diff
+        .runs
+        .iter()
+        .filter(|(op, _)| *op == DiffOp::Equal)
+        .map(|(_, t)| t.split_whitespace().count())
+        .sum();
+    let mostly_kept = kept >= word_diff.edits();
+    for (del, ins) in replacements(word_diff).into_iter().filter(|_| mostly_kept) {
+        if !local(del) || !local(ins) {
+            continue;
+        }
+        let del_names: Vec<String> = detect::names(del, lowercase)
+            .into_iter()
+            .filter(|n| gone.contains(n))
+            .collect();
+        let ins_names: Vec<String> = detect::names(ins, lowercase)
+            .into_iter()
+            .filter(|n| new.contains(n))
+            .collect();
+        if !del_names.is_empty() && !ins_names.is_empty() {
+            out.push(Difference {
+                reference: Some(del.to_string()),
+                other: Some(ins.to_string()),
+                detail: Some(format!("{del} → {ins}")),
+                ..Difference::bare(DiffKind::NameChanged, v)
+            });
+        }
     }
     for (qa, qb) in detect::quote_changes(reference, other) {
-        out.push((DiffKind::QuoteChanged, Some(qa), Some(qb)));
+        let detail = replaced_words(&diff::word_diff(&qa, &qb));
+        out.push(Difference {
+            reference: Some(qa),
+            other: Some(qb),
+            detail: Some(detail),
+            ..Difference::bare(DiffKind::QuoteChanged, v)
+        });
     }
     out
+}
+
+/// Adjacent (deleted, inserted) runs of a word diff: the places where words were
+/// replaced.
+fn replacements(d: &WordDiff) -> Vec<(&str, &str)> {
+    d.runs
+        .windows(2)
+        .filter_map(|w| match (&w[0], &w[1]) {
+            ((DiffOp::Delete, a), (DiffOp::Insert, b)) => Some((a.as_str(), b.as_str())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The edits of a word diff in a few words: `negotiated → genuine; + It is possible to`.
+fn replaced_words(d: &WordDiff) -> String {
+    let mut parts = Vec::new();
+    let mut i = 0;
+    while i < d.runs.len() {
+        match (&d.runs[i], d.runs.get(i + 1)) {
+            ((DiffOp::Delete, a), Some((DiffOp::Insert, b))) => {
+                parts.push(format!("{a} → {b}"));
+                i += 2;
+                continue;
+            }
+            ((DiffOp::Delete, a), _) => parts.push(format!("− {a}")),
+            ((DiffOp::Insert, b), _) => parts.push(format!("+ {b}")),
+            ((DiffOp::Equal, _), _) => {}
+        }
+        i += 1;
+    }
+    parts.join("; ")
 }
 
 /// Marks claims a version carries out of the base's order: the fewest claims whose
@@ -502,12 +576,9 @@ fn mark_moves(claims: &mut [ClaimResult], base: usize, n_versions: usize) {
         shared.sort_unstable();
         let order: Vec<usize> = shared.iter().map(|&(_, k)| k).collect();
         for k in out_of_order(&order) {
-            claims[k].differences.push(Difference {
-                kind: DiffKind::Moved,
-                version: v,
-                reference: None,
-                other: None,
-            });
+            claims[k]
+                .differences
+                .push(Difference::bare(DiffKind::Moved, v));
             claims[k].differences.sort_by_key(|d| d.version);
         }
     }
@@ -696,6 +767,64 @@ mod tests {
     fn one_version_is_an_error() {
         let e = compare(vec![doc("a", WIRE)], &CompareOptions::default()).unwrap_err();
         assert!(e.to_string().starts_with("a.txt: only one version"), "{e}");
+    }
+
+    fn kinds_between(a: &str, b: &str) -> Vec<DiffKind> {
+        let c = run(&[("a", a), ("b", b)]);
+        c.claims
+            .iter()
+            .flat_map(|cl| cl.differences.iter().map(|d| d.kind))
+            .collect()
+    }
+
+    #[test]
+    fn swapped_surname_is_a_name_change() {
+        let k = kinds_between(
+            "Sen. Maria Ortiz voted against the budget bill on Tuesday.",
+            "Sen. Maria Ortega voted against the budget bill on Tuesday.",
+        );
+        assert!(k.contains(&DiffKind::NameChanged), "{k:?}");
+    }
+
+    #[test]
+    fn regression_names_coming_and_going_in_a_rewrite_are_not_a_swap() {
+        // Found on real copy: an outlet rewrote a credited lead and named the secretary;
+        // that is rewording, not "AP" changed into "State".
+        let k = kinds_between(
+            "The United States and Russia agreed Friday on new steps to curb the war in Syria, hinting at a partnership that has been the subject of intense negotiation, AP reported.",
+            "The United States and Russia agreed Friday to take steps to curb the war in Syria, but Secretary of State John Kerry would not outline them.",
+        );
+        assert!(!k.contains(&DiffKind::NameChanged), "{k:?}");
+    }
+
+    #[test]
+    fn a_figure_left_out_is_rewording_not_a_change() {
+        let k = kinds_between(
+            "The ministers met for more than 10 hours in a villa outside the capital.",
+            "The ministers met for hours in a villa outside the capital.",
+        );
+        assert!(!k.contains(&DiffKind::NumberChanged), "{k:?}");
+        assert!(k.contains(&DiffKind::Reworded), "{k:?}");
+    }
+
+    #[test]
+    fn quote_change_detail_names_the_words() {
+        let c = run(&[
+            (
+                "a",
+                "Kerry said the steps could “help create the space for a negotiated and credible political transition.”",
+            ),
+            (
+                "b",
+                "Kerry said the steps could “help create the space for a genuine and credible political transition.”",
+            ),
+        ]);
+        let d = c.claims[0]
+            .differences
+            .iter()
+            .find(|d| d.kind == DiffKind::QuoteChanged)
+            .expect("quote change");
+        assert_eq!(d.detail.as_deref(), Some("negotiated → genuine"));
     }
 
     #[test]

@@ -2,8 +2,31 @@
 //! of a story. Every document has a stable id, a source name, optional metadata and its
 //! text; nothing here splits sentences except that a JSON document may carry its own
 //! `sentences`, which are kept exactly as given.
+//!
+//! Rules a user can rely on:
+//! - The format comes from the extension (`.txt`/none, `.md`/`.markdown`, `.json`,
+//!   `.jsonl`/`.ndjson`); standard input (`-`) is sniffed.
+//! - Bytes must be UTF-8 text: a NUL byte means a binary file; a bad byte is reported
+//!   with its line. A leading byte-order mark is dropped. Text is otherwise kept as is,
+//!   so every offset refers to what the user has.
+//! - An input with no text (empty or whitespace only) is an error.
+//! - **Label line.** Some collections end each article with a lone outlet label (the
+//!   last line is just `orient`). When the last non-empty line of a plain-text or
+//!   Markdown body is one token of at most 30 characters (letters, digits, `_`, `-`, `.`
+//!   inside), with no sentence punctuation at its end, and at least one other non-empty
+//!   line precedes it, it is removed from the text and kept as `meta.label`. Wire end
+//!   marks such as `-30-` or `(END)` do not match (they start or end with punctuation).
+//! - Ids: metadata `id`, else the file stem (for arrays and JSONL, the stem plus `-N`).
+//!   Sources: metadata `source`, else `outlet`, else the id.
 
-use std::collections::BTreeMap;
+mod json;
+mod markdown;
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
 
 /// One version of a story, as loaded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,7 +41,7 @@ pub struct Document {
     /// Optional descriptive metadata.
     pub meta: Metadata,
     /// The text every offset refers to. For pre-split input it is the given sentences
-    /// joined by `\n`.
+    /// joined by `\n`; for Markdown, the text without markup.
     pub text: String,
     /// Sentences given by the input, as byte ranges into `text`, used as given.
     pub given_sentences: Option<Vec<(usize, usize)>>,
@@ -39,4 +62,355 @@ pub struct Metadata {
     pub label: Option<String>,
     /// Any other string-valued metadata, sorted by key.
     pub extra: BTreeMap<String, String>,
+}
+
+/// Input formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Plain text, a paragraph per line.
+    Text,
+    /// Markdown with optional front matter.
+    Markdown,
+    /// One JSON object or an array of objects.
+    Json,
+    /// One JSON object per line.
+    Jsonl,
+}
+
+impl Format {
+    /// The format a path's extension names; `None` for an unsupported extension.
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let ext = match path.extension() {
+            None => return Some(Format::Text),
+            Some(e) => e.to_string_lossy().to_ascii_lowercase(),
+        };
+        match ext.as_str() {
+            "txt" | "text" => Some(Format::Text),
+            "md" | "markdown" => Some(Format::Markdown),
+            "json" => Some(Format::Json),
+            "jsonl" | "ndjson" => Some(Format::Jsonl),
+            _ => None,
+        }
+    }
+
+    /// Guesses the format of standard input from its first characters.
+    pub fn sniff(text: &str) -> Format {
+        let t = text.trim_start();
+        if t.starts_with('[') {
+            return Format::Json;
+        }
+        if t.starts_with('{') {
+            let lines = t.lines().filter(|l| !l.trim().is_empty()).count();
+            let objects = t
+                .lines()
+                .filter(|l| l.trim_start().starts_with('{') && l.trim_end().ends_with('}'))
+                .count();
+            return if lines > 1 && objects == lines {
+                Format::Jsonl
+            } else {
+                Format::Json
+            };
+        }
+        if t.starts_with("---") {
+            return Format::Markdown;
+        }
+        Format::Text
+    }
+}
+
+/// Loads one input held in memory. `origin` names it in errors; `stem` is the default id.
+pub fn load_bytes(origin: &str, stem: &str, bytes: &[u8], format: Format) -> Result<Vec<Document>> {
+    let text = decode(origin, bytes)?;
+    match format {
+        Format::Text => Ok(vec![plain_document(origin, stem, text)?]),
+        Format::Markdown => Ok(vec![markdown::document(origin, stem, text)?]),
+        Format::Json => json::documents(origin, stem, text),
+        Format::Jsonl => json::lines(origin, stem, text),
+    }
+}
+
+/// Loads a file, a directory (its supported files, sorted, not recursive, hidden files
+/// skipped) or `-` for standard input.
+pub fn load_path(path: &Path) -> Result<Vec<Document>> {
+    let shown = path.display().to_string();
+    if path == Path::new("-") {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::new("-", format!("cannot read standard input: {e}")))?;
+        let format = Format::sniff(&String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]));
+        return load_bytes("-", "stdin", &bytes, format);
+    }
+    let meta = std::fs::metadata(path).map_err(|e| Error::new(&shown, io_message(&e)))?;
+    if meta.is_dir() {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+            .map_err(|e| Error::new(&shown, io_message(&e)))?
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .filter(|p| {
+                let hidden = p
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+                !hidden && p.is_file() && p.extension().is_some() && Format::from_path(p).is_some()
+            })
+            .collect();
+        files.sort();
+        if files.is_empty() {
+            return Err(Error::new(
+                &shown,
+                "directory has no supported files (.txt, .md, .json, .jsonl)",
+            ));
+        }
+        let mut out = Vec::new();
+        for f in files {
+            out.extend(load_file(&f)?);
+        }
+        return Ok(out);
+    }
+    load_file(path)
+}
+
+fn load_file(path: &Path) -> Result<Vec<Document>> {
+    let shown = path.display().to_string();
+    let format = Format::from_path(path).ok_or_else(|| {
+        Error::new(
+            &shown,
+            "unsupported file type (use .txt, .md, .json or .jsonl)",
+        )
+    })?;
+    let bytes = std::fs::read(path).map_err(|e| Error::new(&shown, io_message(&e)))?;
+    let stem = path
+        .file_stem()
+        .map_or_else(|| shown.clone(), |s| s.to_string_lossy().into_owned());
+    load_bytes(&shown, &stem, &bytes, format)
+}
+
+/// Loads every input and checks there are at least two versions with distinct ids.
+pub fn load_versions(inputs: &[PathBuf]) -> Result<Vec<Document>> {
+    let mut docs = Vec::new();
+    for input in inputs {
+        docs.extend(load_path(input)?);
+    }
+    if docs.len() < 2 {
+        let origin = docs.first().map_or_else(
+            || {
+                inputs
+                    .first()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default()
+            },
+            |d| d.origin.clone(),
+        );
+        return Err(Error::new(
+            origin,
+            "only one version given; claimdiff compares two or more",
+        ));
+    }
+    let mut seen: HashMap<&str, &str> = HashMap::new();
+    for d in &docs {
+        if let Some(first) = seen.insert(&d.id, &d.origin) {
+            return Err(Error::new(
+                &d.origin,
+                format!(
+                    "duplicate version id {:?} (also used by {first}); give one an `id` in its metadata",
+                    d.id
+                ),
+            ));
+        }
+    }
+    Ok(docs)
+}
+
+fn io_message(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => format!("cannot read: {e}"),
+    }
+}
+
+/// Checks that bytes are UTF-8 text and returns it without a leading byte-order mark.
+fn decode<'a>(origin: &str, bytes: &'a [u8]) -> Result<&'a str> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(Error::new(
+            origin,
+            "UTF-16 text is not supported; convert it to UTF-8",
+        ));
+    }
+    if let Some(pos) = bytes.iter().position(|&b| b == 0) {
+        return Err(Error::at(
+            origin,
+            line_of(bytes, pos),
+            None,
+            "binary file (NUL byte); expected UTF-8 text",
+        ));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let pos = e.valid_up_to();
+        Error::at(
+            origin,
+            line_of(bytes, pos),
+            None,
+            format!("invalid UTF-8 at byte {pos}; expected UTF-8 text"),
+        )
+    })?;
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(Error::new(origin, "empty input: no text to compare"));
+    }
+    Ok(text)
+}
+
+fn line_of(bytes: &[u8], pos: usize) -> usize {
+    bytes[..pos].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+fn plain_document(origin: &str, stem: &str, text: &str) -> Result<Document> {
+    let (text, label) = split_label(text);
+    Ok(Document {
+        id: stem.to_string(),
+        source: stem.to_string(),
+        origin: origin.to_string(),
+        meta: Metadata {
+            label,
+            ..Metadata::default()
+        },
+        text: text.to_string(),
+        given_sentences: None,
+    })
+}
+
+/// Splits off a trailing label line (see the module docs) and returns the rest.
+pub(crate) fn split_label(text: &str) -> (&str, Option<String>) {
+    let trimmed = text.trim_end();
+    let Some(nl) = trimmed.rfind('\n') else {
+        return (text, None);
+    };
+    let last = trimmed[nl + 1..].trim();
+    let before = &trimmed[..nl];
+    if before.trim().is_empty() || !is_label(last) {
+        return (text, None);
+    }
+    (&text[..nl + 1], Some(last.to_string()))
+}
+
+fn is_label(s: &str) -> bool {
+    let chars: Vec<char> = s.chars().collect();
+    !chars.is_empty()
+        && chars.len() <= 30
+        && chars[0].is_alphanumeric()
+        && chars[chars.len() - 1].is_alphanumeric()
+        && chars
+            .iter()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn label_line_becomes_metadata() {
+        let docs = load_bytes(
+            "x.txt",
+            "x",
+            "First sentence.\nSecond one.\norient\n".as_bytes(),
+            Format::Text,
+        )
+        .unwrap();
+        assert_eq!(docs[0].meta.label.as_deref(), Some("orient"));
+        assert_eq!(docs[0].text, "First sentence.\nSecond one.\n");
+    }
+
+    #[test]
+    fn end_marks_and_sentences_are_not_labels() {
+        for text in [
+            "Story.\n-30-\n",
+            "Story.\nIt ended.\n",
+            "Story.\n(END)\n",
+            "Only\n",
+        ] {
+            let (_, label) = split_label(text);
+            assert_eq!(label, None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn bom_is_dropped_and_text_kept() {
+        let docs = load_bytes(
+            "a.txt",
+            "a",
+            "\u{FEFF}Hello there.\r\nBye.".as_bytes(),
+            Format::Text,
+        )
+        .unwrap();
+        assert_eq!(docs[0].text, "Hello there.\r\nBye.");
+    }
+
+    #[test]
+    fn bad_bytes_are_errors_with_lines() {
+        let e = load_bytes("a.txt", "a", b"ok\nbad \xff here", Format::Text).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "a.txt:2: invalid UTF-8 at byte 7; expected UTF-8 text"
+        );
+        let e = load_bytes("a.txt", "a", b"ok\0", Format::Text).unwrap_err();
+        assert!(e.to_string().contains("binary file"), "{e}");
+        let e = load_bytes("a.txt", "a", b" \n\t", Format::Text).unwrap_err();
+        assert!(e.to_string().contains("empty input"), "{e}");
+        let e = load_bytes("a.txt", "a", b"\xff\xfeh\0i\0", Format::Text).unwrap_err();
+        assert!(e.to_string().contains("UTF-16"), "{e}");
+    }
+
+    #[test]
+    fn formats_from_extensions_and_sniffing() {
+        assert_eq!(Format::from_path(Path::new("a.md")), Some(Format::Markdown));
+        assert_eq!(
+            Format::from_path(Path::new("a.NDJSON")),
+            Some(Format::Jsonl)
+        );
+        assert_eq!(Format::from_path(Path::new("README")), Some(Format::Text));
+        assert_eq!(Format::from_path(Path::new("a.png")), None);
+        assert_eq!(
+            Format::sniff("  {\"text\": \"a\"}\n{\"text\": \"b\"}\n"),
+            Format::Jsonl
+        );
+        assert_eq!(Format::sniff("{\n \"text\": \"a\"\n}"), Format::Json);
+        assert_eq!(Format::sniff("---\ntitle: x\n---\nBody"), Format::Markdown);
+        assert_eq!(Format::sniff("Plain words."), Format::Text);
+    }
+
+    #[test]
+    fn directory_loads_supported_files_in_order() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("b.txt"), "Bee.").unwrap();
+        std::fs::write(d.path().join("a.md"), "Ay.").unwrap();
+        std::fs::write(d.path().join("c.png"), "no").unwrap();
+        std::fs::write(d.path().join(".hidden.txt"), "no").unwrap();
+        let ids: Vec<String> = load_path(d.path())
+            .unwrap()
+            .into_iter()
+            .map(|d| d.id)
+            .collect();
+        assert_eq!(ids, vec!["a", "b"]);
+    }
+
+    #[test]
+    fn versions_need_two_and_distinct_ids() {
+        let d = tempfile::tempdir().unwrap();
+        let a = d.path().join("a.txt");
+        std::fs::write(&a, "One.").unwrap();
+        let e = load_versions(std::slice::from_ref(&a)).unwrap_err();
+        assert!(e.to_string().contains("only one version"), "{e}");
+        let e = load_versions(&[a.clone(), a]).unwrap_err();
+        assert!(e.to_string().contains("duplicate version id \"a\""), "{e}");
+    }
+
+    #[test]
+    fn missing_path_is_named() {
+        let e = load_path(Path::new("/no/such/file.txt")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "/no/such/file.txt: no such file or directory"
+        );
+    }
 }

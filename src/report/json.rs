@@ -1,0 +1,183 @@
+//! JSON report: the versioned, documented schema for pipelines (see the README,
+//! "JSON schema"). Objects keep a stable key order; version-keyed objects follow the
+//! input order of the versions.
+
+use std::io;
+
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+use super::{Renderer, ReportOptions, is_shown, key_difference, tallies};
+use crate::compare::{ClaimResult, Comparison, Coverage, Version};
+use crate::segment::Sentence;
+
+/// The schema version written as `schema_version`. Bump it on any change that could
+/// break a reader: a removed or renamed field, or a changed meaning.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Renders the JSON document.
+pub struct JsonRenderer {
+    opts: ReportOptions,
+}
+
+impl JsonRenderer {
+    /// A renderer with these options (`only_differences` filters `claims`).
+    pub fn new(opts: ReportOptions) -> Self {
+        JsonRenderer { opts }
+    }
+}
+
+impl Renderer for JsonRenderer {
+    fn render(&self, cmp: &Comparison, out: &mut dyn io::Write) -> io::Result<()> {
+        serde_json::to_writer_pretty(&mut *out, &to_value(cmp, &self.opts))?;
+        writeln!(out)
+    }
+}
+
+#[derive(Serialize)]
+struct SentenceOut<'a> {
+    text: &'a str,
+    start: usize,
+    end: usize,
+}
+
+fn sentences_out(sentences: &[Sentence]) -> Vec<SentenceOut<'_>> {
+    sentences
+        .iter()
+        .map(|s| SentenceOut {
+            text: &s.text,
+            start: s.start,
+            end: s.end,
+        })
+        .collect()
+}
+
+/// `{"sentences": [{"text", "start", "end"}]}` as printed by `claimdiff segment`.
+pub fn segments_value(sentences: &[Sentence]) -> Value {
+    json!({ "sentences": sentences_out(sentences) })
+}
+
+fn version_value(v: &Version, coverage: &Coverage) -> Value {
+    let d = &v.doc;
+    let mut m = Map::new();
+    m.insert("id".into(), json!(d.id));
+    m.insert("source".into(), json!(d.source));
+    m.insert("origin".into(), json!(d.origin));
+    for (key, value) in [
+        ("title", &d.meta.title),
+        ("date", &d.meta.date),
+        ("url", &d.meta.url),
+        ("role", &d.meta.role),
+        ("label", &d.meta.label),
+    ] {
+        if let Some(value) = value {
+            m.insert(key.into(), json!(value));
+        }
+    }
+    if !d.meta.extra.is_empty() {
+        m.insert("metadata".into(), json!(d.meta.extra));
+    }
+    m.insert("sentences".into(), json!(sentences_out(&v.sentences)));
+    m.insert(
+        "coverage".into(),
+        json!({
+            "base_sentences": coverage.base_sentences,
+            "identical": coverage.identical,
+            "reworded": coverage.reworded,
+            "changed": coverage.changed,
+            "dropped": coverage.dropped,
+            "added_sentences": coverage.added_sentences,
+            "new_share": round(coverage.new_share),
+            "moved": coverage.moved,
+        }),
+    );
+    Value::Object(m)
+}
+
+fn round(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+fn claim_value(cmp: &Comparison, c: &ClaimResult) -> Value {
+    let id = |v: usize| cmp.versions[v].doc.id.clone();
+    let mut members = Map::new();
+    let mut versions = Map::new();
+    for (v, m) in c.members.iter().enumerate() {
+        if !m.sentences.is_empty() {
+            members.insert(id(v), json!(m.sentences));
+        }
+        let mut entry = Map::new();
+        entry.insert("status".into(), json!(m.status.as_str()));
+        if let Some(s) = m.similarity {
+            entry.insert("similarity".into(), json!(round(s)));
+        }
+        if let Some(diff) = &m.diff {
+            let runs: Vec<Value> = diff
+                .runs
+                .iter()
+                .map(|(op, text)| json!({ "op": op.as_str(), "text": text }))
+                .collect();
+            entry.insert("diff".into(), json!(runs));
+        }
+        versions.insert(id(v), Value::Object(entry));
+    }
+    let differences: Vec<Value> = c
+        .differences
+        .iter()
+        .map(|d| {
+            let mut m = Map::new();
+            m.insert("kind".into(), json!(d.kind.as_str()));
+            m.insert("version".into(), json!(id(d.version)));
+            if let Some(r) = &d.reference {
+                m.insert("reference".into(), json!(r));
+            }
+            if let Some(o) = &d.other {
+                m.insert("other".into(), json!(o));
+            }
+            if let Some(x) = &d.detail {
+                m.insert("detail".into(), json!(x));
+            }
+            Value::Object(m)
+        })
+        .collect();
+    json!({
+        "number": c.number,
+        "status": c.status.as_str(),
+        "similarity": c.similarity.map(round),
+        "reference": id(c.reference),
+        "text": cmp.group_text(c.reference, &c.members[c.reference].sentences),
+        "members": members,
+        "versions": versions,
+        "key_difference": key_difference(cmp, c),
+        "differences": differences,
+    })
+}
+
+/// The whole JSON document for a comparison.
+pub fn to_value(cmp: &Comparison, opts: &ReportOptions) -> Value {
+    let (by_status, by_kind) = tallies(cmp);
+    json!({
+        "schema_version": SCHEMA_VERSION,
+        "tool": { "name": "claimdiff", "version": env!("CARGO_PKG_VERSION") },
+        "base": cmp.versions[cmp.base].doc.id,
+        "threshold": cmp.threshold,
+        "versions": cmp
+            .versions
+            .iter()
+            .zip(&cmp.coverage)
+            .map(|(v, c)| version_value(v, c))
+            .collect::<Vec<_>>(),
+        "claims": cmp
+            .claims
+            .iter()
+            .filter(|c| is_shown(c, opts))
+            .map(|c| claim_value(cmp, c))
+            .collect::<Vec<_>>(),
+        "summary": {
+            "claims": cmp.claims.len(),
+            "claims_by_status": by_status,
+            "differences_by_kind": by_kind,
+            "agree": !cmp.has_differences(),
+        },
+    })
+}

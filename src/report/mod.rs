@@ -1,0 +1,120 @@
+//! Report: renders one [`Comparison`] in several formats, each format one
+//! implementation of [`Renderer`] in its own file. Whatever more than one format needs
+//! (the headline difference of a claim, counts by status and kind) is computed here,
+//! once, so renderers only lay things out.
+
+pub mod json;
+pub mod table;
+
+use std::collections::BTreeMap;
+use std::io;
+
+use crate::compare::{ClaimResult, Comparison, DiffKind};
+
+/// Renders a comparison to a writer.
+pub trait Renderer {
+    /// Writes the whole report.
+    fn render(&self, cmp: &Comparison, out: &mut dyn io::Write) -> io::Result<()>;
+}
+
+/// Output formats of `compare`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// A terminal table.
+    Table,
+    /// The versioned JSON document described in the README.
+    Json,
+}
+
+/// Settings shared by the renderers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReportOptions {
+    /// Leave out claims every version carries identically, in the same place.
+    pub only_differences: bool,
+    /// Use ANSI colour.
+    pub color: bool,
+    /// Width to lay out to, in columns; `None` for the renderer's default.
+    pub width: Option<u16>,
+}
+
+/// The renderer for `format`.
+pub fn renderer(format: Format, opts: &ReportOptions) -> Box<dyn Renderer> {
+    match format {
+        Format::Table => Box::new(table::TableRenderer::new(opts.clone())),
+        Format::Json => Box::new(json::JsonRenderer::new(opts.clone())),
+    }
+}
+
+/// The order in which difference kinds are worth a reader's attention.
+const KIND_ORDER: [DiffKind; 10] = [
+    DiffKind::QuoteChanged,
+    DiffKind::NumberChanged,
+    DiffKind::NegationChanged,
+    DiffKind::NameChanged,
+    DiffKind::Missing,
+    DiffKind::Added,
+    DiffKind::Split,
+    DiffKind::Merged,
+    DiffKind::Reworded,
+    DiffKind::Moved,
+];
+
+/// One line saying the most serious difference of a claim, with the version it is in,
+/// e.g. `herald: number 10 → 12`. Empty for a claim without differences.
+pub fn key_difference(cmp: &Comparison, claim: &ClaimResult) -> String {
+    let Some(d) = KIND_ORDER
+        .iter()
+        .find_map(|k| claim.differences.iter().find(|d| d.kind == *k))
+    else {
+        return String::new();
+    };
+    let who: Vec<&str> = claim
+        .differences
+        .iter()
+        .filter(|x| x.kind == d.kind)
+        .map(|x| cmp.versions[x.version].doc.id.as_str())
+        .collect();
+    let who = dedup_join(&who);
+    let detail = d.detail.as_deref().unwrap_or("");
+    match d.kind {
+        DiffKind::QuoteChanged => format!("{who}: quote words {detail}"),
+        DiffKind::NumberChanged => format!("{who}: number {detail}"),
+        DiffKind::NameChanged => format!("{who}: name {detail}"),
+        DiffKind::NegationChanged if !detail.is_empty() => format!("{who}: negation {detail}"),
+        DiffKind::NegationChanged => format!("{who}: negation added or removed"),
+        DiffKind::Missing => format!("dropped by {who}"),
+        DiffKind::Added => format!("only in {who}"),
+        DiffKind::Split => format!("{who}: split into several sentences"),
+        DiffKind::Merged => format!("{who}: merged sentences"),
+        DiffKind::Reworded => format!("{who}: reworded"),
+        DiffKind::Moved => format!("{who}: moved"),
+    }
+}
+
+fn dedup_join(items: &[&str]) -> String {
+    let mut seen: Vec<&str> = Vec::new();
+    for i in items {
+        if !seen.contains(i) {
+            seen.push(i);
+        }
+    }
+    seen.join(", ")
+}
+
+/// Whether a claim is shown under `only_differences`.
+pub fn is_shown(claim: &ClaimResult, opts: &ReportOptions) -> bool {
+    !opts.only_differences || !claim.differences.is_empty()
+}
+
+/// Counts of claims by status and of differences by kind, keyed by their report names.
+pub fn tallies(cmp: &Comparison) -> (BTreeMap<&'static str, usize>, BTreeMap<&'static str, usize>) {
+    let mut by_status = BTreeMap::new();
+    let mut by_kind = BTreeMap::new();
+    for c in &cmp.claims {
+        *by_status.entry(c.status.as_str()).or_insert(0) += 1;
+        for d in &c.differences {
+            *by_kind.entry(d.kind.as_str()).or_insert(0) += 1;
+        }
+    }
+    (by_status, by_kind)
+}

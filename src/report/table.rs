@@ -1,0 +1,144 @@
+//! Terminal table: one row per claim (the reference text, each version's status, the
+//! key difference), then one row per version summarising its coverage of the base.
+//! Colour only when asked; the binary asks only on a terminal without `NO_COLOR`.
+
+use std::io;
+
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{Cell, Color, ContentArrangement, Table};
+
+use super::{Renderer, ReportOptions, is_shown, key_difference};
+use crate::compare::{Comparison, VersionStatus};
+
+/// Width used when none is given.
+pub const DEFAULT_WIDTH: u16 = 120;
+
+/// Renders the claim table and the per-version summary.
+pub struct TableRenderer {
+    opts: ReportOptions,
+}
+
+impl TableRenderer {
+    /// A renderer with these options.
+    pub fn new(opts: ReportOptions) -> Self {
+        TableRenderer { opts }
+    }
+
+    fn table(&self) -> Table {
+        let mut t = Table::new();
+        t.load_style(UTF8_FULL_CONDENSED)
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_width(self.opts.width.unwrap_or(DEFAULT_WIDTH));
+        if self.opts.color {
+            t.enforce_styling();
+        } else {
+            t.force_no_tty();
+        }
+        t
+    }
+
+    fn status_cell(&self, status: VersionStatus) -> Cell {
+        let label = match status {
+            VersionStatus::Reference => "base",
+            VersionStatus::Absent => "–",
+            other => other.as_str(),
+        };
+        let cell = Cell::new(label);
+        if !self.opts.color {
+            return cell;
+        }
+        match status {
+            VersionStatus::Identical => cell.fg(Color::Green),
+            VersionStatus::Reworded => cell.fg(Color::Yellow),
+            VersionStatus::Changed => cell.fg(Color::Red),
+            VersionStatus::Missing => cell.fg(Color::Magenta),
+            VersionStatus::Added => cell.fg(Color::Cyan),
+            VersionStatus::Reference | VersionStatus::Absent => cell,
+        }
+    }
+}
+
+impl Renderer for TableRenderer {
+    fn render(&self, cmp: &Comparison, out: &mut dyn io::Write) -> io::Result<()> {
+        let base = cmp.base;
+        let mut claims = self.table();
+        let mut header = vec![
+            Cell::new("#"),
+            Cell::new(format!("claim (text of {})", cmp.versions[base].doc.id)),
+        ];
+        for (v, version) in cmp.versions.iter().enumerate() {
+            if v != base {
+                header.push(Cell::new(&version.doc.id));
+            }
+        }
+        header.push(Cell::new("key difference"));
+        claims.set_header(header);
+        let mut shown = 0;
+        for c in cmp.claims.iter().filter(|c| is_shown(c, &self.opts)) {
+            shown += 1;
+            let text = cmp.group_text(c.reference, &c.members[c.reference].sentences);
+            let text = if c.reference == base {
+                text
+            } else {
+                format!(
+                    "[only in some; text of {}] {text}",
+                    cmp.versions[c.reference].doc.id
+                )
+            };
+            let mut row = vec![Cell::new(c.number), Cell::new(text)];
+            for (v, m) in c.members.iter().enumerate() {
+                if v != base {
+                    row.push(self.status_cell(m.status));
+                }
+            }
+            row.push(Cell::new(key_difference(cmp, c)));
+            claims.add_row(row);
+        }
+        if shown > 0 {
+            writeln!(out, "{claims}")?;
+        } else {
+            writeln!(out, "No claims differ.")?;
+        }
+
+        let mut summary = self.table();
+        summary.set_header(vec![
+            "version",
+            "source",
+            "sentences",
+            "identical",
+            "reworded",
+            "changed",
+            "dropped",
+            "added",
+            "new text",
+            "moved",
+        ]);
+        for (v, (version, cov)) in cmp.versions.iter().zip(&cmp.coverage).enumerate() {
+            let pct = |n: usize| {
+                if cov.base_sentences == 0 {
+                    format!("{n}")
+                } else {
+                    format!("{n} ({:.0}%)", 100.0 * n as f64 / cov.base_sentences as f64)
+                }
+            };
+            let id = if v == base {
+                format!("{} (base)", version.doc.id)
+            } else {
+                version.doc.id.clone()
+            };
+            summary.add_row(vec![
+                id,
+                version.doc.source.clone(),
+                version.sentences.len().to_string(),
+                pct(cov.identical),
+                pct(cov.reworded),
+                pct(cov.changed),
+                pct(cov.dropped),
+                cov.added_sentences.to_string(),
+                format!("{:.0}%", 100.0 * cov.new_share),
+                cov.moved.to_string(),
+            ]);
+        }
+        writeln!(out, "{summary}")
+    }
+}

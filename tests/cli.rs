@@ -1,0 +1,306 @@
+//! The `claimdiff` binary end to end: exit codes, outputs and every bad-input error.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+const WIRE: &str = "MOSCOW (AP) — The United States and Russia agreed Friday on new steps to curb the fighting.\n\
+Neither of the top diplomats spelled out what form the steps would take.\n\
+“The results will not be tomorrow,” the secretary of state said after the ministers met for 10 hours.\n\
+Both sides said closer cooperation was critical to ending the conflict.\n";
+
+const OUTLET: &str = "Both sides said closer cooperation was critical to ending the conflict.\n\
+The United States and Russia agreed Friday on new steps to curb the fighting.\n\
+“The results will not come tomorrow,” the secretary of state said after the ministers met for 12 hours.\n\
+A local analyst called the deal fragile.\n";
+
+fn bin() -> Command {
+    Command::cargo_bin("claimdiff").expect("binary builds")
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    fs::write(&p, text).expect("write fixture");
+    p
+}
+
+fn json_of(output: &[u8]) -> Value {
+    serde_json::from_slice(output).expect("valid JSON")
+}
+
+#[test]
+fn identical_versions_exit_zero() {
+    let d = tempfile::tempdir().unwrap();
+    let a = write(d.path(), "a.txt", WIRE);
+    let b = write(d.path(), "b.txt", WIRE);
+    bin().args(["compare"]).arg(&a).arg(&b).assert().code(0);
+}
+
+#[test]
+fn differing_versions_exit_one_and_name_the_changes() {
+    let d = tempfile::tempdir().unwrap();
+    let a = write(d.path(), "ap.txt", WIRE);
+    let b = write(d.path(), "outlet.txt", OUTLET);
+    let out = bin()
+        .args(["compare", "--format", "json"])
+        .arg(&a)
+        .arg(&b)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v = json_of(&out);
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["base"], "ap");
+    let kinds: Vec<&str> = v["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["differences"].as_array().unwrap())
+        .map(|d| d["kind"].as_str().unwrap())
+        .collect();
+    for k in [
+        "quote_changed",
+        "number_changed",
+        "missing",
+        "added",
+        "moved",
+    ] {
+        assert!(kinds.contains(&k), "{k} not in {kinds:?}");
+    }
+    // Members map version ids to sentence indices.
+    let first = &v["claims"][0];
+    assert_eq!(first["members"]["ap"], serde_json::json!([0]));
+    assert_eq!(first["members"]["outlet"], serde_json::json!([1]));
+}
+
+#[test]
+fn table_output_lists_versions_and_summary() {
+    let d = tempfile::tempdir().unwrap();
+    let a = write(d.path(), "ap.txt", WIRE);
+    let b = write(d.path(), "outlet.txt", OUTLET);
+    bin()
+        .args(["compare", "--color", "never"])
+        .arg(&a)
+        .arg(&b)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("outlet"))
+        .stdout(predicate::str::contains("ap (base)"))
+        .stdout(predicate::str::contains("\u{1b}[").not());
+}
+
+#[test]
+fn only_differences_hides_identical_claims() {
+    let d = tempfile::tempdir().unwrap();
+    let a = write(d.path(), "ap.txt", WIRE);
+    let b = write(
+        d.path(),
+        "outlet.txt",
+        &WIRE.replace("10 hours", "12 hours"),
+    );
+    let out = bin()
+        .args(["compare", "--format", "json", "--only", "differences"])
+        .arg(&a)
+        .arg(&b)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v = json_of(&out);
+    assert_eq!(v["claims"].as_array().unwrap().len(), 1);
+    assert_eq!(v["summary"]["claims"], 4);
+}
+
+#[test]
+fn output_file_is_written_whole() {
+    let d = tempfile::tempdir().unwrap();
+    let a = write(d.path(), "ap.txt", WIRE);
+    let b = write(d.path(), "outlet.txt", OUTLET);
+    let report = d.path().join("report.json");
+    bin()
+        .args(["compare", "--format", "json", "--output"])
+        .arg(&report)
+        .arg(&a)
+        .arg(&b)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::is_empty());
+    json_of(&fs::read(&report).unwrap());
+    // Inputs are never modified.
+    assert_eq!(fs::read_to_string(&a).unwrap(), WIRE);
+}
+
+#[test]
+fn same_input_gives_same_bytes() {
+    let d = tempfile::tempdir().unwrap();
+    let a = write(d.path(), "ap.txt", WIRE);
+    let b = write(d.path(), "outlet.txt", OUTLET);
+    let run = || {
+        bin()
+            .args(["compare", "--format", "json"])
+            .arg(&a)
+            .arg(&b)
+            .output()
+            .unwrap()
+            .stdout
+    };
+    assert_eq!(run(), run());
+}
+
+#[test]
+fn stdin_is_a_version() {
+    let d = tempfile::tempdir().unwrap();
+    let a = write(d.path(), "ap.txt", WIRE);
+    bin()
+        .args(["compare"])
+        .arg(&a)
+        .arg("-")
+        .write_stdin(WIRE)
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn segment_prints_sentences_with_char_offsets() {
+    let d = tempfile::tempdir().unwrap();
+    let a = write(d.path(), "a.txt", "Ça va. “Will it work?” Kerry asked.\n");
+    let out = bin()
+        .args(["segment", "--format", "json"])
+        .arg(&a)
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let v = json_of(&out);
+    let s = v["sentences"].as_array().unwrap();
+    assert_eq!(s.len(), 2);
+    assert_eq!(s[0]["start"], 0);
+    assert_eq!(s[0]["end"], 6);
+    assert_eq!(s[1]["text"], "“Will it work?” Kerry asked.");
+    assert_eq!(s[1]["start"], 7);
+}
+
+/// Runs `compare` expecting exit code 2, one line on stderr mentioning `needle`, and
+/// nothing on stdout.
+fn fails_with(args: &[&Path], needle: &str) {
+    let mut cmd = bin();
+    cmd.arg("compare");
+    for a in args {
+        cmd.arg(a);
+    }
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    assert!(err.contains(needle), "{needle:?} not in {err:?}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn missing_file_is_an_error_naming_it() {
+    let d = tempfile::tempdir().unwrap();
+    let a = write(d.path(), "a.txt", WIRE);
+    let missing = d.path().join("nope.txt");
+    fails_with(&[&a, &missing], "nope.txt");
+}
+
+#[test]
+fn empty_file_is_an_error() {
+    let d = tempfile::tempdir().unwrap();
+    let a = write(d.path(), "a.txt", WIRE);
+    let e = write(d.path(), "empty.txt", "  \n\n");
+    fails_with(&[&a, &e], "empty.txt");
+}
+
+#[test]
+fn binary_file_is_an_error() {
+    let d = tempfile::tempdir().unwrap();
+    let a = write(d.path(), "a.txt", WIRE);
+    let bin_path = d.path().join("blob.txt");
+    fs::write(&bin_path, b"\x00\x01\x02PNG\x00\x00binary").unwrap();
+    fails_with(&[&a, &bin_path], "blob.txt");
+}
+
+#[test]
+fn invalid_utf8_is_an_error_with_its_line() {
+    let d = tempfile::tempdir().unwrap();
+    let a = write(d.path(), "a.txt", WIRE);
+    let bad = d.path().join("latin1.txt");
+    fs::write(
+        &bad,
+        b"First line is fine.\nSecond has caf\xe9 in Latin-1.\n",
+    )
+    .unwrap();
+    fails_with(&[&a, &bad], "latin1.txt:2");
+}
+
+#[test]
+fn malformed_json_is_an_error_with_line_and_column() {
+    let d = tempfile::tempdir().unwrap();
+    let a = write(d.path(), "a.txt", WIRE);
+    let bad = write(d.path(), "bad.json", "{\n  \"text\": \"x\",\n  oops\n}\n");
+    fails_with(&[&a, &bad], "bad.json:3:");
+}
+
+#[test]
+fn one_version_is_an_error() {
+    let d = tempfile::tempdir().unwrap();
+    let a = write(d.path(), "a.txt", WIRE);
+    fails_with(&[&a], "only one version");
+}
+
+#[test]
+fn duplicate_ids_are_an_error() {
+    let d = tempfile::tempdir().unwrap();
+    let a = write(d.path(), "ap.txt", WIRE);
+    fs::create_dir(d.path().join("other")).unwrap();
+    let b = write(&d.path().join("other"), "ap.txt", OUTLET);
+    fails_with(&[&a, &b], "duplicate");
+}
+
+#[test]
+fn directory_without_supported_files_is_an_error() {
+    let d = tempfile::tempdir().unwrap();
+    let a = write(d.path(), "a.txt", WIRE);
+    let empty = d.path().join("nothing");
+    fs::create_dir(&empty).unwrap();
+    fs::write(empty.join("image.png"), b"not text").unwrap();
+    fails_with(&[&a, &empty], "nothing");
+}
+
+#[test]
+fn failed_run_leaves_no_output_file() {
+    let d = tempfile::tempdir().unwrap();
+    let a = write(d.path(), "a.txt", WIRE);
+    let report = d.path().join("report.json");
+    bin()
+        .args(["compare", "--format", "json", "--output"])
+        .arg(&report)
+        .arg(&a)
+        .arg(d.path().join("missing.txt"))
+        .assert()
+        .code(2);
+    assert!(!report.exists());
+}
+
+#[test]
+fn unknown_base_is_an_error() {
+    let d = tempfile::tempdir().unwrap();
+    let a = write(d.path(), "a.txt", WIRE);
+    let b = write(d.path(), "b.txt", OUTLET);
+    bin()
+        .args(["compare", "--base", "reuters"])
+        .arg(&a)
+        .arg(&b)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("reuters"));
+}
