@@ -152,11 +152,8 @@ fn run_compare(args: CompareArgs) -> Result<u8, String> {
         color,
         width,
     };
-    let mut buf = Vec::new();
-    report::renderer(format, &ropts)
-        .render(&cmp, &mut buf)
-        .map_err(|e| format!("rendering the report: {e}"))?;
-    emit(&buf, args.output.as_deref())?;
+    let renderer = report::renderer(format, &ropts);
+    emit(args.output.as_deref(), |out| renderer.render(&cmp, out))?;
     Ok(if cmp.has_differences() { 1 } else { 0 })
 }
 
@@ -197,16 +194,20 @@ fn run_segment(args: SegmentArgs) -> Result<u8, String> {
             }
         }
     }
-    emit(&buf, args.output.as_deref())?;
+    emit(args.output.as_deref(), |out| out.write_all(&buf))?;
     Ok(0)
 }
 
-/// Writes the finished report: to the file through a temporary file renamed into place,
-/// so a failure never leaves half a report; or to stdout, where a closed pipe is fine.
-fn emit(bytes: &[u8], output: Option<&Path>) -> Result<(), String> {
+/// Writes output through `write`: to the file through a temporary file in the same
+/// folder, renamed into place only once complete, so a failure never leaves half a
+/// report; or to stdout, where a reader closing the pipe early is not an error.
+fn emit(
+    output: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), String> {
     let Some(path) = output else {
-        let mut out = io::stdout().lock();
-        return match out.write_all(bytes).and_then(|()| out.flush()) {
+        let mut out = io::BufWriter::new(io::stdout().lock());
+        return match write(&mut out).and_then(|()| out.flush()) {
             Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(format!("writing output: {e}")),
             _ => Ok(()),
         };
@@ -216,8 +217,10 @@ fn emit(bytes: &[u8], output: Option<&Path>) -> Result<(), String> {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
-    tmp.write_all(bytes).map_err(fail)?;
+    let tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    let mut out = io::BufWriter::new(tmp);
+    write(&mut out).map_err(fail)?;
+    let tmp = out.into_inner().map_err(|e| fail(e.into_error()))?;
     tmp.as_file().sync_all().map_err(fail)?;
     tmp.persist(path).map_err(|e| fail(e.error))?;
     Ok(())

@@ -29,8 +29,78 @@ impl JsonRenderer {
 
 impl Renderer for JsonRenderer {
     fn render(&self, cmp: &Comparison, out: &mut dyn io::Write) -> io::Result<()> {
-        serde_json::to_writer_pretty(&mut *out, &to_value(cmp, &self.opts))?;
+        serde_json::to_writer_pretty(
+            &mut *out,
+            &Document {
+                cmp,
+                opts: &self.opts,
+            },
+        )?;
         writeln!(out)
+    }
+}
+
+/// The whole document, serialized claim by claim so that memory stays at one claim's
+/// worth of JSON values whatever the size of the comparison.
+struct Document<'a> {
+    cmp: &'a Comparison,
+    opts: &'a ReportOptions,
+}
+
+impl Serialize for Document<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let cmp = self.cmp;
+        let (by_status, by_kind) = tallies(cmp);
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("schema_version", &SCHEMA_VERSION)?;
+        m.serialize_entry(
+            "tool",
+            &json!({ "name": "claimdiff", "version": env!("CARGO_PKG_VERSION") }),
+        )?;
+        m.serialize_entry("base", &cmp.versions[cmp.base].doc.id)?;
+        m.serialize_entry("threshold", &cmp.threshold)?;
+        m.serialize_entry(
+            "versions",
+            &Lazy(|| {
+                cmp.versions
+                    .iter()
+                    .zip(&cmp.coverage)
+                    .map(|(v, c)| version_value(v, c))
+            }),
+        )?;
+        m.serialize_entry(
+            "claims",
+            &Lazy(|| {
+                cmp.claims
+                    .iter()
+                    .filter(|c| is_shown(c, self.opts))
+                    .map(|c| claim_value(cmp, c))
+            }),
+        )?;
+        m.serialize_entry(
+            "summary",
+            &json!({
+                "claims": cmp.claims.len(),
+                "claims_by_status": by_status,
+                "differences_by_kind": by_kind,
+                "agree": !cmp.has_differences(),
+            }),
+        )?;
+        m.end()
+    }
+}
+
+/// A sequence serialized from a fresh iterator, one item alive at a time.
+struct Lazy<F>(F);
+
+impl<F, I> Serialize for Lazy<F>
+where
+    F: Fn() -> I,
+    I: Iterator<Item = Value>,
+{
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq((self.0)())
     }
 }
 
@@ -153,31 +223,8 @@ fn claim_value(cmp: &Comparison, c: &ClaimResult) -> Value {
     })
 }
 
-/// The whole JSON document for a comparison.
+/// The whole JSON document for a comparison as a value (for tests and callers that
+/// want to inspect it; rendering streams instead).
 pub fn to_value(cmp: &Comparison, opts: &ReportOptions) -> Value {
-    let (by_status, by_kind) = tallies(cmp);
-    json!({
-        "schema_version": SCHEMA_VERSION,
-        "tool": { "name": "claimdiff", "version": env!("CARGO_PKG_VERSION") },
-        "base": cmp.versions[cmp.base].doc.id,
-        "threshold": cmp.threshold,
-        "versions": cmp
-            .versions
-            .iter()
-            .zip(&cmp.coverage)
-            .map(|(v, c)| version_value(v, c))
-            .collect::<Vec<_>>(),
-        "claims": cmp
-            .claims
-            .iter()
-            .filter(|c| is_shown(c, opts))
-            .map(|c| claim_value(cmp, c))
-            .collect::<Vec<_>>(),
-        "summary": {
-            "claims": cmp.claims.len(),
-            "claims_by_status": by_status,
-            "differences_by_kind": by_kind,
-            "agree": !cmp.has_differences(),
-        },
-    })
+    serde_json::to_value(Document { cmp, opts }).expect("a comparison always serializes")
 }
