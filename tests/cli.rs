@@ -304,3 +304,52 @@ fn unknown_base_is_an_error() {
         .code(2)
         .stderr(predicate::str::contains("reuters"));
 }
+
+#[test]
+fn unreadable_file_is_an_error() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = tempfile::tempdir().unwrap();
+    let a = write(d.path(), "a.txt", WIRE);
+    let locked = write(d.path(), "locked.txt", OUTLET);
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
+    if fs::read(&locked).is_ok() {
+        // Running as root: permissions do not stop reads. A path through a regular
+        // file cannot be read by anyone, so it stands in.
+        let through = locked.join("child.txt");
+        fails_with(&[&a, &through], "child.txt");
+    } else {
+        fails_with(&[&a, &locked], "locked.txt: permission denied");
+    }
+}
+
+#[test]
+fn color_always_colours_and_no_color_is_honoured_on_auto() {
+    let d = tempfile::tempdir().unwrap();
+    let a = write(d.path(), "ap.txt", WIRE);
+    let b = write(d.path(), "outlet.txt", OUTLET);
+    bin()
+        .args(["compare", "--color", "always"])
+        .arg(&a)
+        .arg(&b)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("\u{1b}["));
+    // Not a terminal and NO_COLOR set: plain text either way.
+    bin()
+        .env("NO_COLOR", "1")
+        .args(["compare"])
+        .arg(&a)
+        .arg(&b)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("\u{1b}[").not());
+}
+
+#[test]
+fn bad_threshold_is_a_usage_error() {
+    bin()
+        .args(["compare", "--threshold", "1.5", "a.txt", "b.txt"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("outside 0 to 1"));
+}
