@@ -2,6 +2,7 @@
 //! table beside the published figures. Run: `cargo run --release --example evaluate`.
 
 mod deplain;
+mod onestop;
 
 use std::path::{Path, PathBuf};
 
@@ -40,7 +41,7 @@ fn main() {
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("../shared/data"));
     let mut rows = Vec::new();
-    for part in [deplain::run] {
+    for part in [deplain::run, onestop::run] {
         match part(&data) {
             Ok(r) => rows.extend(r),
             Err(e) => {
