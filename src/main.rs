@@ -43,9 +43,9 @@ struct CompareArgs {
     /// Least similarity (0 to 1) for sentences to carry the same claim.
     #[arg(long, default_value_t = 0.4, value_parser = unit_interval)]
     threshold: f64,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "table")]
-    format: FormatArg,
+    /// Output format (default: from the `--output` file's extension, else table).
+    #[arg(long, value_enum)]
+    format: Option<FormatArg>,
     /// Which claims to show.
     #[arg(long, value_enum, default_value = "all")]
     only: Only,
@@ -76,6 +76,7 @@ struct SegmentArgs {
 enum FormatArg {
     Table,
     Json,
+    Markdown,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -144,8 +145,14 @@ fn run_compare(args: CompareArgs) -> Result<u8, String> {
             .map(|(w, _)| w.0)
     });
     let format = match args.format {
-        FormatArg::Table => Format::Table,
-        FormatArg::Json => Format::Json,
+        Some(FormatArg::Table) => Format::Table,
+        Some(FormatArg::Json) => Format::Json,
+        Some(FormatArg::Markdown) => Format::Markdown,
+        None => args
+            .output
+            .as_deref()
+            .and_then(Format::from_extension)
+            .unwrap_or(Format::Table),
     };
     let ropts = ReportOptions {
         only_differences: matches!(args.only, Only::Differences),

@@ -353,3 +353,23 @@ fn bad_threshold_is_a_usage_error() {
         .code(2)
         .stderr(predicate::str::contains("outside 0 to 1"));
 }
+
+#[test]
+fn markdown_is_inferred_from_the_output_extension() {
+    let d = tempfile::tempdir().unwrap();
+    let a = write(d.path(), "ap.txt", WIRE);
+    let b = write(d.path(), "outlet.txt", OUTLET);
+    let report = d.path().join("report.md");
+    bin()
+        .args(["compare", "--output"])
+        .arg(&report)
+        .arg(&a)
+        .arg(&b)
+        .assert()
+        .code(1);
+    let md = fs::read_to_string(&report).unwrap();
+    assert!(md.starts_with("# claimdiff report"), "{md}");
+    assert!(md.contains("| # | claim (text of ap) | outlet | key difference |"));
+    // The quote edit shows as struck and inserted words.
+    assert!(md.contains("~~be~~ **come**"), "{md}");
+}

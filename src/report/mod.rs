@@ -4,6 +4,7 @@
 //! once, so renderers only lay things out.
 
 pub mod json;
+pub mod markdown;
 pub mod table;
 
 use std::collections::BTreeMap;
@@ -24,6 +25,21 @@ pub enum Format {
     Table,
     /// The versioned JSON document described in the README.
     Json,
+    /// Markdown for chats, issues and wikis.
+    Markdown,
+}
+
+impl Format {
+    /// The format a report file's extension asks for (`.json`, `.md`, `.markdown`).
+    pub fn from_extension(path: &std::path::Path) -> Option<Format> {
+        let ext = path.extension()?.to_string_lossy().to_ascii_lowercase();
+        match ext.as_str() {
+            "json" => Some(Format::Json),
+            "md" | "markdown" => Some(Format::Markdown),
+            "txt" => Some(Format::Table),
+            _ => None,
+        }
+    }
 }
 
 /// Settings shared by the renderers.
@@ -42,6 +58,7 @@ pub fn renderer(format: Format, opts: &ReportOptions) -> Box<dyn Renderer> {
     match format {
         Format::Table => Box::new(table::TableRenderer::new(opts.clone())),
         Format::Json => Box::new(json::JsonRenderer::new(opts.clone())),
+        Format::Markdown => Box::new(markdown::MarkdownRenderer::new(opts.clone())),
     }
 }
 
