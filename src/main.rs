@@ -77,6 +77,7 @@ enum FormatArg {
     Table,
     Json,
     Markdown,
+    Html,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -148,6 +149,7 @@ fn run_compare(args: CompareArgs) -> Result<u8, String> {
         Some(FormatArg::Table) => Format::Table,
         Some(FormatArg::Json) => Format::Json,
         Some(FormatArg::Markdown) => Format::Markdown,
+        Some(FormatArg::Html) => Format::Html,
         None => args
             .output
             .as_deref()

@@ -373,3 +373,56 @@ fn markdown_is_inferred_from_the_output_extension() {
     // The quote edit shows as struck and inserted words.
     assert!(md.contains("~~be~~ **come**"), "{md}");
 }
+
+#[test]
+fn html_report_is_self_contained_and_escapes_article_text() {
+    let d = tempfile::tempdir().unwrap();
+    let hostile = "Officials said <script>alert(1)</script> was posted.\n\
+        A caption read \"><img src=x onerror=alert(2)> under the photo.\n\
+        The page ended with </style><b>bold</b> text.\n";
+    let a = write(d.path(), "ap.txt", hostile);
+    let b = write(
+        d.path(),
+        "outlet.txt",
+        &hostile.replace("posted", "deleted"),
+    );
+    let report = d.path().join("report.html");
+    bin()
+        .args(["compare", "--output"])
+        .arg(&report)
+        .arg(&a)
+        .arg(&b)
+        .assert()
+        .code(1);
+    let html = fs::read_to_string(&report).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("Content-Security-Policy"));
+    assert!(
+        !html.to_lowercase().contains("<script"),
+        "no script element at all"
+    );
+    assert!(
+        !html.contains("<img"),
+        "article markup must not become elements"
+    );
+    assert!(
+        !html.contains("<b>bold"),
+        "article markup must not become elements"
+    );
+    assert_eq!(
+        html.matches("</style>").count(),
+        1,
+        "only our own stylesheet closes"
+    );
+    assert!(
+        html.contains("&#60;script&#62;alert(1)&#60;/script&#62;")
+            || html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "the tag shows as text"
+    );
+    // Nothing is loaded from elsewhere.
+    for needle in ["http://", "https://", "src=\"", "@import", "url("] {
+        assert!(!html.contains(needle), "{needle} found");
+    }
+    // The changed word is highlighted.
+    assert!(html.contains("<del>posted</del>") && html.contains("<ins>deleted</ins>"));
+}

@@ -29,12 +29,25 @@ impl DiffOp {
     }
 }
 
+/// One run of a word diff: consecutive pieces with the same op, as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Run {
+    /// What the run does.
+    pub op: DiffOp,
+    /// The run's text, exactly as in its source text (the reference for deletions and
+    /// kept words, the other text for insertions).
+    pub text: String,
+    /// Whether whitespace precedes the run in its source text, so runs can be laid out
+    /// inline as written (no space before a comma, one between words).
+    pub space_before: bool,
+}
+
 /// A word diff: runs in reading order. Deletions come before the insertions that
 /// replace them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WordDiff {
-    /// The runs, each with its text as written (words joined as in the source).
-    pub runs: Vec<(DiffOp, String)>,
+    /// The runs.
+    pub runs: Vec<Run>,
 }
 
 impl WordDiff {
@@ -42,29 +55,41 @@ impl WordDiff {
     pub fn edits(&self) -> usize {
         self.runs
             .iter()
-            .filter(|(op, _)| *op != DiffOp::Equal)
-            .map(|(_, t)| t.split_whitespace().count())
+            .filter(|r| r.op != DiffOp::Equal)
+            .map(|r| r.text.split_whitespace().count())
             .sum()
+    }
+
+    /// The runs laid out as one line, each passed through `mark` with its op.
+    pub fn layout(&self, mut mark: impl FnMut(DiffOp, &str) -> String) -> String {
+        let mut out = String::new();
+        for (k, r) in self.runs.iter().enumerate() {
+            if k > 0 && r.space_before {
+                out.push(' ');
+            }
+            out.push_str(&mark(r.op, &r.text));
+        }
+        out
     }
 }
 
-/// Pieces of a text: words and single punctuation marks, each with the text as written.
-fn pieces(text: &str) -> Vec<&str> {
+/// Pieces of a text as byte spans: words and single punctuation marks.
+fn pieces(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut last = 0;
     for t in normalize::tokens(text) {
-        push_marks(&text[last..t.start], &mut out);
-        out.push(&text[t.start..t.end]);
+        push_marks(text, last, t.start, &mut out);
+        out.push((t.start, t.end));
         last = t.end;
     }
-    push_marks(&text[last..], &mut out);
+    push_marks(text, last, text.len(), &mut out);
     out
 }
 
-fn push_marks<'a>(gap: &'a str, out: &mut Vec<&'a str>) {
-    for (i, c) in gap.char_indices() {
+fn push_marks(text: &str, from: usize, to: usize, out: &mut Vec<(usize, usize)>) {
+    for (i, c) in text[from..to].char_indices() {
         if !c.is_whitespace() {
-            out.push(&gap[i..i + c.len_utf8()]);
+            out.push((from + i, from + i + c.len_utf8()));
         }
     }
 }
@@ -73,51 +98,43 @@ fn push_marks<'a>(gap: &'a str, out: &mut Vec<&'a str>) {
 pub fn word_diff(reference: &str, other: &str) -> WordDiff {
     let a = pieces(reference);
     let b = pieces(other);
-    let ka: Vec<String> = a.iter().map(|p| normalize::fold_typography(p)).collect();
-    let kb: Vec<String> = b.iter().map(|p| normalize::fold_typography(p)).collect();
-    let mut runs: Vec<(DiffOp, String)> = Vec::new();
-    let mut push = |op: DiffOp, words: &[&str]| {
-        if words.is_empty() {
+    let key = |text: &str, &(s, e): &(usize, usize)| normalize::fold_typography(&text[s..e]);
+    let ka: Vec<String> = a.iter().map(|p| key(reference, p)).collect();
+    let kb: Vec<String> = b.iter().map(|p| key(other, p)).collect();
+    let mut runs: Vec<Run> = Vec::new();
+    let mut push = |op: DiffOp, text: &str, spans: &[(usize, usize)]| {
+        let (Some(first), Some(last)) = (spans.first(), spans.last()) else {
             return;
-        }
-        let text = join_pieces(words);
+        };
+        let space_before = text[..first.0].ends_with(char::is_whitespace);
+        let slice = &text[first.0..last.1];
         match runs.last_mut() {
-            Some((last, t)) if *last == op => {
-                t.push(' ');
-                t.push_str(&text);
+            Some(r) if r.op == op => {
+                if space_before {
+                    r.text.push(' ');
+                }
+                r.text.push_str(slice);
             }
-            _ => runs.push((op, text)),
+            _ => runs.push(Run {
+                op,
+                text: slice.to_string(),
+                space_before,
+            }),
         }
     };
     for op in capture_diff_slices(Algorithm::Myers, &ka, &kb) {
         let (tag, ra, rb) = op.as_tag_tuple();
         match tag {
-            DiffTag::Equal => push(DiffOp::Equal, &a[ra]),
-            DiffTag::Delete => push(DiffOp::Delete, &a[ra]),
-            DiffTag::Insert => push(DiffOp::Insert, &b[rb]),
+            DiffTag::Equal => push(DiffOp::Equal, reference, &a[ra]),
+            DiffTag::Delete => push(DiffOp::Delete, reference, &a[ra]),
+            DiffTag::Insert => push(DiffOp::Insert, other, &b[rb]),
             DiffTag::Replace => {
-                push(DiffOp::Delete, &a[ra]);
-                push(DiffOp::Insert, &b[rb]);
+                push(DiffOp::Delete, reference, &a[ra]);
+                push(DiffOp::Insert, other, &b[rb]);
             }
         }
     }
     WordDiff { runs }
-}
-
-/// Joins pieces with spaces, except before closing punctuation and after opening marks.
-fn join_pieces(words: &[&str]) -> String {
-    let mut out = String::new();
-    for w in words {
-        let closing = w.len() <= 4
-            && w.chars().count() == 1
-            && w.chars().all(|c| ".,;:!?)]}\u{201D}\u{2019}%".contains(c));
-        let after_opening = out.ends_with(['(', '[', '{', '\u{201C}', '\u{2018}', '$']);
-        if !out.is_empty() && !closing && !after_opening {
-            out.push(' ');
-        }
-        out.push_str(w);
-    }
-    out
 }
 
 #[cfg(test)]
@@ -127,13 +144,14 @@ mod tests {
     #[test]
     fn one_word_swap_is_a_delete_and_an_insert() {
         let d = word_diff("They met for 10 hours.", "They met for 12 hours.");
+        let got: Vec<(DiffOp, &str)> = d.runs.iter().map(|r| (r.op, r.text.as_str())).collect();
         assert_eq!(
-            d.runs,
+            got,
             vec![
-                (DiffOp::Equal, "They met for".into()),
-                (DiffOp::Delete, "10".into()),
-                (DiffOp::Insert, "12".into()),
-                (DiffOp::Equal, "hours.".into()),
+                (DiffOp::Equal, "They met for"),
+                (DiffOp::Delete, "10"),
+                (DiffOp::Insert, "12"),
+                (DiffOp::Equal, "hours."),
             ]
         );
         assert_eq!(d.edits(), 2);
@@ -149,5 +167,25 @@ mod tests {
     fn identical_texts_have_one_equal_run() {
         let d = word_diff("Same words here.", "Same words here.");
         assert_eq!(d.runs.len(), 1);
+    }
+}
+
+#[cfg(test)]
+mod layout_tests {
+    use super::*;
+
+    #[test]
+    fn runs_keep_the_source_spacing() {
+        let d = word_diff(
+            "Officials said <b>x</b> was posted.",
+            "Officials said <b>x</b> was deleted.",
+        );
+        assert_eq!(d.runs[0].text, "Officials said <b>x</b> was");
+        let line = d.layout(|op, t| match op {
+            DiffOp::Delete => format!("[-{t}-]"),
+            DiffOp::Insert => format!("{{+{t}+}}"),
+            DiffOp::Equal => t.to_string(),
+        });
+        assert_eq!(line, "Officials said <b>x</b> was [-posted-] {+deleted+}.");
     }
 }

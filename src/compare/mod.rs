@@ -19,7 +19,7 @@ use crate::load::Document;
 use crate::normalize;
 use crate::segment::{self, Sentence};
 
-pub use diff::{DiffOp, WordDiff};
+pub use diff::{DiffOp, Run, WordDiff};
 
 /// Options for a comparison.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -491,8 +491,8 @@ fn edits(
     let kept: usize = word_diff
         .runs
         .iter()
-        .filter(|(op, _)| *op == DiffOp::Equal)
-        .map(|(_, t)| t.split_whitespace().count())
+        .filter(|r| r.op == DiffOp::Equal)
+        .map(|r| r.text.split_whitespace().count())
         .sum();
     let mostly_kept = kept >= word_diff.edits();
     for (del, ins) in replacements(word_diff).into_iter().filter(|_| mostly_kept) {
@@ -533,10 +533,8 @@ fn edits(
 fn replacements(d: &WordDiff) -> Vec<(&str, &str)> {
     d.runs
         .windows(2)
-        .filter_map(|w| match (&w[0], &w[1]) {
-            ((DiffOp::Delete, a), (DiffOp::Insert, b)) => Some((a.as_str(), b.as_str())),
-            _ => None,
-        })
+        .filter(|w| w[0].op == DiffOp::Delete && w[1].op == DiffOp::Insert)
+        .map(|w| (w[0].text.as_str(), w[1].text.as_str()))
         .collect()
 }
 
@@ -545,15 +543,16 @@ fn replaced_words(d: &WordDiff) -> String {
     let mut parts = Vec::new();
     let mut i = 0;
     while i < d.runs.len() {
-        match (&d.runs[i], d.runs.get(i + 1)) {
-            ((DiffOp::Delete, a), Some((DiffOp::Insert, b))) => {
-                parts.push(format!("{a} → {b}"));
+        let r = &d.runs[i];
+        match (r.op, d.runs.get(i + 1)) {
+            (DiffOp::Delete, Some(next)) if next.op == DiffOp::Insert => {
+                parts.push(format!("{} → {}", r.text, next.text));
                 i += 2;
                 continue;
             }
-            ((DiffOp::Delete, a), _) => parts.push(format!("− {a}")),
-            ((DiffOp::Insert, b), _) => parts.push(format!("+ {b}")),
-            ((DiffOp::Equal, _), _) => {}
+            (DiffOp::Delete, _) => parts.push(format!("− {}", r.text)),
+            (DiffOp::Insert, _) => parts.push(format!("+ {}", r.text)),
+            (DiffOp::Equal, _) => {}
         }
         i += 1;
     }

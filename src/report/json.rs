@@ -185,7 +185,7 @@ fn claim_value(cmp: &Comparison, c: &ClaimResult) -> Value {
             let runs: Vec<Value> = diff
                 .runs
                 .iter()
-                .map(|(op, text)| json!({ "op": op.as_str(), "text": text }))
+                .map(|r| json!({ "op": r.op.as_str(), "text": r.text, "space_before": r.space_before }))
                 .collect();
             entry.insert("diff".into(), json!(runs));
         }

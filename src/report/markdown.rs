@@ -188,16 +188,12 @@ fn write_claim(cmp: &Comparison, c: &ClaimResult, out: &mut dyn io::Write) -> io
             notes.join("; ")
         )?;
         if let Some(diff) = &m.diff {
-            let rendered: Vec<String> = diff
-                .runs
-                .iter()
-                .map(|(op, t)| match op {
-                    DiffOp::Equal => escape(t),
-                    DiffOp::Delete => format!("~~{}~~", escape(t)),
-                    DiffOp::Insert => format!("**{}**", escape(t)),
-                })
-                .collect();
-            writeln!(out, "  - diff: {}", rendered.join(" "))?;
+            let rendered = diff.layout(|op, t| match op {
+                DiffOp::Equal => escape(t),
+                DiffOp::Delete => format!("~~{}~~", escape(t)),
+                DiffOp::Insert => format!("**{}**", escape(t)),
+            });
+            writeln!(out, "  - diff: {rendered}")?;
         }
     }
     Ok(())

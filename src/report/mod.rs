@@ -3,6 +3,7 @@
 //! (the headline difference of a claim, counts by status and kind) is computed here,
 //! once, so renderers only lay things out.
 
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod table;
@@ -27,6 +28,8 @@ pub enum Format {
     Json,
     /// Markdown for chats, issues and wikis.
     Markdown,
+    /// A self-contained HTML page.
+    Html,
 }
 
 impl Format {
@@ -36,6 +39,7 @@ impl Format {
         match ext.as_str() {
             "json" => Some(Format::Json),
             "md" | "markdown" => Some(Format::Markdown),
+            "html" | "htm" => Some(Format::Html),
             "txt" => Some(Format::Table),
             _ => None,
         }
@@ -59,6 +63,7 @@ pub fn renderer(format: Format, opts: &ReportOptions) -> Box<dyn Renderer> {
         Format::Table => Box::new(table::TableRenderer::new(opts.clone())),
         Format::Json => Box::new(json::JsonRenderer::new(opts.clone())),
         Format::Markdown => Box::new(markdown::MarkdownRenderer::new(opts.clone())),
+        Format::Html => Box::new(html::HtmlRenderer::new(opts.clone())),
     }
 }
 
