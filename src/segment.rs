@@ -1,7 +1,30 @@
 //! Segment: splits a document's text into sentences with character offsets.
 //!
-//! Placeholder splitter: breaks at line ends and at `. ` only. The news-aware
-//! segmenter replaces it.
+//! Promises: sentences are in order, never overlap, are trimmed, and together with the
+//! whitespace between them make up the whole text; offsets count Unicode scalar values;
+//! the cost is linear in the text.
+//!
+//! Rules, in the order they are tried, for the gap between two words of a paragraph
+//! (every line is a paragraph, so a line break always ends a sentence):
+//! - **Lists.** A paragraph that opens with a marker (`1.`, `1)`, `1.)`, `a.`, `•`, `⁃9.`)
+//!   starts a new sentence at each following marker of the same kind; a marker itself
+//!   never ends a sentence.
+//! - **Ellipses.** `. . .` inside a sentence continues it; four dots (`that....`,
+//!   `. . . .`) end it before a capitalised word; a sentence that ends with a period and
+//!   is followed by `. . .` and a capitalised word ends before the dots.
+//! - **Terminators.** Only a word ending in `.`, `!`, `?` or `…` (before any closing
+//!   quotes or brackets) can end a sentence, and only before a word that does not start
+//!   in lower case.
+//! - **Quotes.** `“Will it work?” Kerry asked.` stays one sentence: a quotation closed
+//!   after its terminator, followed by a name and a speech verb, is the verb's object.
+//! - **Abbreviations.** Titles before names (`Sen.`, `Gov.`, `Dr.`, `St.`) never end a
+//!   sentence; `p.`/`No.` before a number never do; initials (`John F. Kennedy`) do not;
+//!   other abbreviations (`Co.`, `Inc.`, `Jan.`, `U.S.`, `E.U.`, `a.m.`) end one only
+//!   before a word that typically starts sentences (`It`, `The`, `How`, `Mr.`), and
+//!   `a.m.`/`p.m.` not after a short opening phrase (`At 5 a.m. Mr. Smith went`) nor
+//!   before a day or month (`at 5 p.m. Friday`).
+//! - **Tokens with inner dots** (`3.5`, `example.com`, e-mail addresses, `U.S.-Russian`)
+//!   are single words, so nothing splits inside them.
 
 /// One sentence of a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,25 +43,259 @@ pub struct Sentence {
     pub paragraph: usize,
 }
 
+/// Titles that precede a name: never the end of a sentence.
+const TITLES: &[&str] = &[
+    "mr", "mrs", "ms", "messrs", "dr", "prof", "sen", "sens", "rep", "reps", "gov", "govs", "gen",
+    "lt", "col", "sgt", "capt", "cmdr", "adm", "maj", "rev", "hon", "pres", "supt", "det", "insp",
+    "cpl", "pvt", "gens", "atty", "amb", "fr", "sr", "jr", "st", "mt", "ft", "mme", "mlle", "msgr",
+    "sec", "secs", "lt.gen", "brig",
+];
+
+/// Abbreviations that can end a sentence, but usually do not.
+const ABBREVIATIONS: &[&str] = &[
+    "co", "corp", "inc", "ltd", "llc", "bros", "plc", "etc", "vs", "v", "no", "nos", "p", "pp",
+    "vol", "vols", "fig", "figs", "approx", "est", "dept", "div", "univ", "assn", "ave", "blvd",
+    "rd", "hwy", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+    "dec", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "cf", "al",
+    "ca", "ed", "eds", "min", "max", "mln", "bln", "tel", "ext", "op", "cit", "ibid", "e.g", "i.e",
+    "a.m", "p.m", "n°", "ph.d", "u.s", "u.k", "u.n", "d.c", "e.u",
+];
+
+/// Abbreviations that are followed by a number, never by a new sentence.
+const BEFORE_NUMBERS: &[&str] = &["p", "pp", "no", "nos", "vol", "fig", "figs", "n°", "art"];
+
+/// Capitalised words that typically open a sentence; after an abbreviation, only these
+/// make the abbreviation's period a sentence end.
+const STARTERS: &[&str] = &[
+    "a",
+    "an",
+    "the",
+    "this",
+    "that",
+    "these",
+    "those",
+    "it",
+    "its",
+    "he",
+    "she",
+    "they",
+    "we",
+    "i",
+    "you",
+    "his",
+    "her",
+    "their",
+    "our",
+    "my",
+    "your",
+    "there",
+    "here",
+    "but",
+    "and",
+    "or",
+    "so",
+    "yet",
+    "however",
+    "meanwhile",
+    "in",
+    "on",
+    "at",
+    "for",
+    "after",
+    "before",
+    "when",
+    "while",
+    "if",
+    "as",
+    "since",
+    "although",
+    "though",
+    "what",
+    "who",
+    "why",
+    "how",
+    "where",
+    "which",
+    "did",
+    "does",
+    "do",
+    "is",
+    "are",
+    "was",
+    "were",
+    "has",
+    "have",
+    "had",
+    "will",
+    "would",
+    "can",
+    "could",
+    "should",
+    "not",
+    "no",
+    "yes",
+    "some",
+    "many",
+    "most",
+    "all",
+    "both",
+    "each",
+    "other",
+    "another",
+    "then",
+    "now",
+    "still",
+    "also",
+    "even",
+    "only",
+    "according",
+    "officials",
+    "police",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "asked",
+    "last",
+    "next",
+    "one",
+    "two",
+    "three",
+    "a.m",
+    "until",
+    "because",
+    "with",
+];
+
+/// Speech verbs that make `“...?” Kerry asked.` one sentence.
+const SPEECH_VERBS: &[&str] = &[
+    "said",
+    "says",
+    "asked",
+    "asks",
+    "told",
+    "tells",
+    "added",
+    "adds",
+    "replied",
+    "shouted",
+    "wrote",
+    "writes",
+    "tweeted",
+    "explained",
+    "noted",
+    "insisted",
+    "claimed",
+    "admitted",
+    "continued",
+    "recalled",
+    "warned",
+    "argued",
+    "declared",
+    "stated",
+    "responded",
+    "answered",
+    "wondered",
+    "exclaimed",
+    "cried",
+    "whispered",
+    "laughed",
+    "concluded",
+    "conceded",
+    "acknowledged",
+    "demanded",
+    "urged",
+    "yelled",
+    "chanted",
+    "quipped",
+    "joked",
+    "remarked",
+    "observed",
+    "suggested",
+    "countered",
+    "pleaded",
+];
+
+/// Days and months: after `a.m.`/`p.m.` they continue the sentence.
+const CALENDAR: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "today",
+    "tomorrow",
+    "yesterday",
+    "tonight",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "et",
+    "est",
+    "edt",
+    "pt",
+    "pst",
+    "pdt",
+    "gmt",
+    "utc",
+    "local",
+];
+
+const CLOSERS: &[char] = &['"', '\'', '\u{201D}', '\u{2019}', ')', ']', '}', '\u{00BB}'];
+const OPENERS: &[char] = &['"', '\'', '\u{201C}', '\u{2018}', '(', '[', '{', '\u{00AB}'];
+const BULLETS: &[char] = &['•', '⁃', '‣', '◦', '▪', '·', '-', '*', '–', '—'];
+
+/// A whitespace-separated word of a paragraph: byte range into the paragraph.
+#[derive(Debug, Clone, Copy)]
+struct Word {
+    start: usize,
+    end: usize,
+}
+
+/// How the items of a list paragraph are marked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ListStyle {
+    /// `1.`, `1)`, `1.)`, optionally after a bullet.
+    Number,
+    /// `a.`, `b)`.
+    Letter,
+    /// A bullet word of its own (`•`).
+    Bullet,
+}
+
 /// Splits `text` into sentences.
 pub fn segment(text: &str) -> Vec<Sentence> {
     let mut out = Vec::new();
+    let mut cursor = Cursor::default();
     let mut paragraph = 0;
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
-        let mut start = offset;
-        let mut had = false;
-        for (i, _) in line.match_indices(". ") {
-            push(text, start, offset + i + 1, paragraph, &mut out);
-            start = offset + i + 2;
-            had = true;
-        }
-        let end = offset + line.trim_end().len();
-        if end > start {
-            push(text, start, end, paragraph, &mut out);
-            had = true;
-        }
-        if had {
+        let body = line.trim_end_matches(['\n', '\r']);
+        if !body.trim().is_empty() {
+            split_paragraph(text, offset, body, paragraph, &mut cursor, &mut out);
             paragraph += 1;
         }
         offset += line.len();
@@ -46,31 +303,526 @@ pub fn segment(text: &str) -> Vec<Sentence> {
     out
 }
 
-/// Builds sentences from byte ranges given by the input.
+/// Builds sentences from byte ranges given by the input, one paragraph each.
 pub fn from_ranges(text: &str, ranges: &[(usize, usize)]) -> Vec<Sentence> {
     let mut out = Vec::with_capacity(ranges.len());
+    let mut cursor = Cursor::default();
     for (i, &(s, e)) in ranges.iter().enumerate() {
-        push(text, s, e, i, &mut out);
+        push(text, s, e, i, &mut cursor, &mut out);
     }
     out
 }
 
-fn push(text: &str, byte_start: usize, byte_end: usize, paragraph: usize, out: &mut Vec<Sentence>) {
+/// Converts increasing byte offsets to char offsets in linear total time.
+#[derive(Default)]
+struct Cursor {
+    byte: usize,
+    chars: usize,
+}
+
+impl Cursor {
+    fn chars_at(&mut self, text: &str, byte: usize) -> usize {
+        if byte < self.byte {
+            self.byte = 0;
+            self.chars = 0;
+        }
+        self.chars += text[self.byte..byte].chars().count();
+        self.byte = byte;
+        self.chars
+    }
+}
+
+fn push(
+    text: &str,
+    byte_start: usize,
+    byte_end: usize,
+    paragraph: usize,
+    cursor: &mut Cursor,
+    out: &mut Vec<Sentence>,
+) {
     let slice = &text[byte_start..byte_end];
-    let lead = slice.len() - slice.trim_start().len();
-    let byte_start = byte_start + lead;
+    let byte_start = byte_start + (slice.len() - slice.trim_start().len());
     let slice = slice.trim();
-    let byte_end = byte_start + slice.len();
     if slice.is_empty() {
         return;
     }
-    let start = text[..byte_start].chars().count();
+    let byte_end = byte_start + slice.len();
+    let start = cursor.chars_at(text, byte_start);
+    let end = cursor.chars_at(text, byte_end);
     out.push(Sentence {
         text: slice.to_string(),
         start,
-        end: start + slice.chars().count(),
+        end,
         byte_start,
         byte_end,
         paragraph,
     });
+}
+
+fn split_paragraph(
+    text: &str,
+    offset: usize,
+    body: &str,
+    paragraph: usize,
+    cursor: &mut Cursor,
+    out: &mut Vec<Sentence>,
+) {
+    let words = words(body);
+    let list = list_style(body, &words);
+    // The number (or letter) the next item should carry: one past the first marker's.
+    let mut expected = list
+        .and_then(|style| marker_value(body, &words, style))
+        .map(|v| v + 1);
+    let mut start = 0;
+    for k in 0..words.len().saturating_sub(1) {
+        let boundary = match list {
+            Some(style) if is_marker(body, &words, k + 1, style, expected) => {
+                expected = expected.map(|e| e + 1);
+                true
+            }
+            // An item's own marker (after its bullet, if any) never ends it.
+            Some(_) if is_item_marker(body, &words, k, start) => false,
+            _ => is_boundary(body, &words, k, start),
+        };
+        if boundary {
+            push(
+                text,
+                offset + words[start].start,
+                offset + words[k].end,
+                paragraph,
+                cursor,
+                out,
+            );
+            start = k + 1;
+        }
+    }
+    if let Some(last) = words.last() {
+        push(
+            text,
+            offset + words[start].start,
+            offset + last.end,
+            paragraph,
+            cursor,
+            out,
+        );
+    }
+}
+
+fn words(body: &str) -> Vec<Word> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    for (i, c) in body.char_indices() {
+        if c.is_whitespace() {
+            if let Some(s) = start.take() {
+                out.push(Word { start: s, end: i });
+            }
+        } else if start.is_none() {
+            start = Some(i);
+        }
+    }
+    if let Some(s) = start {
+        out.push(Word {
+            start: s,
+            end: body.len(),
+        });
+    }
+    out
+}
+
+fn word<'a>(body: &'a str, words: &[Word], k: usize) -> &'a str {
+    &body[words[k].start..words[k].end]
+}
+
+/// The list style a paragraph opens with, if it opens with a list marker.
+fn list_style(body: &str, words: &[Word]) -> Option<ListStyle> {
+    if words.len() < 2 {
+        return None;
+    }
+    let first = word(body, words, 0);
+    if is_bullet(first) {
+        return Some(ListStyle::Bullet);
+    }
+    let core = first.trim_start_matches(BULLETS);
+    let (label, _) = split_marker(core)?;
+    if label.chars().all(|c| c.is_ascii_digit()) {
+        Some(ListStyle::Number)
+    } else if label == "a" || label == "A" {
+        Some(ListStyle::Letter)
+    } else {
+        None
+    }
+}
+
+/// Splits a list marker word into its label and punctuation (`1.)` → (`1`, `.)`)).
+fn split_marker(w: &str) -> Option<(&str, &str)> {
+    for suffix in [".)", ")", "."] {
+        if let Some(label) = w.strip_suffix(suffix) {
+            let ok = (!label.is_empty()
+                && label.len() <= 3
+                && label.chars().all(|c| c.is_ascii_digit()))
+                || (label.len() == 1 && label.chars().all(|c| c.is_ascii_alphabetic()));
+            if ok {
+                return Some((label, suffix));
+            }
+        }
+    }
+    None
+}
+
+fn is_bullet(w: &str) -> bool {
+    w.chars().count() == 1 && w.starts_with(BULLETS)
+}
+
+/// Whether word `k` is the marker of the item that began at word `start`: the item's
+/// first word, or the word after its lone bullet.
+fn is_item_marker(body: &str, words: &[Word], k: usize, start: usize) -> bool {
+    let at_start = k == start || (k == start + 1 && is_bullet(word(body, words, start)));
+    at_start && split_marker(word(body, words, k).trim_start_matches(BULLETS)).is_some()
+}
+
+/// The number (letters count from 1) of a list paragraph's first marker.
+fn marker_value(body: &str, words: &[Word], style: ListStyle) -> Option<u32> {
+    let k = usize::from(is_bullet(word(body, words, 0)));
+    let (label, _) =
+        split_marker(word(body, words, k.min(words.len() - 1)).trim_start_matches(BULLETS))?;
+    match style {
+        ListStyle::Number => label.parse().ok(),
+        ListStyle::Letter => label
+            .chars()
+            .next()
+            .map(|c| u32::from(c.to_ascii_lowercase()) - u32::from('a') + 1),
+        ListStyle::Bullet => None,
+    }
+}
+
+/// Whether word `k` is a list marker of `style`, numbered `expected` when given.
+fn is_marker(
+    body: &str,
+    words: &[Word],
+    k: usize,
+    style: ListStyle,
+    expected: Option<u32>,
+) -> bool {
+    let w = word(body, words, k);
+    match style {
+        ListStyle::Bullet => is_bullet(w),
+        ListStyle::Number | ListStyle::Letter => {
+            let core = w.trim_start_matches(BULLETS);
+            let Some((label, _)) = split_marker(core) else {
+                // A bullet word before the marker (`• 10.`) also starts the item.
+                return is_bullet(w)
+                    && k + 1 < words.len()
+                    && is_marker(body, words, k + 1, style, expected);
+            };
+            let value = match style {
+                ListStyle::Number => label.parse::<u32>().ok(),
+                _ => label
+                    .chars()
+                    .next()
+                    .map(|c| u32::from(c.to_ascii_lowercase()) - u32::from('a') + 1),
+            };
+            match (value, expected) {
+                (Some(v), Some(e)) => v == e,
+                (Some(_), None) => true,
+                (None, _) => false,
+            }
+        }
+    }
+}
+
+/// Strips closing quotes and brackets from the end of a word.
+fn strip_closers(w: &str) -> &str {
+    w.trim_end_matches(CLOSERS)
+}
+
+fn is_dot_word(w: &str) -> bool {
+    w == "."
+}
+
+/// Whether the first letter of `w` (after opening marks) is lower case.
+fn starts_lower(w: &str) -> bool {
+    w.trim_start_matches(OPENERS)
+        .chars()
+        .next()
+        .is_some_and(char::is_lowercase)
+}
+
+fn starts_upper_or_digit(w: &str) -> bool {
+    w.trim_start_matches(OPENERS)
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+}
+
+/// `w` lower-cased without surrounding punctuation, for list look-ups.
+fn bare(w: &str) -> String {
+    w.trim_start_matches(OPENERS)
+        .trim_end_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase()
+}
+
+fn is_starter(w: &str) -> bool {
+    STARTERS.contains(&bare(w).as_str())
+}
+
+/// Decides whether a sentence ends after word `k` (the sentence began at word `start`).
+fn is_boundary(body: &str, words: &[Word], k: usize, start: usize) -> bool {
+    let w = word(body, words, k);
+    let n = word(body, words, k + 1);
+
+    // Spaced ellipses: `. . .` continues, `. . . .` ends before a capital.
+    if is_dot_word(w) {
+        let mut run = 1;
+        while run <= k && is_dot_word(word(body, words, k - run)) {
+            run += 1;
+        }
+        if is_dot_word(n) {
+            return false;
+        }
+        return run >= 4 && starts_upper_or_digit(n);
+    }
+    if is_dot_word(n) {
+        // `compounds. . . . The`: the sentence ends before a dot run led by a capital.
+        let mut j = k + 1;
+        while j < words.len() && is_dot_word(word(body, words, j)) {
+            j += 1;
+        }
+        let run = j - (k + 1);
+        let ends = strip_closers(w).ends_with('.') && !strip_closers(w).ends_with("..");
+        return ends && run == 3 && j < words.len() && starts_upper_or_digit(word(body, words, j));
+    }
+
+    let core = strip_closers(w);
+    let closed_quote = core.len() < w.len();
+    let Some(last) = core.chars().last() else {
+        return false;
+    };
+    if !matches!(last, '.' | '!' | '?' | '…' | '‽') {
+        return false;
+    }
+    if starts_lower(n)
+        || !n
+            .trim_start_matches(OPENERS)
+            .starts_with(|c: char| c.is_alphanumeric())
+    {
+        // Lower case continues; so does a following mark that is not a word.
+        if !n.starts_with(OPENERS) {
+            return false;
+        }
+    }
+
+    // `“Will it work?” Kerry asked.` / `“It is over,” said Kerry.`
+    if closed_quote && quote_then_speech_verb(body, words, k + 1) {
+        return false;
+    }
+
+    if last != '.' {
+        return true;
+    }
+    // Ellipses attached to the word: four dots end a sentence, three only before a
+    // clear new start.
+    if core.ends_with("...") || core.ends_with('…') {
+        let dots = core.chars().rev().take_while(|&c| c == '.').count();
+        return dots >= 4 || (dots == 3 || core.ends_with('…')) && is_starter(n) && bare(n) != "i";
+    }
+
+    let stem = &core[..core.len() - 1];
+    let key = stem.trim_start_matches(OPENERS).to_lowercase();
+    if key.is_empty() {
+        return true;
+    }
+    if closed_quote {
+        // A quotation that closed after its period: the period ended the quoted sentence.
+        return true;
+    }
+    if TITLES.contains(&key.as_str()) {
+        return false;
+    }
+    if BEFORE_NUMBERS.contains(&key.as_str()) && n.starts_with(|c: char| c.is_ascii_digit()) {
+        return false;
+    }
+    let initialism = is_initialism(&key);
+    if key == "a.m" || key == "p.m" {
+        let intro = k - start < 4 && !starts_lower(word(body, words, start));
+        return !intro
+            && !CALENDAR.contains(&bare(n).as_str())
+            && starts_upper_or_digit(n)
+            && !n.starts_with(|c: char| c.is_ascii_digit());
+    }
+    if ABBREVIATIONS.contains(&key.as_str()) || initialism {
+        return is_starter(n);
+    }
+    // A single capital: an initial (`John F. Kennedy`), except the pronoun `I` before a
+    // sentence opener (`you and I. Did you`).
+    if key.chars().count() == 1 && key.chars().all(char::is_alphabetic) {
+        return key == "i" && is_starter(n);
+    }
+    true
+}
+
+/// `u.s`, `e.u`, `u.s.a`, `j.r.r`: single letters joined by dots.
+fn is_initialism(key: &str) -> bool {
+    key.contains('.')
+        && key
+            .split('.')
+            .all(|p| p.chars().count() == 1 && p.chars().all(char::is_alphabetic))
+}
+
+/// Whether the words from `k` are a speaker followed by a speech verb: `Kerry asked`,
+/// `said Kerry`, `Secretary of State John Kerry said`, `the minister said`.
+fn quote_then_speech_verb(body: &str, words: &[Word], k: usize) -> bool {
+    for j in k..(k + 6).min(words.len()) {
+        let w = word(body, words, j);
+        let b = bare(w);
+        if SPEECH_VERBS.contains(&b.as_str()) {
+            return true;
+        }
+        let name_like = w.starts_with(char::is_uppercase)
+            || matches!(b.as_str(), "of" | "the" | "de" | "al" | "van" | "von");
+        if !name_like
+            || (j > k
+                && w.trim_end_matches(CLOSERS).ends_with(['.', '!', '?'])
+                && !TITLES.contains(&b.as_str()))
+        {
+            return false;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn texts(s: &str) -> Vec<String> {
+        segment(s).into_iter().map(|x| x.text).collect()
+    }
+
+    #[test]
+    fn news_abbreviations_do_not_split() {
+        for s in [
+            "U.S. Secretary of State John Kerry said at 5 p.m. Friday that talks went on.",
+            "Sen. Maria Ortiz and Gov. Tom Reyes met in St. Louis on Jan. 5 with Dr. Ann Lee.",
+            "The U.S.-Russian plan costs $3.5 billion, or 2.5% of the budget.",
+            "John F. Kennedy visited Pitt, Briggs & Co. at noon.",
+            "He lives at No. 10 and was born in Sept. 1970.",
+        ] {
+            assert_eq!(texts(s), vec![s.to_string()], "{s}");
+        }
+    }
+
+    #[test]
+    fn ordinary_sentences_split() {
+        assert_eq!(
+            texts("The talks ended. Both sides left! Was it over? Nobody knew."),
+            vec![
+                "The talks ended.",
+                "Both sides left!",
+                "Was it over?",
+                "Nobody knew."
+            ]
+        );
+    }
+
+    #[test]
+    fn abbreviation_at_the_end_of_a_sentence_splits_before_an_opener() {
+        assert_eq!(
+            texts("I have lived in the U.S. How about you?"),
+            vec!["I have lived in the U.S.", "How about you?"]
+        );
+        assert_eq!(
+            texts("The deal went to Briggs & Co. It closed Friday."),
+            vec!["The deal went to Briggs & Co.", "It closed Friday."]
+        );
+    }
+
+    #[test]
+    fn quote_then_speaker_and_verb_stays_whole() {
+        for s in [
+            "“Will it work?” Kerry asked.",
+            "“It is over!” Secretary of State John Kerry said on Friday.",
+            "“The results will not be tomorrow,” Kerry said.",
+            "“We are ready.” she said.",
+        ] {
+            assert_eq!(texts(s), vec![s.to_string()], "{s}");
+        }
+        assert_eq!(
+            texts("“We are ready.” The minister then left the room."),
+            vec!["“We are ready.”", "The minister then left the room."]
+        );
+    }
+
+    #[test]
+    fn dateline_and_headline_lines() {
+        let s = "Talks Stall in Moscow\nMOSCOW (AP) — The talks stalled. Officials left.\n";
+        assert_eq!(
+            texts(s),
+            vec![
+                "Talks Stall in Moscow",
+                "MOSCOW (AP) — The talks stalled.",
+                "Officials left."
+            ]
+        );
+        let p: Vec<usize> = segment(s).iter().map(|x| x.paragraph).collect();
+        assert_eq!(p, vec![0, 1, 1]);
+    }
+
+    #[test]
+    fn a_m_after_an_opening_phrase_continues_but_ends_a_long_clause() {
+        assert_eq!(
+            texts(
+                "At 5 a.m. Mr. Smith went to the bank. He left the bank at 6 P.M. Mr. Smith then went to the store."
+            ),
+            vec![
+                "At 5 a.m. Mr. Smith went to the bank.",
+                "He left the bank at 6 P.M.",
+                "Mr. Smith then went to the store."
+            ]
+        );
+    }
+
+    #[test]
+    fn numbered_and_lettered_lists() {
+        assert_eq!(
+            texts("1. The first item 2. The second item"),
+            vec!["1. The first item", "2. The second item"]
+        );
+        assert_eq!(
+            texts("a. One thing b. Another thing"),
+            vec!["a. One thing", "b. Another thing"]
+        );
+    }
+
+    #[test]
+    fn offsets_count_chars() {
+        let s = "Ça va. “Oui,” dit-il.";
+        let got = segment(s);
+        assert_eq!(got[0].start, 0);
+        assert_eq!(got[0].end, 6);
+        assert_eq!(got[1].start, 7);
+        assert_eq!(got[1].end, s.chars().count());
+    }
+
+    proptest! {
+        #[test]
+        fn sentences_rejoin_to_the_input(s in "(\\PC|[ .!?\n“”\"])*") {
+            let got = segment(&s);
+            let mut last_byte = 0;
+            let mut last_char = 0;
+            for x in &got {
+                prop_assert!(x.byte_start >= last_byte);
+                prop_assert!(x.byte_end > x.byte_start);
+                prop_assert_eq!(&s[x.byte_start..x.byte_end], x.text.as_str());
+                prop_assert_eq!(x.text.trim(), x.text.as_str());
+                prop_assert!(s[last_byte..x.byte_start].trim().is_empty());
+                prop_assert_eq!(x.start, s[..x.byte_start].chars().count());
+                prop_assert_eq!(x.end, s[..x.byte_end].chars().count());
+                prop_assert!(x.start >= last_char);
+                last_byte = x.byte_end;
+                last_char = x.end;
+            }
+            prop_assert!(s[last_byte..].trim().is_empty());
+        }
+    }
 }

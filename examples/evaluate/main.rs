@@ -3,6 +3,7 @@
 
 mod deplain;
 mod onestop;
+mod sbd;
 
 use std::path::{Path, PathBuf};
 
@@ -41,7 +42,7 @@ fn main() {
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("../shared/data"));
     let mut rows = Vec::new();
-    for part in [deplain::run, onestop::run] {
+    for part in [sbd::run, deplain::run, onestop::run] {
         match part(&data) {
             Ok(r) => rows.extend(r),
             Err(e) => {
