@@ -713,6 +713,16 @@ mod tests {
     }
 
     #[test]
+    fn regression_state_abbreviation_in_a_dateline_does_not_split() {
+        let s = "MADISON, Wis. (Reuters) - The Senate approved the budget on Thursday.";
+        assert_eq!(texts(s), vec![s.to_string()]);
+        assert_eq!(
+            texts("He moved to Portland, Ore. It rained every day."),
+            vec!["He moved to Portland, Ore.", "It rained every day."]
+        );
+    }
+
+    #[test]
     fn ordinary_sentences_split() {
         assert_eq!(
             texts("The talks ended. Both sides left! Was it over? Nobody knew."),

@@ -1,0 +1,254 @@
+//! The bundled fixture stories (see fixtures/README.md for the answer key): every
+//! planted difference is found, nothing unplanted is reported as a change, and the
+//! rendered table and JSON match their snapshots.
+
+use std::path::PathBuf;
+
+use claimdiff::compare::{CompareOptions, Comparison, DiffKind, VersionStatus, compare};
+use claimdiff::load::load_versions;
+use claimdiff::report::{self, Format, ReportOptions};
+
+fn story(files: &[&str]) -> Comparison {
+    let paths: Vec<PathBuf> = files
+        .iter()
+        .map(|f| PathBuf::from("fixtures").join(f))
+        .collect();
+    compare(
+        load_versions(&paths).expect("fixture loads"),
+        &CompareOptions::default(),
+    )
+    .expect("fixture compares")
+}
+
+fn port_strike() -> Comparison {
+    story(&[
+        "port-strike/ap.txt",
+        "port-strike/herald.md",
+        "port-strike/coastnews.txt",
+    ])
+}
+
+fn budget_vote() -> Comparison {
+    story(&["budget-vote"])
+}
+
+fn wildfire() -> Comparison {
+    story(&[
+        "wildfire/afp.txt",
+        "wildfire/local.txt",
+        "wildfire/aggregator.txt",
+    ])
+}
+
+fn version(cmp: &Comparison, id: &str) -> usize {
+    cmp.versions
+        .iter()
+        .position(|v| v.doc.id == id)
+        .expect("version exists")
+}
+
+/// The differences of `kind` in version `id` on the claim whose reference text contains
+/// `needle`, as (reference, other, detail).
+fn found(cmp: &Comparison, needle: &str, id: &str, kind: DiffKind) -> Vec<Option<String>> {
+    let v = version(cmp, id);
+    let claim = cmp
+        .claims
+        .iter()
+        .find(|c| {
+            cmp.group_text(c.reference, &c.members[c.reference].sentences)
+                .contains(needle)
+        })
+        .unwrap_or_else(|| panic!("no claim with {needle:?}"));
+    claim
+        .differences
+        .iter()
+        .filter(|d| d.version == v && d.kind == kind)
+        .map(|d| d.detail.clone())
+        .collect()
+}
+
+fn status(cmp: &Comparison, needle: &str, id: &str) -> VersionStatus {
+    let v = version(cmp, id);
+    cmp.claims
+        .iter()
+        .find(|c| {
+            cmp.group_text(c.reference, &c.members[c.reference].sentences)
+                .contains(needle)
+        })
+        .unwrap_or_else(|| panic!("no claim with {needle:?}"))
+        .members[v]
+        .status
+}
+
+fn all_kinds(cmp: &Comparison) -> Vec<DiffKind> {
+    cmp.claims
+        .iter()
+        .flat_map(|c| c.differences.iter().map(|d| d.kind))
+        .collect()
+}
+
+#[test]
+fn port_strike_verdicts() {
+    let c = port_strike();
+    assert_eq!(
+        found(
+            &c,
+            "halting container traffic",
+            "herald",
+            DiffKind::NumberChanged
+        ),
+        vec![Some("12 → 10".to_string())]
+    );
+    assert_eq!(
+        found(&c, "thrown away", "herald", DiffKind::QuoteChanged),
+        vec![Some("away → out".to_string())]
+    );
+    assert_eq!(
+        status(&c, "thrown away", "coastnews"),
+        VersionStatus::Identical
+    );
+    assert_eq!(
+        found(&c, "Talks between the union", "herald", DiffKind::Split).len(),
+        1
+    );
+    assert_eq!(
+        found(&c, "Economy Minister", "herald", DiffKind::Merged).len(),
+        1
+    );
+    assert_eq!(
+        found(&c, "second, 48-hour stoppage", "coastnews", DiffKind::Moved).len(),
+        1
+    );
+    assert_eq!(
+        status(&c, "Local exporters", "herald"),
+        VersionStatus::Added
+    );
+    assert_eq!(
+        status(&c, "Truck drivers", "herald"),
+        VersionStatus::Missing
+    );
+    assert_eq!(
+        status(&c, "Truck drivers", "coastnews"),
+        VersionStatus::Missing
+    );
+    // coastnews rewords the lead and keeps the figure: reworded, not changed.
+    assert_eq!(
+        status(&c, "halting container traffic", "coastnews"),
+        VersionStatus::Reworded
+    );
+    // The label line is metadata, not a sentence.
+    let coast = &c.versions[version(&c, "coastnews")];
+    assert_eq!(coast.doc.meta.label.as_deref(), Some("coastnews"));
+    assert!(coast.sentences.iter().all(|s| s.text != "coastnews"));
+    // Markdown front matter.
+    assert_eq!(c.versions[version(&c, "herald")].doc.source, "Daily Herald");
+}
+
+#[test]
+fn budget_vote_verdicts() {
+    let c = budget_vote();
+    assert_eq!(
+        c.versions[c.base].doc.id, "reuters",
+        "role: wire picks the base"
+    );
+    assert_eq!(
+        found(
+            &c,
+            "gasoline tax by 4.5%",
+            "outlet-a",
+            DiffKind::NumberChanged
+        ),
+        vec![Some("4.5 → 5.4".to_string())]
+    );
+    assert_eq!(
+        found(&c, "Sen. Maria Ortiz", "outlet-a", DiffKind::NameChanged),
+        vec![Some("Ortiz → Ortega".to_string())]
+    );
+    assert_eq!(
+        found(&c, "Marsh will sign", "outlet-a", DiffKind::NegationChanged).len(),
+        1
+    );
+    assert_eq!(
+        status(&c, "Marsh will sign", "outlet-c"),
+        VersionStatus::Identical
+    );
+    // Shared by two outlets, absent from the wire: one claim, added in both.
+    assert_eq!(
+        status(&c, "Gas station owners", "outlet-a"),
+        VersionStatus::Added
+    );
+    assert_eq!(
+        status(&c, "Gas station owners", "outlet-b"),
+        VersionStatus::Added
+    );
+    assert_eq!(
+        status(&c, "Gas station owners", "outlet-c"),
+        VersionStatus::Absent
+    );
+    assert!(
+        found(&c, "Opponents argued", "outlet-b", DiffKind::Moved).len()
+            + found(
+                &c,
+                "The Wisconsin Senate approved",
+                "outlet-b",
+                DiffKind::Moved
+            )
+            .len()
+            >= 1
+    );
+    // Pre-split sentences are used exactly as given.
+    assert_eq!(c.versions[version(&c, "outlet-c")].sentences.len(), 7);
+    // A dropped figure ("after a 14-hour debate") is rewording, not a changed number.
+    assert_eq!(
+        status(&c, "$4.2 billion", "outlet-c"),
+        VersionStatus::Reworded
+    );
+}
+
+#[test]
+fn wildfire_has_no_false_changes() {
+    let c = wildfire();
+    assert!(
+        !all_kinds(&c).contains(&DiffKind::NumberChanged),
+        "5,000 = 5000"
+    );
+    assert!(
+        !all_kinds(&c).contains(&DiffKind::QuoteChanged),
+        "typography only"
+    );
+    assert_eq!(
+        status(&c, "moving faster", "local"),
+        VersionStatus::Identical
+    );
+    assert_eq!(status(&c, "Swan Valley", "local"), VersionStatus::Missing);
+    assert_eq!(status(&c, "Mundaring", "local"), VersionStatus::Added);
+    let agg = &c.versions[version(&c, "aggregator")];
+    assert_eq!(agg.doc.meta.label.as_deref(), Some("aggregator"));
+    assert_eq!(agg.sentences.len(), 6);
+}
+
+fn rendered(cmp: &Comparison, format: Format) -> String {
+    let opts = ReportOptions {
+        width: Some(120),
+        ..ReportOptions::default()
+    };
+    let mut out = Vec::new();
+    report::renderer(format, &opts)
+        .render(cmp, &mut out)
+        .expect("renders");
+    String::from_utf8(out).expect("UTF-8")
+}
+
+#[test]
+fn snapshots() {
+    for (name, cmp) in [
+        ("port_strike", port_strike()),
+        ("budget_vote", budget_vote()),
+        ("wildfire", wildfire()),
+    ] {
+        insta::assert_snapshot!(format!("{name}_table"), rendered(&cmp, Format::Table));
+        insta::assert_snapshot!(format!("{name}_json"), rendered(&cmp, Format::Json));
+        insta::assert_snapshot!(format!("{name}_markdown"), rendered(&cmp, Format::Markdown));
+        insta::assert_snapshot!(format!("{name}_html"), rendered(&cmp, Format::Html));
+    }
+}
