@@ -61,6 +61,16 @@ const ABBREVIATIONS: &[&str] = &[
     "a.m", "p.m", "n°", "ph.d", "u.s", "u.k", "u.n", "d.c", "e.u",
 ];
 
+/// US states as wire datelines abbreviate them (`MADISON, Wis. (Reuters) -`). Many are
+/// also words (`ill.`, `wash.`), so they hold a sentence together only before a
+/// dateline's bracketed agency or dash.
+const STATES: &[&str] = &[
+    "ala", "ariz", "ark", "calif", "colo", "conn", "del", "fla", "ga", "ill", "ind", "kan", "ky",
+    "la", "md", "mass", "mich", "minn", "miss", "mo", "mont", "neb", "nev", "n.h", "n.j", "n.m",
+    "n.y", "n.c", "n.d", "okla", "ore", "pa", "r.i", "s.c", "s.d", "tenn", "vt", "va", "wash",
+    "w.va", "wis", "wyo",
+];
+
 /// Abbreviations that are followed by a number, never by a new sentence.
 const BEFORE_NUMBERS: &[&str] = &["p", "pp", "no", "nos", "vol", "fig", "figs", "n°", "art"];
 
@@ -639,6 +649,12 @@ fn is_boundary(body: &str, words: &[Word], k: usize, start: usize) -> bool {
         return false;
     }
     if BEFORE_NUMBERS.contains(&key.as_str()) && n.starts_with(|c: char| c.is_ascii_digit()) {
+        return false;
+    }
+    if STATES.contains(&key.as_str())
+        && stem.starts_with(char::is_uppercase)
+        && n.starts_with(['(', '-', '\u{2014}', '\u{2013}'])
+    {
         return false;
     }
     let initialism = is_initialism(&key);
