@@ -9,12 +9,17 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod error;
+
+// The pipeline, in the order data flows through it.
 pub mod load;
 pub mod segment;
-
-pub use error::{Error, Result};
 pub mod align;
 pub mod compare;
-pub mod normalize;
 pub mod report;
+
+// Shared by the stages.
+pub mod normalize;
 pub mod similarity;
+pub mod source;
+
+pub use error::{Error, Result};

@@ -1,0 +1,111 @@
+//! Sources: one canonical key per news organisation, so that "AP reported", a version
+//! whose metadata says `source: The Associated Press` and a file named `ap.txt` are
+//! recognised as the same source.
+//!
+//! A name is folded (case, typography, a leading `The`, punctuation, `news agency`
+//! suffixes) and then looked up in a table of common agencies and outlets; a name not
+//! in the table is its own folded form.
+
+use crate::normalize;
+
+/// Agencies and outlets with the names they go by. The first name of each row is the
+/// canonical key.
+const ALIASES: &[&[&str]] = &[
+    &["ap", "associated press", "the associated press", "ap news"],
+    &["reuters", "thomson reuters", "reuters news"],
+    &["afp", "agence france-presse", "agence france presse", "france presse"],
+    &["dpa", "deutsche presse-agentur", "deutsche presse agentur"],
+    &["upi", "united press international"],
+    &["pa", "press association", "pa media"],
+    &["ansa", "agenzia nazionale stampa associata"],
+    &["efe", "agencia efe"],
+    &["xinhua", "xinhua news agency", "new china news agency"],
+    &["kyodo", "kyodo news"],
+    &["yonhap", "yonhap news agency"],
+    &["tass", "itar-tass", "tass news agency"],
+    &["ria novosti", "ria"],
+    &["anadolu", "anadolu agency", "aa"],
+    &["bloomberg", "bloomberg news"],
+    &["bbc", "british broadcasting corporation", "bbc news"],
+    &["cnn", "cable news network"],
+    &["nyt", "new york times", "the new york times", "ny times"],
+    &["washington post", "the washington post", "wapo", "wp"],
+    &["wsj", "wall street journal", "the wall street journal"],
+    &["guardian", "the guardian"],
+    &["financial times", "ft", "the financial times"],
+    &["al jazeera", "aljazeera", "al-jazeera"],
+    &["arab news"],
+    &["usa today"],
+    &["los angeles times", "la times", "the los angeles times"],
+];
+
+/// Folds a source name: lower case, typography folded, a leading `the` and trailing
+/// punctuation dropped, inner punctuation and runs of spaces made one space.
+pub fn fold(name: &str) -> String {
+    let folded = normalize::fold(name);
+    let words: Vec<&str> = folded
+        .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\''))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let words = match words.split_first() {
+        Some((&"the", rest)) if !rest.is_empty() => rest,
+        _ => &words[..],
+    };
+    words.join(" ")
+}
+
+/// The canonical key of a source name: the table's first name for a known agency or
+/// outlet, else the folded name.
+pub fn canonical(name: &str) -> String {
+    let f = fold(name);
+    for row in ALIASES {
+        if row.iter().any(|alias| fold(alias) == f) {
+            return row[0].to_string();
+        }
+    }
+    f
+}
+
+/// Whether two names denote the same source.
+pub fn same_source(a: &str, b: &str) -> bool {
+    let (ca, cb) = (canonical(a), canonical(b));
+    !ca.is_empty() && ca == cb
+}
+
+/// Every name the source goes by (the table row, or the folded name alone).
+pub fn aliases(name: &str) -> Vec<String> {
+    let key = canonical(name);
+    ALIASES
+        .iter()
+        .find(|row| row[0] == key)
+        .map(|row| row.iter().map(|a| (*a).to_string()).collect())
+        .unwrap_or_else(|| vec![key])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn agency_names_meet() {
+        assert!(same_source("AP", "The Associated Press"));
+        assert!(same_source("Associated Press", "ap"));
+        assert!(same_source("Agence France-Presse", "AFP"));
+        assert!(same_source("The Washington Post", "Washington Post"));
+        assert!(!same_source("AP", "AFP"));
+        assert!(!same_source("", ""));
+    }
+
+    #[test]
+    fn unknown_names_fold() {
+        assert_eq!(canonical("The  Daily Herald."), "daily herald");
+        assert!(same_source("Daily Herald", "the daily herald"));
+        assert_eq!(canonical("Arab News"), "arab news");
+    }
+
+    #[test]
+    fn aliases_list_the_row() {
+        assert!(aliases("Reuters").contains(&"thomson reuters".to_string()));
+        assert_eq!(aliases("Coast News"), vec!["coast news".to_string()]);
+    }
+}
