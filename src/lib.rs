@@ -10,12 +10,12 @@
 
 pub mod error;
 
-// The pipeline, in the order data flows through it.
-pub mod load;
-pub mod segment;
+// The pipeline stages (in data order: load, segment, align, compare, report).
 pub mod align;
 pub mod compare;
+pub mod load;
 pub mod report;
+pub mod segment;
 
 // Shared by the stages.
 pub mod normalize;

@@ -13,7 +13,12 @@ use crate::normalize;
 const ALIASES: &[&[&str]] = &[
     &["ap", "associated press", "the associated press", "ap news"],
     &["reuters", "thomson reuters", "reuters news"],
-    &["afp", "agence france-presse", "agence france presse", "france presse"],
+    &[
+        "afp",
+        "agence france-presse",
+        "agence france presse",
+        "france presse",
+    ],
     &["dpa", "deutsche presse-agentur", "deutsche presse agentur"],
     &["upi", "united press international"],
     &["pa", "press association", "pa media"],

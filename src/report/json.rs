@@ -132,7 +132,10 @@ fn version_value(v: &Version, coverage: &Coverage) -> Value {
     let mut m = Map::new();
     m.insert("id".into(), json!(d.id));
     m.insert("source".into(), json!(d.source));
-    m.insert("source_key".into(), json!(crate::source::canonical(&d.source)));
+    m.insert(
+        "source_key".into(),
+        json!(crate::source::canonical(&d.source)),
+    );
     m.insert("origin".into(), json!(d.origin));
     for (key, value) in [
         ("title", &d.meta.title),
