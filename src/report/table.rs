@@ -8,7 +8,7 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, Color, ContentArrangement, Table};
 
 use super::{Renderer, ReportOptions, is_shown, key_difference};
-use crate::compare::{Comparison, VersionStatus};
+use crate::compare::{Comparison, DiffOp, Member, VersionStatus};
 
 /// Width used when none is given.
 pub const DEFAULT_WIDTH: u16 = 120;
@@ -37,12 +37,25 @@ impl TableRenderer {
         t
     }
 
-    fn status_cell(&self, status: VersionStatus) -> Cell {
-        let label = match status {
-            VersionStatus::Reference => "base",
-            VersionStatus::Absent => "–",
-            other => other.as_str(),
+    /// A version's cell: its status and, for a changed claim, the word diff against the
+    /// reference (red struck-out and green words in colour, `[-old-]{+new+}` without).
+    fn member_cell(&self, m: &Member) -> Cell {
+        let status = m.status;
+        let mut label = match status {
+            VersionStatus::Reference => "base".to_string(),
+            VersionStatus::Absent => "–".to_string(),
+            other => other.as_str().to_string(),
         };
+        if let (VersionStatus::Changed, Some(diff)) = (status, &m.diff) {
+            label.push('\n');
+            label.push_str(&diff.layout(|op, t| match (op, self.opts.color) {
+                (DiffOp::Equal, _) => t.to_string(),
+                (DiffOp::Delete, true) => format!("\x1b[31;9m{t}\x1b[0m"),
+                (DiffOp::Insert, true) => format!("\x1b[32;1m{t}\x1b[0m"),
+                (DiffOp::Delete, false) => format!("[-{t}-]"),
+                (DiffOp::Insert, false) => format!("{{+{t}+}}"),
+            }));
+        }
         let cell = Cell::new(label);
         if !self.opts.color {
             return cell;
@@ -88,7 +101,7 @@ impl Renderer for TableRenderer {
             let mut row = vec![Cell::new(c.number), Cell::new(text)];
             for (v, m) in c.members.iter().enumerate() {
                 if v != base {
-                    row.push(self.status_cell(m.status));
+                    row.push(self.member_cell(m));
                 }
             }
             row.push(Cell::new(key_difference(cmp, c)));
