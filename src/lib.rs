@@ -14,6 +14,7 @@ pub mod segment;
 
 pub use error::{Error, Result};
 pub mod align;
+pub mod attribute;
 pub mod compare;
 pub mod normalize;
 pub mod report;
