@@ -1,0 +1,794 @@
+//! Attribute: who said or reported what. For each attribution in a document the stage
+//! finds its **source** (`Kerry`, `officials`, `AP`), its **cue** (`said`, `told`,
+//! `according to`, `reported`) and its **content** (the words attributed, quoted or
+//! paraphrased), all as char-offset spans into the document text, plus whether the
+//! content is a direct quotation.
+//!
+//! Hand-written rules over a light tokenisation; no model. Forms covered:
+//! - `X said (that) ...`, `X told reporters (that) ...`, `X added ...`, `X says ...`, with
+//!   auxiliaries and adverbs between source and cue (`has also said`);
+//! - `..., X said.` and the inverted `..., said X.`;
+//! - `according to X, ...` and `..., according to X.`;
+//! - `“...,” Kerry said, “...”`: one attribution, two content spans;
+//! - a source with titles or an apposition (`U.S. Secretary of State John Kerry`,
+//!   `Lavrov, Russia's foreign minister,`);
+//! - passives: `it was reported that ...` (no source), `X was quoted as saying ...`;
+//! - follow-on quotes: a sentence or paragraph that is only a quotation, right after an
+//!   attributed quotation, is appended to that attribution's content;
+//! - speech, reporting and mental-state verbs from [`lexicon`]; organisations as sources
+//!   (`AP reported`, `The Washington Post published`) get [`Kind::OrganisationCredit`].
+//!
+//! Best effort, never a panic, on malformed input (see [`quotes`] for quotation marks):
+//! unbalanced marks end at the paragraph end; nested double quotes split the outer one;
+//! straight and curly marks mix freely; a quote over several paragraphs is one region
+//! per paragraph, chained to its speaker by the follow-on rule; in a sentence with several
+//! attributions each one's content stops where the next one's source begins. Cue words
+//! inside quotation marks are never cues. Spans are always inside the text and each
+//! attribution's content spans are sorted and disjoint.
+
+pub mod lexicon;
+pub mod quotes;
+pub mod source;
+
+use crate::segment::Sentence;
+
+pub use lexicon::is_loaded;
+pub use source::{entity_key, is_organisation};
+
+use lexicon::{AUX, BE, DETERMINERS, Form, NP_STOP, PREPOSITIONS, PRONOUNS, TIME};
+use quotes::Region;
+
+/// A range of the document text in char offsets, end exclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    /// First char.
+    pub start: usize,
+    /// One past the last char.
+    pub end: usize,
+}
+
+impl Span {
+    /// The span's text in `text` (the document the span was found in); empty when the
+    /// span falls outside it.
+    pub fn text(&self, text: &str) -> String {
+        text.chars()
+            .skip(self.start)
+            .take(self.end.saturating_sub(self.start))
+            .collect()
+    }
+
+    /// Length in chars.
+    pub fn len(&self) -> usize {
+        self.end.saturating_sub(self.start)
+    }
+
+    /// Whether the span is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// What shape an attribution has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// The content is entirely quotation: `“We will,” Kerry said.`
+    DirectQuote,
+    /// Paraphrase, no quotation marks: `Kerry said the talks would resume.`
+    Indirect,
+    /// Paraphrase with quoted words in it: `Kerry said the talks were “useful.”`
+    Mixed,
+    /// `according to X`.
+    AccordingTo,
+    /// An organisation is the source: `AP reported`, `The Washington Post published`.
+    OrganisationCredit,
+}
+
+/// One attribution relation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attribution {
+    /// The shape of the relation.
+    pub kind: Kind,
+    /// Who said it; `None` for sourceless forms (`it was reported that`).
+    pub source: Option<Span>,
+    /// The cue (`said`, `told`, `according to`, `quoted as saying`).
+    pub cue: Span,
+    /// What was attributed: one or more spans, sorted (a split quote or follow-on quotes
+    /// give several).
+    pub content: Vec<Span>,
+    /// Index of the sentence holding the cue.
+    pub sentence: usize,
+    /// Whether any content is inside quotation marks.
+    pub quoted: bool,
+}
+
+/// Segments `text` with [`crate::segment::segment`] and extracts its attributions.
+pub fn extract_text(text: &str) -> Vec<Attribution> {
+    extract(text, &crate::segment::segment(text))
+}
+
+/// Extracts the attributions of a document from its sentences, in document order.
+pub fn extract(text: &str, sentences: &[Sentence]) -> Vec<Attribution> {
+    let chars: Vec<char> = text.chars().collect();
+    let regions = quotes::regions(&chars);
+    let mut per_sentence: Vec<Vec<Attribution>> = Vec::with_capacity(sentences.len());
+    let mut claimed: Vec<Span> = Vec::new();
+    for (si, s) in sentences.iter().enumerate() {
+        let end = s.end.min(chars.len());
+        let start = s.start.min(end);
+        let toks = tokenize(&chars, start, end, &regions);
+        let found = sentence_rules(&chars, &toks, &regions, si, start);
+        for a in &found {
+            claimed.extend(a.content.iter().copied());
+        }
+        per_sentence.push(found);
+    }
+    let mut out: Vec<Attribution> = Vec::new();
+    let mut last_quoted: Option<usize> = None;
+    for (si, found) in per_sentence.into_iter().enumerate() {
+        if !found.is_empty() {
+            out.extend(found);
+            last_quoted = out.last().filter(|a| a.quoted).map(|_| out.len() - 1);
+            continue;
+        }
+        let s = &sentences[si];
+        let end = s.end.min(chars.len());
+        let start = s.start.min(end);
+        if covered(&claimed, start, end) {
+            continue;
+        }
+        let follow = last_quoted.and_then(|k| {
+            let first = (start..end).find(|&i| !chars[i].is_whitespace())?;
+            let r = regions.iter().find(|r| r.start == first)?;
+            let span = Span {
+                start: r.start,
+                end: r.end,
+            };
+            (!claimed.iter().any(|c| overlaps(*c, span))).then_some((k, span))
+        });
+        match follow {
+            Some((k, span)) => {
+                claimed.push(span);
+                out[k].content.push(span);
+                out[k].content.sort();
+                // The follow-on quote may run past this sentence; what is left of the
+                // sentence after it is paraphrase and ends the chain.
+                if span.end < end
+                    && (span.end..end).any(|i| chars[i].is_alphanumeric())
+                    && !covered(&claimed, start, end)
+                {
+                    last_quoted = None;
+                }
+            }
+            None => last_quoted = None,
+        }
+    }
+    out
+}
+
+fn overlaps(a: Span, b: Span) -> bool {
+    a.start < b.end && b.start < a.end
+}
+
+/// Whether every non-space char of `start..end` lies in some claimed span.
+fn covered(claimed: &[Span], start: usize, end: usize) -> bool {
+    let mut inside: Vec<Span> = claimed
+        .iter()
+        .filter(|c| c.start < end && start < c.end)
+        .copied()
+        .collect();
+    if inside.is_empty() {
+        return false;
+    }
+    inside.sort();
+    let mut pos = start;
+    for c in inside {
+        if c.start > pos {
+            return false;
+        }
+        pos = pos.max(c.end);
+    }
+    pos >= end
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TokKind {
+    Word,
+    Punct,
+    QOpen,
+    QClose,
+}
+
+#[derive(Debug, Clone)]
+struct Tok {
+    s: usize,
+    e: usize,
+    kind: TokKind,
+    lower: String,
+    cap: bool,
+    in_quote: bool,
+}
+
+impl Tok {
+    fn is(&self, w: &str) -> bool {
+        self.lower == w
+    }
+    fn word(&self) -> bool {
+        self.kind == TokKind::Word
+    }
+}
+
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "lt", "col", "sgt", "st", "jr", "sr",
+    "prof", "rev", "capt", "jan", "feb", "aug", "sept", "sep", "oct", "nov", "dec", "no", "vs",
+    "inc", "corp", "co", "ltd", "ft", "mt", "calif", "fla", "va", "wash", "mass", "pa", "tex",
+    "ariz", "ky", "md", "mich", "minn", "ga", "ill", "ind", "conn",
+];
+
+fn region_of(regions: &[Region], pos: usize) -> Option<&Region> {
+    let i = regions.partition_point(|r| r.start <= pos);
+    let r = regions.get(i.checked_sub(1)?)?;
+    (pos < r.end).then_some(r)
+}
+
+fn tokenize(chars: &[char], start: usize, end: usize, regions: &[Region]) -> Vec<Tok> {
+    let mut out = Vec::new();
+    let mut i = start;
+    while i < end {
+        let c = chars[i];
+        if c.is_whitespace() {
+            i += 1;
+            continue;
+        }
+        let (e, kind) = if let Some(len) = quotes::mark_at(chars, i).filter(|l| i + l <= end) {
+            let kind = if regions.iter().any(|r| r.start == i) {
+                TokKind::QOpen
+            } else if regions.iter().any(|r| r.closed && r.end == i + len) {
+                TokKind::QClose
+            } else {
+                TokKind::Punct
+            };
+            (i + len, kind)
+        } else if c.is_alphanumeric() {
+            let mut j = i + 1;
+            while j < end {
+                let d = chars[j];
+                if d.is_alphanumeric() {
+                    j += 1;
+                } else if "'’-.&".contains(d) && j + 1 < end && chars[j + 1].is_alphanumeric() {
+                    j += 2;
+                } else if d == '.' && {
+                    let w: String = chars[i..j].iter().collect::<String>().to_lowercase();
+                    w.contains('.')
+                        || (w.chars().count() == 1 && c.is_uppercase())
+                        || ABBREVIATIONS.contains(&w.as_str())
+                } {
+                    j += 1;
+                    break;
+                } else {
+                    break;
+                }
+            }
+            (j, TokKind::Word)
+        } else {
+            (i + 1, TokKind::Punct)
+        };
+        let text: String = chars[i..e].iter().collect();
+        let in_quote = region_of(regions, i).is_some_and(|r| r.start < i);
+        out.push(Tok {
+            s: i,
+            e,
+            kind,
+            lower: text.to_lowercase().replace('’', "'"),
+            cap: c.is_uppercase(),
+            in_quote,
+        });
+        i = e;
+    }
+    out
+}
+
+/// A source + cue found in a sentence, before its content is resolved.
+#[derive(Debug, Clone)]
+struct Frame {
+    /// Token range of the cue.
+    cue: (usize, usize),
+    /// Token range of the source.
+    source: Option<(usize, usize)>,
+    according: bool,
+    /// Whether the cue verb takes a hearer object (`told reporters`).
+    object: bool,
+    /// First token of the frame (source or cue).
+    first: usize,
+    /// Token after the cue.
+    after: usize,
+}
+
+fn is_adverb(t: &Tok) -> bool {
+    t.word() && !t.cap && t.lower.len() > 4 && t.lower.ends_with("ly") && t.lower != "only"
+}
+
+fn is_verb_form(t: &Tok) -> bool {
+    !t.cap
+        && lexicon::lookup(&t.lower)
+            .is_some_and(|v| matches!(v.form, Form::Past | Form::Third | Form::Ing))
+}
+
+/// Token range of a noun phrase ending at token `j` (walking left, not before `lo`).
+fn left_np(toks: &[Tok], j: usize, lo: usize) -> Option<(usize, usize)> {
+    let t = toks.get(j)?;
+    if j < lo {
+        return None;
+    }
+    if t.word() && PRONOUNS.contains(&t.lower.as_str()) {
+        return Some((j, j + 1));
+    }
+    if t.is(",") {
+        // Apposition: `Lavrov, Russia's foreign minister, said`.
+        let k = (lo..j).rev().take(14).find(|&k| toks[k].is(","))?;
+        if (k + 1..j).any(|m| !toks[m].word() && !toks[m].is("(") && !toks[m].is(")")) {
+            return None;
+        }
+        let (a, _) = np_core(toks, k.checked_sub(1)?, lo)?;
+        if !toks[a..k].iter().any(|t| t.cap) {
+            return None;
+        }
+        return Some((a, j + 1));
+    }
+    if t.is(")") {
+        let open = (lo..j).rev().take(8).find(|&k| toks[k].is("("))?;
+        let (a, _) = np_core(toks, open.checked_sub(1)?, lo)?;
+        return Some((a, j + 1));
+    }
+    np_core(toks, j, lo)
+}
+
+fn np_core(toks: &[Tok], j: usize, lo: usize) -> Option<(usize, usize)> {
+    if j < lo {
+        return None;
+    }
+    let mut a = j + 1;
+    let mut k = j;
+    loop {
+        let t = &toks[k];
+        let ok = t.word()
+            && !t.in_quote
+            && (t.cap || !NP_STOP.contains(&t.lower.as_str()))
+            && !is_adverb(t)
+            && !is_verb_form(t)
+            && j + 1 - k <= 9;
+        if !ok {
+            break;
+        }
+        a = k;
+        if k == lo || k == 0 {
+            break;
+        }
+        k -= 1;
+    }
+    // Trim leading words that cannot start a noun phrase.
+    while a <= j && (toks[a].is("of") || toks[a].is("and")) {
+        a += 1;
+    }
+    if a > j {
+        return None;
+    }
+    if toks[a..=j]
+        .iter()
+        .all(|t| DETERMINERS.contains(&t.lower.as_str()))
+    {
+        return None;
+    }
+    Some((a, j + 1))
+}
+
+/// Token range of a noun phrase starting at `i` (inverted `said Kerry`).
+fn right_np(toks: &[Tok], i: usize, hi: usize) -> Option<(usize, usize)> {
+    let first = toks.get(i).filter(|_| i < hi)?;
+    if !first.word() || first.in_quote {
+        return None;
+    }
+    if !(first.cap || ["the", "a", "an", "he", "she", "they"].contains(&first.lower.as_str())) {
+        return None;
+    }
+    let mut b = i;
+    while b < hi && b - i < 8 {
+        let t = &toks[b];
+        let ok = t.word()
+            && (t.cap
+                || ["the", "a", "an", "of"].contains(&t.lower.as_str())
+                || (!NP_STOP.contains(&t.lower.as_str())
+                    && !TIME.contains(&t.lower.as_str())
+                    && !is_adverb(t)
+                    && !is_verb_form(t)));
+        if !ok || (b > i && TIME.contains(&t.lower.as_str()) && t.cap) {
+            break;
+        }
+        b += 1;
+    }
+    (b > i).then_some((i, b))
+}
+
+/// Finds the frames (source + cue) of one sentence.
+fn frames(toks: &[Tok]) -> Vec<Frame> {
+    let mut out: Vec<Frame> = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        let t = &toks[i];
+        if !t.word() || t.in_quote {
+            i += 1;
+            continue;
+        }
+        let lo = out.last().map_or(0, |f| f.after);
+        if t.is("according") && toks.get(i + 1).is_some_and(|n| n.is("to")) {
+            let src = according_source(toks, i + 2);
+            let after = src.map_or(i + 2, |s| s.1);
+            out.push(Frame {
+                cue: (i, i + 2),
+                source: src,
+                according: true,
+                object: false,
+                first: i,
+                after,
+            });
+            i = after.max(i + 1);
+            continue;
+        }
+        if let Some(f) = verb_frame(toks, i, lo) {
+            i = f.after.max(i + 1);
+            out.push(f);
+            continue;
+        }
+        i += 1;
+    }
+    out
+}
+
+fn according_source(toks: &[Tok], i: usize) -> Option<(usize, usize)> {
+    let mut b = i;
+    while b < toks.len() && b - i < 30 {
+        let t = &toks[b];
+        if !(t.word() || t.is("-") || t.is("(") || t.is(")") || t.is("/")) || t.in_quote {
+            break;
+        }
+        b += 1;
+    }
+    (b > i).then_some((i, b))
+}
+
+fn verb_frame(toks: &[Tok], i: usize, lo: usize) -> Option<Frame> {
+    let t = &toks[i];
+    if t.cap {
+        return None;
+    }
+    let v = lexicon::lookup(&t.lower)?;
+    let next = toks.get(i + 1);
+    let mut cue_end = i + 1;
+    // Walk left over auxiliaries and adverbs to the subject.
+    let mut j = i;
+    let mut be = false;
+    while j > lo {
+        let p = &toks[j - 1];
+        if p.word() && !p.cap && (AUX.contains(&p.lower.as_str()) || is_adverb(p)) {
+            be |= BE.contains(&p.lower.as_str());
+            j -= 1;
+        } else {
+            break;
+        }
+    }
+    let prev = j.checked_sub(1).filter(|&p| p >= lo).map(|p| &toks[p]);
+    if v.noun_like
+        && matches!(v.form, Form::Base | Form::Third)
+        && (prev.is_some_and(|p| DETERMINERS.contains(&p.lower.as_str()) || !p.word())
+            || next.is_some_and(|n| n.is("of")))
+    {
+        return None;
+    }
+    let mut source = None;
+    match v.form {
+        // Only `X was quoted as saying` and progressives (`X is saying`).
+        Form::Ing if !be => return None,
+        Form::Past if be => {
+            if t.is("quoted")
+                && next.is_some_and(|n| n.is("as"))
+                && toks.get(i + 2).is_some_and(|n| n.is("saying"))
+            {
+                cue_end = i + 3;
+            } else if prev.is_some_and(|p| p.is("it")) {
+                // `it was reported that`: no source.
+                return Some(Frame {
+                    cue: (i, i + 1),
+                    source: None,
+                    according: false,
+                    object: false,
+                    first: j - 1,
+                    after: i + 1,
+                });
+            } else {
+                return None;
+            }
+        }
+        _ => {}
+    }
+    if let Some(p) = j.checked_sub(1).filter(|&p| p >= lo)
+        && !prev.is_some_and(|p| p.is("it") && t.lower != "says")
+    {
+        source = left_np(toks, p, lo);
+    }
+    let mut first = source.map_or(i, |s| s.0);
+    let mut after = cue_end;
+    if source.is_none() {
+        // Inverted: `..., said Kerry.` / `” said Kerry`.
+        let inverted_ok = j == i
+            && (i == lo
+                || toks
+                    .get(i.wrapping_sub(1))
+                    .is_some_and(|p| p.is(",") || p.kind == TokKind::QClose));
+        if !inverted_ok || !matches!(v.form, Form::Past | Form::Third) {
+            return None;
+        }
+        let s = right_np(toks, cue_end, toks.len())?;
+        source = Some(s);
+        first = i;
+        after = s.1;
+    }
+    Some(Frame {
+        cue: (i, cue_end),
+        source,
+        according: false,
+        object: v.takes_object,
+        first,
+        after,
+    })
+}
+
+/// Index of the first content token after a frame, skipping a hearer object and
+/// time or place adjuncts; `None` when what follows is only an adjunct.
+fn skip_after(toks: &[Tok], f: &Frame, hi: usize) -> usize {
+    let mut k = f.after;
+    if f.object && k < hi && toks[k].word() && !toks[k].is("that") {
+        // `told reporters (Monday) that`, `told The Post:`
+        let stop =
+            (k..hi.min(k + 7)).find(|&m| toks[m].is("that") || !toks[m].word() || toks[m].in_quote);
+        k = match stop {
+            Some(m) => m,
+            None => {
+                let mut m = k + 1;
+                if toks[k].cap {
+                    while m < hi && toks[m].cap {
+                        m += 1;
+                    }
+                } else if DETERMINERS.contains(&toks[k].lower.as_str()) {
+                    m = (k + 2).min(hi);
+                }
+                m
+            }
+        };
+    }
+    // Time adjuncts: `said Tuesday`, `said last week`, `said on Monday`.
+    while let Some(t) = toks.get(k).filter(|_| k < hi) {
+        let n = toks.get(k + 1).filter(|_| k + 1 < hi);
+        if t.word() && TIME.contains(&t.lower.as_str()) && t.lower != "this" && t.lower != "last" {
+            k += 1;
+        } else if (t.is("last") || t.is("this") || t.is("on") || t.is("early") || t.is("late"))
+            && n.is_some_and(|n| TIME.contains(&n.lower.as_str()))
+        {
+            k += 2;
+        } else {
+            break;
+        }
+    }
+    // A prepositional adjunct up to a comma, `that` or a quote.
+    if k < hi
+        && PREPOSITIONS.contains(&toks[k].lower.as_str())
+        && let Some(m) = (k + 1..hi.min(k + 12)).find(|&m| {
+            toks[m].is(",")
+                || toks[m].is("that")
+                || toks[m].is(":")
+                || toks[m].kind == TokKind::QOpen
+        })
+        && (k..m).all(|x| toks[x].word())
+    {
+        k = m;
+    }
+    while k < hi && (toks[k].is(",") || toks[k].is(":") || toks[k].is("—") || toks[k].is("-")) {
+        k += 1;
+    }
+    k
+}
+
+fn span_of(toks: &[Tok], a: usize, b: usize) -> Option<Span> {
+    (a < b && b <= toks.len()).then(|| Span {
+        start: toks[a].s,
+        end: toks[b - 1].e,
+    })
+}
+
+/// Content span of tokens `a..b`, widened to whole quotation regions at either end and
+/// without the sentence's closing punctuation.
+fn content_span(toks: &[Tok], regions: &[Region], a: usize, mut b: usize) -> Option<Span> {
+    while b > a
+        && matches!(
+            toks[b - 1].lower.as_str(),
+            "." | "!" | "?" | "," | ";" | ":" | "and" | "but" | "-" | "—"
+        )
+    {
+        b -= 1;
+    }
+    let mut s = span_of(toks, a, b)?;
+    if let Some(r) = region_of(regions, s.start) {
+        s.start = s.start.min(r.start);
+        if toks[a].kind == TokKind::QOpen && r.end > s.end && b == toks.len() {
+            s.end = r.end;
+        }
+    }
+    if let Some(r) = region_of(regions, s.end - 1)
+        && r.end > s.end
+        && b == toks.len()
+    {
+        s.end = r.end;
+    }
+    Some(s)
+}
+
+fn sentence_rules(
+    chars: &[char],
+    toks: &[Tok],
+    regions: &[Region],
+    si: usize,
+    sent_start: usize,
+) -> Vec<Attribution> {
+    let frames = frames(toks);
+    let mut out = Vec::new();
+    for (fi, f) in frames.iter().enumerate() {
+        let lo = if fi == 0 { 0 } else { frames[fi - 1].after };
+        let hi = frames.get(fi + 1).map_or(toks.len(), |n| n.first);
+        let mut content: Vec<Span> = Vec::new();
+
+        // What stands before the frame: `“...,” Kerry said` or `The deal is done, Kerry said`.
+        let left = if f.first > lo {
+            let p = f.first - 1;
+            let before = &toks[p];
+            if before.kind == TokKind::QClose {
+                region_of(regions, before.s).map(|r| {
+                    (
+                        Span {
+                            start: r.start,
+                            end: r.end,
+                        },
+                        true,
+                    )
+                })
+            } else if before.is(",") || before.is(":") {
+                if p > lo && toks[p - 1].kind == TokKind::QClose {
+                    region_of(regions, toks[p - 1].s).map(|r| {
+                        (
+                            Span {
+                                start: r.start,
+                                end: r.end,
+                            },
+                            true,
+                        )
+                    })
+                } else if p - lo >= 3 && !PREPOSITIONS.contains(&toks[lo].lower.as_str()) {
+                    content_span(toks, regions, lo, p).map(|s| (s, false))
+                } else {
+                    None
+                }
+            } else {
+                None
+            }
+        } else if f.first == 0 && sent_start > 0 {
+            // `“Will it work?”` split from `Kerry asked.` by the segmenter.
+            let mut q = sent_start;
+            while q > 0 && chars[q - 1].is_whitespace() {
+                q -= 1;
+            }
+            regions
+                .iter()
+                .find(|r| r.closed && r.end == q)
+                .filter(|_| frames.len() == 1 && f.after + 1 >= toks.len())
+                .map(|r| {
+                    (
+                        Span {
+                            start: r.start,
+                            end: r.end,
+                        },
+                        true,
+                    )
+                })
+        } else {
+            None
+        };
+
+        let k = skip_after(toks, f, hi);
+        let right_is_comma = toks.get(f.after).is_some_and(|t| t.is(","));
+        let right = if k < hi {
+            content_span(toks, regions, k, hi)
+        } else {
+            None
+        };
+        let right_is_quote = toks.get(k).is_some_and(|t| t.kind == TokKind::QOpen);
+        let right_adjunct = toks
+            .get(f.after)
+            .is_some_and(|t| PREPOSITIONS.contains(&t.lower.as_str()) || t.lower.ends_with("ing"));
+
+        if f.according {
+            let at_start = f.first == lo
+                || (f.first == lo + 1
+                    && ["but", "and", "yet", "so"].contains(&toks[lo].lower.as_str()));
+            if at_start {
+                content.extend(right);
+            } else if f.first > lo {
+                let mut p = f.first;
+                if toks[p - 1].is(",") {
+                    p -= 1;
+                }
+                content.extend(content_span(toks, regions, lo, p));
+            }
+        } else {
+            match left {
+                Some((l, true)) => {
+                    content.push(l);
+                    if right_is_comma && right_is_quote {
+                        content.extend(right);
+                    }
+                }
+                Some((l, false)) if right.is_none() || right_is_comma || right_adjunct => {
+                    content.push(l);
+                    if right_is_comma && !right_adjunct {
+                        content.extend(right);
+                    }
+                }
+                _ => content.extend(right),
+            }
+        }
+        content.retain(|s| !s.is_empty());
+        content.sort();
+        content.dedup();
+        // Keep content spans disjoint.
+        let mut merged: Vec<Span> = Vec::new();
+        for s in content {
+            match merged.last_mut() {
+                Some(m) if s.start < m.end => m.end = m.end.max(s.end),
+                _ => merged.push(s),
+            }
+        }
+        if merged.is_empty() {
+            continue;
+        }
+        let source = f.source.and_then(|(a, b)| span_of(toks, a, b));
+        let Some(cue) = span_of(toks, f.cue.0, f.cue.1) else {
+            continue;
+        };
+        let quoted = merged
+            .iter()
+            .any(|s| (s.start..s.end).any(|c| quotes::mark_at(chars, c).is_some()));
+        let source_text: Option<String> = source.map(|s| chars[s.start..s.end].iter().collect());
+        let kind = if f.according {
+            Kind::AccordingTo
+        } else if source_text.as_deref().is_some_and(is_organisation) {
+            Kind::OrganisationCredit
+        } else if merged
+            .iter()
+            .all(|s| regions.iter().any(|r| r.start == s.start && r.end == s.end))
+        {
+            Kind::DirectQuote
+        } else if quoted {
+            Kind::Mixed
+        } else {
+            Kind::Indirect
+        };
+        out.push(Attribution {
+            kind,
+            source,
+            cue,
+            content: merged,
+            sentence: si,
+            quoted,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

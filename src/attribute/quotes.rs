@@ -1,0 +1,157 @@
+//! Quotation regions of a whole document, found before any attribution rule runs, so a
+//! quote that the sentence splitter cut in pieces is still one region.
+//!
+//! Best effort, by design:
+//! - Curly (`“ ”`, `„`, `« »`), straight (`"`) and doubled straight (`''`) marks are one
+//!   family and may be mixed: any opening mark opens, any closing mark closes.
+//! - A straight mark opens after a space, the start of the text or opening punctuation,
+//!   and closes otherwise.
+//! - A region never crosses a line break: a quote left open at the end of a paragraph ends
+//!   there (the news convention for a quote running over several paragraphs is to reopen
+//!   it at the start of the next one, which starts a new region).
+//! - An opening mark inside an open region (an unbalanced or nested quote) ends the open
+//!   region just before it and starts a new one.
+//! - A closing mark with no open region is ignored.
+//! - Single quotes (`‘ ’`, `'`) are apostrophes or nested quotes and never delimit.
+
+/// One quotation, marks included, in char offsets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Region {
+    /// Offset of the opening mark.
+    pub start: usize,
+    /// Offset just past the closing mark, or the paragraph end when left open.
+    pub end: usize,
+    /// Whether a closing mark ended the region.
+    pub closed: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mark {
+    Open,
+    Close,
+    Either,
+}
+
+/// The quote mark starting at `i`, with its length in chars.
+pub fn mark_at(chars: &[char], i: usize) -> Option<usize> {
+    match chars[i] {
+        '“' | '”' | '„' | '‟' | '«' | '»' | '"' => Some(1),
+        '\'' if chars.get(i + 1) == Some(&'\'') => Some(2),
+        _ => None,
+    }
+}
+
+fn kind(chars: &[char], i: usize) -> Mark {
+    match chars[i] {
+        '“' | '„' | '‟' | '«' => Mark::Open,
+        '”' | '»' => Mark::Close,
+        _ => Mark::Either,
+    }
+}
+
+fn opens_here(chars: &[char], i: usize) -> bool {
+    i == 0 || {
+        let p = chars[i - 1];
+        p.is_whitespace() || "([{—–-/:;".contains(p)
+    }
+}
+
+/// Finds the quotation regions of `chars` (the document as chars), in order.
+pub fn regions(chars: &[char]) -> Vec<Region> {
+    let mut out = Vec::new();
+    let mut open: Option<usize> = None;
+    let mut line_end = 0;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\n' {
+            if let Some(s) = open.take() {
+                out.push(Region {
+                    start: s,
+                    end: line_end.max(s + 1),
+                    closed: false,
+                });
+            }
+            i += 1;
+            continue;
+        }
+        let Some(len) = mark_at(chars, i) else {
+            if !c.is_whitespace() {
+                line_end = i + 1;
+            }
+            i += 1;
+            continue;
+        };
+        let k = kind(chars, i);
+        match (open, k) {
+            (Some(s), Mark::Open) => {
+                out.push(Region {
+                    start: s,
+                    end: line_end.max(s + 1),
+                    closed: false,
+                });
+                open = Some(i);
+            }
+            (Some(s), _) => {
+                out.push(Region {
+                    start: s,
+                    end: i + len,
+                    closed: true,
+                });
+                open = None;
+            }
+            (None, Mark::Open) => open = Some(i),
+            (None, Mark::Either) if opens_here(chars, i) => open = Some(i),
+            (None, _) => {}
+        }
+        i += len;
+        line_end = i;
+    }
+    if let Some(s) = open {
+        out.push(Region {
+            start: s,
+            end: line_end.max(s + 1).min(chars.len()),
+            closed: false,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(s: &str) -> Vec<String> {
+        let chars: Vec<char> = s.chars().collect();
+        regions(&chars)
+            .iter()
+            .map(|r| chars[r.start..r.end].iter().collect())
+            .collect()
+    }
+
+    #[test]
+    fn curly_straight_and_doubled_marks() {
+        assert_eq!(texts("He said “yes,” then \"no\"."), ["“yes,”", "\"no\""]);
+        assert_eq!(texts("''I was shocked,'' he said."), ["''I was shocked,''"]);
+        assert_eq!(texts("“Mixed marks\" here"), ["“Mixed marks\""]);
+    }
+
+    #[test]
+    fn unbalanced_quote_ends_at_the_paragraph() {
+        assert_eq!(
+            texts("“First paragraph runs on.\n\n“Second closes.”"),
+            ["“First paragraph runs on.", "“Second closes.”"]
+        );
+        assert_eq!(texts("No open” mark"), Vec::<String>::new());
+        assert_eq!(texts("“Open at the end"), ["“Open at the end"]);
+    }
+
+    #[test]
+    fn single_quotes_do_not_delimit() {
+        assert_eq!(
+            texts("“He said, ‘Trust me,’ and left,” she said."),
+            ["“He said, ‘Trust me,’ and left,”"]
+        );
+        assert_eq!(texts("Russia's and the Jones' view"), Vec::<String>::new());
+    }
+}

@@ -1,0 +1,231 @@
+//! Unit tests for the attribution rules, one per form, on sentences written for them.
+
+use super::*;
+
+/// (kind, source, cue, content pieces) of each attribution in `text`.
+fn run(text: &str) -> Vec<(Kind, Option<String>, String, Vec<String>)> {
+    extract_text(text)
+        .iter()
+        .map(|a| {
+            (
+                a.kind,
+                a.source.map(|s| s.text(text)),
+                a.cue.text(text),
+                a.content.iter().map(|c| c.text(text)).collect(),
+            )
+        })
+        .collect()
+}
+
+fn one(text: &str) -> (Kind, Option<String>, String, Vec<String>) {
+    let all = run(text);
+    assert_eq!(all.len(), 1, "{text}: {all:?}");
+    all.into_iter().next().unwrap()
+}
+
+#[test]
+fn source_said_that() {
+    let (k, s, c, x) = one("Kerry said that the talks would resume in May.");
+    assert_eq!(k, Kind::Indirect);
+    assert_eq!(s.as_deref(), Some("Kerry"));
+    assert_eq!(c, "said");
+    assert_eq!(x, ["that the talks would resume in May"]);
+}
+
+#[test]
+fn source_said_without_that() {
+    let (_, s, _, x) = one("The minister has also said the plan was dead.");
+    assert_eq!(s.as_deref(), Some("The minister"));
+    assert_eq!(x, ["the plan was dead"]);
+}
+
+#[test]
+fn content_then_source_said() {
+    let (k, s, _, x) = one("The ceasefire will hold for a week, Kerry said.");
+    assert_eq!(k, Kind::Indirect);
+    assert_eq!(s.as_deref(), Some("Kerry"));
+    assert_eq!(x, ["The ceasefire will hold for a week"]);
+}
+
+#[test]
+fn inverted_said_source() {
+    let (_, s, _, x) = one("The ceasefire will hold for a week, said the envoy.");
+    assert_eq!(s.as_deref(), Some("the envoy"));
+    assert_eq!(x, ["The ceasefire will hold for a week"]);
+}
+
+#[test]
+fn told_reporters_that() {
+    let (_, s, c, x) = one("Lavrov told reporters on Monday that no deal was near.");
+    assert_eq!(s.as_deref(), Some("Lavrov"));
+    assert_eq!(c, "told");
+    assert_eq!(x, ["that no deal was near"]);
+}
+
+#[test]
+fn added_and_says() {
+    let (_, s, c, x) = one("The mayor added the roads would reopen soon.");
+    assert_eq!((s.as_deref(), c.as_str()), (Some("The mayor"), "added"));
+    assert_eq!(x, ["the roads would reopen soon"]);
+    let (_, s, c, _) = one("She says the vote was rigged.");
+    assert_eq!((s.as_deref(), c.as_str()), (Some("She"), "says"));
+}
+
+#[test]
+fn according_to_first_and_last() {
+    let (k, s, c, x) = one("According to the ministry, 40 people died.");
+    assert_eq!(k, Kind::AccordingTo);
+    assert_eq!(
+        (s.as_deref(), c.as_str()),
+        (Some("the ministry"), "According to")
+    );
+    assert_eq!(x, ["40 people died"]);
+    let (k, s, _, x) = one("Forty people died in the blast, according to local officials.");
+    assert_eq!(k, Kind::AccordingTo);
+    assert_eq!(s.as_deref(), Some("local officials"));
+    assert_eq!(x, ["Forty people died in the blast"]);
+}
+
+#[test]
+fn organisation_credit() {
+    let (k, s, c, _) = one("AP reported that the convoy had left.");
+    assert_eq!(k, Kind::OrganisationCredit);
+    assert_eq!((s.as_deref(), c.as_str()), (Some("AP"), "reported"));
+    let (k, s, _, _) = one("The Washington Post published the memo in full.");
+    assert_eq!(k, Kind::OrganisationCredit);
+    assert_eq!(s.as_deref(), Some("The Washington Post"));
+    let (k, s, c, _) = one("Arab News reported the talks had stalled.");
+    assert_eq!(
+        (k, s.as_deref(), c.as_str()),
+        (Kind::OrganisationCredit, Some("Arab News"), "reported")
+    );
+}
+
+#[test]
+fn split_quote_is_one_attribution() {
+    let text = "“We are close,” Kerry said, “but not there yet.”";
+    let (k, s, _, x) = one(text);
+    assert_eq!(k, Kind::DirectQuote);
+    assert_eq!(s.as_deref(), Some("Kerry"));
+    assert_eq!(x, ["“We are close,”", "“but not there yet.”"]);
+}
+
+#[test]
+fn titled_speaker_and_apposition() {
+    let (_, s, _, _) = one("U.S. Secretary of State John Kerry said the talks were useful.");
+    assert!(s.as_deref().unwrap().ends_with("John Kerry"), "{s:?}");
+    assert_eq!(entity_key(&s.unwrap()), "kerry");
+    let (_, s, _, x) = one("Lavrov, Russia's foreign minister, said the offer stood.");
+    assert_eq!(s.as_deref(), Some("Lavrov, Russia's foreign minister,"));
+    assert_eq!(x, ["the offer stood"]);
+}
+
+#[test]
+fn passive_forms() {
+    let (_, s, c, x) = one("It was reported that the border had closed.");
+    assert_eq!(s, None);
+    assert_eq!(c, "reported");
+    assert_eq!(x, ["that the border had closed"]);
+    let (_, s, c, x) = one("The general was quoted as saying the war was over.");
+    assert_eq!(s.as_deref(), Some("The general"));
+    assert_eq!(c, "quoted as saying");
+    assert_eq!(x, ["the war was over"]);
+}
+
+#[test]
+fn follow_on_quote_belongs_to_previous_speaker() {
+    let text = "“We will not leave,” the mayor said.\n\n“This is our home.”\n\nThe rain stopped.";
+    let all = extract_text(text);
+    assert_eq!(all.len(), 1);
+    let texts: Vec<String> = all[0].content.iter().map(|c| c.text(text)).collect();
+    assert_eq!(texts, ["“We will not leave,”", "“This is our home.”"]);
+}
+
+#[test]
+fn mixed_quote_and_mental_state() {
+    let (k, _, _, _) = one("Kerry said the talks were “useful” but slow.");
+    assert_eq!(k, Kind::Mixed);
+    let (k, s, c, _) = one("Clinton believes the bill will pass.");
+    assert_eq!(
+        (k, s.as_deref(), c.as_str()),
+        (Kind::Indirect, Some("Clinton"), "believes")
+    );
+}
+
+#[test]
+fn three_attributions_in_one_sentence() {
+    let text =
+        "Kerry said the talks would go on, Lavrov said they would not, and AP reported a delay.";
+    let all = run(text);
+    assert_eq!(all.len(), 3, "{all:?}");
+    assert_eq!(all[0].3, ["the talks would go on"]);
+    assert_eq!(all[1].1.as_deref(), Some("Lavrov"));
+    assert_eq!(all[1].3, ["they would not"]);
+    assert_eq!(all[2].0, Kind::OrganisationCredit);
+}
+
+#[test]
+fn cue_inside_quote_is_not_a_cue() {
+    let text = "“Nobody said it would be easy,” the coach told fans.";
+    let all = run(text);
+    assert_eq!(all.len(), 1, "{all:?}");
+    assert_eq!(all[0].2, "told");
+}
+
+#[test]
+fn nouns_are_not_cues() {
+    assert!(run("The report was released on Monday.").is_empty());
+    assert!(run("His claims of fraud were rejected.").is_empty());
+}
+
+#[test]
+fn hard_quotes_do_not_panic() {
+    for text in [
+        "“Unbalanced, he said.",
+        "He said ”closing first“ and left.",
+        "“Mixed marks,\" she said, 'and more'.",
+        "“Outer ‘inner “deep” inner’ outer,” he said.",
+        "“A quote\n\nover paragraphs\n\n“that goes on.”",
+        "\"",
+        "“",
+        "said",
+        ", said",
+    ] {
+        for a in extract_text(text) {
+            assert!(a.cue.end <= text.chars().count());
+        }
+    }
+}
+
+#[test]
+fn quote_over_several_paragraphs_chains() {
+    let text = "“The first part runs on,” she said. “And on\n\n“and ends here.”";
+    let all = extract_text(text);
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].content.len(), 3, "{:?}", all[0].content);
+}
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn no_panic_and_spans_in_bounds(text in "(\\PC|[“”\"' ,.\n]|said|told|according to| Kerry){0,60}") {
+            let n = text.chars().count();
+            for a in extract_text(&text) {
+                prop_assert!(a.cue.start < a.cue.end && a.cue.end <= n);
+                if let Some(s) = a.source {
+                    prop_assert!(s.start < s.end && s.end <= n);
+                }
+                prop_assert!(!a.content.is_empty());
+                for w in a.content.windows(2) {
+                    prop_assert!(w[0].end <= w[1].start);
+                }
+                for c in &a.content {
+                    prop_assert!(c.start < c.end && c.end <= n);
+                }
+            }
+        }
+    }
+}
