@@ -71,10 +71,16 @@ pub fn canonical(name: &str) -> String {
     f
 }
 
-/// Whether two names denote the same source.
+/// Whether two names denote the same source. Spaces and punctuation do not matter, so a
+/// file named `arabnews.txt` is the source "Arab News".
 pub fn same_source(a: &str, b: &str) -> bool {
-    let (ca, cb) = (canonical(a), canonical(b));
-    !ca.is_empty() && ca == cb
+    let squash = |s: String| {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .collect::<String>()
+    };
+    let (ca, cb) = (squash(canonical(a)), squash(canonical(b)));
+    !ca.is_empty() && (ca == cb || squash(canonical(&ca)) == cb || ca == squash(canonical(&cb)))
 }
 
 /// Every name the source goes by (the table row, or the folded name alone).
@@ -99,6 +105,8 @@ mod tests {
         assert!(same_source("The Washington Post", "Washington Post"));
         assert!(!same_source("AP", "AFP"));
         assert!(!same_source("", ""));
+        assert!(same_source("Arab News", "arabnews"));
+        assert!(same_source("washingtonpost", "The Washington Post"));
     }
 
     #[test]

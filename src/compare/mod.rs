@@ -8,6 +8,7 @@
 //! The claim's own status is the most serious of these: changed, then only in some
 //! versions, then reworded, then identical.
 
+pub mod credits;
 pub mod detect;
 pub mod diff;
 
@@ -123,6 +124,18 @@ pub enum DiffKind {
     Merged,
     /// The claim sits elsewhere in the version's order.
     Moved,
+    /// The version credits a source where the reference credits none.
+    AttributionAdded,
+    /// The reference credits a source; the version credits none.
+    AttributionDropped,
+    /// The version credits another source than the reference.
+    AttributionChanged,
+    /// The same source, another reporting verb (`said` → `claimed`).
+    CueChanged,
+    /// A direct quote in the reference is paraphrase in the version.
+    QuoteToParaphrase,
+    /// Paraphrase in the reference is a direct quote in the version.
+    ParaphraseToQuote,
 }
 
 impl DiffKind {
@@ -139,10 +152,16 @@ impl DiffKind {
             DiffKind::Split => "split",
             DiffKind::Merged => "merged",
             DiffKind::Moved => "moved",
+            DiffKind::AttributionAdded => "attribution_added",
+            DiffKind::AttributionDropped => "attribution_dropped",
+            DiffKind::AttributionChanged => "attribution_changed",
+            DiffKind::CueChanged => "cue_changed",
+            DiffKind::QuoteToParaphrase => "quote_to_paraphrase",
+            DiffKind::ParaphraseToQuote => "paraphrase_to_quote",
         }
     }
 
-    /// Whether this kind changes what the claim says.
+    /// Whether this kind changes what the claim says (or who is said to say it).
     pub fn is_meaning_bearing(self) -> bool {
         matches!(
             self,
@@ -150,6 +169,7 @@ impl DiffKind {
                 | DiffKind::NegationChanged
                 | DiffKind::NameChanged
                 | DiffKind::QuoteChanged
+                | DiffKind::AttributionChanged
         )
     }
 }
@@ -248,6 +268,8 @@ pub struct Comparison {
     pub coverage: Vec<Coverage>,
     /// The alignment threshold used.
     pub threshold: f64,
+    /// Attributions, credit audits, uncredited copies and provenance.
+    pub credits: credits::Credits,
 }
 
 impl Comparison {
@@ -299,20 +321,39 @@ pub fn compare(docs: Vec<Document>, opts: &CompareOptions) -> Result<Comparison>
             .iter()
             .flat_map(|v| v.sentences.iter().map(|s| s.text.as_str())),
     );
+    let attributions = credits::extract_all(&versions);
     let mut claims: Vec<ClaimResult> = alignment
         .claims
         .iter()
         .enumerate()
-        .map(|(k, c)| judge_claim(&versions, base, &alignment, &c.members, k + 1, &lowercase))
+        .map(|(k, c)| {
+            let ctx = Context {
+                versions: &versions,
+                base,
+                alignment: &alignment,
+                lowercase: &lowercase,
+                attributions: &attributions,
+            };
+            judge_claim(&ctx, &c.members, k + 1)
+        })
         .collect();
     mark_moves(&mut claims, base, versions.len());
     let coverage = coverage(&versions, base, &claims);
+    let credits = credits::audit(
+        &versions,
+        base,
+        &alignment,
+        &claims,
+        attributions,
+        &lowercase,
+    );
     Ok(Comparison {
         versions,
         base,
         claims,
         coverage,
         threshold: opts.align.threshold,
+        credits,
     })
 }
 
@@ -337,14 +378,18 @@ fn choose_base(docs: &[Document], opts: &CompareOptions) -> Result<usize> {
         .unwrap_or(0))
 }
 
-fn judge_claim(
-    versions: &[Version],
+/// What judging a claim needs from the whole comparison.
+struct Context<'a> {
+    versions: &'a [Version],
     base: usize,
-    alignment: &Alignment,
-    members: &[Vec<usize>],
-    number: usize,
-    lowercase: &HashSet<String>,
-) -> ClaimResult {
+    alignment: &'a Alignment,
+    lowercase: &'a HashSet<String>,
+    attributions: &'a [Vec<crate::attribute::Attribution>],
+}
+
+fn judge_claim(ctx: &Context, members: &[Vec<usize>], number: usize) -> ClaimResult {
+    let (versions, base, alignment, lowercase) =
+        (ctx.versions, ctx.base, ctx.alignment, ctx.lowercase);
     let reference = if members[base].is_empty() {
         (0..versions.len())
             .find(|&v| !members[v].is_empty())
@@ -395,14 +440,31 @@ fn judge_claim(
             Some(d) => edits(&ref_text, &text, d, lowercase, v),
             None => Vec::new(),
         };
-        let status = if !found.is_empty() {
+        found.extend(credits::claim_differences(
+            versions,
+            ctx.attributions,
+            reference,
+            ref_idx,
+            v,
+            idx,
+        ));
+        let loaded_cue = |d: &Difference| {
+            d.kind == DiffKind::CueChanged
+                && d.detail
+                    .as_deref()
+                    .is_some_and(|x| x.ends_with("(loaded verb)"))
+        };
+        let status = if found
+            .iter()
+            .any(|d| d.kind.is_meaning_bearing() || loaded_cue(d))
+        {
             any_changed = true;
             VersionStatus::Changed
         } else if identical {
             VersionStatus::Identical
         } else {
             any_reworded = true;
-            found.push(Difference::bare(DiffKind::Reworded, v));
+            found.insert(0, Difference::bare(DiffKind::Reworded, v));
             VersionStatus::Reworded
         };
         if idx.len() != ref_idx.len() {

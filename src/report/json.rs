@@ -78,6 +78,7 @@ impl Serialize for Document<'_> {
                     .map(|c| claim_value(cmp, c))
             }),
         )?;
+        m.serialize_entry("credits", &credits_value(cmp))?;
         m.serialize_entry(
             "summary",
             &json!({
@@ -89,6 +90,44 @@ impl Serialize for Document<'_> {
         )?;
         m.end()
     }
+}
+
+/// Credit audits, uncredited copies and provenance.
+fn credits_value(cmp: &Comparison) -> Value {
+    let id = |v: usize| cmp.versions[v].doc.id.clone();
+    let audits: Vec<Value> = cmp
+        .credits
+        .audits
+        .iter()
+        .map(|c| {
+            json!({
+                "version": id(c.version),
+                "sentence": c.sentence,
+                "source": c.source,
+                "cue": c.cue,
+                "cited": id(c.cited),
+                "verdict": c.verdict.as_str(),
+                "matched": c.matched,
+                "found_in": c.found_in.iter().map(|&v| id(v)).collect::<Vec<_>>(),
+                "detail": c.detail,
+            })
+        })
+        .collect();
+    let uncredited: Vec<Value> = cmp
+        .credits
+        .uncredited
+        .iter()
+        .map(|u| {
+            json!({
+                "version": id(u.version),
+                "sentences": u.sentences,
+                "from": id(u.from),
+                "from_sentences": u.from_sentences,
+                "similarity": round(u.similarity),
+            })
+        })
+        .collect();
+    json!({ "audits": audits, "uncredited": uncredited })
 }
 
 /// A sequence serialized from a fresh iterator, one item alive at a time.

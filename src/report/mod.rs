@@ -68,11 +68,17 @@ pub fn renderer(format: Format, opts: &ReportOptions) -> Box<dyn Renderer> {
 }
 
 /// The order in which difference kinds are worth a reader's attention.
-const KIND_ORDER: [DiffKind; 10] = [
+const KIND_ORDER: [DiffKind; 16] = [
     DiffKind::QuoteChanged,
     DiffKind::NumberChanged,
     DiffKind::NegationChanged,
     DiffKind::NameChanged,
+    DiffKind::AttributionChanged,
+    DiffKind::CueChanged,
+    DiffKind::AttributionDropped,
+    DiffKind::AttributionAdded,
+    DiffKind::QuoteToParaphrase,
+    DiffKind::ParaphraseToQuote,
     DiffKind::Missing,
     DiffKind::Added,
     DiffKind::Split,
@@ -110,6 +116,18 @@ pub fn key_difference(cmp: &Comparison, claim: &ClaimResult) -> String {
         DiffKind::Merged => format!("{who}: merged sentences"),
         DiffKind::Reworded => format!("{who}: reworded"),
         DiffKind::Moved => format!("{who}: moved"),
+        DiffKind::AttributionChanged => format!("{who}: credited to another source, {detail}"),
+        DiffKind::CueChanged => format!("{who}: cue {detail}"),
+        DiffKind::AttributionDropped => format!(
+            "{who}: credit to {} dropped",
+            d.reference.as_deref().unwrap_or("a source")
+        ),
+        DiffKind::AttributionAdded => format!(
+            "{who}: credit to {} added",
+            d.other.as_deref().unwrap_or("a source")
+        ),
+        DiffKind::QuoteToParaphrase => format!("{who}: direct quote turned into paraphrase"),
+        DiffKind::ParaphraseToQuote => format!("{who}: paraphrase turned into a direct quote"),
     }
 }
 

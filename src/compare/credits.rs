@@ -1,0 +1,515 @@
+//! Credits: attributions followed across versions and checked against the versions
+//! they cite.
+//!
+//! - Per claim, against the reference text: an attribution added, dropped, or moved to
+//!   another source; the cue verb changed (a neutral `said` becoming a loaded
+//!   `claimed` is called out); a direct quote turned into paraphrase or back.
+//! - **Audit.** A sentence that credits a source matching a loaded version ("..., AP
+//!   reported.", "according to Arab News") is checked against that version's text for the
+//!   same claim: *supported*, *changed* (a number, negation, name or quoted word differs),
+//!   *misattributed* (only another loaded version carries it), or *not found*.
+//! - **Uncredited copy.** A sentence that matches a source version nearly word for word
+//!   (similarity at least [`COPY_SIMILARITY`]) while neither the sentence nor the
+//!   version's dateline credits that source.
+//! - **Provenance.** For every sentence of every version, the other version it most
+//!   likely came from (the carrier of the same claim with the highest similarity), or
+//!   none when no other version carries the claim.
+//!
+//! Sources are matched to versions by the version's source name or id, through the
+//! alias table in [`crate::source`] and the entity keys of [`crate::attribute`].
+
+use std::collections::HashSet;
+
+use crate::align::Alignment;
+use crate::attribute::{self, Attribution, Kind};
+use crate::source;
+
+use super::{ClaimResult, DiffKind, Difference, Version, diff, edits};
+
+/// Least similarity for a sentence to count as a copy of a source's sentence.
+pub const COPY_SIMILARITY: f64 = 0.85;
+
+/// What the audit found for one credit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Verdict {
+    /// The cited version says the same thing.
+    Supported,
+    /// The cited version carries the claim with a meaning-bearing difference.
+    Changed,
+    /// The cited version does not carry the claim, but another loaded version does.
+    Misattributed,
+    /// No loaded version carries the claim.
+    NotFound,
+}
+
+impl Verdict {
+    /// The snake-case name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Supported => "supported",
+            Verdict::Changed => "changed",
+            Verdict::Misattributed => "misattributed",
+            Verdict::NotFound => "not_found",
+        }
+    }
+}
+
+/// One credit checked against the version it cites.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Credit {
+    /// The crediting version.
+    pub version: usize,
+    /// The crediting sentence.
+    pub sentence: usize,
+    /// The source as written (`AP`, `Arab News`).
+    pub source: String,
+    /// The cue as written (`reported`, `according to`).
+    pub cue: String,
+    /// The loaded version the credit names.
+    pub cited: usize,
+    /// What the audit found.
+    pub verdict: Verdict,
+    /// The cited version's matching sentences, when it carries the claim.
+    pub matched: Vec<usize>,
+    /// For a misattribution, the versions that do carry the claim.
+    pub found_in: Vec<usize>,
+    /// The words that differ, for a changed claim.
+    pub detail: Option<String>,
+}
+
+/// A sentence copied nearly word for word from a source version without credit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Uncredited {
+    /// The copying version.
+    pub version: usize,
+    /// Its sentences.
+    pub sentences: Vec<usize>,
+    /// The source version copied.
+    pub from: usize,
+    /// The source's sentences.
+    pub from_sentences: Vec<usize>,
+    /// Their similarity.
+    pub similarity: f64,
+}
+
+/// Where one sentence most likely came from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Provenance {
+    /// The other version carrying the same claim most similarly.
+    pub from: usize,
+    /// That similarity.
+    pub score: f64,
+}
+
+/// What the attribution stage found, for the whole comparison.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Credits {
+    /// Per version, its attributions in document order.
+    pub attributions: Vec<Vec<Attribution>>,
+    /// Every credit to a loaded version, audited.
+    pub audits: Vec<Credit>,
+    /// Sentences copied from a source without credit.
+    pub uncredited: Vec<Uncredited>,
+    /// Per version, per sentence: where it most likely came from.
+    pub provenance: Vec<Vec<Option<Provenance>>>,
+}
+
+/// Chars of `text` for span look-ups.
+struct Chars(Vec<char>);
+
+impl Chars {
+    fn span(&self, s: attribute::Span) -> String {
+        let end = s.end.min(self.0.len());
+        self.0[s.start.min(end)..end].iter().collect()
+    }
+}
+
+/// The versions a source name points at.
+fn cited_version(name: &str, versions: &[Version]) -> Option<usize> {
+    let key = attribute::entity_key(name);
+    versions.iter().position(|v| {
+        source::same_source(name, &v.doc.source)
+            || source::same_source(name, &v.doc.id)
+            || (!key.is_empty()
+                && (attribute::entity_key(&v.doc.source) == key
+                    || attribute::entity_key(&v.doc.id) == key))
+    })
+}
+
+/// Extracts every version's attributions.
+pub fn extract_all(versions: &[Version]) -> Vec<Vec<Attribution>> {
+    versions
+        .iter()
+        .map(|v| attribute::extract(&v.doc.text, &v.sentences))
+        .collect()
+}
+
+/// The attribution differences of version `v` against the reference, for one claim.
+pub fn claim_differences(
+    versions: &[Version],
+    attributions: &[Vec<Attribution>],
+    reference: usize,
+    ref_idx: &[usize],
+    v: usize,
+    idx: &[usize],
+) -> Vec<Difference> {
+    let within = |w: usize, idx: &[usize]| -> Vec<(String, String, bool)> {
+        let chars = Chars(versions[w].doc.text.chars().collect());
+        attributions[w]
+            .iter()
+            .filter(|a| idx.contains(&a.sentence))
+            .filter_map(|a| {
+                let src = a.source.map(|s| chars.span(s))?;
+                is_named(&src).then(|| (src, chars.span(a.cue), a.quoted))
+            })
+            .collect()
+    };
+    let ra = within(reference, ref_idx);
+    let va = within(v, idx);
+    let key = |s: &str| {
+        let k = source::canonical(s);
+        if source::aliases(s).len() > 1 {
+            k
+        } else {
+            attribute::entity_key(s)
+        }
+    };
+    let mut out = Vec::new();
+    let with =
+        |kind: DiffKind, r: Option<String>, o: Option<String>, detail: Option<String>| Difference {
+            reference: r,
+            other: o,
+            detail,
+            ..Difference::bare(kind, v)
+        };
+    match (ra.is_empty(), va.is_empty()) {
+        (true, true) => {}
+        (false, true) => out.push(with(
+            DiffKind::AttributionDropped,
+            Some(ra[0].0.clone()),
+            None,
+            None,
+        )),
+        (true, false) => out.push(with(
+            DiffKind::AttributionAdded,
+            None,
+            Some(va[0].0.clone()),
+            None,
+        )),
+        (false, false) => {
+            let rk: HashSet<String> = ra.iter().map(|x| key(&x.0)).collect();
+            let shared: Vec<&(String, String, bool)> =
+                va.iter().filter(|x| rk.contains(&key(&x.0))).collect();
+            if shared.is_empty() {
+                out.push(with(
+                    DiffKind::AttributionChanged,
+                    Some(ra[0].0.clone()),
+                    Some(va[0].0.clone()),
+                    Some(format!("{} → {}", ra[0].0, va[0].0)),
+                ));
+            }
+            for o in shared {
+                let Some(r) = ra.iter().find(|x| key(&x.0) == key(&o.0)) else {
+                    continue;
+                };
+                let (rc, oc) = (r.1.to_lowercase(), o.1.to_lowercase());
+                if rc != oc && lemma(&rc) != lemma(&oc) {
+                    let loaded = attribute::is_loaded(&oc) && !attribute::is_loaded(&rc);
+                    out.push(with(
+                        DiffKind::CueChanged,
+                        Some(r.1.clone()),
+                        Some(o.1.clone()),
+                        Some(format!(
+                            "{} → {}{}",
+                            r.1,
+                            o.1,
+                            if loaded { " (loaded verb)" } else { "" }
+                        )),
+                    ));
+                }
+                if r.2 && !o.2 {
+                    out.push(with(DiffKind::QuoteToParaphrase, None, None, None));
+                } else if !r.2 && o.2 {
+                    out.push(with(DiffKind::ParaphraseToQuote, None, None, None));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whether a source names someone: not a pronoun (`he`, `who`: unresolved here) and
+/// short enough to be a name with a title, not a misread clause.
+fn is_named(source: &str) -> bool {
+    let words: Vec<&str> = source.split_whitespace().collect();
+    let pronoun = words.len() == 1
+        && attribute::lexicon::PRONOUNS.contains(&words[0].to_lowercase().as_str());
+    !words.is_empty() && words.len() <= 5 && !pronoun
+}
+
+/// The verb's base form, so `says` and `said` count as one cue.
+fn lemma(cue: &str) -> String {
+    let first = cue.split_whitespace().last().unwrap_or(cue);
+    attribute::lexicon::lookup(first).map_or_else(|| cue.to_string(), |v| v.base.to_string())
+}
+
+/// Audits credits, finds uncredited copies and traces provenance, once claims are judged.
+pub fn audit(
+    versions: &[Version],
+    base: usize,
+    alignment: &Alignment,
+    claims: &[ClaimResult],
+    attributions: Vec<Vec<Attribution>>,
+    lowercase: &HashSet<String>,
+) -> Credits {
+    // Which claim each sentence is in.
+    let mut claim_of: Vec<Vec<usize>> = versions
+        .iter()
+        .map(|v| vec![0; v.sentences.len()])
+        .collect();
+    for (c, claim) in claims.iter().enumerate() {
+        for (v, m) in claim.members.iter().enumerate() {
+            for &i in &m.sentences {
+                claim_of[v][i] = c;
+            }
+        }
+    }
+    let text_of = |v: usize, idx: &[usize]| -> String {
+        idx.iter()
+            .map(|&i| versions[v].sentences[i].text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+
+    let mut audits = Vec::new();
+    let mut credited: HashSet<(usize, usize, usize)> = HashSet::new(); // (version, sentence, cited)
+    let mut sources: HashSet<usize> = HashSet::from([base]);
+    for (v, list) in attributions.iter().enumerate() {
+        let chars = Chars(versions[v].doc.text.chars().collect());
+        for a in list {
+            let Some(src_span) = a.source else { continue };
+            let src = chars.span(src_span);
+            let Some(cited) = cited_version(&src, versions).filter(|&w| w != v) else {
+                continue;
+            };
+            sources.insert(cited);
+            credited.insert((v, a.sentence, cited));
+            if !matches!(a.kind, Kind::OrganisationCredit | Kind::AccordingTo)
+                && !attribute::is_organisation(&src)
+            {
+                continue;
+            }
+            let claim = &claims[claim_of[v][a.sentence]];
+            let mine = &claim.members[v].sentences;
+            let theirs = &claim.members[cited].sentences;
+            let mut credit = Credit {
+                version: v,
+                sentence: a.sentence,
+                source: src,
+                cue: chars.span(a.cue),
+                cited,
+                verdict: Verdict::NotFound,
+                matched: theirs.clone(),
+                found_in: Vec::new(),
+                detail: None,
+            };
+            if theirs.is_empty() {
+                credit.found_in = (0..versions.len())
+                    .filter(|&w| w != v && !claim.members[w].sentences.is_empty())
+                    .collect();
+                if !credit.found_in.is_empty() {
+                    credit.verdict = Verdict::Misattributed;
+                }
+            } else {
+                let (ours, cited_text) = (text_of(v, mine), text_of(cited, theirs));
+                let d = diff::word_diff(&cited_text, &ours);
+                let found = edits(&cited_text, &ours, &d, lowercase, v);
+                if found.is_empty() {
+                    credit.verdict = Verdict::Supported;
+                } else {
+                    credit.verdict = Verdict::Changed;
+                    credit.detail = found.iter().find_map(|f| f.detail.clone());
+                }
+            }
+            audits.push(credit);
+        }
+    }
+    for (v, version) in versions.iter().enumerate() {
+        if version
+            .doc
+            .meta
+            .role
+            .as_deref()
+            .is_some_and(|r| r.eq_ignore_ascii_case("wire"))
+        {
+            sources.insert(v);
+        }
+    }
+
+    // Provenance and uncredited copies.
+    let mut provenance: Vec<Vec<Option<Provenance>>> = versions
+        .iter()
+        .map(|v| vec![None; v.sentences.len()])
+        .collect();
+    let mut uncredited = Vec::new();
+    for claim in claims {
+        let carriers: Vec<usize> = (0..versions.len())
+            .filter(|&w| !claim.members[w].sentences.is_empty())
+            .collect();
+        for &v in &carriers {
+            let mine = &claim.members[v].sentences;
+            let mut best: Option<Provenance> = None;
+            for &w in carriers.iter().filter(|&&w| w != v) {
+                let score = alignment.similarity(v, mine, w, &claim.members[w].sentences);
+                // Ties go to a source version, then to the earlier version.
+                let better = best.is_none_or(|b| {
+                    score > b.score + 1e-12
+                        || ((score - b.score).abs() <= 1e-12
+                            && sources.contains(&w)
+                            && !sources.contains(&b.from))
+                });
+                if better {
+                    best = Some(Provenance { from: w, score });
+                }
+            }
+            for &i in mine {
+                provenance[v][i] = best;
+            }
+            let Some(p) = best else { continue };
+            if v == base || !sources.contains(&p.from) || p.score < COPY_SIMILARITY {
+                continue;
+            }
+            let credits_it = mine.iter().any(|&i| credited.contains(&(v, i, p.from)))
+                || dateline_credits(&versions[v], &versions[p.from]);
+            if !credits_it {
+                uncredited.push(Uncredited {
+                    version: v,
+                    sentences: mine.clone(),
+                    from: p.from,
+                    from_sentences: claim.members[p.from].sentences.clone(),
+                    similarity: p.score,
+                });
+            }
+        }
+    }
+    uncredited.sort_by(|a, b| (a.version, a.sentences[0]).cmp(&(b.version, b.sentences[0])));
+    Credits {
+        attributions,
+        audits,
+        uncredited,
+        provenance,
+    }
+}
+
+/// Whether a version's opening credits a source for the whole story: a dateline
+/// `CITY (AP) —` or a first line naming the source in brackets.
+fn dateline_credits(version: &Version, from: &Version) -> bool {
+    let Some(first) = version.sentences.first() else {
+        return false;
+    };
+    let head: String = first.text.chars().take(80).collect();
+    let Some(open) = head.find('(') else {
+        return false;
+    };
+    let Some(close) = head[open..].find(')') else {
+        return false;
+    };
+    let inside = &head[open + 1..open + close];
+    source::same_source(inside, &from.doc.source) || source::same_source(inside, &from.doc.id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compare::{CompareOptions, Comparison, compare};
+    use crate::load::{Document, Metadata};
+
+    fn doc(id: &str, source: &str, text: &str) -> Document {
+        Document {
+            id: id.into(),
+            source: source.into(),
+            origin: format!("{id}.txt"),
+            meta: Metadata::default(),
+            text: text.into(),
+            given_sentences: None,
+        }
+    }
+
+    const AP: &str = "The rebels released 40 prisoners on Tuesday in the northern city.\n\
+        Officials said the exchange had been planned for weeks.\n\
+        Minister Amal Haddad said the talks would resume on Monday.\n";
+    const ARAB: &str =
+        "The two delegations agreed to exchange lists of detainees on the first day.\n";
+
+    fn run(outlet: &str) -> Comparison {
+        compare(
+            vec![
+                doc("ap", "AP", AP),
+                doc("arabnews", "Arab News", ARAB),
+                doc("outlet", "Outlet", outlet),
+            ],
+            &CompareOptions::default(),
+        )
+        .expect("compares")
+    }
+
+    fn verdicts(c: &Comparison) -> Vec<(usize, Verdict)> {
+        c.credits
+            .audits
+            .iter()
+            .map(|a| (a.sentence, a.verdict))
+            .collect()
+    }
+
+    #[test]
+    fn a_supported_credit() {
+        let c =
+            run("The rebels released 40 prisoners on Tuesday in the northern city, AP reported.\n");
+        assert_eq!(verdicts(&c), vec![(0, Verdict::Supported)]);
+    }
+
+    #[test]
+    fn a_credit_whose_figure_differs_is_changed() {
+        let c =
+            run("The rebels released 50 prisoners on Tuesday in the northern city, AP reported.\n");
+        assert_eq!(verdicts(&c), vec![(0, Verdict::Changed)]);
+        assert_eq!(c.credits.audits[0].detail.as_deref(), Some("40 → 50"));
+    }
+
+    #[test]
+    fn a_claim_nobody_carries_is_not_found() {
+        let c = run("The government froze the accounts of three rebel leaders, AP reported.\n");
+        assert_eq!(verdicts(&c), vec![(0, Verdict::NotFound)]);
+    }
+
+    #[test]
+    fn a_copy_without_credit_is_uncredited() {
+        let c = run("The rebels released 40 prisoners on Tuesday in the northern city.\n");
+        assert_eq!(c.credits.uncredited.len(), 1);
+        assert_eq!(c.credits.uncredited[0].from, 0);
+        // A dateline credit covers the whole story.
+        let c =
+            run("NEREA (AP) — The rebels released 40 prisoners on Tuesday in the northern city.\n");
+        assert!(c.credits.uncredited.is_empty());
+    }
+
+    #[test]
+    fn said_becoming_claimed_is_a_loaded_cue_change() {
+        let c = run("Minister Amal Haddad claimed the talks would resume on Monday.\n");
+        let d: Vec<&Difference> = c
+            .claims
+            .iter()
+            .flat_map(|cl| cl.differences.iter())
+            .filter(|d| d.kind == DiffKind::CueChanged)
+            .collect();
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].detail.as_deref(), Some("said → claimed (loaded verb)"));
+    }
+
+    #[test]
+    fn provenance_points_at_the_closest_carrier() {
+        let c =
+            run("The two delegations agreed to exchange lists of detainees on the first day.\n");
+        assert_eq!(c.credits.provenance[2][0].map(|p| p.from), Some(1));
+    }
+}
