@@ -9,8 +9,9 @@
 //!   same claim: *supported*, *changed* (a number, negation, name or quoted word differs),
 //!   *misattributed* (only another loaded version carries it), or *not found*.
 //! - **Uncredited copy.** A sentence that matches a source version nearly word for word
-//!   (similarity at least [`COPY_SIMILARITY`]) while neither the sentence nor the
-//!   version's dateline credits that source.
+//!   (similarity at least [`COPY_SIMILARITY`]) while the sentence credits no news source
+//!   (`..., X reported`, `according to X`) and the version's dateline does not credit the
+//!   source copied. A quoted speaker (`Haddad said`) is not a credit for the copy.
 //! - **Provenance.** For every sentence of every version, the other version it most
 //!   likely came from (the carrier of the same claim with the highest similarity), or
 //!   none when no other version carries the claim.
@@ -283,10 +284,15 @@ pub fn audit(
 
     let mut audits = Vec::new();
     let mut credited: HashSet<(usize, usize, usize)> = HashSet::new(); // (version, sentence, cited)
+    // Sentences that credit some news source or `according to` anyone, loaded or not.
+    let mut credits_someone: HashSet<(usize, usize)> = HashSet::new();
     let mut sources: HashSet<usize> = HashSet::from([base]);
     for (v, list) in attributions.iter().enumerate() {
         let chars = Chars(versions[v].doc.text.chars().collect());
         for a in list {
+            if matches!(a.kind, Kind::OrganisationCredit | Kind::AccordingTo) {
+                credits_someone.insert((v, a.sentence));
+            }
             let Some(src_span) = a.source else { continue };
             let src = chars.span(src_span);
             let Some(cited) = cited_version(&src, versions).filter(|&w| w != v) else {
@@ -379,7 +385,9 @@ pub fn audit(
             if v == base || !sources.contains(&p.from) || p.score < COPY_SIMILARITY {
                 continue;
             }
-            let credits_it = mine.iter().any(|&i| credited.contains(&(v, i, p.from)))
+            let credits_it = mine
+                .iter()
+                .any(|&i| credited.contains(&(v, i, p.from)) || credits_someone.contains(&(v, i)))
                 || dateline_credits(&versions[v], &versions[p.from]);
             if !credits_it {
                 uncredited.push(Uncredited {

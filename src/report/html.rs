@@ -12,7 +12,9 @@ use std::io;
 
 use askama::Template;
 
-use super::{Renderer, ReportOptions, is_shown, key_difference, tallies};
+use super::{
+    Renderer, ReportOptions, audit_rows, is_shown, key_difference, provenance_summary, tallies,
+};
 use crate::compare::{Comparison, VersionStatus, WordDiff};
 
 /// Renders the HTML report.
@@ -46,6 +48,7 @@ struct VersionView {
     added: usize,
     new_text: String,
     moved: usize,
+    came_from: String,
     pct_identical: String,
     pct_reworded: String,
     pct_changed: String,
@@ -98,6 +101,15 @@ struct Page {
     other_ids: Vec<String>,
     claims: Vec<ClaimView>,
     sides: Vec<SideView>,
+    audits: Vec<AuditView>,
+}
+
+struct AuditView {
+    version: String,
+    sentence: String,
+    credit: String,
+    verdict: String,
+    evidence: String,
 }
 
 fn runs(diff: Option<&WordDiff>) -> Vec<RunView> {
@@ -158,6 +170,7 @@ fn page(cmp: &Comparison, opts: &ReportOptions) -> Page {
             added: cov.added_sentences,
             new_text: format!("{:.0}%", 100.0 * cov.new_share),
             moved: cov.moved,
+            came_from: provenance_summary(cmp, v),
             pct_identical: pct(cov.identical, cov.base_sentences),
             pct_reworded: pct(cov.reworded, cov.base_sentences),
             pct_changed: pct(cov.changed, cov.base_sentences),
@@ -260,6 +273,16 @@ fn page(cmp: &Comparison, opts: &ReportOptions) -> Page {
             .collect(),
         claims,
         sides,
+        audits: audit_rows(cmp)
+            .into_iter()
+            .map(|[version, sentence, credit, verdict, evidence]| AuditView {
+                version,
+                sentence,
+                credit,
+                verdict,
+                evidence,
+            })
+            .collect(),
     }
 }
 

@@ -6,7 +6,9 @@
 
 use std::io;
 
-use super::{Renderer, ReportOptions, is_shown, key_difference, tallies};
+use super::{
+    Renderer, ReportOptions, audit_rows, is_shown, key_difference, provenance_summary, tallies,
+};
 use crate::compare::{ClaimResult, Comparison, DiffOp, VersionStatus};
 
 /// Characters of claim text shown in a table cell.
@@ -90,14 +92,14 @@ impl Renderer for MarkdownRenderer {
         writeln!(out, "## Versions\n")?;
         writeln!(
             out,
-            "| version | source | sentences | identical | reworded | changed | dropped | added | new text | moved |"
+            "| version | source | sentences | identical | reworded | changed | dropped | added | new text | moved | came from |"
         )?;
-        writeln!(out, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")?;
+        writeln!(out, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")?;
         for (v, (version, cov)) in cmp.versions.iter().zip(&cmp.coverage).enumerate() {
             let base_mark = if v == cmp.base { " (base)" } else { "" };
             writeln!(
                 out,
-                "| {}{} | {} | {} | {} | {} | {} | {} | {} | {:.0}% | {} |",
+                "| {}{} | {} | {} | {} | {} | {} | {} | {} | {:.0}% | {} | {} |",
                 escape(&version.doc.id),
                 base_mark,
                 escape(&version.doc.source),
@@ -108,7 +110,8 @@ impl Renderer for MarkdownRenderer {
                 cov.dropped,
                 cov.added_sentences,
                 100.0 * cov.new_share,
-                cov.moved
+                cov.moved,
+                escape(&provenance_summary(cmp, v))
             )?;
         }
 
@@ -146,6 +149,23 @@ impl Renderer for MarkdownRenderer {
         }
         for c in differing {
             write_claim(cmp, c, out)?;
+        }
+        let rows = audit_rows(cmp);
+        if !rows.is_empty() {
+            writeln!(out, "\n## Credit audit\n")?;
+            writeln!(out, "| version | sentence | credit | verdict | evidence |")?;
+            writeln!(out, "|---|---|---|---|---|")?;
+            for r in rows {
+                writeln!(
+                    out,
+                    "| {} | {} | {} | **{}** | {} |",
+                    escape(&r[0]),
+                    escape(&cut(&r[1], CELL_CHARS)),
+                    escape(&r[2]),
+                    escape(&r[3]),
+                    escape(&r[4])
+                )?;
+            }
         }
         Ok(())
     }

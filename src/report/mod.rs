@@ -11,6 +11,7 @@ pub mod table;
 use std::collections::BTreeMap;
 use std::io;
 
+use crate::compare::credits::Verdict;
 use crate::compare::{ClaimResult, Comparison, DiffKind};
 
 /// Renders a comparison to a writer.
@@ -139,6 +140,93 @@ fn dedup_join(items: &[&str]) -> String {
         }
     }
     seen.join(", ")
+}
+
+/// One row of the credit audit, ready to lay out: (version id, sentence text, credit as
+/// written, verdict, what backs the verdict).
+pub fn audit_rows(cmp: &Comparison) -> Vec<[String; 5]> {
+    let id = |v: usize| cmp.versions[v].doc.id.clone();
+    let mut rows: Vec<[String; 5]> = cmp
+        .credits
+        .audits
+        .iter()
+        .map(|a| {
+            let evidence = match a.verdict {
+                Verdict::Supported => {
+                    format!("{} says it (sentence {})", id(a.cited), list(&a.matched))
+                }
+                Verdict::Changed => format!(
+                    "{} differs: {}",
+                    id(a.cited),
+                    a.detail.as_deref().unwrap_or("meaning-bearing edit")
+                ),
+                Verdict::Misattributed => format!(
+                    "not in {}; found in {}",
+                    id(a.cited),
+                    a.found_in
+                        .iter()
+                        .map(|&v| id(v))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                Verdict::NotFound => {
+                    format!("no loaded version carries it, {} included", id(a.cited))
+                }
+            };
+            [
+                id(a.version),
+                cmp.versions[a.version].sentences[a.sentence].text.clone(),
+                format!("{} {}", a.source, a.cue),
+                a.verdict.as_str().to_string(),
+                evidence,
+            ]
+        })
+        .collect();
+    rows.extend(cmp.credits.uncredited.iter().map(|u| {
+        [
+            id(u.version),
+            cmp.group_text(u.version, &u.sentences),
+            "none".to_string(),
+            "uncredited_copy".to_string(),
+            format!(
+                "matches {} sentence {} (similarity {:.2})",
+                id(u.from),
+                list(&u.from_sentences),
+                u.similarity
+            ),
+        ]
+    }));
+    rows
+}
+
+fn list(idx: &[usize]) -> String {
+    idx.iter()
+        .map(usize::to_string)
+        .collect::<Vec<_>>()
+        .join("+")
+}
+
+/// Per version: how many of its sentences most likely came from each other version,
+/// and how many from none, as `ap 7, reuters 2, own 3`.
+pub fn provenance_summary(cmp: &Comparison, v: usize) -> String {
+    let mut counts: Vec<usize> = vec![0; cmp.versions.len()];
+    let mut own = 0;
+    for p in &cmp.credits.provenance[v] {
+        match p {
+            Some(p) => counts[p.from] += 1,
+            None => own += 1,
+        }
+    }
+    let mut parts: Vec<String> = counts
+        .iter()
+        .enumerate()
+        .filter(|&(_, &n)| n > 0)
+        .map(|(w, n)| format!("{} {n}", cmp.versions[w].doc.id))
+        .collect();
+    if own > 0 {
+        parts.push(format!("own {own}"));
+    }
+    parts.join(", ")
 }
 
 /// Whether a claim is shown under `only_differences`.

@@ -7,7 +7,7 @@ use std::io;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, Color, ContentArrangement, Table};
 
-use super::{Renderer, ReportOptions, is_shown, key_difference};
+use super::{Renderer, ReportOptions, audit_rows, is_shown, key_difference, provenance_summary};
 use crate::compare::{Comparison, DiffOp, Member, VersionStatus};
 
 /// Width used when none is given.
@@ -150,8 +150,19 @@ impl Renderer for TableRenderer {
                 cov.added_sentences.to_string(),
                 format!("{:.0}%", 100.0 * cov.new_share),
                 cov.moved.to_string(),
+                provenance_summary(cmp, v),
             ]);
         }
-        writeln!(out, "{summary}")
+        writeln!(out, "{summary}")?;
+        let rows = audit_rows(cmp);
+        if !rows.is_empty() {
+            let mut audit = self.table();
+            audit.set_header(vec!["version", "sentence", "credit", "verdict", "evidence"]);
+            for r in rows {
+                audit.add_row(r.to_vec());
+            }
+            writeln!(out, "Credit audit\n{audit}")?;
+        }
+        Ok(())
     }
 }
