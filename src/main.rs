@@ -30,6 +30,27 @@ enum Command {
     Compare(CompareArgs),
     /// Split one input into sentences with character offsets.
     Segment(SegmentArgs),
+    /// List who said or reported what in each input: source, cue and content spans.
+    Attributions(AttributionsArgs),
+}
+
+#[derive(clap::Args)]
+struct AttributionsArgs {
+    /// Inputs: files, directories, or `-` for stdin.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: AttributionsFormat,
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum AttributionsFormat {
+    Table,
+    Json,
 }
 
 #[derive(clap::Args)]
@@ -113,6 +134,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Compare(args) => run_compare(args),
         Command::Segment(args) => run_segment(args),
+        Command::Attributions(args) => run_attributions(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -168,10 +190,7 @@ fn run_compare(args: CompareArgs) -> Result<u8, String> {
 
 fn run_segment(args: SegmentArgs) -> Result<u8, String> {
     let docs = load_path(&args.input).map_err(|e| e.to_string())?;
-    let split = |d: &claimdiff::load::Document| match &d.given_sentences {
-        Some(ranges) => segment::from_ranges(&d.text, ranges),
-        None => segment::segment(&d.text),
-    };
+    let split = sentences_of;
     let mut buf = Vec::new();
     match args.format {
         SegmentFormat::Json => {
@@ -205,6 +224,79 @@ fn run_segment(args: SegmentArgs) -> Result<u8, String> {
     }
     emit(args.output.as_deref(), |out| out.write_all(&buf))?;
     Ok(0)
+}
+
+fn run_attributions(args: AttributionsArgs) -> Result<u8, String> {
+    let mut docs = Vec::new();
+    for input in &args.inputs {
+        docs.extend(load_path(input).map_err(|e| e.to_string())?);
+    }
+    let found: Vec<_> = docs
+        .iter()
+        .map(|d| {
+            let sentences = sentences_of(d);
+            let attributions = claimdiff::attribute::extract(&d.text, &sentences);
+            (sentences, attributions)
+        })
+        .collect();
+    let mut buf = Vec::new();
+    match args.format {
+        AttributionsFormat::Json => {
+            let value = if docs.len() == 1 {
+                report::json::attributions_value(&docs[0].text, &found[0].1)
+            } else {
+                let list: Vec<serde_json::Value> = docs
+                    .iter()
+                    .zip(&found)
+                    .map(|(d, (_, a))| {
+                        let mut v = report::json::attributions_value(&d.text, a);
+                        v["id"] = serde_json::json!(d.id);
+                        v
+                    })
+                    .collect();
+                serde_json::json!({ "documents": list })
+            };
+            serde_json::to_writer_pretty(&mut buf, &value).map_err(|e| e.to_string())?;
+            buf.push(b'\n');
+        }
+        AttributionsFormat::Table => {
+            let mut table = comfy_table::Table::new();
+            table
+                .load_style(comfy_table::presets::UTF8_FULL_CONDENSED)
+                .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
+                .set_width(120)
+                .set_header(vec!["version", "#", "kind", "source", "cue", "content"]);
+            for (d, (_, attributions)) in docs.iter().zip(&found) {
+                let chars: Vec<char> = d.text.chars().collect();
+                let span = |s: claimdiff::attribute::Span| -> String {
+                    chars[s.start.min(chars.len())..s.end.min(chars.len())]
+                        .iter()
+                        .collect()
+                };
+                for a in attributions {
+                    let content: Vec<String> = a.content.iter().map(|&c| span(c)).collect();
+                    table.add_row(vec![
+                        d.id.clone(),
+                        a.sentence.to_string(),
+                        report::kind_name(a.kind).to_string(),
+                        a.source.map(span).unwrap_or_else(|| "–".into()),
+                        span(a.cue),
+                        content.join(" … "),
+                    ]);
+                }
+            }
+            buf.extend_from_slice(format!("{table}\n").as_bytes());
+        }
+    }
+    emit(args.output.as_deref(), |out| out.write_all(&buf))?;
+    Ok(0)
+}
+
+fn sentences_of(d: &claimdiff::load::Document) -> Vec<claimdiff::segment::Sentence> {
+    match &d.given_sentences {
+        Some(ranges) => segment::from_ranges(&d.text, ranges),
+        None => segment::segment(&d.text),
+    }
 }
 
 /// Writes output through `write`: to the file through a temporary file in the same

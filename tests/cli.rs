@@ -426,3 +426,34 @@ fn html_report_is_self_contained_and_escapes_article_text() {
     // The changed word is highlighted.
     assert!(html.contains("<del>posted</del>") && html.contains("<ins>deleted</ins>"));
 }
+
+#[test]
+fn attributions_json_has_spans_and_kinds() {
+    let d = tempfile::tempdir().unwrap();
+    let a = write(
+        d.path(),
+        "a.txt",
+        "The ministers met for 10 hours, AP reported.\n“We will try,” Kerry said.\n",
+    );
+    let out = bin()
+        .args(["attributions", "--format", "json"])
+        .arg(&a)
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let v = json_of(&out);
+    let list = v["attributions"].as_array().unwrap();
+    let kinds: Vec<&str> = list.iter().map(|x| x["kind"].as_str().unwrap()).collect();
+    assert!(kinds.contains(&"organisation_credit"), "{kinds:?}");
+    assert!(kinds.contains(&"direct_quote"), "{kinds:?}");
+    let kerry = list.iter().find(|x| x["kind"] == "direct_quote").unwrap();
+    assert_eq!(kerry["source"]["text"], "Kerry");
+    assert_eq!(kerry["sentence"], 1);
+    // Offsets are chars into the text, end exclusive.
+    let start = kerry["cue"]["start"].as_u64().unwrap() as usize;
+    let text = fs::read_to_string(&a).unwrap();
+    let cue: String = text.chars().skip(start).take(4).collect();
+    assert_eq!(cue, "said");
+}

@@ -161,6 +161,32 @@ fn sentences_out(sentences: &[Sentence]) -> Vec<SentenceOut<'_>> {
         .collect()
 }
 
+/// `{"attributions": [...]}` as printed by `claimdiff attributions`: each with `kind`,
+/// `source` (`{"text", "start", "end"}` or null), `cue`, `content` (a list of spans),
+/// `sentence` (0-based) and `quoted`. Offsets are chars into the document text.
+pub fn attributions_value(text: &str, attributions: &[crate::attribute::Attribution]) -> Value {
+    let chars: Vec<char> = text.chars().collect();
+    let span = |s: crate::attribute::Span| {
+        let end = s.end.min(chars.len());
+        let t: String = chars[s.start.min(end)..end].iter().collect();
+        json!({ "text": t, "start": s.start, "end": s.end })
+    };
+    let list: Vec<Value> = attributions
+        .iter()
+        .map(|a| {
+            json!({
+                "kind": super::kind_name(a.kind),
+                "source": a.source.map(span),
+                "cue": span(a.cue),
+                "content": a.content.iter().map(|&c| span(c)).collect::<Vec<_>>(),
+                "sentence": a.sentence,
+                "quoted": a.quoted,
+            })
+        })
+        .collect();
+    json!({ "attributions": list })
+}
+
 /// `{"sentences": [{"text", "start", "end"}]}` as printed by `claimdiff segment`.
 pub fn segments_value(sentences: &[Sentence]) -> Value {
     json!({ "sentences": sentences_out(sentences) })

@@ -229,6 +229,18 @@ pub fn provenance_summary(cmp: &Comparison, v: usize) -> String {
     parts.join(", ")
 }
 
+/// The snake-case name of an attribution kind, as reports write it.
+pub fn kind_name(kind: crate::attribute::Kind) -> &'static str {
+    use crate::attribute::Kind;
+    match kind {
+        Kind::DirectQuote => "direct_quote",
+        Kind::Indirect => "indirect",
+        Kind::Mixed => "mixed",
+        Kind::AccordingTo => "according_to",
+        Kind::OrganisationCredit => "organisation_credit",
+    }
+}
+
 /// Whether a claim is shown under `only_differences`.
 pub fn is_shown(claim: &ClaimResult, opts: &ReportOptions) -> bool {
     !opts.only_differences || !claim.differences.is_empty()
