@@ -110,29 +110,29 @@ pub fn extract_text(text: &str) -> Vec<Attribution> {
 pub fn extract(text: &str, sentences: &[Sentence]) -> Vec<Attribution> {
     let chars: Vec<char> = text.chars().collect();
     let regions = quotes::regions(&chars);
-    let mut per_sentence: Vec<Vec<Attribution>> = Vec::with_capacity(sentences.len());
+    let units = units(&chars, sentences);
+    let mut per_unit: Vec<Vec<Attribution>> = Vec::with_capacity(units.len());
     let mut claimed: Vec<Span> = Vec::new();
-    for (si, s) in sentences.iter().enumerate() {
-        let end = s.end.min(chars.len());
-        let start = s.start.min(end);
+    for &(start, end) in &units {
         let toks = tokenize(&chars, start, end, &regions);
-        let found = sentence_rules(&chars, &toks, &regions, si, start);
-        for a in &found {
+        let mut found = sentence_rules(&chars, &toks, &regions, start);
+        for a in &mut found {
             claimed.extend(a.content.iter().copied());
+            a.sentence = sentences
+                .partition_point(|s| s.start <= a.cue.start)
+                .saturating_sub(1);
         }
-        per_sentence.push(found);
+        per_unit.push(found);
     }
     let mut out: Vec<Attribution> = Vec::new();
     let mut last_quoted: Option<usize> = None;
-    for (si, found) in per_sentence.into_iter().enumerate() {
+    for (ui, found) in per_unit.into_iter().enumerate() {
         if !found.is_empty() {
             out.extend(found);
             last_quoted = out.last().filter(|a| a.quoted).map(|_| out.len() - 1);
             continue;
         }
-        let s = &sentences[si];
-        let end = s.end.min(chars.len());
-        let start = s.start.min(end);
+        let (start, end) = units[ui];
         if covered(&claimed, start, end) {
             continue;
         }
@@ -164,6 +164,49 @@ pub fn extract(text: &str, sentences: &[Sentence]) -> Vec<Attribution> {
     }
     out
 }
+
+/// The char ranges the rules run over: the sentences, except that a sentence ending in
+/// a title or an initial (`Mr.`, `Sen.`, `John F.`) is rejoined with the next one in the
+/// same paragraph, since no attribution sentence ends there.
+fn units(chars: &[char], sentences: &[Sentence]) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    let mut joinable = false;
+    let mut paragraph = usize::MAX;
+    for s in sentences {
+        let end = s.end.min(chars.len());
+        let start = s.start.min(end);
+        match out.last_mut() {
+            Some(last) if joinable && s.paragraph == paragraph && start >= last.1 => last.1 = end,
+            _ => out.push((start, end)),
+        }
+        paragraph = s.paragraph;
+        joinable = ends_with_title(&chars[start..end]);
+    }
+    out
+}
+
+fn ends_with_title(chars: &[char]) -> bool {
+    let Some((&'.', rest)) = chars.split_last() else {
+        return false;
+    };
+    let word: String = rest
+        .iter()
+        .rev()
+        .take_while(|c| c.is_alphabetic())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect::<String>()
+        .to_lowercase();
+    (word.chars().count() == 1 && rest.last().is_some_and(|c| c.is_uppercase()))
+        || TITLE_ABBREVIATIONS.contains(&word.as_str())
+}
+
+const TITLE_ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "sen", "rep", "reps", "sens", "gov", "gen", "lt", "col", "sgt", "st",
+    "prof", "rev", "capt", "maj", "adm", "cmdr", "amb", "atty", "supt", "hon", "pres", "no", "vs",
+    "ft", "mt", "jan", "feb", "aug", "sept", "oct", "nov", "dec",
+];
 
 fn overlaps(a: Span, b: Span) -> bool {
     a.start < b.end && b.start < a.end
@@ -408,6 +451,45 @@ fn right_np(toks: &[Tok], i: usize, hi: usize) -> Option<(usize, usize)> {
     (b > i).then_some((i, b))
 }
 
+/// The subject at the start of a sentence: a run of capitalised words (`Secretary of
+/// State John Kerry`), or a determiner and a few words (`The senator`).
+fn subject_np(toks: &[Tok], hi: usize) -> Option<(usize, usize)> {
+    let first = toks.first().filter(|t| t.word() && !t.in_quote)?;
+    let mut b = 1;
+    if first.cap && !DETERMINERS.contains(&first.lower.as_str()) {
+        while b < hi && toks[b].word() && (toks[b].cap || toks[b].is("of")) {
+            b += 1;
+        }
+    } else if DETERMINERS.contains(&first.lower.as_str())
+        || PRONOUNS.contains(&first.lower.as_str())
+    {
+        if PRONOUNS.contains(&first.lower.as_str()) {
+            return Some((0, 1));
+        }
+        while b < hi
+            && b < 5
+            && toks[b].word()
+            && !toks[b].in_quote
+            && (toks[b].cap
+                || !(NP_STOP.contains(&toks[b].lower.as_str())
+                    || toks[b].lower.ends_with("ed")
+                    || is_verb_form(&toks[b])))
+        {
+            b += 1;
+        }
+        // Stop before the verb: the last word taken is the noun only if another follows.
+        if b > 2 && b < hi && toks[b].word() && !toks[b - 1].cap {
+            b -= 1;
+        }
+    } else {
+        return None;
+    }
+    while b > 1 && toks[b - 1].is("of") {
+        b -= 1;
+    }
+    Some((0, b))
+}
+
 /// Finds the frames (source + cue) of one sentence.
 fn frames(toks: &[Tok]) -> Vec<Frame> {
     let mut out: Vec<Frame> = Vec::new();
@@ -433,7 +515,8 @@ fn frames(toks: &[Tok]) -> Vec<Frame> {
             i = after.max(i + 1);
             continue;
         }
-        if let Some(f) = verb_frame(toks, i, lo) {
+        let earlier = out.last().and_then(|f| f.source).filter(|s| s.0 < lo);
+        if let Some(f) = verb_frame(toks, i, lo, earlier) {
             i = f.after.max(i + 1);
             out.push(f);
             continue;
@@ -455,7 +538,7 @@ fn according_source(toks: &[Tok], i: usize) -> Option<(usize, usize)> {
     (b > i).then_some((i, b))
 }
 
-fn verb_frame(toks: &[Tok], i: usize, lo: usize) -> Option<Frame> {
+fn verb_frame(toks: &[Tok], i: usize, lo: usize, earlier: Option<(usize, usize)>) -> Option<Frame> {
     let t = &toks[i];
     if t.cap {
         return None;
@@ -476,9 +559,10 @@ fn verb_frame(toks: &[Tok], i: usize, lo: usize) -> Option<Frame> {
         }
     }
     let prev = j.checked_sub(1).filter(|&p| p >= lo).map(|p| &toks[p]);
+    // A verb that is also a noun needs a clear subject: a pronoun, a name or an auxiliary.
     if v.noun_like
         && matches!(v.form, Form::Base | Form::Third)
-        && (prev.is_some_and(|p| DETERMINERS.contains(&p.lower.as_str()) || !p.word())
+        && (j == i && !prev.is_some_and(|p| p.cap || PRONOUNS.contains(&p.lower.as_str()))
             || next.is_some_and(|n| n.is("of")))
     {
         return None;
@@ -486,6 +570,21 @@ fn verb_frame(toks: &[Tok], i: usize, lo: usize) -> Option<Frame> {
     let mut source = None;
     match v.form {
         // Only `X was quoted as saying` and progressives (`X is saying`).
+        // `..., saying that`: the speaker is the subject of the clause before.
+        Form::Ing if !be && i > 0 && toks[i - 1].is(",") && (i < 2 || !toks[i - 2].is("who")) => {
+            let source = earlier.or_else(|| subject_np(toks, i - 1))?;
+            if source.1 > i {
+                return None;
+            }
+            return Some(Frame {
+                cue: (i, i + 1),
+                source: Some(source),
+                according: false,
+                object: v.takes_object,
+                first: i,
+                after: i + 1,
+            });
+        }
         Form::Ing if !be => return None,
         Form::Past if be => {
             if t.is("quoted")
@@ -531,8 +630,15 @@ fn verb_frame(toks: &[Tok], i: usize, lo: usize) -> Option<Frame> {
         first = i;
         after = s.1;
     }
+    // PolNeAR and PARC count auxiliaries and adverbs between source and verb as part of
+    // the cue (`has said`, `also told`).
+    let cue_start = if source.is_some_and(|s| s.1 <= j) {
+        j
+    } else {
+        i
+    };
     Some(Frame {
-        cue: (i, cue_end),
+        cue: (cue_start, cue_end),
         source,
         according: false,
         object: v.takes_object,
@@ -634,7 +740,6 @@ fn sentence_rules(
     chars: &[char],
     toks: &[Tok],
     regions: &[Region],
-    si: usize,
     sent_start: usize,
 ) -> Vec<Attribution> {
     let frames = frames(toks);
@@ -783,7 +888,7 @@ fn sentence_rules(
             source,
             cue,
             content: merged,
-            sentence: si,
+            sentence: 0,
             quoted,
         });
     }

@@ -128,8 +128,35 @@ fn passive_forms() {
     assert_eq!(x, ["that the border had closed"]);
     let (_, s, c, x) = one("The general was quoted as saying the war was over.");
     assert_eq!(s.as_deref(), Some("The general"));
-    assert_eq!(c, "quoted as saying");
+    assert_eq!(c, "was quoted as saying");
     assert_eq!(x, ["the war was over"]);
+}
+
+#[test]
+fn auxiliaries_belong_to_the_cue() {
+    let (_, s, c, _) = one("The senator has repeatedly said the bill is dead.");
+    assert_eq!(
+        (s.as_deref(), c.as_str()),
+        (Some("The senator"), "has repeatedly said")
+    );
+}
+
+#[test]
+fn participle_after_comma_takes_the_clause_subject() {
+    let all = run("Kerry left the talks early, saying they were a step forward.");
+    assert_eq!(all.len(), 1, "{all:?}");
+    assert_eq!(all[0].1.as_deref(), Some("Kerry"));
+    assert_eq!(all[0].2, "saying");
+    assert_eq!(all[0].3, ["they were a step forward"]);
+}
+
+#[test]
+fn sentence_split_after_a_title_is_rejoined() {
+    let text = "“We are ready,” Mr. Allen said.";
+    let all = extract_text(text);
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].source.unwrap().text(text), "Mr. Allen");
+    assert_eq!(all[0].content[0].text(text), "“We are ready,”");
 }
 
 #[test]
