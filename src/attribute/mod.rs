@@ -248,6 +248,8 @@ struct Tok {
     kind: TokKind,
     lower: String,
     cap: bool,
+    /// Two or more letters, all capitals (`US`, `CNN`).
+    acronym: bool,
     in_quote: bool,
 }
 
@@ -323,6 +325,8 @@ fn tokenize(chars: &[char], start: usize, end: usize, regions: &[Region]) -> Vec
             kind,
             lower: text.to_lowercase().replace('’', "'"),
             cap: c.is_uppercase(),
+            acronym: text.chars().filter(|c| c.is_alphabetic()).count() >= 2
+                && !text.chars().any(char::is_lowercase),
             in_quote,
         });
         i = e;
@@ -367,7 +371,7 @@ fn left_np(toks: &[Tok], j: usize, lo: usize) -> Option<(usize, usize)> {
     }
     if t.is(",") {
         // Apposition: `Lavrov, Russia's foreign minister, said`.
-        let k = (lo..j).rev().take(14).find(|&k| toks[k].is(","))?;
+        let k = (lo..j).rev().take(24).find(|&k| toks[k].is(","))?;
         if (k + 1..j).any(|m| !toks[m].word() && !toks[m].is("(") && !toks[m].is(")")) {
             return None;
         }
@@ -395,7 +399,8 @@ fn np_core(toks: &[Tok], j: usize, lo: usize) -> Option<(usize, usize)> {
         let t = &toks[k];
         let ok = t.word()
             && !t.in_quote
-            && (t.cap || !NP_STOP.contains(&t.lower.as_str()))
+            && (!NP_STOP.contains(&t.lower.as_str()) || is_acronym(t) || t.lower == "i")
+            && !(TIME.contains(&t.lower.as_str()) && t.lower != "state")
             && !is_adverb(t)
             && !is_verb_form(t)
             && j + 1 - k <= 9;
@@ -448,7 +453,35 @@ fn right_np(toks: &[Tok], i: usize, hi: usize) -> Option<(usize, usize)> {
         }
         b += 1;
     }
-    (b > i).then_some((i, b))
+    if b == i {
+        return None;
+    }
+    // An apposition after the name runs to the end of the sentence: `said Will Doyle, a
+    // professor at Vanderbilt University.`
+    if toks.get(b).is_some_and(|t| t.is(","))
+        && toks.get(b + 1).is_some_and(|t| {
+            t.word()
+                && !t.in_quote
+                && (["the", "a", "an"].contains(&t.lower.as_str()) || t.lower.ends_with("'s"))
+        })
+    {
+        let mut e = hi;
+        while e > b && !toks[e - 1].word() {
+            e -= 1;
+        }
+        if e > b + 1
+            && toks[b..e]
+                .iter()
+                .all(|t| !t.in_quote && t.kind != TokKind::QOpen)
+        {
+            return Some((i, e));
+        }
+    }
+    Some((i, b))
+}
+
+fn is_acronym(t: &Tok) -> bool {
+    t.word() && t.acronym
 }
 
 /// The subject at the start of a sentence: a run of capitalised words (`Secretary of
