@@ -435,7 +435,15 @@ fn right_np(toks: &[Tok], i: usize, hi: usize) -> Option<(usize, usize)> {
     if !first.word() || first.in_quote {
         return None;
     }
-    if !(first.cap || ["the", "a", "an", "he", "she", "they"].contains(&first.lower.as_str())) {
+    // A lower-case start is fine when a name follows (`former governor Ed Rendell`).
+    let name_follows = toks[i..hi.min(i + 5)]
+        .iter()
+        .take_while(|t| t.word() && !NP_STOP.contains(&t.lower.as_str()) && !is_verb_form(t))
+        .any(|t| t.cap);
+    if !(first.cap
+        || name_follows
+        || ["the", "a", "an", "he", "she", "they"].contains(&first.lower.as_str()))
+    {
         return None;
     }
     let mut b = i;
@@ -462,7 +470,8 @@ fn right_np(toks: &[Tok], i: usize, hi: usize) -> Option<(usize, usize)> {
         && toks.get(b + 1).is_some_and(|t| {
             t.word()
                 && !t.in_quote
-                && (["the", "a", "an"].contains(&t.lower.as_str()) || t.lower.ends_with("'s"))
+                && (["the", "a", "an", "who"].contains(&t.lower.as_str())
+                    || t.lower.ends_with("'s"))
         })
     {
         let mut e = hi;
@@ -779,7 +788,14 @@ fn sentence_rules(
     let mut out = Vec::new();
     for (fi, f) in frames.iter().enumerate() {
         let lo = if fi == 0 { 0 } else { frames[fi - 1].after };
-        let hi = frames.get(fi + 1).map_or(toks.len(), |n| n.first);
+        let mut hi = frames.get(fi + 1).map_or(toks.len(), |n| n.first);
+        // `X said he believed that ...`: the next attribution is this one's content.
+        if frames
+            .get(fi + 1)
+            .is_some_and(|n| skip_after(toks, f, hi) >= n.first)
+        {
+            hi = frames.get(fi + 2).map_or(toks.len(), |n| n.first);
+        }
         let mut content: Vec<Span> = Vec::new();
 
         // What stands before the frame: `“...,” Kerry said` or `The deal is done, Kerry said`.
