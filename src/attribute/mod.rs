@@ -471,7 +471,12 @@ fn right_np(toks: &[Tok], i: usize, hi: usize) -> Option<(usize, usize)> {
             t.word()
                 && !t.in_quote
                 && (["the", "a", "an", "who"].contains(&t.lower.as_str())
-                    || t.lower.ends_with("'s"))
+                    || t.lower.ends_with("'s")
+                    || (!t.cap
+                        && !NP_STOP.contains(&t.lower.as_str())
+                        && !is_verb_form(t)
+                        && !t.lower.ends_with("ing")
+                        && t.lower != "according"))
         })
     {
         let mut e = hi;
