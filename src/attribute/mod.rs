@@ -202,10 +202,11 @@ fn ends_with_title(chars: &[char]) -> bool {
         || TITLE_ABBREVIATIONS.contains(&word.as_str())
 }
 
+#[rustfmt::skip]
 const TITLE_ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "sen", "rep", "reps", "sens", "gov", "gen", "lt", "col", "sgt", "st",
-    "prof", "rev", "capt", "maj", "adm", "cmdr", "amb", "atty", "supt", "hon", "pres", "no", "vs",
-    "ft", "mt", "jan", "feb", "aug", "sept", "oct", "nov", "dec",
+    "mr", "mrs", "ms", "dr", "sen", "rep", "reps", "sens", "gov", "gen", "lt", "col", "sgt",
+    "st", "prof", "rev", "capt", "maj", "adm", "cmdr", "amb", "atty", "supt", "hon", "pres",
+    "no", "vs", "ft", "mt", "jan", "feb", "aug", "sept", "oct", "nov", "dec",
 ];
 
 fn overlaps(a: Span, b: Span) -> bool {
@@ -262,11 +263,12 @@ impl Tok {
     }
 }
 
+#[rustfmt::skip]
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "lt", "col", "sgt", "st", "jr", "sr",
-    "prof", "rev", "capt", "jan", "feb", "aug", "sept", "sep", "oct", "nov", "dec", "no", "vs",
-    "inc", "corp", "co", "ltd", "ft", "mt", "calif", "fla", "va", "wash", "mass", "pa", "tex",
-    "ariz", "ky", "md", "mich", "minn", "ga", "ill", "ind", "conn",
+    "mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "lt", "col", "sgt", "st", "jr",
+    "sr", "prof", "rev", "capt", "jan", "feb", "aug", "sept", "sep", "oct", "nov", "dec",
+    "no", "vs", "inc", "corp", "co", "ltd", "ft", "mt", "calif", "fla", "va", "wash",
+    "mass", "pa", "tex", "ariz", "ky", "md", "mich", "minn", "ga", "ill", "ind", "conn",
 ];
 
 fn region_of(regions: &[Region], pos: usize) -> Option<&Region> {
@@ -900,6 +902,22 @@ fn sentence_rules(
                 }
                 _ => content.extend(right),
             }
+        }
+        // `Kerry said:` closing a sentence introduces the quotation that follows it,
+        // often as its own paragraph.
+        if content.is_empty()
+            && fi + 1 == frames.len()
+            && toks.last().is_some_and(|t| t.is(":"))
+            && let Some(r) = toks.last().and_then(|t| {
+                regions.iter().find(|r| {
+                    r.start >= t.e && chars[t.e..r.start].iter().all(|c| c.is_whitespace())
+                })
+            })
+        {
+            content.push(Span {
+                start: r.start,
+                end: r.end,
+            });
         }
         content.retain(|s| !s.is_empty());
         content.sort();

@@ -160,6 +160,15 @@ fn sentence_split_after_a_title_is_rejoined() {
 }
 
 #[test]
+fn colon_introduces_the_next_paragraph_quote() {
+    let text = "The governor said:\n\n“We will rebuild.”";
+    let all = extract_text(text);
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].content[0].text(text), "“We will rebuild.”");
+    assert_eq!(all[0].kind, Kind::DirectQuote);
+}
+
+#[test]
 fn follow_on_quote_belongs_to_previous_speaker() {
     let text = "“We will not leave,” the mayor said.\n\n“This is our home.”\n\nThe rain stopped.";
     let all = extract_text(text);
