@@ -15,8 +15,19 @@
 //! - passives: `it was reported that ...` (no source), `X was quoted as saying ...`;
 //! - follow-on quotes: a sentence or paragraph that is only a quotation, right after an
 //!   attributed quotation, is appended to that attribution's content;
+//! - `X said:` closing a sentence takes the quotation right after it (often a paragraph);
+//! - `..., saying that ...` takes the subject of the clause before; `X said A and added B`
+//!   gives the second verb the same source; `X said he believed that ...` keeps the inner
+//!   attribution inside the outer content (and reports both);
 //! - speech, reporting and mental-state verbs from [`lexicon`]; organisations as sources
 //!   (`AP reported`, `The Washington Post published`) get [`Kind::OrganisationCredit`].
+//!   Auxiliaries and adverbs between source and verb are part of the cue (`has also said`),
+//!   as in PARC and PolNeAR.
+//!
+//! The rules run per sentence, except that a sentence the splitter ended after a title or
+//! an initial (`Mr.`, `Sen.`, `John F.`) is rejoined with the next one. Precision is
+//! favoured over recall: a verb that is also a common noun needs a clear subject, and a
+//! cue with no source or no content found is dropped rather than guessed.
 //!
 //! Best effort, never a panic, on malformed input (see [`quotes`] for quotation marks):
 //! unbalanced marks end at the paragraph end; nested double quotes split the outer one;
@@ -662,8 +673,26 @@ fn verb_frame(toks: &[Tok], i: usize, lo: usize, earlier: Option<(usize, usize)>
     {
         source = left_np(toks, p, lo);
     }
+    // A particle belongs to the verb: `pointed out that`.
+    if toks.get(cue_end).is_some_and(|n| n.is("out")) {
+        cue_end += 1;
+    }
     let mut first = source.map_or(i, |s| s.0);
     let mut after = cue_end;
+    // `He said X and said Y`: a coordinated verb shares the earlier subject.
+    if source.is_none()
+        && prev.is_some_and(|p| p.is("and") || p.is("but"))
+        && let Some(e) = earlier
+    {
+        return Some(Frame {
+            cue: (j, cue_end),
+            source: Some(e),
+            according: false,
+            object: v.takes_object,
+            first: j,
+            after,
+        });
+    }
     if source.is_none() {
         // Inverted: `..., said Kerry.` / `” said Kerry`.
         let inverted_ok = j == i

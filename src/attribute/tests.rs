@@ -169,6 +169,16 @@ fn colon_introduces_the_next_paragraph_quote() {
 }
 
 #[test]
+fn coordinated_verb_shares_the_subject() {
+    let all = run("The envoy said the road was open and added that aid would follow.");
+    assert_eq!(all.len(), 2, "{all:?}");
+    assert_eq!(all[0].3, ["the road was open"]);
+    assert_eq!(all[1].1.as_deref(), Some("The envoy"));
+    assert_eq!(all[1].2, "added");
+    assert_eq!(all[1].3, ["that aid would follow"]);
+}
+
+#[test]
 fn follow_on_quote_belongs_to_previous_speaker() {
     let text = "“We will not leave,” the mayor said.\n\n“This is our home.”\n\nThe rain stopped.";
     let all = extract_text(text);
