@@ -823,7 +823,18 @@ fn sentence_rules(
     let frames = frames(toks);
     let mut out = Vec::new();
     for (fi, f) in frames.iter().enumerate() {
-        let lo = if fi == 0 { 0 } else { frames[fi - 1].after };
+        // A credit closing the sentence (`..., AP reported.`) covers everything before it,
+        // earlier attributions included.
+        let closes = fi > 0
+            && fi + 1 == frames.len()
+            && toks[f.after..].iter().all(|t| !t.word())
+            && f.first > 0
+            && toks[f.first - 1].is(",");
+        let lo = if fi == 0 || closes {
+            0
+        } else {
+            frames[fi - 1].after
+        };
         let mut hi = frames.get(fi + 1).map_or(toks.len(), |n| n.first);
         // `X said he believed that ...`: the next attribution is this one's content.
         if frames

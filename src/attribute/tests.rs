@@ -179,6 +179,18 @@ fn coordinated_verb_shares_the_subject() {
 }
 
 #[test]
+fn closing_credit_covers_the_whole_sentence() {
+    let text = "The ministry said the border would reopen, AP reported.";
+    let all = extract_text(text);
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[1].kind, Kind::OrganisationCredit);
+    assert_eq!(
+        all[1].content[0].text(text),
+        "The ministry said the border would reopen"
+    );
+}
+
+#[test]
 fn follow_on_quote_belongs_to_previous_speaker() {
     let text = "“We will not leave,” the mayor said.\n\n“This is our home.”\n\nThe rain stopped.";
     let all = extract_text(text);
