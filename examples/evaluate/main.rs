@@ -1,8 +1,9 @@
 //! Scores claimdiff on the evaluation data in `../shared/data` and prints a Markdown
-//! table beside the published figures. Run: `cargo run --release --example evaluate`.
+//! table beside the published figures. Run: `cargo run --release --example evaluate -- ../shared/data [sbd,deplain,onestop,polnear]`.
 
 mod deplain;
 mod onestop;
+mod polnear;
 mod sbd;
 
 use std::path::{Path, PathBuf};
@@ -41,8 +42,23 @@ fn main() {
         .nth(1)
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("../shared/data"));
+    // An optional second argument picks parts by name: `-- ../shared/data polnear`.
+    let only = std::env::args().nth(2);
+    type Part = fn(&Path) -> Result<Vec<Row>, String>;
+    let parts: [(&str, Part); 4] = [
+        ("sbd", sbd::run),
+        ("deplain", deplain::run),
+        ("onestop", onestop::run),
+        ("polnear", polnear::run),
+    ];
     let mut rows = Vec::new();
-    for part in [sbd::run, deplain::run, onestop::run] {
+    for (name, part) in parts {
+        if only
+            .as_deref()
+            .is_some_and(|o| !o.split(',').any(|x| x == name))
+        {
+            continue;
+        }
         match part(&data) {
             Ok(r) => rows.extend(r),
             Err(e) => {

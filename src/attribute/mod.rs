@@ -15,8 +15,19 @@
 //! - passives: `it was reported that ...` (no source), `X was quoted as saying ...`;
 //! - follow-on quotes: a sentence or paragraph that is only a quotation, right after an
 //!   attributed quotation, is appended to that attribution's content;
+//! - `X said:` closing a sentence takes the quotation right after it (often a paragraph);
+//! - `..., saying that ...` takes the subject of the clause before; `X said A and added B`
+//!   gives the second verb the same source; `X said he believed that ...` keeps the inner
+//!   attribution inside the outer content (and reports both);
 //! - speech, reporting and mental-state verbs from [`lexicon`]; organisations as sources
 //!   (`AP reported`, `The Washington Post published`) get [`Kind::OrganisationCredit`].
+//!   Auxiliaries and adverbs between source and verb are part of the cue (`has also said`),
+//!   as in PARC and PolNeAR.
+//!
+//! The rules run per sentence, except that a sentence the splitter ended after a title or
+//! an initial (`Mr.`, `Sen.`, `John F.`) is rejoined with the next one. Precision is
+//! favoured over recall: a verb that is also a common noun needs a clear subject, and a
+//! cue with no source or no content found is dropped rather than guessed.
 //!
 //! Best effort, never a panic, on malformed input (see [`quotes`] for quotation marks):
 //! unbalanced marks end at the paragraph end; nested double quotes split the outer one;
@@ -110,29 +121,29 @@ pub fn extract_text(text: &str) -> Vec<Attribution> {
 pub fn extract(text: &str, sentences: &[Sentence]) -> Vec<Attribution> {
     let chars: Vec<char> = text.chars().collect();
     let regions = quotes::regions(&chars);
-    let mut per_sentence: Vec<Vec<Attribution>> = Vec::with_capacity(sentences.len());
+    let units = units(&chars, sentences);
+    let mut per_unit: Vec<Vec<Attribution>> = Vec::with_capacity(units.len());
     let mut claimed: Vec<Span> = Vec::new();
-    for (si, s) in sentences.iter().enumerate() {
-        let end = s.end.min(chars.len());
-        let start = s.start.min(end);
+    for &(start, end) in &units {
         let toks = tokenize(&chars, start, end, &regions);
-        let found = sentence_rules(&chars, &toks, &regions, si, start);
-        for a in &found {
+        let mut found = sentence_rules(&chars, &toks, &regions, start);
+        for a in &mut found {
             claimed.extend(a.content.iter().copied());
+            a.sentence = sentences
+                .partition_point(|s| s.start <= a.cue.start)
+                .saturating_sub(1);
         }
-        per_sentence.push(found);
+        per_unit.push(found);
     }
     let mut out: Vec<Attribution> = Vec::new();
     let mut last_quoted: Option<usize> = None;
-    for (si, found) in per_sentence.into_iter().enumerate() {
+    for (ui, found) in per_unit.into_iter().enumerate() {
         if !found.is_empty() {
             out.extend(found);
             last_quoted = out.last().filter(|a| a.quoted).map(|_| out.len() - 1);
             continue;
         }
-        let s = &sentences[si];
-        let end = s.end.min(chars.len());
-        let start = s.start.min(end);
+        let (start, end) = units[ui];
         if covered(&claimed, start, end) {
             continue;
         }
@@ -164,6 +175,50 @@ pub fn extract(text: &str, sentences: &[Sentence]) -> Vec<Attribution> {
     }
     out
 }
+
+/// The char ranges the rules run over: the sentences, except that a sentence ending in
+/// a title or an initial (`Mr.`, `Sen.`, `John F.`) is rejoined with the next one in the
+/// same paragraph, since no attribution sentence ends there.
+fn units(chars: &[char], sentences: &[Sentence]) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    let mut joinable = false;
+    let mut paragraph = usize::MAX;
+    for s in sentences {
+        let end = s.end.min(chars.len());
+        let start = s.start.min(end);
+        match out.last_mut() {
+            Some(last) if joinable && s.paragraph == paragraph && start >= last.1 => last.1 = end,
+            _ => out.push((start, end)),
+        }
+        paragraph = s.paragraph;
+        joinable = ends_with_title(&chars[start..end]);
+    }
+    out
+}
+
+fn ends_with_title(chars: &[char]) -> bool {
+    let Some((&'.', rest)) = chars.split_last() else {
+        return false;
+    };
+    let word: String = rest
+        .iter()
+        .rev()
+        .take_while(|c| c.is_alphabetic())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect::<String>()
+        .to_lowercase();
+    (word.chars().count() == 1 && rest.last().is_some_and(|c| c.is_uppercase()))
+        || TITLE_ABBREVIATIONS.contains(&word.as_str())
+}
+
+#[rustfmt::skip]
+const TITLE_ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "sen", "rep", "reps", "sens", "gov", "gen", "lt", "col", "sgt",
+    "st", "prof", "rev", "capt", "maj", "adm", "cmdr", "amb", "atty", "supt", "hon", "pres",
+    "no", "vs", "ft", "mt", "jan", "feb", "aug", "sept", "oct", "nov", "dec",
+];
 
 fn overlaps(a: Span, b: Span) -> bool {
     a.start < b.end && b.start < a.end
@@ -205,6 +260,8 @@ struct Tok {
     kind: TokKind,
     lower: String,
     cap: bool,
+    /// Two or more letters, all capitals (`US`, `CNN`).
+    acronym: bool,
     in_quote: bool,
 }
 
@@ -217,11 +274,12 @@ impl Tok {
     }
 }
 
+#[rustfmt::skip]
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "lt", "col", "sgt", "st", "jr", "sr",
-    "prof", "rev", "capt", "jan", "feb", "aug", "sept", "sep", "oct", "nov", "dec", "no", "vs",
-    "inc", "corp", "co", "ltd", "ft", "mt", "calif", "fla", "va", "wash", "mass", "pa", "tex",
-    "ariz", "ky", "md", "mich", "minn", "ga", "ill", "ind", "conn",
+    "mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "lt", "col", "sgt", "st", "jr",
+    "sr", "prof", "rev", "capt", "jan", "feb", "aug", "sept", "sep", "oct", "nov", "dec",
+    "no", "vs", "inc", "corp", "co", "ltd", "ft", "mt", "calif", "fla", "va", "wash",
+    "mass", "pa", "tex", "ariz", "ky", "md", "mich", "minn", "ga", "ill", "ind", "conn",
 ];
 
 fn region_of(regions: &[Region], pos: usize) -> Option<&Region> {
@@ -280,6 +338,8 @@ fn tokenize(chars: &[char], start: usize, end: usize, regions: &[Region]) -> Vec
             kind,
             lower: text.to_lowercase().replace('’', "'"),
             cap: c.is_uppercase(),
+            acronym: text.chars().filter(|c| c.is_alphabetic()).count() >= 2
+                && !text.chars().any(char::is_lowercase),
             in_quote,
         });
         i = e;
@@ -324,7 +384,7 @@ fn left_np(toks: &[Tok], j: usize, lo: usize) -> Option<(usize, usize)> {
     }
     if t.is(",") {
         // Apposition: `Lavrov, Russia's foreign minister, said`.
-        let k = (lo..j).rev().take(14).find(|&k| toks[k].is(","))?;
+        let k = (lo..j).rev().take(24).find(|&k| toks[k].is(","))?;
         if (k + 1..j).any(|m| !toks[m].word() && !toks[m].is("(") && !toks[m].is(")")) {
             return None;
         }
@@ -352,7 +412,8 @@ fn np_core(toks: &[Tok], j: usize, lo: usize) -> Option<(usize, usize)> {
         let t = &toks[k];
         let ok = t.word()
             && !t.in_quote
-            && (t.cap || !NP_STOP.contains(&t.lower.as_str()))
+            && (!NP_STOP.contains(&t.lower.as_str()) || is_acronym(t) || t.lower == "i")
+            && !(TIME.contains(&t.lower.as_str()) && t.lower != "state")
             && !is_adverb(t)
             && !is_verb_form(t)
             && j + 1 - k <= 9;
@@ -387,7 +448,15 @@ fn right_np(toks: &[Tok], i: usize, hi: usize) -> Option<(usize, usize)> {
     if !first.word() || first.in_quote {
         return None;
     }
-    if !(first.cap || ["the", "a", "an", "he", "she", "they"].contains(&first.lower.as_str())) {
+    // A lower-case start is fine when a name follows (`former governor Ed Rendell`).
+    let name_follows = toks[i..hi.min(i + 5)]
+        .iter()
+        .take_while(|t| t.word() && !NP_STOP.contains(&t.lower.as_str()) && !is_verb_form(t))
+        .any(|t| t.cap);
+    if !(first.cap
+        || name_follows
+        || ["the", "a", "an", "he", "she", "they"].contains(&first.lower.as_str()))
+    {
         return None;
     }
     let mut b = i;
@@ -405,7 +474,80 @@ fn right_np(toks: &[Tok], i: usize, hi: usize) -> Option<(usize, usize)> {
         }
         b += 1;
     }
-    (b > i).then_some((i, b))
+    if b == i {
+        return None;
+    }
+    // An apposition after the name runs to the end of the sentence: `said Will Doyle, a
+    // professor at Vanderbilt University.`
+    if toks.get(b).is_some_and(|t| t.is(","))
+        && toks.get(b + 1).is_some_and(|t| {
+            t.word()
+                && !t.in_quote
+                && (["the", "a", "an", "who"].contains(&t.lower.as_str())
+                    || t.lower.ends_with("'s")
+                    || (!t.cap
+                        && !NP_STOP.contains(&t.lower.as_str())
+                        && !is_verb_form(t)
+                        && !t.lower.ends_with("ing")
+                        && t.lower != "according"))
+        })
+    {
+        let mut e = hi;
+        while e > b && !toks[e - 1].word() {
+            e -= 1;
+        }
+        if e > b + 1
+            && toks[b..e]
+                .iter()
+                .all(|t| !t.in_quote && t.kind != TokKind::QOpen)
+        {
+            return Some((i, e));
+        }
+    }
+    Some((i, b))
+}
+
+fn is_acronym(t: &Tok) -> bool {
+    t.word() && t.acronym
+}
+
+/// The subject at the start of a sentence: a run of capitalised words (`Secretary of
+/// State John Kerry`), or a determiner and a few words (`The senator`).
+fn subject_np(toks: &[Tok], hi: usize) -> Option<(usize, usize)> {
+    let first = toks.first().filter(|t| t.word() && !t.in_quote)?;
+    let mut b = 1;
+    if first.cap && !DETERMINERS.contains(&first.lower.as_str()) {
+        while b < hi && toks[b].word() && (toks[b].cap || toks[b].is("of")) {
+            b += 1;
+        }
+    } else if DETERMINERS.contains(&first.lower.as_str())
+        || PRONOUNS.contains(&first.lower.as_str())
+    {
+        if PRONOUNS.contains(&first.lower.as_str()) {
+            return Some((0, 1));
+        }
+        while b < hi
+            && b < 5
+            && toks[b].word()
+            && !toks[b].in_quote
+            && (toks[b].cap
+                || !(NP_STOP.contains(&toks[b].lower.as_str())
+                    || toks[b].lower.ends_with("ed")
+                    || is_verb_form(&toks[b])))
+        {
+            b += 1;
+        }
+        // Stop before the verb: the last word taken is the noun only if another follows.
+        if b > 2 && b < hi && toks[b].word() && !toks[b - 1].cap {
+            b -= 1;
+        }
+    } else {
+        return None;
+    }
+    while b > 1 && toks[b - 1].is("of") {
+        b -= 1;
+    }
+    Some((0, b))
 }
 
 /// Finds the frames (source + cue) of one sentence.
@@ -433,7 +575,8 @@ fn frames(toks: &[Tok]) -> Vec<Frame> {
             i = after.max(i + 1);
             continue;
         }
-        if let Some(f) = verb_frame(toks, i, lo) {
+        let earlier = out.last().and_then(|f| f.source).filter(|s| s.0 < lo);
+        if let Some(f) = verb_frame(toks, i, lo, earlier) {
             i = f.after.max(i + 1);
             out.push(f);
             continue;
@@ -455,7 +598,7 @@ fn according_source(toks: &[Tok], i: usize) -> Option<(usize, usize)> {
     (b > i).then_some((i, b))
 }
 
-fn verb_frame(toks: &[Tok], i: usize, lo: usize) -> Option<Frame> {
+fn verb_frame(toks: &[Tok], i: usize, lo: usize, earlier: Option<(usize, usize)>) -> Option<Frame> {
     let t = &toks[i];
     if t.cap {
         return None;
@@ -476,9 +619,10 @@ fn verb_frame(toks: &[Tok], i: usize, lo: usize) -> Option<Frame> {
         }
     }
     let prev = j.checked_sub(1).filter(|&p| p >= lo).map(|p| &toks[p]);
+    // A verb that is also a noun needs a clear subject: a pronoun, a name or an auxiliary.
     if v.noun_like
         && matches!(v.form, Form::Base | Form::Third)
-        && (prev.is_some_and(|p| DETERMINERS.contains(&p.lower.as_str()) || !p.word())
+        && (j == i && !prev.is_some_and(|p| p.cap || PRONOUNS.contains(&p.lower.as_str()))
             || next.is_some_and(|n| n.is("of")))
     {
         return None;
@@ -486,6 +630,21 @@ fn verb_frame(toks: &[Tok], i: usize, lo: usize) -> Option<Frame> {
     let mut source = None;
     match v.form {
         // Only `X was quoted as saying` and progressives (`X is saying`).
+        // `..., saying that`: the speaker is the subject of the clause before.
+        Form::Ing if !be && i > 0 && toks[i - 1].is(",") && (i < 2 || !toks[i - 2].is("who")) => {
+            let source = earlier.or_else(|| subject_np(toks, i - 1))?;
+            if source.1 > i {
+                return None;
+            }
+            return Some(Frame {
+                cue: (i, i + 1),
+                source: Some(source),
+                according: false,
+                object: v.takes_object,
+                first: i,
+                after: i + 1,
+            });
+        }
         Form::Ing if !be => return None,
         Form::Past if be => {
             if t.is("quoted")
@@ -514,8 +673,26 @@ fn verb_frame(toks: &[Tok], i: usize, lo: usize) -> Option<Frame> {
     {
         source = left_np(toks, p, lo);
     }
+    // A particle belongs to the verb: `pointed out that`.
+    if toks.get(cue_end).is_some_and(|n| n.is("out")) {
+        cue_end += 1;
+    }
     let mut first = source.map_or(i, |s| s.0);
     let mut after = cue_end;
+    // `He said X and said Y`: a coordinated verb shares the earlier subject.
+    if source.is_none()
+        && prev.is_some_and(|p| p.is("and") || p.is("but"))
+        && let Some(e) = earlier
+    {
+        return Some(Frame {
+            cue: (j, cue_end),
+            source: Some(e),
+            according: false,
+            object: v.takes_object,
+            first: j,
+            after,
+        });
+    }
     if source.is_none() {
         // Inverted: `..., said Kerry.` / `” said Kerry`.
         let inverted_ok = j == i
@@ -531,8 +708,15 @@ fn verb_frame(toks: &[Tok], i: usize, lo: usize) -> Option<Frame> {
         first = i;
         after = s.1;
     }
+    // PolNeAR and PARC count auxiliaries and adverbs between source and verb as part of
+    // the cue (`has said`, `also told`).
+    let cue_start = if source.is_some_and(|s| s.1 <= j) {
+        j
+    } else {
+        i
+    };
     Some(Frame {
-        cue: (i, cue_end),
+        cue: (cue_start, cue_end),
         source,
         according: false,
         object: v.takes_object,
@@ -634,14 +818,31 @@ fn sentence_rules(
     chars: &[char],
     toks: &[Tok],
     regions: &[Region],
-    si: usize,
     sent_start: usize,
 ) -> Vec<Attribution> {
     let frames = frames(toks);
     let mut out = Vec::new();
     for (fi, f) in frames.iter().enumerate() {
-        let lo = if fi == 0 { 0 } else { frames[fi - 1].after };
-        let hi = frames.get(fi + 1).map_or(toks.len(), |n| n.first);
+        // A credit closing the sentence (`..., AP reported.`) covers everything before it,
+        // earlier attributions included.
+        let closes = fi > 0
+            && fi + 1 == frames.len()
+            && toks[f.after..].iter().all(|t| !t.word())
+            && f.first > 0
+            && toks[f.first - 1].is(",");
+        let lo = if fi == 0 || closes {
+            0
+        } else {
+            frames[fi - 1].after
+        };
+        let mut hi = frames.get(fi + 1).map_or(toks.len(), |n| n.first);
+        // `X said he believed that ...`: the next attribution is this one's content.
+        if frames
+            .get(fi + 1)
+            .is_some_and(|n| skip_after(toks, f, hi) >= n.first)
+        {
+            hi = frames.get(fi + 2).map_or(toks.len(), |n| n.first);
+        }
         let mut content: Vec<Span> = Vec::new();
 
         // What stands before the frame: `“...,” Kerry said` or `The deal is done, Kerry said`.
@@ -742,6 +943,22 @@ fn sentence_rules(
                 _ => content.extend(right),
             }
         }
+        // `Kerry said:` closing a sentence introduces the quotation that follows it,
+        // often as its own paragraph.
+        if content.is_empty()
+            && fi + 1 == frames.len()
+            && toks.last().is_some_and(|t| t.is(":"))
+            && let Some(r) = toks.last().and_then(|t| {
+                regions.iter().find(|r| {
+                    r.start >= t.e && chars[t.e..r.start].iter().all(|c| c.is_whitespace())
+                })
+            })
+        {
+            content.push(Span {
+                start: r.start,
+                end: r.end,
+            });
+        }
         content.retain(|s| !s.is_empty());
         content.sort();
         content.dedup();
@@ -783,7 +1000,7 @@ fn sentence_rules(
             source,
             cue,
             content: merged,
-            sentence: si,
+            sentence: 0,
             quoted,
         });
     }

@@ -128,8 +128,66 @@ fn passive_forms() {
     assert_eq!(x, ["that the border had closed"]);
     let (_, s, c, x) = one("The general was quoted as saying the war was over.");
     assert_eq!(s.as_deref(), Some("The general"));
-    assert_eq!(c, "quoted as saying");
+    assert_eq!(c, "was quoted as saying");
     assert_eq!(x, ["the war was over"]);
+}
+
+#[test]
+fn auxiliaries_belong_to_the_cue() {
+    let (_, s, c, _) = one("The senator has repeatedly said the bill is dead.");
+    assert_eq!(
+        (s.as_deref(), c.as_str()),
+        (Some("The senator"), "has repeatedly said")
+    );
+}
+
+#[test]
+fn participle_after_comma_takes_the_clause_subject() {
+    let all = run("Kerry left the talks early, saying they were a step forward.");
+    assert_eq!(all.len(), 1, "{all:?}");
+    assert_eq!(all[0].1.as_deref(), Some("Kerry"));
+    assert_eq!(all[0].2, "saying");
+    assert_eq!(all[0].3, ["they were a step forward"]);
+}
+
+#[test]
+fn sentence_split_after_a_title_is_rejoined() {
+    let text = "“We are ready,” Mr. Allen said.";
+    let all = extract_text(text);
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].source.unwrap().text(text), "Mr. Allen");
+    assert_eq!(all[0].content[0].text(text), "“We are ready,”");
+}
+
+#[test]
+fn colon_introduces_the_next_paragraph_quote() {
+    let text = "The governor said:\n\n“We will rebuild.”";
+    let all = extract_text(text);
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].content[0].text(text), "“We will rebuild.”");
+    assert_eq!(all[0].kind, Kind::DirectQuote);
+}
+
+#[test]
+fn coordinated_verb_shares_the_subject() {
+    let all = run("The envoy said the road was open and added that aid would follow.");
+    assert_eq!(all.len(), 2, "{all:?}");
+    assert_eq!(all[0].3, ["the road was open"]);
+    assert_eq!(all[1].1.as_deref(), Some("The envoy"));
+    assert_eq!(all[1].2, "added");
+    assert_eq!(all[1].3, ["that aid would follow"]);
+}
+
+#[test]
+fn closing_credit_covers_the_whole_sentence() {
+    let text = "The ministry said the border would reopen, AP reported.";
+    let all = extract_text(text);
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[1].kind, Kind::OrganisationCredit);
+    assert_eq!(
+        all[1].content[0].text(text),
+        "The ministry said the border would reopen"
+    );
 }
 
 #[test]
