@@ -40,6 +40,14 @@ fn wildfire() -> Comparison {
     ])
 }
 
+fn ceasefire() -> Comparison {
+    story(&[
+        "ceasefire-talks/ap.txt",
+        "ceasefire-talks/arabnews.txt",
+        "ceasefire-talks/outlet.txt",
+    ])
+}
+
 fn version(cmp: &Comparison, id: &str) -> usize {
     cmp.versions
         .iter()
@@ -227,6 +235,53 @@ fn wildfire_has_no_false_changes() {
     assert_eq!(agg.sentences.len(), 6);
 }
 
+#[test]
+fn ceasefire_credit_audit() {
+    use claimdiff::compare::credits::Verdict;
+    let c = ceasefire();
+    let outlet = version(&c, "outlet");
+    let text = |v: usize, i: usize| c.versions[v].sentences[i].text.clone();
+    let verdict_of = |needle: &str| {
+        c.credits
+            .audits
+            .iter()
+            .find(|a| a.version == outlet && text(outlet, a.sentence).contains(needle))
+            .map(|a| (a.verdict, a.cited, a.found_in.clone()))
+    };
+    let arab = version(&c, "arabnews");
+    let ap = version(&c, "ap");
+    // Credited to AP, but only Arab News carries it.
+    assert_eq!(
+        verdict_of("exchange lists of prisoners"),
+        Some((Verdict::Misattributed, ap, vec![arab]))
+    );
+    assert_eq!(
+        verdict_of("reopen the road to Varn").map(|v| v.0),
+        Some(Verdict::Supported)
+    );
+    assert_eq!(
+        verdict_of("last three days").map(|v| v.0),
+        Some(Verdict::Supported)
+    );
+    // The near-verbatim Brandt sentence copied from AP without credit.
+    assert!(c.credits.uncredited.iter().any(|u| u.version == outlet
+        && u.from == ap
+        && text(outlet, u.sentences[0]).contains("government team is led by")));
+    // A vague credit is not an uncredited copy.
+    assert!(
+        !c.credits.uncredited.iter().any(|u| u.version == outlet
+            && text(outlet, u.sentences[0]).contains("according to officials"))
+    );
+    assert_eq!(
+        found(&c, "came here to talk", "outlet", DiffKind::QuoteChanged),
+        vec![Some("talk → negotiate".to_string())]
+    );
+    assert_eq!(
+        found(&c, "Tomas Reyes", "outlet", DiffKind::CueChanged),
+        vec![Some("said → claimed (loaded verb)".to_string())]
+    );
+}
+
 fn rendered(cmp: &Comparison, format: Format) -> String {
     let opts = ReportOptions {
         width: Some(120),
@@ -245,6 +300,7 @@ fn snapshots() {
         ("port_strike", port_strike()),
         ("budget_vote", budget_vote()),
         ("wildfire", wildfire()),
+        ("ceasefire", ceasefire()),
     ] {
         insta::assert_snapshot!(format!("{name}_table"), rendered(&cmp, Format::Table));
         insta::assert_snapshot!(format!("{name}_json"), rendered(&cmp, Format::Json));

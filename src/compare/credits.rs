@@ -485,6 +485,15 @@ mod tests {
     }
 
     #[test]
+    fn a_claim_only_another_source_carries_is_misattributed() {
+        let c = run(
+            "The two delegations agreed to exchange lists of detainees on the first day, AP reported.\n",
+        );
+        assert_eq!(verdicts(&c), vec![(0, Verdict::Misattributed)]);
+        assert_eq!(c.credits.audits[0].found_in, vec![1]);
+    }
+
+    #[test]
     fn a_claim_nobody_carries_is_not_found() {
         let c = run("The government froze the accounts of three rebel leaders, AP reported.\n");
         assert_eq!(verdicts(&c), vec![(0, Verdict::NotFound)]);
