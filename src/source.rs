@@ -6,6 +6,9 @@
 //! suffixes) and then looked up in a table of common agencies and outlets; a name not
 //! in the table is its own folded form.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use crate::normalize;
 
 /// Agencies and outlets with the names they go by. The first name of each row is the
@@ -59,16 +62,28 @@ pub fn fold(name: &str) -> String {
     words.join(" ")
 }
 
+/// Folded alias → its row's canonical key, built once.
+fn table() -> &'static HashMap<String, &'static str> {
+    static TABLE: OnceLock<HashMap<String, &'static str>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut map = HashMap::new();
+        for row in ALIASES {
+            for alias in *row {
+                map.entry(fold(alias)).or_insert(row[0]);
+            }
+        }
+        map
+    })
+}
+
 /// The canonical key of a source name: the table's first name for a known agency or
 /// outlet, else the folded name.
 pub fn canonical(name: &str) -> String {
     let f = fold(name);
-    for row in ALIASES {
-        if row.iter().any(|alias| fold(alias) == f) {
-            return row[0].to_string();
-        }
+    match table().get(&f) {
+        Some(key) => (*key).to_string(),
+        None => f,
     }
-    f
 }
 
 /// Whether two names denote the same source. Spaces and punctuation do not matter, so a

@@ -145,28 +145,52 @@ pub fn extract_all(versions: &[Version]) -> Vec<Vec<Attribution>> {
         .collect()
 }
 
+/// Per version, each sentence's named attributions as (source, cue, quoted) texts, built
+/// once so that judging a claim costs only its own sentences.
+pub struct SentenceAttributions(Vec<Vec<Vec<(String, String, bool)>>>);
+
+impl SentenceAttributions {
+    /// Indexes the attributions of every version by sentence.
+    pub fn new(versions: &[Version], attributions: &[Vec<Attribution>]) -> Self {
+        SentenceAttributions(
+            versions
+                .iter()
+                .zip(attributions)
+                .map(|(v, list)| {
+                    let chars = Chars(v.doc.text.chars().collect());
+                    let mut per: Vec<Vec<(String, String, bool)>> =
+                        vec![Vec::new(); v.sentences.len()];
+                    for a in list {
+                        let Some(src) = a.source.map(|s| chars.span(s)) else {
+                            continue;
+                        };
+                        if is_named(&src) && a.sentence < per.len() {
+                            per[a.sentence].push((src, chars.span(a.cue), a.quoted));
+                        }
+                    }
+                    per
+                })
+                .collect(),
+        )
+    }
+
+    fn within(&self, v: usize, idx: &[usize]) -> Vec<(String, String, bool)> {
+        idx.iter()
+            .flat_map(|&i| self.0[v][i].iter().cloned())
+            .collect()
+    }
+}
+
 /// The attribution differences of version `v` against the reference, for one claim.
 pub fn claim_differences(
-    versions: &[Version],
-    attributions: &[Vec<Attribution>],
+    index: &SentenceAttributions,
     reference: usize,
     ref_idx: &[usize],
     v: usize,
     idx: &[usize],
 ) -> Vec<Difference> {
-    let within = |w: usize, idx: &[usize]| -> Vec<(String, String, bool)> {
-        let chars = Chars(versions[w].doc.text.chars().collect());
-        attributions[w]
-            .iter()
-            .filter(|a| idx.contains(&a.sentence))
-            .filter_map(|a| {
-                let src = a.source.map(|s| chars.span(s))?;
-                is_named(&src).then(|| (src, chars.span(a.cue), a.quoted))
-            })
-            .collect()
-    };
-    let ra = within(reference, ref_idx);
-    let va = within(v, idx);
+    let ra = index.within(reference, ref_idx);
+    let va = index.within(v, idx);
     let key = |s: &str| {
         let k = source::canonical(s);
         if source::aliases(s).len() > 1 {
@@ -283,6 +307,9 @@ pub fn audit(
     };
 
     let mut audits = Vec::new();
+    // Many credits name the same few sources; look each name up once.
+    let mut cited_cache: std::collections::HashMap<String, Option<usize>> =
+        std::collections::HashMap::new();
     let mut credited: HashSet<(usize, usize, usize)> = HashSet::new(); // (version, sentence, cited)
     // Sentences that credit some news source or `according to` anyone, loaded or not.
     let mut credits_someone: HashSet<(usize, usize)> = HashSet::new();
@@ -295,7 +322,10 @@ pub fn audit(
             }
             let Some(src_span) = a.source else { continue };
             let src = chars.span(src_span);
-            let Some(cited) = cited_version(&src, versions).filter(|&w| w != v) else {
+            let cited = *cited_cache
+                .entry(src.clone())
+                .or_insert_with(|| cited_version(&src, versions));
+            let Some(cited) = cited.filter(|&w| w != v) else {
                 continue;
             };
             sources.insert(cited);

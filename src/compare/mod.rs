@@ -322,6 +322,7 @@ pub fn compare(docs: Vec<Document>, opts: &CompareOptions) -> Result<Comparison>
             .flat_map(|v| v.sentences.iter().map(|s| s.text.as_str())),
     );
     let attributions = credits::extract_all(&versions);
+    let by_sentence = credits::SentenceAttributions::new(&versions, &attributions);
     let mut claims: Vec<ClaimResult> = alignment
         .claims
         .iter()
@@ -332,7 +333,7 @@ pub fn compare(docs: Vec<Document>, opts: &CompareOptions) -> Result<Comparison>
                 base,
                 alignment: &alignment,
                 lowercase: &lowercase,
-                attributions: &attributions,
+                attributions: &by_sentence,
             };
             judge_claim(&ctx, &c.members, k + 1)
         })
@@ -384,7 +385,7 @@ struct Context<'a> {
     base: usize,
     alignment: &'a Alignment,
     lowercase: &'a HashSet<String>,
-    attributions: &'a [Vec<crate::attribute::Attribution>],
+    attributions: &'a credits::SentenceAttributions,
 }
 
 fn judge_claim(ctx: &Context, members: &[Vec<usize>], number: usize) -> ClaimResult {
@@ -441,7 +442,6 @@ fn judge_claim(ctx: &Context, members: &[Vec<usize>], number: usize) -> ClaimRes
             None => Vec::new(),
         };
         found.extend(credits::claim_differences(
-            versions,
             ctx.attributions,
             reference,
             ref_idx,
