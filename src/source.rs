@@ -45,6 +45,13 @@ const ALIASES: &[&[&str]] = &[
     &["arab news"],
     &["usa today"],
     &["los angeles times", "la times", "the los angeles times"],
+    &["fox news"],
+    &["nbc", "nbc news"],
+    &["abc", "abc news"],
+    &["cbs", "cbs news"],
+    &["npr", "national public radio"],
+    &["politico"],
+    &["interfax"],
 ];
 
 /// Folds a source name: lower case, typography folded, a leading `the` and trailing
@@ -84,6 +91,11 @@ pub fn canonical(name: &str) -> String {
         Some(key) => (*key).to_string(),
         None => f,
     }
+}
+
+/// Whether a name is one of the agencies or outlets in the alias table.
+pub fn is_known(name: &str) -> bool {
+    table().contains_key(&fold(name))
 }
 
 /// Whether two names denote the same source. Spaces and punctuation do not matter, so a

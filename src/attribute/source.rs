@@ -11,53 +11,6 @@ use crate::normalize::fold_typography;
 
 use super::lexicon::TITLES;
 
-/// Agencies and outlets: every alias (lower case, no leading `the`) and its key.
-const ALIASES: &[(&str, &str)] = &[
-    ("ap", "associated press"),
-    ("associated press", "associated press"),
-    ("the associated press", "associated press"),
-    ("reuters", "reuters"),
-    ("thomson reuters", "reuters"),
-    ("afp", "afp"),
-    ("agence france-presse", "afp"),
-    ("agence france presse", "afp"),
-    ("dpa", "dpa"),
-    ("deutsche presse-agentur", "dpa"),
-    ("upi", "upi"),
-    ("united press international", "upi"),
-    ("xinhua", "xinhua"),
-    ("xinhua news agency", "xinhua"),
-    ("bloomberg", "bloomberg"),
-    ("bloomberg news", "bloomberg"),
-    ("washington post", "washington post"),
-    ("the post", "washington post"),
-    ("new york times", "new york times"),
-    ("nyt", "new york times"),
-    ("arab news", "arab news"),
-    ("al jazeera", "al jazeera"),
-    ("aljazeera", "al jazeera"),
-    ("bbc", "bbc"),
-    ("bbc news", "bbc"),
-    ("cnn", "cnn"),
-    ("fox news", "fox news"),
-    ("nbc", "nbc"),
-    ("nbc news", "nbc"),
-    ("abc", "abc"),
-    ("abc news", "abc"),
-    ("cbs", "cbs"),
-    ("cbs news", "cbs"),
-    ("npr", "npr"),
-    ("politico", "politico"),
-    ("tass", "tass"),
-    ("interfax", "interfax"),
-    ("ria novosti", "ria novosti"),
-    ("wall street journal", "wall street journal"),
-    ("wsj", "wall street journal"),
-    ("usa today", "usa today"),
-    ("the guardian", "guardian"),
-    ("guardian", "guardian"),
-];
-
 /// Words that make a name an organisation rather than a person.
 #[rustfmt::skip]
 const ORG_WORDS: &[&str] = &[
@@ -95,8 +48,9 @@ pub fn entity_key(source_text: &str) -> String {
         .trim_end_matches('\'')
         .to_string();
     let bare = strip_the(&lower);
-    if let Some((_, key)) = ALIASES.iter().find(|(a, _)| *a == bare || *a == lower) {
-        return (*key).to_string();
+    // Agencies and outlets share one alias table with version matching.
+    if crate::source::is_known(bare) {
+        return crate::source::canonical(bare);
     }
     if is_organisation_name(head) {
         return bare.to_string();
@@ -123,7 +77,7 @@ pub fn entity_key(source_text: &str) -> String {
 pub fn is_organisation(source_text: &str) -> bool {
     let folded = fold_typography(source_text).to_lowercase();
     let bare = strip_the(folded.trim());
-    ALIASES.iter().any(|(a, _)| *a == bare) || is_organisation_name(&folded)
+    crate::source::is_known(bare) || is_organisation_name(&folded)
 }
 
 fn is_organisation_name(name: &str) -> bool {
@@ -170,8 +124,8 @@ mod tests {
     #[test]
     fn agencies_share_one_key() {
         assert_eq!(entity_key("AP"), entity_key("The Associated Press"));
-        assert_eq!(entity_key("Associated Press"), "associated press");
-        assert_eq!(entity_key("the Associated Press"), "associated press");
+        assert_eq!(entity_key("Associated Press"), "ap");
+        assert_eq!(entity_key("the Associated Press"), "ap");
         assert_eq!(entity_key("Agence France-Presse"), entity_key("AFP"));
         assert_eq!(entity_key("The Washington Post"), "washington post");
         assert_eq!(entity_key("Arab News"), "arab news");
