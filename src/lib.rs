@@ -13,6 +13,7 @@ pub mod error;
 // The pipeline stages (in data order: load, segment, align, compare, report).
 pub mod align;
 pub mod attribute;
+pub mod batch;
 pub mod compare;
 pub mod load;
 pub mod report;

@@ -32,6 +32,27 @@ enum Command {
     Segment(SegmentArgs),
     /// List who said or reported what in each input: source, cue and content spans.
     Attributions(AttributionsArgs),
+    /// Compare many stories: a JSONL file with a `story` key per line, or a directory of
+    /// story folders. One JSON line per story, in input order.
+    Batch(BatchArgs),
+}
+
+#[derive(clap::Args)]
+struct BatchArgs {
+    /// JSONL file (one article a line, with a `story` key) or a directory of story folders.
+    input: PathBuf,
+    /// Write the JSON lines to this file (atomically) instead of standard output.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Worker threads (default: all cores). Output is the same whatever the count.
+    #[arg(long, short)]
+    jobs: Option<usize>,
+    /// Least similarity (0 to 1) for sentences to carry the same claim.
+    #[arg(long, default_value_t = 0.4, value_parser = unit_interval)]
+    threshold: f64,
+    /// Which claims each story's JSON lists.
+    #[arg(long, value_enum, default_value = "all")]
+    only: Only,
 }
 
 #[derive(clap::Args)]
@@ -135,6 +156,7 @@ fn main() -> ExitCode {
         Command::Compare(args) => run_compare(args),
         Command::Segment(args) => run_segment(args),
         Command::Attributions(args) => run_attributions(args),
+        Command::Batch(args) => run_batch(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -290,6 +312,97 @@ fn run_attributions(args: AttributionsArgs) -> Result<u8, String> {
     }
     emit(args.output.as_deref(), |out| out.write_all(&buf))?;
     Ok(0)
+}
+
+fn run_batch(args: BatchArgs) -> Result<u8, String> {
+    use rayon::prelude::*;
+    use std::collections::BTreeMap;
+
+    let started = std::time::Instant::now();
+    let stories = claimdiff::batch::stories(&args.input).map_err(|e| e.to_string())?;
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.max(1))
+        .build()
+        .map_err(|e| format!("cannot start {jobs} workers: {e}"))?;
+    let mut opts = CompareOptions::default();
+    opts.align.threshold = args.threshold;
+    let ropts = ReportOptions {
+        only_differences: matches!(args.only, Only::Differences),
+        ..ReportOptions::default()
+    };
+    let progress = if io::stderr().is_terminal() {
+        indicatif::ProgressBar::new_spinner()
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let (mut ok, mut failed, mut versions, mut claims) = (0usize, 0usize, 0usize, 0usize);
+    let mut kinds: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut messages: Vec<String> = Vec::new();
+    // Stories are compared a chunk at a time: enough to keep every worker busy, few
+    // enough that memory stays near the largest story.
+    let chunk = (jobs * 8).max(16);
+    let mut stories = stories.peekable();
+    let emitted = emit(args.output.as_deref(), |out| {
+        while stories.peek().is_some() {
+            let batch: Vec<_> = stories.by_ref().take(chunk).collect();
+            let results: Vec<_> = pool.install(|| {
+                batch
+                    .into_par_iter()
+                    .map(|story| claimdiff::batch::compare_story(story, &opts, &ropts))
+                    .collect()
+            });
+            for result in results {
+                match result {
+                    Ok((value, cmp)) => {
+                        ok += 1;
+                        versions += cmp.versions.len();
+                        claims += cmp.claims.len();
+                        for c in &cmp.claims {
+                            for d in &c.differences {
+                                *kinds.entry(d.kind.as_str()).or_default() += 1;
+                            }
+                        }
+                        serde_json::to_writer(&mut *out, &value)?;
+                        out.write_all(b"\n")?;
+                    }
+                    Err(e) => {
+                        failed += 1;
+                        messages.push(format!("claimdiff: {e}; story skipped"));
+                    }
+                }
+                progress.inc(1);
+            }
+            progress.set_message(format!("{ok} stories compared, {failed} skipped"));
+        }
+        if ok == 0 {
+            // Nothing to keep: fail before the output file is put in place.
+            return Err(io::Error::other("no story could be compared"));
+        }
+        Ok(())
+    });
+    progress.finish_and_clear();
+    for m in &messages {
+        eprintln!("{m}");
+    }
+    emitted.map_err(|e| format!("{}: {e}", args.input.display()))?;
+    progress.finish_and_clear();
+    for m in &messages {
+        eprintln!("{m}");
+    }
+    let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
+    eprintln!(
+        "claimdiff batch: {ok} stories compared, {failed} skipped; {versions} versions, {claims} claims; differences: {}; {:.2} s",
+        if kinds.is_empty() {
+            "none".to_string()
+        } else {
+            kinds.join(", ")
+        },
+        started.elapsed().as_secs_f64()
+    );
+    Ok(u8::from(failed > 0))
 }
 
 fn sentences_of(d: &claimdiff::load::Document) -> Vec<claimdiff::segment::Sentence> {

@@ -457,3 +457,67 @@ fn attributions_json_has_spans_and_kinds() {
     let cue: String = text.chars().skip(start).take(4).collect();
     assert_eq!(cue, "said");
 }
+
+#[test]
+fn batch_writes_one_line_per_story_in_order_whatever_the_jobs() {
+    let d = tempfile::tempdir().unwrap();
+    let mut corpus = String::new();
+    for (story, changed) in [("s1", false), ("s2", true), ("s3", false)] {
+        let outlet = if changed {
+            WIRE.replace("10 hours", "12 hours")
+        } else {
+            WIRE.to_string()
+        };
+        for (id, text) in [("wire", WIRE.to_string()), ("outlet", outlet)] {
+            corpus
+                .push_str(&serde_json::json!({"story": story, "id": id, "text": text}).to_string());
+            corpus.push('\n');
+        }
+    }
+    // A story with one version only: reported with its line and skipped.
+    corpus
+        .push_str(&serde_json::json!({"story": "lonely", "id": "wire", "text": WIRE}).to_string());
+    corpus.push('\n');
+    let input = write(d.path(), "corpus.jsonl", &corpus);
+    let run = |jobs: &str| {
+        bin()
+            .args(["batch", "--jobs", jobs])
+            .arg(&input)
+            .output()
+            .unwrap()
+    };
+    let one = run("1");
+    let two = run("2");
+    assert_eq!(one.status.code(), Some(1), "a skipped story makes exit 1");
+    assert_eq!(
+        one.stdout, two.stdout,
+        "same bytes whatever the thread count"
+    );
+    let lines: Vec<Value> = String::from_utf8(one.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let keys: Vec<&str> = lines.iter().map(|v| v["story"].as_str().unwrap()).collect();
+    assert_eq!(keys, vec!["s1", "s2", "s3"]);
+    assert_eq!(lines[0]["summary"]["agree"], true);
+    assert_eq!(lines[1]["summary"]["agree"], false);
+    let err = String::from_utf8_lossy(&one.stderr);
+    assert!(err.contains("corpus.jsonl:7"), "{err}");
+    assert!(err.contains("3 stories compared, 1 skipped"), "{err}");
+}
+
+#[test]
+fn batch_with_nothing_comparable_exits_two_and_writes_no_file() {
+    let d = tempfile::tempdir().unwrap();
+    let input = write(d.path(), "bad.jsonl", "{not json}\n");
+    let report = d.path().join("out.jsonl");
+    bin()
+        .args(["batch", "--output"])
+        .arg(&report)
+        .arg(&input)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad.jsonl:1"));
+    assert!(!report.exists());
+}

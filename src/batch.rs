@@ -1,0 +1,276 @@
+//! Batch: many stories, each compared as `compare` would, streamed from one input.
+//!
+//! Input is a JSONL file with one article a line and a `story` key grouping the versions
+//! of a story (plus the usual `id`, `source`, `text` or `sentences`, metadata), or a
+//! directory whose sub-folders are stories. A story's lines must be consecutive: the
+//! reader keeps one story at a time, so memory is bounded by the largest story, not the
+//! corpus. A story met again after another one began is an error for that line.
+//!
+//! Each story becomes one JSON value with the `compare` schema plus `story`. A story that
+//! cannot be compared (a malformed line, a single version, duplicate ids) comes back as
+//! an error naming its first line; the rest go on.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::compare::{CompareOptions, Comparison, compare};
+use crate::error::{Error, Result};
+use crate::load::{self, Document, Format};
+use crate::report::ReportOptions;
+use crate::report::json::to_value;
+
+/// One story read from the input, not yet compared.
+#[derive(Debug)]
+pub struct Story {
+    /// The story key (the `story` field, or the folder name).
+    pub key: String,
+    /// Where the story starts, for messages: `file:line` or the folder path.
+    pub origin: String,
+    /// Its versions, or the reason they could not be read.
+    pub versions: Result<Vec<Document>>,
+}
+
+/// Reads stories one at a time from a JSONL file or a directory of story folders.
+pub fn stories(input: &Path) -> Result<Box<dyn Iterator<Item = Story>>> {
+    let shown = input.display().to_string();
+    let meta = std::fs::metadata(input).map_err(|e| Error::new(&shown, e.to_string()))?;
+    if meta.is_dir() {
+        let mut dirs: Vec<PathBuf> = std::fs::read_dir(input)
+            .map_err(|e| Error::new(&shown, e.to_string()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_dir())
+            .collect();
+        dirs.sort();
+        if dirs.is_empty() {
+            return Err(Error::new(&shown, "directory has no story folders"));
+        }
+        return Ok(Box::new(dirs.into_iter().map(|d| {
+            Story {
+                key: d
+                    .file_name()
+                    .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+                origin: d.display().to_string(),
+                versions: load::load_path(&d),
+            }
+        })));
+    }
+    let file = File::open(input).map_err(|e| Error::new(&shown, e.to_string()))?;
+    Ok(Box::new(JsonlStories {
+        path: shown,
+        lines: BufReader::new(file).lines().enumerate(),
+        pending: None,
+        seen: std::collections::HashSet::new(),
+        done: false,
+    }))
+}
+
+/// Groups consecutive JSONL lines by their `story` key.
+struct JsonlStories {
+    path: String,
+    lines: std::iter::Enumerate<std::io::Lines<BufReader<File>>>,
+    /// A line already read that begins the next story.
+    pending: Option<(usize, Result<(String, Document)>)>,
+    seen: std::collections::HashSet<String>,
+    done: bool,
+}
+
+impl JsonlStories {
+    /// The next non-blank line, parsed into (story key, version).
+    fn next_line(&mut self) -> Option<(usize, Result<(String, Document)>)> {
+        if let Some(p) = self.pending.take() {
+            return Some(p);
+        }
+        loop {
+            let (n, line) = self.lines.next()?;
+            let line_no = n + 1;
+            let line = match line {
+                Ok(l) => l,
+                Err(e) => {
+                    return Some((
+                        line_no,
+                        Err(Error::at(&self.path, line_no, None, e.to_string())),
+                    ));
+                }
+            };
+            if line.trim().is_empty() {
+                continue;
+            }
+            return Some((line_no, parse_line(&self.path, line_no, &line)));
+        }
+    }
+}
+
+fn parse_line(path: &str, line_no: usize, line: &str) -> Result<(String, Document)> {
+    let origin = format!("{path}:{line_no}");
+    let mut docs = load::load_bytes(
+        &origin,
+        &format!("line-{line_no}"),
+        line.as_bytes(),
+        Format::Json,
+    )
+    .map_err(|e| Error::at(path, line_no, e.column, e.message))?;
+    if docs.len() != 1 {
+        return Err(Error::at(
+            path,
+            line_no,
+            None,
+            "expected one JSON object on the line",
+        ));
+    }
+    let mut doc = docs.remove(0);
+    let Some(key) = doc.meta.extra.remove("story") else {
+        return Err(Error::at(
+            path,
+            line_no,
+            None,
+            "no \"story\" key to group versions by",
+        ));
+    };
+    Ok((key, doc))
+}
+
+impl Iterator for JsonlStories {
+    type Item = Story;
+
+    fn next(&mut self) -> Option<Story> {
+        if self.done {
+            return None;
+        }
+        let Some((first_line, first)) = self.next_line() else {
+            self.done = true;
+            return None;
+        };
+        let origin = format!("{}:{first_line}", self.path);
+        let (key, doc) = match first {
+            Ok(x) => x,
+            Err(e) => {
+                return Some(Story {
+                    key: String::new(),
+                    origin,
+                    versions: Err(e),
+                });
+            }
+        };
+        if !self.seen.insert(key.clone()) {
+            return Some(Story {
+                key: key.clone(),
+                origin,
+                versions: Err(Error::at(
+                    &self.path,
+                    first_line,
+                    None,
+                    format!(
+                        "story {key:?} appears again after another story; a story's lines must be consecutive"
+                    ),
+                )),
+            });
+        }
+        let mut docs = vec![doc];
+        let mut error: Option<Error> = None;
+        while let Some((n, next)) = self.next_line() {
+            match next {
+                Ok((k, d)) if k == key => docs.push(d),
+                Ok((k, d)) => {
+                    self.pending = Some((n, Ok((k, d))));
+                    break;
+                }
+                Err(e) => {
+                    // A broken line inside a story spoils that story only.
+                    error.get_or_insert(e);
+                }
+            }
+        }
+        Some(Story {
+            key,
+            origin,
+            versions: match error {
+                Some(e) => Err(e),
+                None => Ok(docs),
+            },
+        })
+    }
+}
+
+/// Compares one story and returns its JSON value (the `compare` schema plus `story`),
+/// with the comparison for summaries.
+pub fn compare_story(
+    story: Story,
+    opts: &CompareOptions,
+    report: &ReportOptions,
+) -> Result<(Value, Comparison)> {
+    let docs = story.versions?;
+    if docs.len() < 2 {
+        return Err(Error::new(
+            &story.origin,
+            format!("story {:?} has only one version", story.key),
+        ));
+    }
+    let mut ids = std::collections::HashSet::new();
+    for d in &docs {
+        if !ids.insert(d.id.clone()) {
+            return Err(Error::new(
+                &d.origin,
+                format!("duplicate version id {:?} in story {:?}", d.id, story.key),
+            ));
+        }
+    }
+    let cmp = compare(docs, opts)?;
+    let mut value = to_value(&cmp, report);
+    if let Value::Object(map) = &mut value {
+        map.insert("story".into(), Value::String(story.key));
+    }
+    Ok((value, cmp))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, text: &str) -> PathBuf {
+        let p = dir.join("corpus.jsonl");
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    #[test]
+    fn consecutive_lines_form_stories_and_bad_ones_are_isolated() {
+        let d = tempfile::tempdir().unwrap();
+        let p = write(
+            d.path(),
+            "{\"story\": \"a\", \"id\": \"ap\", \"text\": \"One claim here.\"}\n\
+             {\"story\": \"a\", \"id\": \"x\", \"text\": \"One claim here.\"}\n\
+             \n\
+             {\"story\": \"b\", \"id\": \"ap\", \"text\": \"Only one version.\"}\n\
+             {\"story\": \"c\", \"id\": \"ap\", \"text\": 5}\n\
+             {\"story\": \"a\", \"id\": \"late\", \"text\": \"Again.\"}\n",
+        );
+        let got: Vec<Story> = stories(&p).unwrap().collect();
+        assert_eq!(got.len(), 4);
+        assert_eq!(got[0].key, "a");
+        assert_eq!(got[0].versions.as_ref().unwrap().len(), 2);
+        let opts = CompareOptions::default();
+        let report = ReportOptions::default();
+        let mut it = got.into_iter();
+        let (v, _) = compare_story(it.next().unwrap(), &opts, &report).unwrap();
+        assert_eq!(v["story"], "a");
+        assert_eq!(v["summary"]["agree"], true);
+        let e = compare_story(it.next().unwrap(), &opts, &report).unwrap_err();
+        assert!(e.to_string().contains("corpus.jsonl:4"), "{e}");
+        let e = compare_story(it.next().unwrap(), &opts, &report).unwrap_err();
+        assert!(e.to_string().contains(":5"), "{e}");
+        let e = compare_story(it.next().unwrap(), &opts, &report).unwrap_err();
+        assert!(e.to_string().contains("must be consecutive"), "{e}");
+    }
+
+    #[test]
+    fn a_line_without_a_story_key_is_an_error() {
+        let d = tempfile::tempdir().unwrap();
+        let p = write(d.path(), "{\"id\": \"ap\", \"text\": \"No key.\"}\n");
+        let got: Vec<Story> = stories(&p).unwrap().collect();
+        let e = got.into_iter().next().unwrap().versions.unwrap_err();
+        assert!(e.to_string().contains("no \"story\" key"), "{e}");
+    }
+}
