@@ -169,27 +169,21 @@ impl Iterator for JsonlStories {
             });
         }
         let mut docs = vec![doc];
-        let mut error: Option<Error> = None;
         while let Some((n, next)) = self.next_line() {
             match next {
                 Ok((k, d)) if k == key => docs.push(d),
-                Ok((k, d)) => {
-                    self.pending = Some((n, Ok((k, d))));
+                // Another story, or a line that cannot be read (its own failed item: its
+                // story key is unknown, so it cannot spoil a neighbour).
+                other => {
+                    self.pending = Some((n, other));
                     break;
-                }
-                Err(e) => {
-                    // A broken line inside a story spoils that story only.
-                    error.get_or_insert(e);
                 }
             }
         }
         Some(Story {
             key,
             origin,
-            versions: match error {
-                Some(e) => Err(e),
-                None => Ok(docs),
-            },
+            versions: Ok(docs),
         })
     }
 }
