@@ -25,8 +25,9 @@ const WORD_WEIGHT: f64 = 0.4;
 pub struct Bag {
     /// Sorted, distinct stem ids.
     pub stems: Vec<u32>,
-    /// Sorted character-trigram hashes, with repeats (a multiset).
-    pub trigrams: Vec<u64>,
+    /// Sorted 32-bit character-trigram hashes, with repeats (a multiset). Half the size
+    /// of exact 63-bit codes; a rare collision only nudges a similarity.
+    pub trigrams: Vec<u32>,
 }
 
 impl Bag {
@@ -181,7 +182,7 @@ pub fn stem(word: &str) -> String {
 
 /// Character trigrams of already-folded text, hashed and sorted. Runs of non-alphanumeric
 /// characters count as one space, so punctuation and spacing do not matter.
-fn trigrams(folded: &str) -> Vec<u64> {
+fn trigrams(folded: &str) -> Vec<u32> {
     let mut clean: Vec<char> = Vec::with_capacity(folded.len() + 2);
     clean.push(' ');
     for c in folded.chars() {
@@ -194,16 +195,20 @@ fn trigrams(folded: &str) -> Vec<u64> {
     if clean.last() != Some(&' ') {
         clean.push(' ');
     }
-    let mut out: Vec<u64> = clean
+    let mut out: Vec<u32> = clean
         .windows(3)
-        .map(|w| (u64::from(w[0]) << 42) | (u64::from(w[1]) << 21) | u64::from(w[2]))
+        .map(|w| {
+            let code = (u64::from(w[0]) << 42) | (u64::from(w[1]) << 21) | u64::from(w[2]);
+            // Fibonacci hashing keeps the high, well-mixed bits.
+            (code.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as u32
+        })
         .collect();
     out.sort_unstable();
     out
 }
 
 /// Dice coefficient of two sorted multisets.
-fn trigram_dice(a: &[u64], b: &[u64]) -> f64 {
+fn trigram_dice(a: &[u32], b: &[u32]) -> f64 {
     if a.is_empty() && b.is_empty() {
         return 1.0;
     }
