@@ -308,3 +308,26 @@ fn snapshots() {
         insta::assert_snapshot!(format!("{name}_html"), rendered(&cmp, Format::Html));
     }
 }
+
+#[test]
+fn markdown_report_is_commonmark_with_whole_tables() {
+    use pulldown_cmark::{Event, Options, Parser, Tag};
+    let cmp = port_strike();
+    let md = rendered(&cmp, Format::Markdown);
+    let mut tables = 0;
+    let mut rows = 0;
+    for event in Parser::new_ext(&md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH) {
+        match event {
+            Event::Start(Tag::Table(_)) => tables += 1,
+            Event::Start(Tag::TableRow) => rows += 1,
+            _ => {}
+        }
+    }
+    // Versions, claims and credit audit tables, every row parsed as a table row.
+    assert!(tables >= 2, "{tables} tables");
+    let expected = cmp.versions.len() + cmp.claims.len();
+    assert!(
+        rows >= expected,
+        "{rows} rows, expected at least {expected}"
+    );
+}
