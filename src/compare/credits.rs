@@ -313,7 +313,13 @@ pub fn audit(
     let mut credited: HashSet<(usize, usize, usize)> = HashSet::new(); // (version, sentence, cited)
     // Sentences that credit some news source or `according to` anyone, loaded or not.
     let mut credits_someone: HashSet<(usize, usize)> = HashSet::new();
-    let mut sources: HashSet<usize> = HashSet::from([base]);
+    // Sources: versions something credits, wire copy, and known agencies by name. The
+    // base alone is not one: two outlets compared with each other copy nobody.
+    let mut sources: HashSet<usize> = (0..versions.len())
+        .filter(|&v| {
+            source::is_known(&versions[v].doc.source) || source::is_known(&versions[v].doc.id)
+        })
+        .collect();
     for (v, list) in attributions.iter().enumerate() {
         let chars = Chars(versions[v].doc.text.chars().collect());
         for a in list {
@@ -537,6 +543,18 @@ mod tests {
         // A dateline credit covers the whole story.
         let c =
             run("NEREA (AP) — The rebels released 40 prisoners on Tuesday in the northern city.\n");
+        assert!(c.credits.uncredited.is_empty());
+    }
+
+    #[test]
+    fn regression_two_outlets_copy_nobody() {
+        // Neither version is wire copy, an agency or credited: identical sentences are
+        // shared text, not uncredited copies.
+        let c = compare(
+            vec![doc("herald", "Herald", AP), doc("courier", "Courier", AP)],
+            &CompareOptions::default(),
+        )
+        .expect("compares");
         assert!(c.credits.uncredited.is_empty());
     }
 

@@ -125,6 +125,7 @@ impl Renderer for TableRenderer {
             "added",
             "new text",
             "moved",
+            "came from",
         ]);
         for (v, (version, cov)) in cmp.versions.iter().zip(&cmp.coverage).enumerate() {
             let pct = |n: usize| {
