@@ -1,7 +1,8 @@
 //! Batch: many stories, each compared as `compare` would, streamed from one input.
 //!
 //! Input is a JSONL file with one article a line and a `story` key grouping the versions
-//! of a story (plus the usual `id`, `source`, `text` or `sentences`, metadata), or a
+//! of a story (plus the usual `id`, `source`, `text` or `sentences`, metadata), a CSV or
+//! TSV file with a story column (read whole; stories in order of first appearance), or a
 //! directory whose sub-folders are stories. A story's lines must be consecutive: the
 //! reader keeps one story at a time, so memory is bounded by the largest story, not the
 //! corpus. A story met again after another one began is an error for that line.
@@ -18,7 +19,7 @@ use serde_json::Value;
 
 use crate::compare::{CompareOptions, Comparison, compare};
 use crate::error::{Error, Result};
-use crate::load::{self, Document, Format};
+use crate::load::{self, Document, Format, LoadOptions};
 use crate::report::ReportOptions;
 use crate::report::json::to_value;
 
@@ -33,9 +34,13 @@ pub struct Story {
     pub versions: Result<Vec<Document>>,
 }
 
-/// Reads stories one at a time from a JSONL file or a directory of story folders.
-pub fn stories(input: &Path) -> Result<Box<dyn Iterator<Item = Story>>> {
+/// Reads stories one at a time from a JSONL file, a CSV/TSV file or a directory of story
+/// folders. `opts` gives CSV column names and applies to the files of story folders.
+pub fn stories(input: &Path, opts: &LoadOptions) -> Result<Box<dyn Iterator<Item = Story>>> {
     let shown = input.display().to_string();
+    if matches!(Format::from_path(input), Some(Format::Csv | Format::Tsv)) {
+        return Ok(Box::new(table_stories(input, opts)?.into_iter()));
+    }
     let meta = std::fs::metadata(input).map_err(|e| Error::new(&shown, e.to_string()))?;
     if meta.is_dir() {
         let mut dirs: Vec<PathBuf> = std::fs::read_dir(input)
@@ -47,13 +52,14 @@ pub fn stories(input: &Path) -> Result<Box<dyn Iterator<Item = Story>>> {
         if dirs.is_empty() {
             return Err(Error::new(&shown, "directory has no story folders"));
         }
-        return Ok(Box::new(dirs.into_iter().map(|d| {
+        let opts = opts.clone();
+        return Ok(Box::new(dirs.into_iter().map(move |d| {
             Story {
                 key: d
                     .file_name()
                     .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
                 origin: d.display().to_string(),
-                versions: load::load_path(&d),
+                versions: load::load_path_with(&d, &opts),
             }
         })));
     }
@@ -65,6 +71,43 @@ pub fn stories(input: &Path) -> Result<Box<dyn Iterator<Item = Story>>> {
         seen: std::collections::HashSet::new(),
         done: false,
     }))
+}
+
+/// The stories of a CSV or TSV file: rows grouped by story key, in order of first
+/// appearance. A row without a key is its own failed story.
+fn table_stories(input: &Path, opts: &LoadOptions) -> Result<Vec<Story>> {
+    let docs = load::load_path_with(input, opts)?;
+    let mut out: Vec<Story> = Vec::new();
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for mut doc in docs {
+        let Some(key) = doc.meta.extra.remove("story") else {
+            out.push(Story {
+                key: String::new(),
+                origin: doc.origin.clone(),
+                versions: Err(Error::new(
+                    &doc.origin,
+                    "no story key (a `story` column, or name one with --story-column)",
+                )),
+            });
+            continue;
+        };
+        match index.get(&key) {
+            Some(&i) => {
+                if let Ok(v) = &mut out[i].versions {
+                    v.push(doc);
+                }
+            }
+            None => {
+                index.insert(key.clone(), out.len());
+                out.push(Story {
+                    key,
+                    origin: doc.origin.clone(),
+                    versions: Ok(vec![doc]),
+                });
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Groups consecutive JSONL lines by their `story` key.
@@ -241,7 +284,7 @@ mod tests {
              {\"story\": \"c\", \"id\": \"ap\", \"text\": 5}\n\
              {\"story\": \"a\", \"id\": \"late\", \"text\": \"Again.\"}\n",
         );
-        let got: Vec<Story> = stories(&p).unwrap().collect();
+        let got: Vec<Story> = stories(&p, &LoadOptions::default()).unwrap().collect();
         assert_eq!(got.len(), 4);
         assert_eq!(got[0].key, "a");
         assert_eq!(got[0].versions.as_ref().unwrap().len(), 2);
@@ -263,7 +306,7 @@ mod tests {
     fn a_line_without_a_story_key_is_an_error() {
         let d = tempfile::tempdir().unwrap();
         let p = write(d.path(), "{\"id\": \"ap\", \"text\": \"No key.\"}\n");
-        let got: Vec<Story> = stories(&p).unwrap().collect();
+        let got: Vec<Story> = stories(&p, &LoadOptions::default()).unwrap().collect();
         let e = got.into_iter().next().unwrap().versions.unwrap_err();
         assert!(e.to_string().contains("no \"story\" key"), "{e}");
     }

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use claimdiff::compare::{CompareOptions, compare};
-use claimdiff::load::{load_path, load_versions};
+use claimdiff::load::{Columns, LoadOptions, load_path_with, load_versions_with};
 use claimdiff::report::{self, Format, ReportOptions};
 use claimdiff::segment;
 
@@ -37,10 +37,44 @@ enum Command {
     Batch(BatchArgs),
 }
 
+/// Column names for CSV and TSV inputs.
+#[derive(clap::Args, Clone, Default)]
+struct ColumnArgs {
+    /// CSV/TSV column holding the article text (default: text, content, article_content, body, article).
+    #[arg(long, value_name = "NAME")]
+    text_column: Option<String>,
+    /// CSV/TSV column holding the source or outlet (default: source, outlet, publisher, site_name, media).
+    #[arg(long, value_name = "NAME")]
+    source_column: Option<String>,
+    /// CSV/TSV column holding a stable id (default: id, article_id, doc_id; else file-line).
+    #[arg(long, value_name = "NAME")]
+    id_column: Option<String>,
+    /// CSV/TSV column grouping rows into stories (default: story, story_id).
+    #[arg(long, value_name = "NAME")]
+    story_column: Option<String>,
+}
+
+impl ColumnArgs {
+    fn load_options(&self, story: Option<String>) -> LoadOptions {
+        LoadOptions {
+            columns: Columns {
+                text: self.text_column.clone(),
+                source: self.source_column.clone(),
+                id: self.id_column.clone(),
+                story: self.story_column.clone(),
+            },
+            story,
+        }
+    }
+}
+
 #[derive(clap::Args)]
 struct BatchArgs {
-    /// JSONL file (one article a line, with a `story` key) or a directory of story folders.
+    /// JSONL file (one article a line, with a `story` key), a CSV/TSV file with a story
+    /// column, or a directory of story folders.
     input: PathBuf,
+    #[command(flatten)]
+    columns: ColumnArgs,
     /// Write the JSON lines to this file (atomically) instead of standard output.
     #[arg(long, short)]
     output: Option<PathBuf>,
@@ -60,6 +94,8 @@ struct AttributionsArgs {
     /// Inputs: files, directories, or `-` for stdin.
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
+    #[command(flatten)]
+    columns: ColumnArgs,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     format: AttributionsFormat,
@@ -76,9 +112,15 @@ enum AttributionsFormat {
 
 #[derive(clap::Args)]
 struct CompareArgs {
-    /// Versions: files (.txt, .md, .json, .jsonl), directories, or `-` for stdin.
+    /// Versions: files (.txt, .md, .json, .jsonl, .html, .csv, .tsv), directories, or `-`
+    /// for stdin.
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
+    #[command(flatten)]
+    columns: ColumnArgs,
+    /// When the inputs hold several stories (a `story` key or column), compare this one.
+    #[arg(long, value_name = "KEY")]
+    story: Option<String>,
     /// Id of the version to compare the others against (default: role `wire`, else the first).
     #[arg(long)]
     base: Option<String>,
@@ -106,6 +148,8 @@ struct CompareArgs {
 struct SegmentArgs {
     /// The input file, or `-` for stdin.
     input: PathBuf,
+    #[command(flatten)]
+    columns: ColumnArgs,
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     format: SegmentFormat,
@@ -168,7 +212,8 @@ fn main() -> ExitCode {
 }
 
 fn run_compare(args: CompareArgs) -> Result<u8, String> {
-    let docs = load_versions(&args.inputs).map_err(|e| e.to_string())?;
+    let lopts = args.columns.load_options(args.story.clone());
+    let docs = load_versions_with(&args.inputs, &lopts).map_err(|e| e.to_string())?;
     let mut opts = CompareOptions {
         base: args.base,
         ..CompareOptions::default()
@@ -211,7 +256,8 @@ fn run_compare(args: CompareArgs) -> Result<u8, String> {
 }
 
 fn run_segment(args: SegmentArgs) -> Result<u8, String> {
-    let docs = load_path(&args.input).map_err(|e| e.to_string())?;
+    let docs =
+        load_path_with(&args.input, &args.columns.load_options(None)).map_err(|e| e.to_string())?;
     let split = sentences_of;
     let mut buf = Vec::new();
     match args.format {
@@ -251,7 +297,9 @@ fn run_segment(args: SegmentArgs) -> Result<u8, String> {
 fn run_attributions(args: AttributionsArgs) -> Result<u8, String> {
     let mut docs = Vec::new();
     for input in &args.inputs {
-        docs.extend(load_path(input).map_err(|e| e.to_string())?);
+        docs.extend(
+            load_path_with(input, &args.columns.load_options(None)).map_err(|e| e.to_string())?,
+        );
     }
     let found: Vec<_> = docs
         .iter()
@@ -319,7 +367,8 @@ fn run_batch(args: BatchArgs) -> Result<u8, String> {
     use std::collections::BTreeMap;
 
     let started = std::time::Instant::now();
-    let stories = claimdiff::batch::stories(&args.input).map_err(|e| e.to_string())?;
+    let stories = claimdiff::batch::stories(&args.input, &args.columns.load_options(None))
+        .map_err(|e| e.to_string())?;
     let jobs = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));

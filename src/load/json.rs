@@ -1,5 +1,5 @@
-//! JSON and JSONL: one version per object. Text comes from `text`, `body` or `content`
-//! (the first present), or from `sentences`, an array of strings used exactly as given
+//! JSON and JSONL: one version per object. Text comes from `text`, `body`, `content` or
+//! `article_content` (the first present), or from `sentences`, an array of strings used exactly as given
 //! (joined by `\n` into the document text, one sentence each, index for index).
 //! Metadata: `id`, `source`, `outlet`, `title`/`headline`, `date`, `url`, `role`; other
 //! top-level strings, numbers and booleans are kept as extra metadata.
@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use super::{Document, Metadata};
 use crate::error::{Error, Result};
 
-const TEXT_FIELDS: [&str; 3] = ["text", "body", "content"];
+const TEXT_FIELDS: [&str; 4] = ["text", "body", "content", "article_content"];
 
 /// Reads a JSON file: one object or an array of objects.
 pub(super) fn documents(origin: &str, stem: &str, text: &str) -> Result<Vec<Document>> {
@@ -108,10 +108,12 @@ fn object(origin: &str, default_id: &str, map: &Map<String, Value>) -> Result<Do
     };
     let id = string_field(origin, map, "id")?.unwrap_or_else(|| default_id.to_string());
     let source = match string_field(origin, map, "source")? {
-        Some(s) => s,
-        None => string_field(origin, map, "outlet")?.unwrap_or_else(|| id.clone()),
+        Some(s) => Some(s),
+        None => string_field(origin, map, "outlet")?,
     };
-    const KNOWN: [&str; 12] = [
+    meta.inferred_source = source.is_none();
+    let source = source.unwrap_or_else(|| id.clone());
+    const KNOWN: [&str; 13] = [
         "id",
         "source",
         "outlet",
@@ -123,6 +125,7 @@ fn object(origin: &str, default_id: &str, map: &Map<String, Value>) -> Result<Do
         "text",
         "body",
         "content",
+        "article_content",
         "sentences",
     ];
     for (k, v) in map {
@@ -178,7 +181,7 @@ fn object(origin: &str, default_id: &str, map: &Map<String, Value>) -> Result<Do
         let Some(text) = found else {
             return Err(Error::new(
                 origin,
-                "no text: expected a \"text\", \"body\", \"content\" or \"sentences\" field",
+                "no text: expected a \"text\", \"body\", \"content\", \"article_content\" or \"sentences\" field",
             ));
         };
         (text, None)

@@ -36,6 +36,7 @@ pub(super) fn document(origin: &str, stem: &str, text: &str) -> Result<Document>
         return Err(Error::new(origin, "empty input: the Markdown has no text"));
     }
     meta.label = label;
+    meta.inferred_source = source.is_none() && outlet.is_none();
     let id = id.unwrap_or_else(|| stem.to_string());
     Ok(Document {
         source: source.or(outlet).unwrap_or_else(|| id.clone()),

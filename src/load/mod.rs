@@ -5,7 +5,12 @@
 //!
 //! Rules a user can rely on:
 //! - The format comes from the extension (`.txt`/none, `.md`/`.markdown`, `.json`,
-//!   `.jsonl`/`.ndjson`); standard input (`-`) is sniffed.
+//!   `.jsonl`/`.ndjson`, `.html`/`.htm`, `.csv`, `.tsv`); standard input (`-`) is
+//!   sniffed. Saved pages yield their article (see `html`); CSV and TSV give one version
+//!   a row (see `csv`).
+//! - Limits keep time and memory bounded: a file is at most [`MAX_INPUT_BYTES`], a
+//!   paragraph at most [`MAX_PARAGRAPH_BYTES`], a comparison at most [`MAX_VERSIONS`]
+//!   versions. Devices and sockets are refused; named pipes are read.
 //! - Bytes must be UTF-8 text: a NUL byte means a binary file; a bad byte is reported
 //!   with its line. A leading byte-order mark is dropped. Text is otherwise kept as is,
 //!   so every offset refers to what the user has.
@@ -17,10 +22,14 @@
 //!   line precedes it, it is removed from the text and kept as `meta.label`. Wire end
 //!   marks such as `-30-` or `(END)` do not match (they start or end with punctuation).
 //! - Ids: metadata `id`, else the file stem (for arrays and JSONL, the stem plus `-N`).
-//!   Sources: metadata `source`, else `outlet`, else the id.
+//!   Sources: metadata `source`, else `outlet`, else the id (then `inferred_source`).
 
+mod csv;
+mod html;
 mod json;
 mod markdown;
+
+pub use csv::Columns;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
@@ -60,6 +69,9 @@ pub struct Metadata {
     pub role: Option<String>,
     /// A trailing label line (an outlet tag such as `orient`) removed from the text.
     pub label: Option<String>,
+    /// True when the input named no source, so `source` fell back to the id; a wire
+    /// dateline's agency may then stand in for it.
+    pub inferred_source: bool,
     /// Any other string-valued metadata, sorted by key.
     pub extra: BTreeMap<String, String>,
 }
@@ -75,7 +87,29 @@ pub enum Format {
     Json,
     /// One JSON object per line.
     Jsonl,
+    /// A saved web page; the article is extracted.
+    Html,
+    /// Comma-separated values with a header row, one version per row.
+    Csv,
+    /// Tab-separated values with a header row, one version per row.
+    Tsv,
 }
+
+/// How to read inputs beyond what their format says.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// Column names for CSV and TSV input.
+    pub columns: Columns,
+    /// Keep only versions whose story key (`story` metadata or the story column) is this.
+    pub story: Option<String>,
+}
+
+/// Largest input file read, in bytes.
+pub const MAX_INPUT_BYTES: u64 = 512 * 1024 * 1024;
+/// Longest paragraph (line of document text) accepted, in bytes.
+pub const MAX_PARAGRAPH_BYTES: usize = 1024 * 1024;
+/// Most versions compared at once.
+pub const MAX_VERSIONS: usize = 1000;
 
 impl Format {
     /// The format a path's extension names; `None` for an unsupported extension.
@@ -89,6 +123,9 @@ impl Format {
             "md" | "markdown" => Some(Format::Markdown),
             "json" => Some(Format::Json),
             "jsonl" | "ndjson" => Some(Format::Jsonl),
+            "html" | "htm" | "xhtml" => Some(Format::Html),
+            "csv" => Some(Format::Csv),
+            "tsv" | "tab" => Some(Format::Tsv),
             _ => None,
         }
     }
@@ -96,6 +133,10 @@ impl Format {
     /// Guesses the format of standard input from its first characters.
     pub fn sniff(text: &str) -> Format {
         let t = text.trim_start();
+        let head: String = t.chars().take(15).collect::<String>().to_ascii_lowercase();
+        if head.starts_with("<!doctype html") || head.starts_with("<html") {
+            return Format::Html;
+        }
         if t.starts_with('[') {
             return Format::Json;
         }
@@ -120,26 +161,74 @@ impl Format {
 
 /// Loads one input held in memory. `origin` names it in errors; `stem` is the default id.
 pub fn load_bytes(origin: &str, stem: &str, bytes: &[u8], format: Format) -> Result<Vec<Document>> {
+    load_bytes_with(origin, stem, bytes, format, &LoadOptions::default())
+}
+
+/// [`load_bytes`] with options (CSV columns; the story filter is applied by
+/// [`load_versions_with`]).
+pub fn load_bytes_with(
+    origin: &str,
+    stem: &str,
+    bytes: &[u8],
+    format: Format,
+    opts: &LoadOptions,
+) -> Result<Vec<Document>> {
     let text = decode(origin, bytes)?;
-    match format {
-        Format::Text => Ok(vec![plain_document(origin, stem, text)?]),
-        Format::Markdown => Ok(vec![markdown::document(origin, stem, text)?]),
-        Format::Json => json::documents(origin, stem, text),
-        Format::Jsonl => json::lines(origin, stem, text),
+    let docs = match format {
+        Format::Text => vec![plain_document(origin, stem, text)?],
+        Format::Markdown => vec![markdown::document(origin, stem, text)?],
+        Format::Json => json::documents(origin, stem, text)?,
+        Format::Jsonl => json::lines(origin, stem, text)?,
+        Format::Html => vec![html::document(origin, stem, text)?],
+        Format::Csv => csv::documents(origin, stem, text, b',', &opts.columns)?,
+        Format::Tsv => csv::documents(origin, stem, text, b'\t', &opts.columns)?,
+    };
+    for d in &docs {
+        check_paragraphs(d, format == Format::Text)?;
     }
+    Ok(docs)
+}
+
+/// Refuses a paragraph so long it cannot be article text (a minified blob, a binary dump
+/// decoded as text), which would otherwise cost time and memory out of all proportion.
+fn check_paragraphs(doc: &Document, lines_are_file_lines: bool) -> Result<()> {
+    for (n, line) in doc.text.split('\n').enumerate() {
+        if line.len() > MAX_PARAGRAPH_BYTES {
+            let message = format!(
+                "a paragraph of {} bytes; the limit is {} (is this article text?)",
+                line.len(),
+                MAX_PARAGRAPH_BYTES
+            );
+            return Err(if lines_are_file_lines {
+                Error::at(&doc.origin, n + 1, None, message)
+            } else {
+                Error::new(&doc.origin, message)
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Loads a file, a directory (its supported files, sorted, not recursive, hidden files
 /// skipped) or `-` for standard input.
 pub fn load_path(path: &Path) -> Result<Vec<Document>> {
+    load_path_with(path, &LoadOptions::default())
+}
+
+/// [`load_path`] with options.
+pub fn load_path_with(path: &Path, opts: &LoadOptions) -> Result<Vec<Document>> {
     let shown = path.display().to_string();
     if path == Path::new("-") {
         let mut bytes = Vec::new();
         std::io::stdin()
+            .take(MAX_INPUT_BYTES + 1)
             .read_to_end(&mut bytes)
             .map_err(|e| Error::new("-", format!("cannot read standard input: {e}")))?;
+        if bytes.len() as u64 > MAX_INPUT_BYTES {
+            return Err(too_big("-"));
+        }
         let format = Format::sniff(&String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]));
-        return load_bytes("-", "stdin", &bytes, format);
+        return load_bytes_with("-", "stdin", &bytes, format, opts);
     }
     let meta = std::fs::metadata(path).map_err(|e| Error::new(&shown, io_message(&e)))?;
     if meta.is_dir() {
@@ -157,49 +246,134 @@ pub fn load_path(path: &Path) -> Result<Vec<Document>> {
         if files.is_empty() {
             return Err(Error::new(
                 &shown,
-                "directory has no supported files (.txt, .md, .json, .jsonl)",
+                format!("directory has no supported files ({SUPPORTED})"),
+            ));
+        }
+        if files.len() > MAX_VERSIONS {
+            return Err(Error::new(
+                &shown,
+                format!(
+                    "directory has {} input files; claimdiff compares at most {MAX_VERSIONS} versions at once (use `claimdiff batch` for many stories)",
+                    files.len()
+                ),
             ));
         }
         let mut out = Vec::new();
         for f in files {
-            out.extend(load_file(&f)?);
+            out.extend(load_file(&f, opts)?);
         }
         return Ok(out);
     }
-    load_file(path)
+    load_file(path, opts)
 }
 
-fn load_file(path: &Path) -> Result<Vec<Document>> {
+const SUPPORTED: &str = ".txt, .md, .json, .jsonl, .html, .csv, .tsv";
+
+fn too_big(origin: &str) -> Error {
+    Error::new(
+        origin,
+        format!(
+            "input is larger than {} MB; split it into smaller files",
+            MAX_INPUT_BYTES / (1024 * 1024)
+        ),
+    )
+}
+
+fn load_file(path: &Path, opts: &LoadOptions) -> Result<Vec<Document>> {
     let shown = path.display().to_string();
-    let format = Format::from_path(path).ok_or_else(|| {
-        Error::new(
-            &shown,
-            "unsupported file type (use .txt, .md, .json or .jsonl)",
-        )
-    })?;
-    let bytes = std::fs::read(path).map_err(|e| Error::new(&shown, io_message(&e)))?;
+    let format = Format::from_path(path)
+        .ok_or_else(|| Error::new(&shown, format!("unsupported file type (use {SUPPORTED})")))?;
+    let meta = std::fs::metadata(path).map_err(|e| Error::new(&shown, io_message(&e)))?;
+    // Devices and sockets never end (`/dev/zero`) or block; named pipes are how shells
+    // pass `<(command)`, so they are read, with the size cap below.
+    if !(meta.is_file() || is_fifo(&meta)) {
+        return Err(Error::new(&shown, "not a regular file"));
+    }
+    if meta.len() > MAX_INPUT_BYTES {
+        return Err(too_big(&shown));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| Error::new(&shown, io_message(&e)))?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(too_big(&shown));
+    }
     let stem = path
         .file_stem()
         .map_or_else(|| shown.clone(), |s| s.to_string_lossy().into_owned());
-    load_bytes(&shown, &stem, &bytes, format)
+    load_bytes_with(&shown, &stem, &bytes, format, opts)
+}
+
+#[cfg(unix)]
+fn is_fifo(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    meta.file_type().is_fifo()
+}
+
+#[cfg(not(unix))]
+fn is_fifo(_meta: &std::fs::Metadata) -> bool {
+    false
 }
 
 /// Loads every input and checks there are at least two versions with distinct ids.
 pub fn load_versions(inputs: &[PathBuf]) -> Result<Vec<Document>> {
+    load_versions_with(inputs, &LoadOptions::default())
+}
+
+/// [`load_versions`] with options. Versions must belong to one story: when their story
+/// keys (`story` metadata or the CSV story column) name several, `opts.story` picks one.
+pub fn load_versions_with(inputs: &[PathBuf], opts: &LoadOptions) -> Result<Vec<Document>> {
     let mut docs = Vec::new();
     for input in inputs {
-        docs.extend(load_path(input)?);
+        docs.extend(load_path_with(input, opts)?);
+    }
+    let first_origin = || {
+        inputs
+            .first()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default()
+    };
+    let mut stories: Vec<&str> = Vec::new();
+    for d in &docs {
+        if let Some(k) = d.meta.extra.get("story")
+            && !stories.contains(&k.as_str())
+        {
+            stories.push(k);
+        }
+    }
+    if let Some(key) = &opts.story {
+        if !stories.contains(&key.as_str()) {
+            return Err(Error::new(
+                first_origin(),
+                format!(
+                    "no version belongs to story {key:?} (stories: {})",
+                    list(&stories)
+                ),
+            ));
+        }
+        docs.retain(|d| d.meta.extra.get("story") == Some(key));
+    } else if stories.len() > 1 {
+        return Err(Error::new(
+            first_origin(),
+            format!(
+                "the inputs hold {} stories ({}); pick one with --story KEY, or compare them all with `claimdiff batch`",
+                stories.len(),
+                list(&stories)
+            ),
+        ));
+    }
+    if docs.len() > MAX_VERSIONS {
+        return Err(Error::new(
+            first_origin(),
+            format!(
+                "{} versions; claimdiff compares at most {MAX_VERSIONS} at once",
+                docs.len()
+            ),
+        ));
     }
     if docs.len() < 2 {
-        let origin = docs.first().map_or_else(
-            || {
-                inputs
-                    .first()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_default()
-            },
-            |d| d.origin.clone(),
-        );
+        let origin = docs.first().map_or_else(first_origin, |d| d.origin.clone());
         return Err(Error::new(
             origin,
             "only one version given; claimdiff compares two or more",
@@ -218,6 +392,15 @@ pub fn load_versions(inputs: &[PathBuf]) -> Result<Vec<Document>> {
         }
     }
     Ok(docs)
+}
+
+/// The first few items of a list, for messages.
+fn list(items: &[&str]) -> String {
+    let mut s = items.iter().take(5).copied().collect::<Vec<_>>().join(", ");
+    if items.len() > 5 {
+        s.push_str(", ...");
+    }
+    s
 }
 
 fn io_message(e: &std::io::Error) -> String {
@@ -272,6 +455,7 @@ fn plain_document(origin: &str, stem: &str, text: &str) -> Result<Document> {
         origin: origin.to_string(),
         meta: Metadata {
             label,
+            inferred_source: true,
             ..Metadata::default()
         },
         text: text.to_string(),
