@@ -3,8 +3,8 @@
 //! that carry the same claim across versions, and reports what agrees and what differs.
 //!
 //! The pipeline runs one way, each stage a plain function over plain data:
-//! [`load`] → [`segment`] → [`align`] → [`compare`] → [`report`]. The library never
-//! prints; the `claimdiff` binary is a thin layer over it.
+//! [`load`] → [`segment`] → [`boilerplate`] → [`align`] → [`compare`] → [`report`]. The
+//! library never prints; the `claimdiff` binary is a thin layer over it.
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
@@ -14,6 +14,7 @@ pub mod error;
 pub mod align;
 pub mod attribute;
 pub mod batch;
+pub mod boilerplate;
 pub mod compare;
 pub mod load;
 pub mod report;

@@ -87,6 +87,9 @@ struct BatchArgs {
     /// Which claims each story's JSON lists.
     #[arg(long, value_enum, default_value = "all")]
     only: Only,
+    /// Compare datelines, bylines, credit lines and other boilerplate as claims.
+    #[arg(long)]
+    keep_boilerplate: bool,
 }
 
 #[derive(clap::Args)]
@@ -142,6 +145,10 @@ struct CompareArgs {
     /// Table width in columns (default: the terminal's, else 120).
     #[arg(long)]
     width: Option<u16>,
+    /// Compare datelines, bylines, credit lines and other boilerplate as claims instead
+    /// of keeping them out (they are reported either way).
+    #[arg(long)]
+    keep_boilerplate: bool,
 }
 
 #[derive(clap::Args)]
@@ -216,6 +223,7 @@ fn run_compare(args: CompareArgs) -> Result<u8, String> {
     let docs = load_versions_with(&args.inputs, &lopts).map_err(|e| e.to_string())?;
     let mut opts = CompareOptions {
         base: args.base,
+        keep_boilerplate: args.keep_boilerplate,
         ..CompareOptions::default()
     };
     opts.align.threshold = args.threshold;
@@ -378,6 +386,7 @@ fn run_batch(args: BatchArgs) -> Result<u8, String> {
         .map_err(|e| format!("cannot start {jobs} workers: {e}"))?;
     let mut opts = CompareOptions::default();
     opts.align.threshold = args.threshold;
+    opts.keep_boilerplate = args.keep_boilerplate;
     let ropts = ReportOptions {
         only_differences: matches!(args.only, Only::Differences),
         ..ReportOptions::default()

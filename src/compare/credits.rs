@@ -401,7 +401,11 @@ pub fn audit(
         for &v in &carriers {
             let mine = &claim.members[v].sentences;
             let mut best: Option<Provenance> = None;
-            for &w in carriers.iter().filter(|&&w| w != v) {
+            // A source's text comes from another source, never from an outlet that ran it.
+            let candidates = carriers
+                .iter()
+                .filter(|&&w| w != v && (!sources.contains(&v) || sources.contains(&w)));
+            for &w in candidates {
                 let score = alignment.similarity(v, mine, w, &claim.members[w].sentences);
                 // Ties go to a source version, then to the earlier version.
                 let better = best.is_none_or(|b| {
@@ -446,8 +450,15 @@ pub fn audit(
 }
 
 /// Whether a version's opening credits a source for the whole story: a dateline
-/// `CITY (AP) —` or a first line naming the source in brackets.
+/// `CITY (AP) —` (split off as boilerplate, or kept in the first sentence) or a first
+/// line naming the source in brackets.
 fn dateline_credits(version: &Version, from: &Version) -> bool {
+    let names = |inside: &str| {
+        source::same_source(inside, &from.doc.source) || source::same_source(inside, &from.doc.id)
+    };
+    if let Some(agency) = version.dateline_agency() {
+        return names(agency);
+    }
     let Some(first) = version.sentences.first() else {
         return false;
     };
@@ -458,8 +469,7 @@ fn dateline_credits(version: &Version, from: &Version) -> bool {
     let Some(close) = head[open..].find(')') else {
         return false;
     };
-    let inside = &head[open + 1..open + close];
-    source::same_source(inside, &from.doc.source) || source::same_source(inside, &from.doc.id)
+    names(&head[open + 1..open + close])
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ pub mod diff;
 use std::collections::HashSet;
 
 use crate::align::{AlignOptions, Alignment, align_versions};
+use crate::boilerplate::{self, Boilerplate};
 use crate::error::{Error, Result};
 use crate::load::Document;
 use crate::normalize;
@@ -30,6 +31,9 @@ pub struct CompareOptions {
     pub base: Option<String>,
     /// Alignment settings.
     pub align: AlignOptions,
+    /// Compare boilerplate (datelines, bylines, credit lines, end marks...) as claims
+    /// instead of keeping it out; it is reported either way.
+    pub keep_boilerplate: bool,
 }
 
 /// A loaded version with its sentences.
@@ -37,8 +41,21 @@ pub struct CompareOptions {
 pub struct Version {
     /// The document as loaded.
     pub doc: Document,
-    /// Its sentences, in document order.
+    /// Its sentences, in document order: those carrying claims (boilerplate is split off
+    /// unless kept).
     pub sentences: Vec<Sentence>,
+    /// Boilerplate found in it, in document order.
+    pub boilerplate: Vec<Boilerplate>,
+}
+
+impl Version {
+    /// The agency a wire dateline names (`MOSCOW (AP) —` gives `AP`).
+    pub fn dateline_agency(&self) -> Option<&str> {
+        self.boilerplate
+            .iter()
+            .find(|b| b.kind == boilerplate::Kind::Dateline)
+            .and_then(|b| b.agency.as_deref())
+    }
 }
 
 /// How a version relates to the base for one claim.
@@ -270,6 +287,8 @@ pub struct Comparison {
     pub threshold: f64,
     /// Attributions, credit audits, uncredited copies and provenance.
     pub credits: credits::Credits,
+    /// Whether boilerplate was compared as claims (`keep_boilerplate`) or kept out.
+    pub boilerplate_kept: bool,
 }
 
 impl Comparison {
@@ -308,7 +327,19 @@ pub fn compare(docs: Vec<Document>, opts: &CompareOptions) -> Result<Comparison>
                 Some(ranges) => segment::from_ranges(&doc.text, ranges),
                 None => segment::segment(&doc.text),
             };
-            Version { doc, sentences }
+            let (sentences, boilerplate) = boilerplate::split(sentences, opts.keep_boilerplate);
+            let mut version = Version {
+                doc,
+                sentences,
+                boilerplate,
+            };
+            // The dateline's agency is the version's source when the input named none.
+            if version.doc.meta.inferred_source
+                && let Some(agency) = version.dateline_agency()
+            {
+                version.doc.source = agency.to_string();
+            }
+            version
         })
         .collect();
     let texts: Vec<Vec<&str>> = versions
@@ -355,6 +386,7 @@ pub fn compare(docs: Vec<Document>, opts: &CompareOptions) -> Result<Comparison>
         coverage,
         threshold: opts.align.threshold,
         credits,
+        boilerplate_kept: opts.keep_boilerplate,
     })
 }
 

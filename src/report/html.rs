@@ -13,7 +13,8 @@ use std::io;
 use askama::Template;
 
 use super::{
-    Renderer, ReportOptions, audit_rows, is_shown, key_difference, provenance_summary, tallies,
+    Renderer, ReportOptions, audit_rows, boilerplate_heading, boilerplate_rows, is_shown,
+    key_difference, provenance_summary, tallies,
 };
 use crate::compare::{Comparison, VersionStatus, WordDiff};
 
@@ -102,6 +103,8 @@ struct Page {
     claims: Vec<ClaimView>,
     sides: Vec<SideView>,
     audits: Vec<AuditView>,
+    boilerplate_heading: &'static str,
+    boilerplate: Vec<[String; 3]>,
 }
 
 struct AuditView {
@@ -283,6 +286,8 @@ fn page(cmp: &Comparison, opts: &ReportOptions) -> Page {
                 evidence,
             })
             .collect(),
+        boilerplate_heading: boilerplate_heading(cmp),
+        boilerplate: boilerplate_rows(cmp),
     }
 }
 

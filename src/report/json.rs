@@ -60,6 +60,7 @@ impl Serialize for Document<'_> {
         )?;
         m.serialize_entry("base", &cmp.versions[cmp.base].doc.id)?;
         m.serialize_entry("threshold", &cmp.threshold)?;
+        m.serialize_entry("boilerplate_kept", &cmp.boilerplate_kept)?;
         m.serialize_entry(
             "versions",
             &Lazy(|| {
@@ -217,6 +218,18 @@ fn version_value(v: &Version, coverage: &Coverage) -> Value {
         m.insert("metadata".into(), json!(d.meta.extra));
     }
     m.insert("sentences".into(), json!(sentences_out(&v.sentences)));
+    let boilerplate: Vec<Value> = v
+        .boilerplate
+        .iter()
+        .map(|b| {
+            let mut o = json!({ "kind": b.kind, "text": b.text, "start": b.start, "end": b.end });
+            if let Some(a) = &b.agency {
+                o["agency"] = json!(a);
+            }
+            o
+        })
+        .collect();
+    m.insert("boilerplate".into(), Value::Array(boilerplate));
     m.insert(
         "coverage".into(),
         json!({

@@ -7,7 +7,8 @@
 use std::io;
 
 use super::{
-    Renderer, ReportOptions, audit_rows, is_shown, key_difference, provenance_summary, tallies,
+    Renderer, ReportOptions, audit_rows, boilerplate_heading, boilerplate_rows, is_shown,
+    key_difference, provenance_summary, tallies,
 };
 use crate::compare::{ClaimResult, Comparison, DiffOp, VersionStatus};
 
@@ -164,6 +165,21 @@ impl Renderer for MarkdownRenderer {
                     escape(&r[2]),
                     escape(&r[3]),
                     escape(&r[4])
+                )?;
+            }
+        }
+        let rows = boilerplate_rows(cmp);
+        if !rows.is_empty() {
+            writeln!(out, "\n## {}\n", boilerplate_heading(cmp))?;
+            writeln!(out, "| version | kind | text |")?;
+            writeln!(out, "|---|---|---|")?;
+            for r in rows {
+                writeln!(
+                    out,
+                    "| {} | {} | {} |",
+                    escape(&r[0]),
+                    escape(&r[1]),
+                    escape(&cut(&r[2], CELL_CHARS))
                 )?;
             }
         }

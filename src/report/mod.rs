@@ -241,6 +241,31 @@ pub fn kind_name(kind: crate::attribute::Kind) -> &'static str {
     }
 }
 
+/// One row per piece of boilerplate: version id, kind, text.
+pub fn boilerplate_rows(cmp: &Comparison) -> Vec<[String; 3]> {
+    cmp.versions
+        .iter()
+        .flat_map(|v| {
+            v.boilerplate.iter().map(|b| {
+                [
+                    v.doc.id.clone(),
+                    b.kind.as_str().replace('_', " "),
+                    b.text.clone(),
+                ]
+            })
+        })
+        .collect()
+}
+
+/// The heading of the boilerplate section, saying whether it was compared.
+pub fn boilerplate_heading(cmp: &Comparison) -> &'static str {
+    if cmp.boilerplate_kept {
+        "Boilerplate (compared as claims: --keep-boilerplate)"
+    } else {
+        "Boilerplate (kept out of the comparison)"
+    }
+}
+
 /// Whether a claim is shown under `only_differences`.
 pub fn is_shown(claim: &ClaimResult, opts: &ReportOptions) -> bool {
     !opts.only_differences || !claim.differences.is_empty()

@@ -7,7 +7,10 @@ use std::io;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, Color, ContentArrangement, Table};
 
-use super::{Renderer, ReportOptions, audit_rows, is_shown, key_difference, provenance_summary};
+use super::{
+    Renderer, ReportOptions, audit_rows, boilerplate_heading, boilerplate_rows, is_shown,
+    key_difference, provenance_summary,
+};
 use crate::compare::{Comparison, DiffOp, Member, VersionStatus};
 
 /// Width used when none is given.
@@ -163,6 +166,15 @@ impl Renderer for TableRenderer {
                 audit.add_row(r.to_vec());
             }
             writeln!(out, "Credit audit\n{audit}")?;
+        }
+        let rows = boilerplate_rows(cmp);
+        if !rows.is_empty() {
+            let mut table = self.table();
+            table.set_header(vec!["version", "kind", "text"]);
+            for r in rows {
+                table.add_row(r.to_vec());
+            }
+            writeln!(out, "{}\n{table}", boilerplate_heading(cmp))?;
         }
         Ok(())
     }

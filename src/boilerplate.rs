@@ -1,0 +1,495 @@
+//! Boilerplate: the parts of wire copy that say who wrote, filed and owns a story rather
+//! than what happened. Datelines (`MOSCOW (AP) —`), bylines (`By Jane Doe`), credit and
+//! contribution lines (`... contributed to this report.`, `Reporting by ...; Editing by
+//! ...`), copyright lines, end marks (`-30-`, `###`, `(END)`), photo captions and
+//! "Read more" or sign-up lines.
+//!
+//! [`split`] takes a version's sentences and returns those that carry claims, plus the
+//! boilerplate found. A dateline is cut off the front of its sentence (the rest of the
+//! sentence stays a claim); every other kind is a whole paragraph. Offsets of the items
+//! refer to the document text, as sentence offsets do. Detection is English and
+//! deliberately narrow: a line is boilerplate only when its shape says so, because a claim
+//! lost to this filter would never be compared.
+
+use serde::Serialize;
+
+use crate::segment::Sentence;
+
+/// What a piece of boilerplate is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// Place (and agency) at the head of the first paragraph: `ROTTERDAM (AP) —`.
+    Dateline,
+    /// `By Jane Doe, Associated Press`.
+    Byline,
+    /// Contribution and editing credits: `Reporting by ...`, `... contributed to this report.`
+    Credit,
+    /// `© 2026 The Associated Press. All rights reserved.`
+    Copyright,
+    /// `-30-`, `###`, `(END)`.
+    EndMark,
+    /// A photo caption: `... (AP Photo/Jane Doe)`, `FILE - ...`, `Photo: ...`.
+    Caption,
+    /// `Read more: ...`, `Related: ...`, `Sign up for ...`, `Advertisement`.
+    ReadMore,
+}
+
+impl Kind {
+    /// The snake-case name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Dateline => "dateline",
+            Kind::Byline => "byline",
+            Kind::Credit => "credit",
+            Kind::Copyright => "copyright",
+            Kind::EndMark => "end_mark",
+            Kind::Caption => "caption",
+            Kind::ReadMore => "read_more",
+        }
+    }
+}
+
+/// One piece of boilerplate found in a version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Boilerplate {
+    /// What it is.
+    pub kind: Kind,
+    /// Its text, as in the input (a dateline without the dash after it).
+    pub text: String,
+    /// Start offset in chars into the document text.
+    pub start: usize,
+    /// End offset in chars, exclusive.
+    pub end: usize,
+    /// For a dateline, the agency in its brackets (`AP`, `Reuters`), if any.
+    pub agency: Option<String>,
+}
+
+/// Paragraphs from the top that may still hold the dateline (a headline and a byline may
+/// come first).
+const DATELINE_PARAGRAPHS: usize = 3;
+
+/// Splits boilerplate off a version's sentences: returns the sentences that carry claims
+/// (a dateline trimmed off its sentence) and the boilerplate in document order. With
+/// `keep`, nothing is removed or trimmed and the boilerplate is still reported.
+pub fn split(sentences: Vec<Sentence>, keep: bool) -> (Vec<Sentence>, Vec<Boilerplate>) {
+    let mut found = Vec::new();
+    let mut kept = Vec::with_capacity(sentences.len());
+    let mut dateline_found = false;
+    let mut body_paragraphs = 0;
+    let mut i = 0;
+    while i < sentences.len() {
+        let para = sentences[i].paragraph;
+        let j = sentences[i..]
+            .iter()
+            .position(|s| s.paragraph != para)
+            .map_or(sentences.len(), |k| i + k);
+        let group = &sentences[i..j];
+        if let Some(kind) = paragraph_kind(group) {
+            found.push(Boilerplate {
+                kind,
+                text: group
+                    .iter()
+                    .map(|s| s.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                start: group[0].start,
+                end: group[group.len() - 1].end,
+                agency: None,
+            });
+            if keep {
+                kept.extend_from_slice(group);
+            }
+            i = j;
+            continue;
+        }
+        body_paragraphs += 1;
+        for (k, s) in group.iter().enumerate() {
+            let mut s = s.clone();
+            let candidate = !dateline_found && k == 0 && body_paragraphs <= DATELINE_PARAGRAPHS;
+            if let Some(d) = dateline(&s.text).filter(|_| candidate) {
+                dateline_found = true;
+                let prefix_chars = s.text[..d.cut].chars().count();
+                found.push(Boilerplate {
+                    kind: Kind::Dateline,
+                    text: s.text[..d.len].to_string(),
+                    start: s.start,
+                    end: s.start + s.text[..d.len].chars().count(),
+                    agency: d.agency,
+                });
+                if !keep {
+                    s.text = s.text[d.cut..].to_string();
+                    s.start += prefix_chars;
+                    s.byte_start += d.cut;
+                }
+            }
+            kept.push(s);
+        }
+        i = j;
+    }
+    (kept, found)
+}
+
+/// A dateline found at the head of a sentence.
+struct Dateline {
+    /// Bytes of the dateline itself (place, date, agency).
+    len: usize,
+    /// Bytes to cut: the dateline, its dash or colon and the space after.
+    cut: usize,
+    agency: Option<String>,
+}
+
+/// `PLACE[, Region][, Month Day] [(AGENCY)] — ` or `PLACE: ` at the head of a sentence.
+/// The place must be in capitals unless an agency in brackets follows it.
+fn dateline(s: &str) -> Option<Dateline> {
+    let head_end = s
+        .char_indices()
+        .nth(90)
+        .map_or(s.len(), |(i, _)| i)
+        .min(s.len());
+    let head = &s[..head_end];
+    let (sep_at, sep_len) = find_separator(head)?;
+    let before = head[..sep_at].trim_end();
+    if before.is_empty() {
+        return None;
+    }
+    let (place, agency) = match before.strip_suffix(')') {
+        Some(rest) => {
+            let open = rest.rfind('(')?;
+            let agency = rest[open + 1..].trim();
+            if !is_agency(agency) {
+                return None;
+            }
+            (rest[..open].trim_end(), Some(agency.to_string()))
+        }
+        None => (before, None),
+    };
+    let first = place.split(',').next()?.trim();
+    let letters: Vec<char> = first.chars().filter(|c| c.is_alphabetic()).collect();
+    let capitals = letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase());
+    let plausible_place = !first.is_empty()
+        && first.split_whitespace().count() <= 4
+        && first
+            .chars()
+            .all(|c| c.is_alphabetic() || matches!(c, ' ' | '.' | '\'' | '-' | '\u{2019}'))
+        && first
+            .split_whitespace()
+            .all(|w| w.chars().next().is_some_and(char::is_uppercase));
+    // Words after the first comma: a region (`Netherlands`, `Wis.`) or a date
+    // (`March 3`); never a clause with a verb, so keep them short.
+    let rest_ok = place.split(',').skip(1).all(|part| {
+        let p = part.trim();
+        !p.is_empty()
+            && p.split_whitespace().count() <= 3
+            && p.chars().next().is_some_and(|c| c.is_uppercase())
+    });
+    if !(plausible_place && rest_ok && (capitals || agency.is_some())) {
+        return None;
+    }
+    let body = &s[sep_at + sep_len..];
+    let cut = s.len() - body.trim_start().len();
+    if cut >= s.len() {
+        return None;
+    }
+    Some(Dateline {
+        len: before.len(),
+        cut,
+        agency,
+    })
+}
+
+/// What may stand in a dateline's brackets: a known agency, or up to four capitalised
+/// words (`AP`, `Xinhua`, `Arab News`).
+fn is_agency(s: &str) -> bool {
+    let words: Vec<&str> = s.split_whitespace().collect();
+    !words.is_empty()
+        && words.len() <= 4
+        && !s.contains(['(', ')'])
+        && (crate::source::is_known(s)
+            || words
+                .iter()
+                .all(|w| w.chars().next().is_some_and(char::is_uppercase)))
+}
+
+/// The dash (`—`, `–`, ` - `, `--`) or colon ending a dateline: its byte offset and length.
+fn find_separator(head: &str) -> Option<(usize, usize)> {
+    for (i, c) in head.char_indices() {
+        match c {
+            '\u{2014}' | '\u{2013}' => return Some((i, c.len_utf8())),
+            '-' if head[i..].starts_with("--") => return Some((i, 2)),
+            '-' if head[..i].ends_with(' ') && head[i + 1..].starts_with(' ') => {
+                return Some((i, 1));
+            }
+            ':' if head[i + 1..].starts_with(' ') => return Some((i, 1)),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The kind of a whole paragraph that is boilerplate, if it is.
+fn paragraph_kind(group: &[Sentence]) -> Option<Kind> {
+    let text = group
+        .iter()
+        .map(|s| s.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let t = text.trim();
+    let lower = t.to_lowercase();
+    if is_end_mark(t) {
+        return Some(Kind::EndMark);
+    }
+    if lower.starts_with('\u{a9}')
+        || lower.starts_with("copyright ")
+        || lower.starts_with("(c) ")
+        || lower.contains("all rights reserved")
+        || lower.contains("may not be published, broadcast, rewritten or redistributed")
+    {
+        return Some(Kind::Copyright);
+    }
+    if is_credit(&lower) {
+        return Some(Kind::Credit);
+    }
+    if is_byline(t) {
+        return Some(Kind::Byline);
+    }
+    if is_caption(t, &lower) {
+        return Some(Kind::Caption);
+    }
+    if is_read_more(&lower) {
+        return Some(Kind::ReadMore);
+    }
+    None
+}
+
+fn is_end_mark(t: &str) -> bool {
+    let core: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+    matches!(
+        core.to_lowercase().as_str(),
+        "-30-" | "\u{2014}30\u{2014}" | "###" | "(end)" | "end" | "(ends)" | "-0-" | "xxx" | "#"
+    )
+}
+
+fn is_credit(lower: &str) -> bool {
+    let l = lower.trim_start_matches('(');
+    const STARTS: [&str; 7] = [
+        "reporting by ",
+        "additional reporting by ",
+        "writing by ",
+        "editing by ",
+        "compiled by ",
+        "reported by ",
+        "this story was reported by ",
+    ];
+    STARTS.iter().any(|p| l.starts_with(p))
+        || lower.contains("contributed to this report")
+        || lower.contains("contributed to this story")
+        || lower.contains("contributed reporting")
+}
+
+/// `By Jane Doe`, `BY JANE DOE, Associated Press`, `By Jane Doe and John Roe`: short,
+/// with no sentence ending, every word a name word.
+fn is_byline(t: &str) -> bool {
+    let Some(rest) = t.strip_prefix("By ").or_else(|| t.strip_prefix("BY ")) else {
+        return false;
+    };
+    let words: Vec<&str> = rest.split_whitespace().collect();
+    !words.is_empty()
+        && words.len() <= 12
+        && !rest.trim_end().ends_with(['.', '!', '?'])
+        && words.iter().all(|w| {
+            let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+            w.is_empty()
+                || w.chars().next().is_some_and(char::is_uppercase)
+                || matches!(
+                    w,
+                    "and" | "of" | "the" | "for" | "in" | "de" | "van" | "von"
+                )
+        })
+}
+
+fn is_caption(t: &str, lower: &str) -> bool {
+    if lower.starts_with("file - ")
+        || lower.starts_with("file photo")
+        || lower.starts_with("photo: ")
+        || lower.starts_with("image: ")
+        || lower.starts_with("photograph: ")
+    {
+        return true;
+    }
+    // A bracketed photo credit closing the paragraph: `(AP Photo/Jane Doe)`,
+    // `(Photo: Perth Local)`, `(Reuters/Jane Doe)`, `(Getty Images)`.
+    let Some(open) = t.trim_end().strip_suffix(')').and_then(|r| r.rfind('(')) else {
+        return false;
+    };
+    let credit = lower[open + 1..].trim_end().trim_end_matches(')');
+    credit.contains("photo")
+        || credit.contains("getty images")
+        || credit.starts_with("image:")
+        || (credit.contains('/') && credit.split('/').next().is_some_and(|a| a.len() <= 12))
+}
+
+fn is_read_more(lower: &str) -> bool {
+    const STARTS: [&str; 13] = [
+        "read more:",
+        "read more ",
+        "read also:",
+        "also read:",
+        "see also:",
+        "related:",
+        "more:",
+        "sign up for ",
+        "sign up to ",
+        "subscribe to ",
+        "follow us on ",
+        "click here ",
+        "download our app",
+    ];
+    STARTS.iter().any(|p| lower.starts_with(p))
+        || matches!(
+            lower.trim_matches(|c: char| !c.is_alphanumeric()),
+            "advertisement" | "read more" | "related stories" | "related coverage"
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::segment::segment;
+
+    type Found = Vec<(Kind, String, Option<String>)>;
+
+    fn run(text: &str) -> (Vec<String>, Found) {
+        let (kept, found) = split(segment(text), false);
+        (
+            kept.into_iter().map(|s| s.text).collect(),
+            found
+                .into_iter()
+                .map(|b| (b.kind, b.text, b.agency))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn datelines_of_the_main_agencies() {
+        for (line, place, agency) in [
+            (
+                "MOSCOW (AP) — The talks stalled.",
+                "MOSCOW (AP)",
+                Some("AP"),
+            ),
+            (
+                "MADISON, Wis. (Reuters) - The vote failed.",
+                "MADISON, Wis. (Reuters)",
+                Some("Reuters"),
+            ),
+            (
+                "PERTH, Australia (AFP) -- Fires spread.",
+                "PERTH, Australia (AFP)",
+                Some("AFP"),
+            ),
+            (
+                "GENEVA, March 3 (Reuters) - Talks began.",
+                "GENEVA, March 3 (Reuters)",
+                Some("Reuters"),
+            ),
+            ("NEREA: The talks began.", "NEREA", None),
+            (
+                "Nerea (Xinhua) — The talks began.",
+                "Nerea (Xinhua)",
+                Some("Xinhua"),
+            ),
+        ] {
+            let (kept, found) = run(line);
+            assert_eq!(found.len(), 1, "{line}");
+            assert_eq!(found[0].0, Kind::Dateline);
+            assert_eq!(found[0].1, place, "{line}");
+            assert_eq!(found[0].2.as_deref(), agency, "{line}");
+            assert!(!kept[0].contains(place), "{kept:?}");
+        }
+    }
+
+    #[test]
+    fn offsets_follow_the_trim() {
+        let text = "Headline here\nBERLIN (dpa) — Prices rose 3%.\n";
+        let (kept, found) = split(segment(text), false);
+        let chars: Vec<char> = text.chars().collect();
+        let s = &kept[1];
+        assert_eq!(s.text, "Prices rose 3%.");
+        assert_eq!(chars[s.start..s.end].iter().collect::<String>(), s.text);
+        assert_eq!(&text[s.byte_start..s.byte_end], s.text);
+        let d = &found[0];
+        assert_eq!(chars[d.start..d.end].iter().collect::<String>(), d.text);
+    }
+
+    #[test]
+    fn sentences_that_look_like_datelines_are_not() {
+        for line in [
+            "Officials said: the talks stalled.",
+            "The minister - who resigned - spoke.",
+            "In Moscow, the talks stalled - again.",
+            "US officials (who asked not to be named) — said nothing.",
+        ] {
+            let (kept, found) = run(line);
+            assert!(found.is_empty(), "{line}: {found:?}");
+            assert_eq!(kept.join(" "), line);
+        }
+        // Only at the top of the story.
+        let (_, found) = run("One.\nTwo.\nThree.\nFour.\nMOSCOW (AP) — Late.\n");
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn whole_paragraph_kinds() {
+        let text = "By JANE DOE and Carl Roe, Associated Press\n\
+            WASHINGTON (AP) — The bill passed 51-49.\n\
+            Senators debated for 14 hours.\n\
+            FILE - The Capitol in Washington on Jan. 3, 2026. (AP Photo/Sam Poe)\n\
+            Read more: How the Senate works\n\
+            Associated Press writer Ann Lee in New York contributed to this report.\n\
+            (Reporting by Ann Lee; Editing by Tom Hall)\n\
+            Copyright 2026 The Associated Press. All rights reserved. This material may not be published.\n\
+            -30-\n";
+        let (kept, found) = run(text);
+        assert_eq!(
+            kept,
+            vec!["The bill passed 51-49.", "Senators debated for 14 hours."]
+        );
+        let kinds: Vec<Kind> = found.iter().map(|f| f.0).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                Kind::Byline,
+                Kind::Dateline,
+                Kind::Caption,
+                Kind::ReadMore,
+                Kind::Credit,
+                Kind::Credit,
+                Kind::Copyright,
+                Kind::EndMark
+            ]
+        );
+    }
+
+    #[test]
+    fn claims_that_start_like_boilerplate_stay() {
+        for line in [
+            "By Tuesday, officials had left the city.",
+            "By the end of the day, 40 people were dead.",
+            "Photos of the crash spread online (the police asked people to stop).",
+            "Reporters were told the plant would close.",
+        ] {
+            let (kept, found) = run(line);
+            assert!(found.is_empty(), "{line}: {found:?}");
+            assert_eq!(kept.len(), 1);
+        }
+    }
+
+    #[test]
+    fn keep_reports_without_removing() {
+        let segs = segment("ROME (AP) — It rained.\n-30-\n");
+        let (kept, found) = split(segs.clone(), true);
+        assert_eq!(kept, segs);
+        assert_eq!(found.len(), 2);
+    }
+}
