@@ -41,6 +41,14 @@ pub(super) fn documents(
     delimiter: u8,
     columns: &Columns,
 ) -> Result<Vec<Document>> {
+    if let Some(line) = unclosed_quote(text, delimiter) {
+        return Err(Error::at(
+            origin,
+            line,
+            None,
+            "a quoted cell opened on this line is never closed",
+        ));
+    }
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(true)
@@ -153,6 +161,42 @@ pub(super) fn documents(
     Ok(out)
 }
 
+/// The line of a quoted cell still open at the end of the text. The csv crate reads such
+/// a cell to the end of the file without complaint, swallowing every row after it.
+fn unclosed_quote(text: &str, delimiter: u8) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let (mut line, mut i) = (1, 0);
+    let mut field_start = true;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if field_start && b == b'"' {
+            let opened = line;
+            i += 1;
+            loop {
+                match bytes.get(i) {
+                    None => return Some(opened),
+                    Some(b'"') if bytes.get(i + 1) == Some(&b'"') => i += 2,
+                    Some(b'"') => break,
+                    Some(b'\n') => {
+                        line += 1;
+                        i += 1;
+                    }
+                    Some(_) => i += 1,
+                }
+            }
+            i += 1;
+            field_start = false;
+            continue;
+        }
+        if b == b'\n' {
+            line += 1;
+        }
+        field_start = b == delimiter || b == b'\n';
+        i += 1;
+    }
+    None
+}
+
 fn csv_error(origin: &str, e: &csv::Error) -> Error {
     let line = e.position().map(|p| p.line() as usize);
     let message = match e.kind() {
@@ -239,6 +283,11 @@ mod tests {
         );
         let e = read("text,source\nA.,x\n ,y\n", &Columns::default()).unwrap_err();
         assert_eq!(e.to_string(), "d.csv:3: empty text in column \"text\"");
+        let e = read("id,text\n1,\"It \"\"held\"\".\n2,x\n", &Columns::default()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "d.csv:2: a quoted cell opened on this line is never closed"
+        );
         let e = read("text\n", &Columns::default()).unwrap_err();
         assert_eq!(e.to_string(), "d.csv: no rows after the header");
     }

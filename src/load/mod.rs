@@ -407,6 +407,11 @@ fn io_message(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
         std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        std::io::ErrorKind::IsADirectory => "is a directory".to_string(),
+        // ELOOP has no stable ErrorKind yet.
+        _ if e.raw_os_error() == Some(40) && cfg!(target_os = "linux") => {
+            "symbolic link loop".to_string()
+        }
         _ => format!("cannot read: {e}"),
     }
 }
