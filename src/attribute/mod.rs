@@ -385,10 +385,22 @@ fn left_np(toks: &[Tok], j: usize, lo: usize) -> Option<(usize, usize)> {
     if t.is(",") {
         // Apposition: `Lavrov, Russia's foreign minister, said`.
         let k = (lo..j).rev().take(24).find(|&k| toks[k].is(","))?;
-        if (k + 1..j).any(|m| !toks[m].word() && !toks[m].is("(") && !toks[m].is(")")) {
+        // Possessives and compounds may sit in the apposition: `Sanders’ campaign manager`.
+        let inner =
+            |t: &Tok| t.word() || ["(", ")", "’", "'", "-", "&", "/"].contains(&t.lower.as_str());
+        if !(k + 1..j).all(|m| inner(&toks[m]) && !toks[m].in_quote) {
             return None;
         }
-        let (a, _) = np_core(toks, k.checked_sub(1)?, lo)?;
+        let (mut a, _) = np_core(toks, k.checked_sub(1)?, lo)?;
+        // An age or a second apposition before this one: `Ann Lee, 21, a student, said`.
+        if toks[a..k]
+            .iter()
+            .all(|t| t.lower.starts_with(|c: char| c.is_ascii_digit()))
+            && a > lo + 1
+            && toks[a - 1].is(",")
+        {
+            a = np_core(toks, a - 2, lo)?.0;
+        }
         if !toks[a..k].iter().any(|t| t.cap) {
             return None;
         }
@@ -561,6 +573,13 @@ fn frames(toks: &[Tok]) -> Vec<Frame> {
             continue;
         }
         let lo = out.last().map_or(0, |f| f.after);
+        if i == 0
+            && let Some(f) = colon_frame(toks).or_else(|| in_frame(toks))
+        {
+            i = f.after;
+            out.push(f);
+            continue;
+        }
         if t.is("according") && toks.get(i + 1).is_some_and(|n| n.is("to")) {
             let src = according_source(toks, i + 2);
             let after = src.map_or(i + 2, |s| s.1);
@@ -584,6 +603,112 @@ fn frames(toks: &[Tok]) -> Vec<Frame> {
         i += 1;
     }
     out
+}
+
+/// `In a Gallup poll released Monday, 52 percent ...`: a sentence opening with `In` and
+/// a noun phrase headed by a claim-bearing noun ([`lexicon::CLAIM_NOUNS`]) up to a comma
+/// attributes the rest to that noun phrase, with `In` as the cue.
+fn in_frame(toks: &[Tok]) -> Option<Frame> {
+    let first = toks.first().filter(|t| t.is("in") && !t.in_quote)?;
+    let comma = (2..toks.len().min(16)).find(|&m| toks[m].is(","))?;
+    let np = &toks[1..comma];
+    if !np
+        .iter()
+        .all(|t| (t.word() && !t.in_quote) || t.is("/") || t.is("-") || t.is("’") || t.is("'"))
+        || !DETERMINERS.contains(&np[0].lower.as_str())
+            && !np[0].lower.ends_with("'s")
+            && !np[0].cap
+    {
+        return None;
+    }
+    // The claim noun heads the phrase: it is the last word or is followed by a
+    // participle (`poll released Monday`) or `of`/`by`/`from`.
+    let head = np.iter().enumerate().position(|(n, t)| {
+        lexicon::CLAIM_NOUNS.contains(&t.lower.as_str())
+            && np.get(n + 1).is_none_or(|x| {
+                x.lower.ends_with("ed")
+                    || ["of", "by", "from", "for", "conducted", "taken", "out"]
+                        .contains(&x.lower.as_str())
+                    || x.lower.ends_with("ing")
+            })
+    });
+    head?;
+    let _ = first;
+    // `In other words, ...` is no source; a cue verb later in the sentence (`In a
+    // statement, the senator dismissed ...`) makes its own, fuller attribution.
+    if np.iter().any(|t| t.is("other"))
+        || toks[comma..]
+            .iter()
+            .any(|t| t.word() && !t.in_quote && !t.cap && is_verb_form(t))
+    {
+        return None;
+    }
+    Some(Frame {
+        cue: (0, 1),
+        source: Some((1, comma)),
+        according: true,
+        object: false,
+        first: 0,
+        after: comma,
+    })
+}
+
+/// `Graham: Trump's rhetoric is hurting us`: a sentence (often a headline) opening with
+/// a short name-like noun phrase and a colon attributes what follows to that phrase, with
+/// the colon as the cue. Labels (`Update:`, `Note:`), times and verbs rule it out.
+fn colon_frame(toks: &[Tok]) -> Option<Frame> {
+    let colon = (1..toks.len().min(7)).find(|&m| toks[m].is(":"))?;
+    let np = &toks[..colon];
+    let first = &np[0];
+    let ok_tok = |t: &Tok| {
+        (t.word()
+            && !t.in_quote
+            && !t.lower.starts_with(|c: char| c.is_ascii_digit())
+            && lexicon::lookup(&t.lower).is_none()
+            && !NP_STOP.contains(&t.lower.as_str())
+            && !TIME.contains(&t.lower.as_str()))
+            || t.is("’")
+            || t.is("'")
+            || t.is("-")
+            || t.is(".")
+    };
+    // A dateline (`NEREA:`, `NEW YORK:`) is all capitals; agencies (`AP:`) are short.
+    let dateline = np.iter().filter(|t| t.word()).all(|t| t.acronym)
+        && np.iter().map(|t| t.e - t.s).sum::<usize>() > 3;
+    if !first.cap
+        || dateline
+        || lexicon::COLON_LABELS.contains(&first.lower.as_str())
+        || PRONOUNS.contains(&first.lower.as_str())
+        || !np.iter().all(ok_tok)
+        || !np
+            .iter()
+            .filter(|t| t.word())
+            .all(|t| t.cap || ["of", "the"].contains(&t.lower.as_str()))
+        || colon + 1 >= toks.len()
+    {
+        return None;
+    }
+    // A sentence must follow the colon, not a figure (`Clinton: 1,769.`); and the last
+    // word before it must not be a label (`Editor's Note:`, `Delegate Update:`).
+    let last = np.iter().rev().find(|t| t.word())?;
+    let last = last.lower.trim_end_matches("'s");
+    if !toks[colon + 1..]
+        .iter()
+        .any(|t| t.word() && t.lower.chars().any(char::is_alphabetic))
+        || toks[colon + 1..].iter().filter(|t| t.word()).count() < 3
+        || lexicon::COLON_LABELS.contains(&last)
+        || ["poll", "daily", "weekly", "live", "blog"].contains(&last)
+    {
+        return None;
+    }
+    Some(Frame {
+        cue: (colon, colon + 1),
+        source: Some((0, colon)),
+        according: false,
+        object: false,
+        first: 0,
+        after: colon + 1,
+    })
 }
 
 fn according_source(toks: &[Tok], i: usize) -> Option<(usize, usize)> {
@@ -618,12 +743,18 @@ fn verb_frame(toks: &[Tok], i: usize, lo: usize, earlier: Option<(usize, usize)>
             break;
         }
     }
+    // A time adjunct between subject and verb (`Kerry on Monday said`) belongs to
+    // neither; the cue starts after it.
+    let cue_from = j;
+    let j = j - time_before(toks, j, lo);
     let prev = j.checked_sub(1).filter(|&p| p >= lo).map(|p| &toks[p]);
     // A verb that is also a noun needs a clear subject: a pronoun, a name or an auxiliary.
+    // Nor when a verb follows it: `the Geneva talks will resume`.
     if v.noun_like
         && matches!(v.form, Form::Base | Form::Third)
         && (j == i && !prev.is_some_and(|p| p.cap || PRONOUNS.contains(&p.lower.as_str()))
-            || next.is_some_and(|n| n.is("of")))
+            || next.is_some_and(|n| n.is("of"))
+            || (j == i && next.is_some_and(|n| !n.cap && FINITE.contains(&n.lower.as_str()))))
     {
         return None;
     }
@@ -677,6 +808,24 @@ fn verb_frame(toks: &[Tok], i: usize, lo: usize, earlier: Option<(usize, usize)>
     if toks.get(cue_end).is_some_and(|n| n.is("out")) {
         cue_end += 1;
     }
+    // `a program called Safe Streets`, `what she called a disgrace`: naming, not speech.
+    if ["call", "dub", "name", "label", "brand", "term"].contains(&v.base)
+        && v.form == Form::Past
+        && j == i
+        && !toks
+            .get(cue_end)
+            .is_some_and(|n| lexicon::governs(v.base, &n.lower))
+        && (source.is_some_and(|(a, _)| {
+            a > 0 && ["what", "whom", "which"].contains(&toks[a - 1].lower.as_str())
+        }) || source.is_some_and(|(a, b)| {
+            toks[a..b]
+                .iter()
+                .any(|t| ["a", "an", "one"].contains(&t.lower.as_str()))
+        }))
+    {
+        return None;
+    }
+    cue_end = cue_tail(toks, v.base, cue_end);
     let mut first = source.map_or(i, |s| s.0);
     let mut after = cue_end;
     // `He said X and said Y`: a coordinated verb shares the earlier subject.
@@ -711,7 +860,7 @@ fn verb_frame(toks: &[Tok], i: usize, lo: usize, earlier: Option<(usize, usize)>
     // PolNeAR and PARC count auxiliaries and adverbs between source and verb as part of
     // the cue (`has said`, `also told`).
     let cue_start = if source.is_some_and(|s| s.1 <= j) {
-        j
+        cue_from
     } else {
         i
     };
@@ -725,10 +874,112 @@ fn verb_frame(toks: &[Tok], i: usize, lo: usize, earlier: Option<(usize, usize)>
     })
 }
 
+/// Finite verbs and auxiliaries that show the word before them is a noun subject.
+#[rustfmt::skip]
+const FINITE: &[&str] = &[
+    "is", "was", "are", "were", "will", "would", "could", "should", "may", "might", "must",
+    "can", "have", "has", "had", "broke", "ended", "collapsed", "resumed", "began", "stalled",
+    "continue", "continued", "failed",
+];
+
+/// Number of tokens before `j` (not before `lo`) that form a time adjunct: `Monday`,
+/// `on Tuesday`, `last week`, `this morning`, `yesterday`.
+fn time_before(toks: &[Tok], j: usize, lo: usize) -> usize {
+    const DAYS: &[&str] = &[
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "yesterday",
+        "today",
+        "tonight",
+    ];
+    const PARTS: &[&str] = &[
+        "week",
+        "month",
+        "year",
+        "morning",
+        "afternoon",
+        "evening",
+        "night",
+    ];
+    let at = |k: usize| toks.get(k).filter(|t| k >= lo && t.word() && !t.in_quote);
+    let Some(last) = j.checked_sub(1).and_then(at) else {
+        return 0;
+    };
+    let before = j.checked_sub(2).and_then(at);
+    if DAYS.contains(&last.lower.as_str()) {
+        // Only after a subject: the word before must not be the sentence start.
+        return match before {
+            Some(b) if b.is("on") && j >= 3 && j - 2 > lo => 2,
+            Some(_) => 1,
+            None => 0,
+        };
+    }
+    if PARTS.contains(&last.lower.as_str())
+        && before.is_some_and(|b| ["last", "this", "earlier"].contains(&b.lower.as_str()))
+        && j >= 3
+        && j - 2 > lo
+    {
+        return 2;
+    }
+    0
+}
+
+/// End of a cue verb's cue after token `k`: a governed preposition (`called for`, `said
+/// of`), a medium (`said in a statement`, `wrote on Twitter`) and a colon (`said:`) all
+/// belong to the cue, as PolNeAR annotates them.
+fn cue_tail(toks: &[Tok], base: &str, mut k: usize) -> usize {
+    let plain = |t: &Tok| t.word() && !t.in_quote;
+    if let Some(n) = toks.get(k).filter(|n| plain(n) && !n.cap)
+        && lexicon::governs(base, &n.lower)
+        // `said about 40 people` is a number, not a topic.
+        && !toks
+            .get(k + 1)
+            .is_some_and(|m| m.lower.starts_with(|c: char| c.is_ascii_digit()))
+        && toks.get(k + 1).is_some_and(|m| m.word())
+    {
+        k += 1;
+    }
+    if let Some(p) = toks.get(k).filter(|p| plain(p))
+        && ["in", "on", "via"].contains(&p.lower.as_str())
+    {
+        let mut m = k + 1;
+        while m < toks.len() && m <= k + 4 && plain(&toks[m]) {
+            if lexicon::MEDIA.contains(&toks[m].lower.as_str()) {
+                k = m + 1;
+                break;
+            }
+            if NP_STOP.contains(&toks[m].lower.as_str())
+                || PREPOSITIONS.contains(&toks[m].lower.as_str())
+            {
+                break;
+            }
+            m += 1;
+        }
+    }
+    if toks.get(k).is_some_and(|t| t.is(":")) {
+        k += 1;
+    }
+    k
+}
+
 /// Index of the first content token after a frame, skipping a hearer object and
 /// time or place adjuncts; `None` when what follows is only an adjunct.
 fn skip_after(toks: &[Tok], f: &Frame, hi: usize) -> usize {
     let mut k = f.after;
+    // `said of the plan, “...”`: the topic after the preposition is not the content.
+    if k > 0
+        && (toks[k - 1].is("of") || toks[k - 1].is("about"))
+        && let Some(m) = (k..hi.min(k + 12))
+            .find(|&m| toks[m].is(",") || toks[m].is(":") || toks[m].kind == TokKind::QOpen)
+        && (k..m).all(|x| toks[x].word())
+    {
+        k = m;
+    }
     if f.object && k < hi && toks[k].word() && !toks[k].is("that") {
         // `told reporters (Monday) that`, `told The Post:`
         let stop =
