@@ -63,7 +63,15 @@ const SPEECH: &[&str] = &[
     "brief", "confide", "divulge", "leak", "volunteer", "underscore", "highlight",
     "emphasise", "point", "acknowledge", "predict", "forecast", "recognize", "recognise",
     "reckon", "theorize", "posit", "surmise", "infer", "declare",
+    // Stances PolNeAR annotates as attributions; each a cue in over half its uses in
+    // PolNeAR train (`continue` only with a quotation, see [`QUOTE_ONLY`]).
+    "endorse", "defend", "refuse", "express", "decline", "attack", "discuss", "continue",
+    "offer", "seem",
 ];
+
+/// Cue verbs that attribute only a direct quotation (`“...,” she continued`), never a
+/// paraphrase (`she continued to campaign`).
+pub const QUOTE_ONLY: &[&str] = &["continue"];
 
 /// Mental-state verbs: attributions of belief, knowledge, feeling and intent.
 #[rustfmt::skip]
@@ -107,7 +115,8 @@ const NOUN_LIKE: &[&str] = &[
     "concern", "blog", "broadcast", "wish", "trust", "figure", "guess", "sense", "see",
     "find", "like", "query", "cite", "snap", "rail", "lash", "talk", "speak", "mock",
     "shout", "scream", "whisper", "state", "counter", "favor", "favour", "consider",
-    "learn", "understand", "accept", "agree", "want", "know", "feel",
+    "learn", "understand", "accept", "agree", "want", "know", "feel", "attack", "offer",
+    "decline",
 ];
 
 /// Irregular inflections: base, third person, past, participle (if different), -ing.

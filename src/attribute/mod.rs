@@ -22,7 +22,15 @@
 //! - speech, reporting and mental-state verbs from [`lexicon`]; organisations as sources
 //!   (`AP reported`, `The Washington Post published`) get [`Kind::OrganisationCredit`].
 //!   Auxiliaries and adverbs between source and verb are part of the cue (`has also said`),
-//!   as in PARC and PolNeAR.
+//!   as in PARC and PolNeAR; so are a governed preposition (`called for`, `said of`), a
+//!   medium (`said in a statement`, `wrote on Twitter`) and a colon (`said:`); a time
+//!   adjunct between source and verb (`Kerry on Monday said`) is in neither;
+//! - `In a Gallup poll released Monday, ...` (cue `In`), a headline `Name: ...` (cue
+//!   `:`), and a sourceless `Asked whether ..., ...`;
+//! - a relative pronoun source (`who said`) is kept as PolNeAR annotates it, with its
+//!   antecedent noun phrase in [`Attribution::antecedent`] where it directly precedes;
+//! - false friends refused: naming (`a group called X`, `what she called X`) and noun
+//!   cues before a finite verb (`the Geneva talks will resume`).
 //!
 //! The rules run per sentence, except that a sentence the splitter ended after a title or
 //! an initial (`Mr.`, `Sen.`, `John F.`) is rejoined with the next one. Precision is
@@ -99,8 +107,14 @@ pub enum Kind {
 pub struct Attribution {
     /// The shape of the relation.
     pub kind: Kind,
-    /// Who said it; `None` for sourceless forms (`it was reported that`).
+    /// Who said it; `None` for sourceless forms (`it was reported that`). A relative
+    /// pronoun (`who said`) is kept as the source, as PolNeAR and PARC annotate it; see
+    /// [`Attribution::antecedent`].
     pub source: Option<Span>,
+    /// When the source is a relative pronoun (`who`, `which`, `that`), the noun phrase it
+    /// refers to where that is simply the phrase right before it (`the mayor, who said`);
+    /// otherwise `None`.
+    pub antecedent: Option<Span>,
     /// The cue (`said`, `told`, `according to`, `quoted as saying`).
     pub cue: Span,
     /// What was attributed: one or more spans, sorted (a split quote or follow-on quotes
@@ -574,7 +588,9 @@ fn frames(toks: &[Tok]) -> Vec<Frame> {
         }
         let lo = out.last().map_or(0, |f| f.after);
         if i == 0
-            && let Some(f) = colon_frame(toks).or_else(|| in_frame(toks))
+            && let Some(f) = colon_frame(toks)
+                .or_else(|| in_frame(toks))
+                .or_else(|| asked_frame(toks))
         {
             i = f.after;
             out.push(f);
@@ -650,6 +666,31 @@ fn in_frame(toks: &[Tok]) -> Option<Frame> {
         object: false,
         first: 0,
         after: comma,
+    })
+}
+
+/// `Asked whether the plan would pass, the senator ...`: a sentence opening with a cap
+/// `Asked` and a question clause up to a comma is a sourceless attribution of that
+/// question (the answer that follows is its own attribution).
+fn asked_frame(toks: &[Tok]) -> Option<Frame> {
+    let first = toks.first().filter(|t| t.is("asked") && !t.in_quote)?;
+    let next = toks.get(1).filter(|t| t.word() && !t.in_quote)?;
+    if ![
+        "whether", "if", "what", "why", "how", "who", "when", "where", "about", "to",
+    ]
+    .contains(&next.lower.as_str())
+    {
+        return None;
+    }
+    let comma = (2..toks.len().min(40)).find(|&m| toks[m].is(",") && !toks[m].in_quote)?;
+    let _ = first;
+    Some(Frame {
+        cue: (0, 1),
+        source: None,
+        according: false,
+        object: false,
+        first: 0,
+        after: comma + 1,
     })
 }
 
@@ -752,7 +793,12 @@ fn verb_frame(toks: &[Tok], i: usize, lo: usize, earlier: Option<(usize, usize)>
     // Nor when a verb follows it: `the Geneva talks will resume`.
     if v.noun_like
         && matches!(v.form, Form::Base | Form::Third)
-        && (j == i && !prev.is_some_and(|p| p.cap || PRONOUNS.contains(&p.lower.as_str()))
+        && (j == i
+            && !prev.is_some_and(|p| {
+                p.cap
+                    || PRONOUNS.contains(&p.lower.as_str())
+                    || lexicon::CLAIM_NOUNS.contains(&p.lower.as_str())
+            })
             || next.is_some_and(|n| n.is("of"))
             || (j == i && next.is_some_and(|n| !n.cap && FINITE.contains(&n.lower.as_str()))))
     {
@@ -1095,6 +1141,7 @@ fn sentence_rules(
             hi = frames.get(fi + 2).map_or(toks.len(), |n| n.first);
         }
         let mut content: Vec<Span> = Vec::new();
+        let asked = f.cue == (0, 1) && f.source.is_none() && toks[0].is("asked");
 
         // What stands before the frame: `“...,” Kerry said` or `The deal is done, Kerry said`.
         let left = if f.first > lo {
@@ -1164,7 +1211,9 @@ fn sentence_rules(
             .get(f.after)
             .is_some_and(|t| PREPOSITIONS.contains(&t.lower.as_str()) || t.lower.ends_with("ing"));
 
-        if f.according {
+        if asked {
+            content.extend(content_span(toks, regions, 1, f.after - 1));
+        } else if f.according {
             let at_start = f.first == lo
                 || (f.first == lo + 1
                     && ["but", "and", "yet", "so"].contains(&toks[lo].lower.as_str()));
@@ -1224,6 +1273,15 @@ fn sentence_rules(
         if merged.is_empty() {
             continue;
         }
+        let quote_only = lexicon::lookup(&toks[f.cue.1 - 1].lower)
+            .is_some_and(|v| lexicon::QUOTE_ONLY.contains(&v.base));
+        if quote_only
+            && !merged
+                .iter()
+                .all(|s| regions.iter().any(|r| r.start == s.start && r.end == s.end))
+        {
+            continue;
+        }
         let source = f.source.and_then(|(a, b)| span_of(toks, a, b));
         let Some(cue) = span_of(toks, f.cue.0, f.cue.1) else {
             continue;
@@ -1246,9 +1304,22 @@ fn sentence_rules(
         } else {
             Kind::Indirect
         };
+        let antecedent = f.source.and_then(|(a, b)| {
+            let rel = b == a + 1 && ["who", "which", "that"].contains(&toks[a].lower.as_str());
+            let end = if a > 0 && toks[a - 1].is(",") {
+                a - 1
+            } else {
+                a
+            };
+            let (x, y) = (rel && end > 0)
+                .then(|| np_core(toks, end - 1, 0))
+                .flatten()?;
+            span_of(toks, x, y)
+        });
         out.push(Attribution {
             kind,
             source,
+            antecedent,
             cue,
             content: merged,
             sentence: 0,

@@ -412,3 +412,62 @@ fn dateline_colon_is_no_attribution() {
             .all(|a| a.2 != ":")
     );
 }
+
+#[test]
+fn stance_verbs_from_the_lexicon() {
+    let (_, s, c, x) = one("The governor defended the new toll on Monday.");
+    assert_eq!(s.as_deref(), Some("The governor"));
+    assert_eq!(c, "defended");
+    assert_eq!(x, ["the new toll on Monday"]);
+}
+
+#[test]
+fn continued_takes_only_quotations() {
+    let (k, s, c, _) = one("“We are not done,” the coach continued.");
+    assert_eq!(k, Kind::DirectQuote);
+    assert_eq!(s.as_deref(), Some("the coach"));
+    assert_eq!(c, "continued");
+    assert!(run("The coach continued to argue with the referee.").is_empty());
+}
+
+#[test]
+fn claim_noun_is_a_clear_subject() {
+    let (_, s, c, x) = one("A new survey shows most drivers want lower tolls.");
+    assert_eq!(s.as_deref(), Some("A new survey"));
+    assert_eq!(c, "shows");
+    assert_eq!(x, ["most drivers want lower tolls"]);
+}
+
+#[test]
+fn asked_clause_without_source() {
+    let all =
+        run("Asked whether the toll would rise, the governor said no decision had been made.");
+    assert_eq!(all.len(), 2, "{all:?}");
+    assert_eq!(all[0].1, None);
+    assert_eq!(all[0].2, "Asked");
+    assert_eq!(all[0].3, ["whether the toll would rise"]);
+    assert_eq!(all[1].1.as_deref(), Some("the governor"));
+    assert_eq!(all[1].3, ["no decision had been made"]);
+}
+
+#[test]
+fn relative_pronoun_source_keeps_its_antecedent() {
+    let text = "The new mayor, who said the budget was tight, cut two programs.";
+    let all = extract_text(text);
+    let a = all
+        .iter()
+        .find(|a| a.cue.text(text) == "said")
+        .expect("said");
+    assert_eq!(a.source.map(|s| s.text(text)).as_deref(), Some("who"));
+    assert_eq!(
+        a.antecedent.map(|s| s.text(text)).as_deref(),
+        Some("The new mayor")
+    );
+    let (_, s, _, _) = one("Kerry said the talks would resume.");
+    assert_eq!(s.as_deref(), Some("Kerry"));
+    assert!(
+        extract_text("Kerry said the talks would resume.")[0]
+            .antecedent
+            .is_none()
+    );
+}
