@@ -382,7 +382,8 @@ const GOVERNED: &[(&str, &[&str])] = &[
     ("label", &["as"]), ("brand", &["as"]), ("believe", &["in"]), ("talk", &["up"]),
 ];
 
-/// Whether the cue verb `base` governs `prep` (see [`GOVERNED`]).
+/// Whether the cue verb `base` governs `prep`: `of`, `about`, `against` after any cue
+/// verb, others after particular verbs (`called for`, `pointed to`).
 pub fn governs(base: &str, prep: &str) -> bool {
     ["of", "about", "against"].contains(&prep)
         || GOVERNED
