@@ -63,7 +63,15 @@ const SPEECH: &[&str] = &[
     "brief", "confide", "divulge", "leak", "volunteer", "underscore", "highlight",
     "emphasise", "point", "acknowledge", "predict", "forecast", "recognize", "recognise",
     "reckon", "theorize", "posit", "surmise", "infer", "declare",
+    // Stances PolNeAR annotates as attributions; each a cue in over half its uses in
+    // PolNeAR train (`continue` only with a quotation, see [`QUOTE_ONLY`]).
+    "endorse", "defend", "refuse", "express", "decline", "attack", "discuss", "continue",
+    "offer", "seem",
 ];
+
+/// Cue verbs that attribute only a direct quotation (`“...,” she continued`), never a
+/// paraphrase (`she continued to campaign`).
+pub const QUOTE_ONLY: &[&str] = &["continue"];
 
 /// Mental-state verbs: attributions of belief, knowledge, feeling and intent.
 #[rustfmt::skip]
@@ -107,7 +115,8 @@ const NOUN_LIKE: &[&str] = &[
     "concern", "blog", "broadcast", "wish", "trust", "figure", "guess", "sense", "see",
     "find", "like", "query", "cite", "snap", "rail", "lash", "talk", "speak", "mock",
     "shout", "scream", "whisper", "state", "counter", "favor", "favour", "consider",
-    "learn", "understand", "accept", "agree", "want", "know", "feel",
+    "learn", "understand", "accept", "agree", "want", "know", "feel", "attack", "offer",
+    "decline",
 ];
 
 /// Irregular inflections: base, third person, past, participle (if different), -ing.
@@ -350,6 +359,78 @@ pub const TIME: &[&str] = &[
 pub const PREPOSITIONS: &[&str] = &[
     "in", "on", "at", "during", "after", "before", "to", "via", "from", "with", "through",
     "while", "when", "following", "outside", "inside", "before", "over", "about", "of",
+];
+
+/// Prepositions some cue verbs govern; the preposition belongs to the cue (`called for`,
+/// `pointed to`, `agreed with`), as PolNeAR and PARC annotate it. `of`, `about` and
+/// `against` go with any cue verb (`said of`, `warned about`, `railed against`).
+#[rustfmt::skip]
+const GOVERNED: &[(&str, &[&str])] = &[
+    ("call", &["for", "on"]), ("ask", &["for"]), ("apologize", &["for"]),
+    ("apologise", &["for"]), ("praise", &["for"]), ("criticize", &["for"]),
+    ("criticise", &["for"]), ("blame", &["for"]), ("argue", &["for"]), ("plead", &["for"]),
+    ("beg", &["for"]), ("hope", &["for"]), ("wish", &["for"]), ("push", &["for"]),
+    ("comment", &["on"]), ("count", &["on"]), ("insist", &["on"]), ("report", &["on"]),
+    ("elaborate", &["on"]), ("focus", &["on"]), ("speak", &["on", "to", "with"]),
+    ("point", &["to"]), ("refer", &["to"]), ("respond", &["to"]), ("reply", &["to"]),
+    ("object", &["to"]), ("allude", &["to"]), ("attest", &["to"]), ("testify", &["to"]),
+    ("admit", &["to"]), ("confess", &["to"]), ("agree", &["with", "on"]),
+    ("disagree", &["with"]), ("concur", &["with"]), ("side", &["with"]),
+    ("hint", &["at"]), ("scoff", &["at"]), ("lash", &["at"]), ("hit", &["at"]),
+    ("describe", &["as"]), ("characterize", &["as"]), ("characterise", &["as"]),
+    ("know", &["as"]), ("regard", &["as"]), ("view", &["as"]), ("see", &["as"]),
+    ("label", &["as"]), ("brand", &["as"]), ("believe", &["in"]), ("talk", &["up"]),
+];
+
+/// Whether the cue verb `base` governs `prep`: `of`, `about`, `against` after any cue
+/// verb, others after particular verbs (`called for`, `pointed to`).
+pub fn governs(base: &str, prep: &str) -> bool {
+    ["of", "about", "against"].contains(&prep)
+        || GOVERNED
+            .iter()
+            .any(|(b, ps)| *b == base && ps.contains(&prep))
+}
+
+/// Documents and channels that carry a source's own words; `in a statement`, `on
+/// Twitter` right after a cue verb belong to the cue. Occasions (`in an interview`, `at a
+/// rally`) stay adjuncts: PolNeAR annotators mostly left them out of the cue.
+#[rustfmt::skip]
+pub const MEDIA: &[&str] = &[
+    "statement", "statements", "release", "tweet", "tweets", "email", "e-mail", "emails",
+    "letter", "memo", "post", "posting", "op-ed", "column", "editorial", "essay", "blog",
+    "filing", "message", "note", "twitter", "facebook", "instagram", "tumblr", "medium",
+    "youtube",
+];
+
+/// Nouns naming something that carries claims (`In a Gallup poll, ...`, `In his memo,
+/// ...`): a sentence opening `In <det> ... <noun>,` attributes the rest to it, with `In`
+/// as the cue, as PolNeAR annotates it.
+#[rustfmt::skip]
+pub const CLAIM_NOUNS: &[&str] = &[
+    "poll", "polls", "survey", "surveys", "study", "studies", "report", "analysis",
+    "review", "audit", "memo", "letter", "statement", "filing", "complaint", "lawsuit",
+    "ruling", "opinion", "op-ed", "column", "editorial", "article", "book", "tweet", "post",
+    "email", "speech", "interview", "video", "ad", "advertisement", "document", "documents",
+    "data", "estimate", "estimates", "projections", "census", "testimony", "remarks",
+    "words", "view", "assessment", "forecast", "transcript", "release", "indictment",
+    "affidavit", "message", "essay", "blog", "paper", "investigation", "findings",
+    "judgment", "judgement", "decision", "verdict", "count", "tally", "exit", "comments",
+];
+
+/// Words that open a line like a name but label it instead (`Update:`, `Photo:`): never
+/// a colon attribution's source.
+#[rustfmt::skip]
+pub const COLON_LABELS: &[&str] = &[
+    "update", "updated", "note", "editor", "editors", "correction", "photo", "photos",
+    "video", "watch", "related", "read", "see", "source", "sources", "credit", "image",
+    "listen", "warning", "breaking", "exclusive", "analysis", "opinion", "commentary",
+    "review", "q", "a", "question", "answer", "example", "step", "part", "chapter",
+    "bottom", "reporting", "contact", "email", "phone", "subscribe", "follow", "also",
+    "here", "there", "now", "today", "first", "second", "third", "finally", "but", "and",
+    "so", "then", "why", "what", "how", "who", "where", "when", "wait", "yes", "no",
+    "the", "this", "that", "these", "those", "it", "more", "less", "plus", "total",
+    "score", "result", "results", "washington", "new", "by", "from", "to", "via", "re",
+    "subject", "date", "time", "location", "where", "topic", "tags", "filed", "posted",
 ];
 
 #[cfg(test)]

@@ -22,7 +22,15 @@
 //! - speech, reporting and mental-state verbs from [`lexicon`]; organisations as sources
 //!   (`AP reported`, `The Washington Post published`) get [`Kind::OrganisationCredit`].
 //!   Auxiliaries and adverbs between source and verb are part of the cue (`has also said`),
-//!   as in PARC and PolNeAR.
+//!   as in PARC and PolNeAR; so are a governed preposition (`called for`, `said of`), a
+//!   medium (`said in a statement`, `wrote on Twitter`) and a colon (`said:`); a time
+//!   adjunct between source and verb (`Kerry on Monday said`) is in neither;
+//! - `In a Gallup poll released Monday, ...` (cue `In`), a headline `Name: ...` (cue
+//!   `:`), and a sourceless `Asked whether ..., ...`;
+//! - a relative pronoun source (`who said`) is kept as PolNeAR annotates it, with its
+//!   antecedent noun phrase in [`Attribution::antecedent`] where it directly precedes;
+//! - false friends refused: naming (`a group called X`, `what she called X`) and noun
+//!   cues before a finite verb (`the Geneva talks will resume`).
 //!
 //! The rules run per sentence, except that a sentence the splitter ended after a title or
 //! an initial (`Mr.`, `Sen.`, `John F.`) is rejoined with the next one. Precision is
@@ -99,8 +107,14 @@ pub enum Kind {
 pub struct Attribution {
     /// The shape of the relation.
     pub kind: Kind,
-    /// Who said it; `None` for sourceless forms (`it was reported that`).
+    /// Who said it; `None` for sourceless forms (`it was reported that`). A relative
+    /// pronoun (`who said`) is kept as the source, as PolNeAR and PARC annotate it; see
+    /// [`Attribution::antecedent`].
     pub source: Option<Span>,
+    /// When the source is a relative pronoun (`who`, `which`, `that`), the noun phrase it
+    /// refers to where that is simply the phrase right before it (`the mayor, who said`);
+    /// otherwise `None`.
+    pub antecedent: Option<Span>,
     /// The cue (`said`, `told`, `according to`, `quoted as saying`).
     pub cue: Span,
     /// What was attributed: one or more spans, sorted (a split quote or follow-on quotes
@@ -385,10 +399,22 @@ fn left_np(toks: &[Tok], j: usize, lo: usize) -> Option<(usize, usize)> {
     if t.is(",") {
         // Apposition: `Lavrov, Russia's foreign minister, said`.
         let k = (lo..j).rev().take(24).find(|&k| toks[k].is(","))?;
-        if (k + 1..j).any(|m| !toks[m].word() && !toks[m].is("(") && !toks[m].is(")")) {
+        // Possessives and compounds may sit in the apposition: `Sanders’ campaign manager`.
+        let inner =
+            |t: &Tok| t.word() || ["(", ")", "’", "'", "-", "&", "/"].contains(&t.lower.as_str());
+        if !(k + 1..j).all(|m| inner(&toks[m]) && !toks[m].in_quote) {
             return None;
         }
-        let (a, _) = np_core(toks, k.checked_sub(1)?, lo)?;
+        let (mut a, _) = np_core(toks, k.checked_sub(1)?, lo)?;
+        // An age or a second apposition before this one: `Ann Lee, 21, a student, said`.
+        if toks[a..k]
+            .iter()
+            .all(|t| t.lower.starts_with(|c: char| c.is_ascii_digit()))
+            && a > lo + 1
+            && toks[a - 1].is(",")
+        {
+            a = np_core(toks, a - 2, lo)?.0;
+        }
         if !toks[a..k].iter().any(|t| t.cap) {
             return None;
         }
@@ -561,6 +587,15 @@ fn frames(toks: &[Tok]) -> Vec<Frame> {
             continue;
         }
         let lo = out.last().map_or(0, |f| f.after);
+        if i == 0
+            && let Some(f) = colon_frame(toks)
+                .or_else(|| in_frame(toks))
+                .or_else(|| asked_frame(toks))
+        {
+            i = f.after;
+            out.push(f);
+            continue;
+        }
         if t.is("according") && toks.get(i + 1).is_some_and(|n| n.is("to")) {
             let src = according_source(toks, i + 2);
             let after = src.map_or(i + 2, |s| s.1);
@@ -584,6 +619,137 @@ fn frames(toks: &[Tok]) -> Vec<Frame> {
         i += 1;
     }
     out
+}
+
+/// `In a Gallup poll released Monday, 52 percent ...`: a sentence opening with `In` and
+/// a noun phrase headed by a claim-bearing noun ([`lexicon::CLAIM_NOUNS`]) up to a comma
+/// attributes the rest to that noun phrase, with `In` as the cue.
+fn in_frame(toks: &[Tok]) -> Option<Frame> {
+    let first = toks.first().filter(|t| t.is("in") && !t.in_quote)?;
+    let comma = (2..toks.len().min(16)).find(|&m| toks[m].is(","))?;
+    let np = &toks[1..comma];
+    if !np
+        .iter()
+        .all(|t| (t.word() && !t.in_quote) || t.is("/") || t.is("-") || t.is("’") || t.is("'"))
+        || !DETERMINERS.contains(&np[0].lower.as_str())
+            && !np[0].lower.ends_with("'s")
+            && !np[0].cap
+    {
+        return None;
+    }
+    // The claim noun heads the phrase: it is the last word or is followed by a
+    // participle (`poll released Monday`) or `of`/`by`/`from`.
+    let head = np.iter().enumerate().position(|(n, t)| {
+        lexicon::CLAIM_NOUNS.contains(&t.lower.as_str())
+            && np.get(n + 1).is_none_or(|x| {
+                x.lower.ends_with("ed")
+                    || ["of", "by", "from", "for", "conducted", "taken", "out"]
+                        .contains(&x.lower.as_str())
+                    || x.lower.ends_with("ing")
+            })
+    });
+    head?;
+    let _ = first;
+    // `In other words, ...` is no source; a cue verb later in the sentence (`In a
+    // statement, the senator dismissed ...`) makes its own, fuller attribution.
+    if np.iter().any(|t| t.is("other"))
+        || toks[comma..]
+            .iter()
+            .any(|t| t.word() && !t.in_quote && !t.cap && is_verb_form(t))
+    {
+        return None;
+    }
+    Some(Frame {
+        cue: (0, 1),
+        source: Some((1, comma)),
+        according: true,
+        object: false,
+        first: 0,
+        after: comma,
+    })
+}
+
+/// `Asked whether the plan would pass, the senator ...`: a sentence opening with a cap
+/// `Asked` and a question clause up to a comma is a sourceless attribution of that
+/// question (the answer that follows is its own attribution).
+fn asked_frame(toks: &[Tok]) -> Option<Frame> {
+    let first = toks.first().filter(|t| t.is("asked") && !t.in_quote)?;
+    let next = toks.get(1).filter(|t| t.word() && !t.in_quote)?;
+    if ![
+        "whether", "if", "what", "why", "how", "who", "when", "where", "about", "to",
+    ]
+    .contains(&next.lower.as_str())
+    {
+        return None;
+    }
+    let comma = (2..toks.len().min(40)).find(|&m| toks[m].is(",") && !toks[m].in_quote)?;
+    let _ = first;
+    Some(Frame {
+        cue: (0, 1),
+        source: None,
+        according: false,
+        object: false,
+        first: 0,
+        after: comma + 1,
+    })
+}
+
+/// `Graham: Trump's rhetoric is hurting us`: a sentence (often a headline) opening with
+/// a short name-like noun phrase and a colon attributes what follows to that phrase, with
+/// the colon as the cue. Labels (`Update:`, `Note:`), times and verbs rule it out.
+fn colon_frame(toks: &[Tok]) -> Option<Frame> {
+    let colon = (1..toks.len().min(7)).find(|&m| toks[m].is(":"))?;
+    let np = &toks[..colon];
+    let first = &np[0];
+    let ok_tok = |t: &Tok| {
+        (t.word()
+            && !t.in_quote
+            && !t.lower.starts_with(|c: char| c.is_ascii_digit())
+            && lexicon::lookup(&t.lower).is_none()
+            && !NP_STOP.contains(&t.lower.as_str())
+            && !TIME.contains(&t.lower.as_str()))
+            || t.is("’")
+            || t.is("'")
+            || t.is("-")
+            || t.is(".")
+    };
+    // A dateline (`NEREA:`, `NEW YORK:`) is all capitals; agencies (`AP:`) are short.
+    let dateline = np.iter().filter(|t| t.word()).all(|t| t.acronym)
+        && np.iter().map(|t| t.e - t.s).sum::<usize>() > 3;
+    if !first.cap
+        || dateline
+        || lexicon::COLON_LABELS.contains(&first.lower.as_str())
+        || PRONOUNS.contains(&first.lower.as_str())
+        || !np.iter().all(ok_tok)
+        || !np
+            .iter()
+            .filter(|t| t.word())
+            .all(|t| t.cap || ["of", "the"].contains(&t.lower.as_str()))
+        || colon + 1 >= toks.len()
+    {
+        return None;
+    }
+    // A sentence must follow the colon, not a figure (`Clinton: 1,769.`); and the last
+    // word before it must not be a label (`Editor's Note:`, `Delegate Update:`).
+    let last = np.iter().rev().find(|t| t.word())?;
+    let last = last.lower.trim_end_matches("'s");
+    if !toks[colon + 1..]
+        .iter()
+        .any(|t| t.word() && t.lower.chars().any(char::is_alphabetic))
+        || toks[colon + 1..].iter().filter(|t| t.word()).count() < 3
+        || lexicon::COLON_LABELS.contains(&last)
+        || ["poll", "daily", "weekly", "live", "blog"].contains(&last)
+    {
+        return None;
+    }
+    Some(Frame {
+        cue: (colon, colon + 1),
+        source: Some((0, colon)),
+        according: false,
+        object: false,
+        first: 0,
+        after: colon + 1,
+    })
 }
 
 fn according_source(toks: &[Tok], i: usize) -> Option<(usize, usize)> {
@@ -618,12 +784,23 @@ fn verb_frame(toks: &[Tok], i: usize, lo: usize, earlier: Option<(usize, usize)>
             break;
         }
     }
+    // A time adjunct between subject and verb (`Kerry on Monday said`) belongs to
+    // neither; the cue starts after it.
+    let cue_from = j;
+    let j = j - time_before(toks, j, lo);
     let prev = j.checked_sub(1).filter(|&p| p >= lo).map(|p| &toks[p]);
     // A verb that is also a noun needs a clear subject: a pronoun, a name or an auxiliary.
+    // Nor when a verb follows it: `the Geneva talks will resume`.
     if v.noun_like
         && matches!(v.form, Form::Base | Form::Third)
-        && (j == i && !prev.is_some_and(|p| p.cap || PRONOUNS.contains(&p.lower.as_str()))
-            || next.is_some_and(|n| n.is("of")))
+        && (j == i
+            && !prev.is_some_and(|p| {
+                p.cap
+                    || PRONOUNS.contains(&p.lower.as_str())
+                    || lexicon::CLAIM_NOUNS.contains(&p.lower.as_str())
+            })
+            || next.is_some_and(|n| n.is("of"))
+            || (j == i && next.is_some_and(|n| !n.cap && FINITE.contains(&n.lower.as_str()))))
     {
         return None;
     }
@@ -677,6 +854,24 @@ fn verb_frame(toks: &[Tok], i: usize, lo: usize, earlier: Option<(usize, usize)>
     if toks.get(cue_end).is_some_and(|n| n.is("out")) {
         cue_end += 1;
     }
+    // `a program called Safe Streets`, `what she called a disgrace`: naming, not speech.
+    if ["call", "dub", "name", "label", "brand", "term"].contains(&v.base)
+        && v.form == Form::Past
+        && j == i
+        && !toks
+            .get(cue_end)
+            .is_some_and(|n| lexicon::governs(v.base, &n.lower))
+        && (source.is_some_and(|(a, _)| {
+            a > 0 && ["what", "whom", "which"].contains(&toks[a - 1].lower.as_str())
+        }) || source.is_some_and(|(a, b)| {
+            toks[a..b]
+                .iter()
+                .any(|t| ["a", "an", "one"].contains(&t.lower.as_str()))
+        }))
+    {
+        return None;
+    }
+    cue_end = cue_tail(toks, v.base, cue_end);
     let mut first = source.map_or(i, |s| s.0);
     let mut after = cue_end;
     // `He said X and said Y`: a coordinated verb shares the earlier subject.
@@ -711,7 +906,7 @@ fn verb_frame(toks: &[Tok], i: usize, lo: usize, earlier: Option<(usize, usize)>
     // PolNeAR and PARC count auxiliaries and adverbs between source and verb as part of
     // the cue (`has said`, `also told`).
     let cue_start = if source.is_some_and(|s| s.1 <= j) {
-        j
+        cue_from
     } else {
         i
     };
@@ -725,10 +920,112 @@ fn verb_frame(toks: &[Tok], i: usize, lo: usize, earlier: Option<(usize, usize)>
     })
 }
 
+/// Finite verbs and auxiliaries that show the word before them is a noun subject.
+#[rustfmt::skip]
+const FINITE: &[&str] = &[
+    "is", "was", "are", "were", "will", "would", "could", "should", "may", "might", "must",
+    "can", "have", "has", "had", "broke", "ended", "collapsed", "resumed", "began", "stalled",
+    "continue", "continued", "failed",
+];
+
+/// Number of tokens before `j` (not before `lo`) that form a time adjunct: `Monday`,
+/// `on Tuesday`, `last week`, `this morning`, `yesterday`.
+fn time_before(toks: &[Tok], j: usize, lo: usize) -> usize {
+    const DAYS: &[&str] = &[
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "yesterday",
+        "today",
+        "tonight",
+    ];
+    const PARTS: &[&str] = &[
+        "week",
+        "month",
+        "year",
+        "morning",
+        "afternoon",
+        "evening",
+        "night",
+    ];
+    let at = |k: usize| toks.get(k).filter(|t| k >= lo && t.word() && !t.in_quote);
+    let Some(last) = j.checked_sub(1).and_then(at) else {
+        return 0;
+    };
+    let before = j.checked_sub(2).and_then(at);
+    if DAYS.contains(&last.lower.as_str()) {
+        // Only after a subject: the word before must not be the sentence start.
+        return match before {
+            Some(b) if b.is("on") && j >= 3 && j - 2 > lo => 2,
+            Some(_) => 1,
+            None => 0,
+        };
+    }
+    if PARTS.contains(&last.lower.as_str())
+        && before.is_some_and(|b| ["last", "this", "earlier"].contains(&b.lower.as_str()))
+        && j >= 3
+        && j - 2 > lo
+    {
+        return 2;
+    }
+    0
+}
+
+/// End of a cue verb's cue after token `k`: a governed preposition (`called for`, `said
+/// of`), a medium (`said in a statement`, `wrote on Twitter`) and a colon (`said:`) all
+/// belong to the cue, as PolNeAR annotates them.
+fn cue_tail(toks: &[Tok], base: &str, mut k: usize) -> usize {
+    let plain = |t: &Tok| t.word() && !t.in_quote;
+    if let Some(n) = toks.get(k).filter(|n| plain(n) && !n.cap)
+        && lexicon::governs(base, &n.lower)
+        // `said about 40 people` is a number, not a topic.
+        && !toks
+            .get(k + 1)
+            .is_some_and(|m| m.lower.starts_with(|c: char| c.is_ascii_digit()))
+        && toks.get(k + 1).is_some_and(|m| m.word())
+    {
+        k += 1;
+    }
+    if let Some(p) = toks.get(k).filter(|p| plain(p))
+        && ["in", "on", "via"].contains(&p.lower.as_str())
+    {
+        let mut m = k + 1;
+        while m < toks.len() && m <= k + 4 && plain(&toks[m]) {
+            if lexicon::MEDIA.contains(&toks[m].lower.as_str()) {
+                k = m + 1;
+                break;
+            }
+            if NP_STOP.contains(&toks[m].lower.as_str())
+                || PREPOSITIONS.contains(&toks[m].lower.as_str())
+            {
+                break;
+            }
+            m += 1;
+        }
+    }
+    if toks.get(k).is_some_and(|t| t.is(":")) {
+        k += 1;
+    }
+    k
+}
+
 /// Index of the first content token after a frame, skipping a hearer object and
 /// time or place adjuncts; `None` when what follows is only an adjunct.
 fn skip_after(toks: &[Tok], f: &Frame, hi: usize) -> usize {
     let mut k = f.after;
+    // `said of the plan, “...”`: the topic after the preposition is not the content.
+    if k > 0
+        && (toks[k - 1].is("of") || toks[k - 1].is("about"))
+        && let Some(m) = (k..hi.min(k + 12))
+            .find(|&m| toks[m].is(",") || toks[m].is(":") || toks[m].kind == TokKind::QOpen)
+        && (k..m).all(|x| toks[x].word())
+    {
+        k = m;
+    }
     if f.object && k < hi && toks[k].word() && !toks[k].is("that") {
         // `told reporters (Monday) that`, `told The Post:`
         let stop =
@@ -844,6 +1141,7 @@ fn sentence_rules(
             hi = frames.get(fi + 2).map_or(toks.len(), |n| n.first);
         }
         let mut content: Vec<Span> = Vec::new();
+        let asked = f.cue == (0, 1) && f.source.is_none() && toks[0].is("asked");
 
         // What stands before the frame: `“...,” Kerry said` or `The deal is done, Kerry said`.
         let left = if f.first > lo {
@@ -913,7 +1211,9 @@ fn sentence_rules(
             .get(f.after)
             .is_some_and(|t| PREPOSITIONS.contains(&t.lower.as_str()) || t.lower.ends_with("ing"));
 
-        if f.according {
+        if asked {
+            content.extend(content_span(toks, regions, 1, f.after - 1));
+        } else if f.according {
             let at_start = f.first == lo
                 || (f.first == lo + 1
                     && ["but", "and", "yet", "so"].contains(&toks[lo].lower.as_str()));
@@ -973,6 +1273,15 @@ fn sentence_rules(
         if merged.is_empty() {
             continue;
         }
+        let quote_only = lexicon::lookup(&toks[f.cue.1 - 1].lower)
+            .is_some_and(|v| lexicon::QUOTE_ONLY.contains(&v.base));
+        if quote_only
+            && !merged
+                .iter()
+                .all(|s| regions.iter().any(|r| r.start == s.start && r.end == s.end))
+        {
+            continue;
+        }
         let source = f.source.and_then(|(a, b)| span_of(toks, a, b));
         let Some(cue) = span_of(toks, f.cue.0, f.cue.1) else {
             continue;
@@ -995,9 +1304,22 @@ fn sentence_rules(
         } else {
             Kind::Indirect
         };
+        let antecedent = f.source.and_then(|(a, b)| {
+            let rel = b == a + 1 && ["who", "which", "that"].contains(&toks[a].lower.as_str());
+            let end = if a > 0 && toks[a - 1].is(",") {
+                a - 1
+            } else {
+                a
+            };
+            let (x, y) = (rel && end > 0)
+                .then(|| np_core(toks, end - 1, 0))
+                .flatten()?;
+            span_of(toks, x, y)
+        });
         out.push(Attribution {
             kind,
             source,
+            antecedent,
             cue,
             content: merged,
             sentence: 0,

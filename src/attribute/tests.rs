@@ -287,3 +287,187 @@ mod props {
         }
     }
 }
+
+#[test]
+fn governed_preposition_is_part_of_the_cue() {
+    let (_, s, c, x) = one("The mayor called for a review of the bridge contracts.");
+    assert_eq!(s.as_deref(), Some("The mayor"));
+    assert_eq!(c, "called for");
+    assert_eq!(x, ["a review of the bridge contracts"]);
+}
+
+#[test]
+fn said_of_topic_is_not_content() {
+    let (_, s, c, x) = one("Ms. Ortiz said of the budget, “It is a mess.”");
+    assert_eq!(s.as_deref(), Some("Ms. Ortiz"));
+    assert_eq!(c, "said of");
+    assert_eq!(x, ["“It is a mess.”"]);
+}
+
+#[test]
+fn about_a_number_is_not_a_topic() {
+    let (_, _, c, _) = one("The clerk said about 40 ballots were missing.");
+    assert_eq!(c, "said");
+}
+
+#[test]
+fn medium_is_part_of_the_cue() {
+    let (_, s, c, x) = one("The council said in a statement that the vote would go ahead.");
+    assert_eq!(s.as_deref(), Some("The council"));
+    assert_eq!(c, "said in a statement");
+    assert_eq!(x, ["that the vote would go ahead"]);
+    let (_, _, c, _) = one("Moreno wrote on Twitter that she would not run.");
+    assert_eq!(c, "wrote on Twitter");
+}
+
+#[test]
+fn occasion_is_not_part_of_the_cue() {
+    let (_, _, c, _) = one("Moreno said in an interview that she would not run.");
+    assert_eq!(c, "said");
+}
+
+#[test]
+fn colon_after_cue_is_part_of_the_cue() {
+    let text = "The coach said:\n\n“We play to win.”";
+    let (_, s, c, x) = one(text);
+    assert_eq!(s.as_deref(), Some("The coach"));
+    assert_eq!(c, "said:");
+    assert_eq!(x, ["“We play to win.”"]);
+}
+
+#[test]
+fn time_adjunct_between_source_and_cue() {
+    let (_, s, c, x) = one("Governor Alma Reyes on Friday said the dam was safe.");
+    assert_eq!(s.as_deref(), Some("Governor Alma Reyes"));
+    assert_eq!(c, "said");
+    assert_eq!(x, ["the dam was safe"]);
+    let (_, s, c, _) = one("The union last week also warned that talks could fail.");
+    assert_eq!(s.as_deref(), Some("The union"));
+    assert_eq!(c, "also warned");
+}
+
+#[test]
+fn apposition_with_age_and_possessive() {
+    let (_, s, _, _) = one("Dana Fox, 34, a nurse from Reno, said she would vote early.");
+    assert_eq!(s.as_deref(), Some("Dana Fox, 34, a nurse from Reno,"));
+    let (_, s, _, _) = one("Ali Khan, Ortiz’ campaign manager, said the money was raised.");
+    assert_eq!(s.as_deref(), Some("Ali Khan, Ortiz’ campaign manager,"));
+}
+
+#[test]
+fn in_a_poll_attributes_the_rest() {
+    let (k, s, c, x) =
+        one("In a Harbor Institute poll released Monday, 41 percent backed the levy.");
+    assert_eq!(k, Kind::AccordingTo);
+    assert_eq!(
+        s.as_deref(),
+        Some("a Harbor Institute poll released Monday")
+    );
+    assert_eq!(c, "In");
+    assert_eq!(x, ["41 percent backed the levy"]);
+}
+
+#[test]
+fn in_other_words_is_no_attribution() {
+    assert!(run("In other words, the levy failed.").is_empty());
+    // A cue verb later in the sentence gives the attribution instead.
+    let (_, s, c, _) = one("In a statement, the senator denied that she knew.");
+    assert_eq!(s.as_deref(), Some("the senator"));
+    assert_eq!(c, "denied");
+}
+
+#[test]
+fn colon_headline_attribution() {
+    let (_, s, c, x) = one("Senator Vale: Our ports need new cranes");
+    assert_eq!(s.as_deref(), Some("Senator Vale"));
+    assert_eq!(c, ":");
+    assert_eq!(x, ["Our ports need new cranes"]);
+}
+
+#[test]
+fn colon_labels_and_tallies_are_no_attribution() {
+    assert!(run("Update: The road has reopened to traffic.").is_empty());
+    assert!(run("Editor’s Note: This story has been corrected twice.").is_empty());
+    assert!(run("Vale: 1,204.").is_empty());
+}
+
+#[test]
+fn noun_cue_before_a_verb_is_a_noun() {
+    assert!(run("The Geneva talks will resume after the holiday.").is_empty());
+    assert!(run("Syria talks broke down on Monday.").is_empty());
+}
+
+#[test]
+fn naming_with_called_is_not_speech() {
+    let r = run("She founded a charity called Open Doors in 2009.");
+    assert!(r.is_empty(), "{r:?}");
+    assert!(run("They voted down what they called a reckless plan.").is_empty());
+}
+
+#[test]
+fn dateline_colon_is_no_attribution() {
+    assert!(
+        run("PORTVILLE: Repairs on the harbor wall began on Monday.")
+            .iter()
+            .all(|a| a.2 != ":")
+    );
+}
+
+#[test]
+fn stance_verbs_from_the_lexicon() {
+    let (_, s, c, x) = one("The governor defended the new toll on Monday.");
+    assert_eq!(s.as_deref(), Some("The governor"));
+    assert_eq!(c, "defended");
+    assert_eq!(x, ["the new toll on Monday"]);
+}
+
+#[test]
+fn continued_takes_only_quotations() {
+    let (k, s, c, _) = one("“We are not done,” the coach continued.");
+    assert_eq!(k, Kind::DirectQuote);
+    assert_eq!(s.as_deref(), Some("the coach"));
+    assert_eq!(c, "continued");
+    assert!(run("The coach continued to argue with the referee.").is_empty());
+}
+
+#[test]
+fn claim_noun_is_a_clear_subject() {
+    let (_, s, c, x) = one("A new survey shows most drivers want lower tolls.");
+    assert_eq!(s.as_deref(), Some("A new survey"));
+    assert_eq!(c, "shows");
+    assert_eq!(x, ["most drivers want lower tolls"]);
+}
+
+#[test]
+fn asked_clause_without_source() {
+    let all =
+        run("Asked whether the toll would rise, the governor said no decision had been made.");
+    assert_eq!(all.len(), 2, "{all:?}");
+    assert_eq!(all[0].1, None);
+    assert_eq!(all[0].2, "Asked");
+    assert_eq!(all[0].3, ["whether the toll would rise"]);
+    assert_eq!(all[1].1.as_deref(), Some("the governor"));
+    assert_eq!(all[1].3, ["no decision had been made"]);
+}
+
+#[test]
+fn relative_pronoun_source_keeps_its_antecedent() {
+    let text = "The new mayor, who said the budget was tight, cut two programs.";
+    let all = extract_text(text);
+    let a = all
+        .iter()
+        .find(|a| a.cue.text(text) == "said")
+        .expect("said");
+    assert_eq!(a.source.map(|s| s.text(text)).as_deref(), Some("who"));
+    assert_eq!(
+        a.antecedent.map(|s| s.text(text)).as_deref(),
+        Some("The new mayor")
+    );
+    let (_, s, _, _) = one("Kerry said the talks would resume.");
+    assert_eq!(s.as_deref(), Some("Kerry"));
+    assert!(
+        extract_text("Kerry said the talks would resume.")[0]
+            .antecedent
+            .is_none()
+    );
+}
