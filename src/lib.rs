@@ -14,6 +14,7 @@ pub mod error;
 pub mod align;
 pub mod attribute;
 pub mod batch;
+pub mod cluster;
 pub mod compare;
 pub mod load;
 pub mod report;
