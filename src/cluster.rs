@@ -105,16 +105,18 @@ pub fn story_key(n: usize) -> String {
 /// depend on its size.
 pub fn cluster<S: AsRef<str> + Sync>(texts: &[S], opts: &ClusterOptions) -> Clustering {
     let k = opts.shingle_words.max(1);
-    let sets: Vec<Vec<u64>> = texts.par_iter().map(|t| shingles(t.as_ref(), k)).collect();
-    let n = sets.len();
+    let n = texts.len();
     let common = opts.common.unwrap_or((n / 50).max(200));
 
     // Postings by sorting (hash, article) pairs: a total order, so the index is the same
     // whatever the thread count.
-    let mut entries: Vec<(u64, u32)> = sets
-        .iter()
-        .enumerate()
-        .flat_map(|(i, s)| s.iter().map(move |&h| (h, i as u32)))
+    let mut entries: Vec<(u64, u32)> = (0..n)
+        .into_par_iter()
+        .flat_map_iter(|i| {
+            shingles(texts[i].as_ref(), k)
+                .into_iter()
+                .map(move |h| (h, i as u32))
+        })
         .collect();
     entries.par_sort_unstable();
     let mut size = vec![0usize; n];
@@ -342,38 +344,45 @@ pub fn read_articles(input: &Path) -> Result<Vec<Article>> {
 }
 
 fn jsonl_articles(path: &str, bytes: &[u8]) -> Result<Vec<Article>> {
-    let mut out = Vec::new();
-    for (n, line) in bytes.split(|&b| b == b'\n').enumerate() {
-        let line_no = n + 1;
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        let at = |e: Error| Error::at(path, line_no, e.column, e.message);
-        let origin = format!("{path}:{line_no}");
-        let mut docs = load::load_bytes(&origin, &format!("line-{line_no}"), line, Format::Json)
-            .map_err(at)?;
-        let (Some(doc), true) = (docs.pop(), docs.is_empty()) else {
-            return Err(Error::at(
-                path,
-                line_no,
-                None,
-                "expected one JSON object on the line",
-            ));
-        };
-        // The loader accepted the line, so it is one JSON object.
-        let line = line.strip_prefix("\u{FEFF}".as_bytes()).unwrap_or(line);
-        let Ok(Value::Object(mut record)) = serde_json::from_slice::<Value>(line) else {
-            return Err(Error::at(path, line_no, None, "line is not a JSON object"));
-        };
-        record.shift_remove("story");
-        out.push(Article {
-            id: doc.id,
-            origin,
-            text: doc.text,
-            record,
-        });
-    }
-    Ok(out)
+    let lines: Vec<(usize, &[u8])> = bytes
+        .split(|&b| b == b'\n')
+        .enumerate()
+        .filter(|(_, line)| !line.iter().all(u8::is_ascii_whitespace))
+        .map(|(n, line)| (n + 1, line))
+        .collect();
+    let parsed: Vec<Result<Article>> = lines
+        .into_par_iter()
+        .map(|(line_no, line)| jsonl_article(path, line_no, line))
+        .collect();
+    // The first bad line in file order, whatever the thread count.
+    parsed.into_iter().collect()
+}
+
+fn jsonl_article(path: &str, line_no: usize, line: &[u8]) -> Result<Article> {
+    let at = |e: Error| Error::at(path, line_no, e.column, e.message);
+    let origin = format!("{path}:{line_no}");
+    let mut docs =
+        load::load_bytes(&origin, &format!("line-{line_no}"), line, Format::Json).map_err(at)?;
+    let (Some(doc), true) = (docs.pop(), docs.is_empty()) else {
+        return Err(Error::at(
+            path,
+            line_no,
+            None,
+            "expected one JSON object on the line",
+        ));
+    };
+    // The loader accepted the line, so it is one JSON object.
+    let line = line.strip_prefix("\u{FEFF}".as_bytes()).unwrap_or(line);
+    let Ok(Value::Object(mut record)) = serde_json::from_slice::<Value>(line) else {
+        return Err(Error::at(path, line_no, None, "line is not a JSON object"));
+    };
+    record.shift_remove("story");
+    Ok(Article {
+        id: doc.id,
+        origin,
+        text: doc.text,
+        record,
+    })
 }
 
 /// A loaded document as a JSON object that the loaders read back the same way.

@@ -440,7 +440,6 @@ fn run_cluster(args: ClusterArgs) -> Result<u8, String> {
     use claimdiff::cluster::{self, ClusterOptions, Measure};
 
     let started = std::time::Instant::now();
-    let articles = cluster::read_articles(&args.input).map_err(|e| e.to_string())?;
     let jobs = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
@@ -448,6 +447,9 @@ fn run_cluster(args: ClusterArgs) -> Result<u8, String> {
         .num_threads(jobs.max(1))
         .build()
         .map_err(|e| format!("cannot start {jobs} workers: {e}"))?;
+    let articles = pool
+        .install(|| cluster::read_articles(&args.input))
+        .map_err(|e| e.to_string())?;
     let opts = ClusterOptions {
         threshold: args.threshold,
         measure: match args.measure {
