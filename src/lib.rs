@@ -15,6 +15,7 @@ pub mod align;
 pub mod attribute;
 pub mod batch;
 pub mod boilerplate;
+pub mod cluster;
 pub mod compare;
 pub mod load;
 pub mod report;

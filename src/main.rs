@@ -35,6 +35,36 @@ enum Command {
     /// Compare many stories: a JSONL file with a `story` key per line, or a directory of
     /// story folders. One JSON line per story, in input order.
     Batch(BatchArgs),
+    /// Group a pile of articles (JSONL, or a directory of files) into stories by the text
+    /// they share: writes the articles as JSONL with a `story` key, ready for `batch`.
+    Cluster(ClusterArgs),
+}
+
+#[derive(clap::Args)]
+struct ClusterArgs {
+    /// JSONL file (one article a line), a directory or file of articles, or `-` (JSONL).
+    input: PathBuf,
+    /// Write the JSON lines to this file (atomically) instead of standard output.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Worker threads (default: all cores). Output is the same whatever the count.
+    #[arg(long, short)]
+    jobs: Option<usize>,
+    /// Least share (0 to 1) of word shingles two articles must share to be linked.
+    #[arg(long, default_value_t = claimdiff::cluster::ClusterOptions::default().threshold, value_parser = unit_interval)]
+    threshold: f64,
+    /// How the share is measured: of the smaller article (containment) or of both (jaccard).
+    #[arg(long, value_enum, default_value = "containment")]
+    measure: MeasureArg,
+    /// Leave out articles that share a story with no other (`batch` skips them anyway).
+    #[arg(long)]
+    drop_singletons: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum MeasureArg {
+    Containment,
+    Jaccard,
 }
 
 /// Column names for CSV and TSV inputs.
@@ -208,6 +238,7 @@ fn main() -> ExitCode {
         Command::Segment(args) => run_segment(args),
         Command::Attributions(args) => run_attributions(args),
         Command::Batch(args) => run_batch(args),
+        Command::Cluster(args) => run_cluster(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -461,6 +492,61 @@ fn run_batch(args: BatchArgs) -> Result<u8, String> {
         started.elapsed().as_secs_f64()
     );
     Ok(u8::from(failed > 0))
+}
+
+fn run_cluster(args: ClusterArgs) -> Result<u8, String> {
+    use claimdiff::cluster::{self, ClusterOptions, Measure};
+
+    let started = std::time::Instant::now();
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.max(1))
+        .build()
+        .map_err(|e| format!("cannot start {jobs} workers: {e}"))?;
+    let articles = pool
+        .install(|| cluster::read_articles(&args.input))
+        .map_err(|e| e.to_string())?;
+    let opts = ClusterOptions {
+        threshold: args.threshold,
+        measure: match args.measure {
+            MeasureArg::Containment => Measure::Containment,
+            MeasureArg::Jaccard => Measure::Jaccard,
+        },
+        ..ClusterOptions::default()
+    };
+    let texts: Vec<&str> = articles.iter().map(|a| a.text.as_str()).collect();
+    let clustering = pool.install(|| cluster::cluster(&texts, &opts));
+    let groups = clustering.groups();
+    let single = groups.iter().filter(|g| g.len() == 1).count();
+    emit(args.output.as_deref(), |out| {
+        let kept = groups
+            .iter()
+            .filter(|g| !(args.drop_singletons && g.len() == 1));
+        // Numbered among the stories written, so keys have no gaps.
+        for (n, members) in kept.enumerate() {
+            let key = cluster::story_key(n);
+            for &i in members {
+                serde_json::to_writer(&mut *out, &articles[i].with_story(&key))?;
+                out.write_all(b"\n")?;
+            }
+        }
+        Ok(())
+    })?;
+    eprintln!(
+        "claimdiff cluster: {} articles, {} stories ({} with two or more versions, {single} single{}); {:.2} s",
+        articles.len(),
+        groups.len(),
+        groups.len() - single,
+        if args.drop_singletons {
+            ", left out"
+        } else {
+            ""
+        },
+        started.elapsed().as_secs_f64()
+    );
+    Ok(0)
 }
 
 fn sentences_of(d: &claimdiff::load::Document) -> Vec<claimdiff::segment::Sentence> {

@@ -1,6 +1,7 @@
 //! Scores claimdiff on the evaluation data in `../shared/data` and prints a Markdown
-//! table beside the published figures. Run: `cargo run --release --example evaluate -- ../shared/data [sbd,deplain,onestop,polnear]`.
+//! table beside the published figures. Run: `cargo run --release --example evaluate -- ../shared/data [sbd,deplain,onestop,polnear,cluster]`.
 
+mod cluster;
 mod deplain;
 mod onestop;
 mod polnear;
@@ -45,11 +46,12 @@ fn main() {
     // An optional second argument picks parts by name: `-- ../shared/data polnear`.
     let only = std::env::args().nth(2);
     type Part = fn(&Path) -> Result<Vec<Row>, String>;
-    let parts: [(&str, Part); 4] = [
+    let parts: [(&str, Part); 5] = [
         ("sbd", sbd::run),
         ("deplain", deplain::run),
         ("onestop", onestop::run),
         ("polnear", polnear::run),
+        ("cluster", cluster::run),
     ];
     let mut rows = Vec::new();
     for (name, part) in parts {
