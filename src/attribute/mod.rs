@@ -790,7 +790,8 @@ fn verb_frame(toks: &[Tok], i: usize, lo: usize, earlier: Option<(usize, usize)>
     let j = j - time_before(toks, j, lo);
     let prev = j.checked_sub(1).filter(|&p| p >= lo).map(|p| &toks[p]);
     // A verb that is also a noun needs a clear subject: a pronoun, a name or an auxiliary.
-    // Nor when a verb follows it: `the Geneva talks will resume`.
+    // Nor when a verb follows it (`the Geneva talks will resume`), nor `of`, `between`,
+    // `among` (`Ceasefire talks between the two sides began`).
     if v.noun_like
         && matches!(v.form, Form::Base | Form::Third)
         && (j == i
@@ -799,7 +800,7 @@ fn verb_frame(toks: &[Tok], i: usize, lo: usize, earlier: Option<(usize, usize)>
                     || PRONOUNS.contains(&p.lower.as_str())
                     || lexicon::CLAIM_NOUNS.contains(&p.lower.as_str())
             })
-            || next.is_some_and(|n| n.is("of"))
+            || next.is_some_and(|n| n.is("of") || n.is("between") || n.is("among"))
             || (j == i && next.is_some_and(|n| !n.cap && FINITE.contains(&n.lower.as_str()))))
     {
         return None;

@@ -395,6 +395,8 @@ fn colon_labels_and_tallies_are_no_attribution() {
 fn noun_cue_before_a_verb_is_a_noun() {
     assert!(run("The Geneva talks will resume after the holiday.").is_empty());
     assert!(run("Syria talks broke down on Monday.").is_empty());
+    assert!(run("Ceasefire talks between the two sides began on Friday.").is_empty());
+    assert!(!run("Kerry talks about the deal every week, officials said.").is_empty());
 }
 
 #[test]
