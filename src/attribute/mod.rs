@@ -1271,6 +1271,22 @@ fn sentence_rules(
                 _ => merged.push(s),
             }
         }
+        // `The minister, who said the talks had failed, left`: the relative clause ends
+        // at the comma that closes it, and so does what was said.
+        if let Some((a, b)) = f.source
+            && b == a + 1
+            && a > 0
+            && toks[a - 1].is(",")
+            && (toks[a].is("who") || toks[a].is("which"))
+            && let Some(close) = toks[f.after..]
+                .iter()
+                .find(|t| t.is(",") && !t.in_quote && region_of(regions, t.s).is_none())
+        {
+            for m in &mut merged {
+                m.end = m.end.min(close.s);
+            }
+            merged.retain(|m| m.start < m.end);
+        }
         if merged.is_empty() {
             continue;
         }

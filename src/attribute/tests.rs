@@ -473,3 +473,11 @@ fn relative_pronoun_source_keeps_its_antecedent() {
             .is_none()
     );
 }
+
+#[test]
+fn relative_clause_content_ends_at_its_comma() {
+    let all = run("The minister, who said the talks had failed, left Geneva on Monday.");
+    assert_eq!(all.len(), 1);
+    let (_, _, _, content) = &all[0];
+    assert_eq!(content, &["the talks had failed"]);
+}

@@ -175,14 +175,19 @@ pub fn attributions_value(text: &str, attributions: &[crate::attribute::Attribut
     let list: Vec<Value> = attributions
         .iter()
         .map(|a| {
-            json!({
+            let mut v = json!({
                 "kind": super::kind_name(a.kind),
                 "source": a.source.map(span),
                 "cue": span(a.cue),
                 "content": a.content.iter().map(|&c| span(c)).collect::<Vec<_>>(),
                 "sentence": a.sentence,
                 "quoted": a.quoted,
-            })
+            });
+            // `who said`: the noun phrase the pronoun stands for.
+            if let Some(ante) = a.antecedent {
+                v["antecedent"] = span(ante);
+            }
+            v
         })
         .collect();
     json!({ "attributions": list })
