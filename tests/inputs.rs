@@ -64,6 +64,10 @@ fn page_metadata_reaches_the_report() {
         "Rotterdam dockworkers strike over automated cranes"
     );
     assert_eq!(page["date"], "2026-03-10T14:05:00Z");
+    assert_eq!(
+        page["url"],
+        "https://coastnews.example/world/2026/rotterdam-dockworkers-strike"
+    );
     assert_eq!(page["metadata"]["byline"], "Coast News staff");
 }
 

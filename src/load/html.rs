@@ -22,7 +22,8 @@ pub(super) fn document(origin: &str, stem: &str, html: &str) -> Result<Document>
         max_elements_to_parse: MAX_ELEMENTS,
         ..Config::default()
     };
-    let mut reader = Readability::new(declutter(html), None, Some(cfg))
+    let (page, canonical) = declutter(html);
+    let mut reader = Readability::new(page, None, Some(cfg))
         .map_err(|e| Error::new(origin, format!("cannot read the HTML page: {e}")))?;
     let article = reader
         .parse()
@@ -38,7 +39,7 @@ pub(super) fn document(origin: &str, stem: &str, html: &str) -> Result<Document>
     let mut meta = Metadata {
         title: clean(Some(&article.title)),
         date: clean(article.published_time.as_deref()),
-        url: clean(article.url.as_deref()),
+        url: clean(article.url.as_deref()).or(canonical),
         ..Metadata::default()
     };
     if let Some(byline) = clean(article.byline.as_deref()) {
@@ -68,9 +69,15 @@ const WIDGET_MAX_CHARS: usize = 300;
 
 /// Removes what is structurally not article text before Readability scores the page:
 /// figures and their captions, asides, and short blocks holding a visible form control.
-/// Readability keeps such furniture when it sits inside the article body.
-fn declutter(html: &str) -> String {
+/// Readability keeps such furniture when it sits inside the article body. Also returns
+/// the page's own address (`og:url`, else the canonical link), which Readability leaves.
+fn declutter(html: &str) -> (String, Option<String>) {
     let page = dom_query::Document::from(html);
+    let canonical = page
+        .select(r#"meta[property="og:url"]"#)
+        .attr("content")
+        .or_else(|| page.select(r#"link[rel="canonical"]"#).attr("href"))
+        .and_then(|u| clean(Some(&u)));
     page.select("figure, figcaption, aside").remove();
     let controls = page.select("input:not([type=hidden]), button, select, textarea");
     for control in controls.nodes() {
@@ -81,7 +88,7 @@ fn declutter(html: &str) -> String {
             block.remove_from_parent();
         }
     }
-    page.html().to_string()
+    (page.html().to_string(), canonical)
 }
 
 /// The text of the extracted article HTML, one paragraph per line.
