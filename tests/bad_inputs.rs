@@ -245,6 +245,20 @@ fn cases() -> Vec<Case> {
             line: None,
         },
         Case {
+            name: "HTML nested 100,000 deep",
+            build: |d| {
+                let page = format!(
+                    "<html><body>{}<p>The vote failed on Monday after a long debate.</p>{}</body></html>",
+                    "<div>".repeat(100_000),
+                    "</div>".repeat(100_000)
+                );
+                with_ok(d, write(d, "bad.html", page))
+            },
+            args: &[],
+            says: "HTML nested 100000 elements deep; the limit is 1000",
+            line: None,
+        },
+        Case {
             name: "HTML empty document",
             build: |d| with_ok(d, write(d, "bad.html", "<!doctype html><html></html>")),
             args: &[],

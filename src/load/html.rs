@@ -16,12 +16,23 @@ use crate::error::{Error, Result};
 /// Pages with more elements than this are refused rather than parsed slowly.
 const MAX_ELEMENTS: usize = 200_000;
 
+/// Deepest element nesting accepted. HTML parsing costs time with the square of the
+/// depth (20,000 nested `div`s take over a minute); real pages nest a few dozen deep.
+const MAX_DEPTH: usize = 1_000;
+
 /// The article of one saved page.
 pub(super) fn document(origin: &str, stem: &str, html: &str) -> Result<Document> {
     let cfg = Config {
         max_elements_to_parse: MAX_ELEMENTS,
         ..Config::default()
     };
+    let depth = nesting_depth(html);
+    if depth > MAX_DEPTH {
+        return Err(Error::new(
+            origin,
+            format!("HTML nested {depth} elements deep; the limit is {MAX_DEPTH}"),
+        ));
+    }
     let (page, canonical) = declutter(html);
     let mut reader = Readability::new(page, None, Some(cfg))
         .map_err(|e| Error::new(origin, format!("cannot read the HTML page: {e}")))?;
@@ -61,6 +72,60 @@ pub(super) fn document(origin: &str, stem: &str, html: &str) -> Result<Document>
         text,
         given_sentences: None,
     })
+}
+
+/// Elements that never take an end tag, or whose end tag may be left out: they do not
+/// deepen the nesting.
+const FLAT: [&str; 31] = [
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr", "param", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead",
+    "tbody", "tfoot", "colgroup", "rb", "rt", "rp", "html",
+];
+
+/// How deep the page's elements nest, counted from the tags alone (comments, doctype,
+/// script and style contents skipped), without building a tree.
+fn nesting_depth(html: &str) -> usize {
+    let b = html.as_bytes();
+    let (mut depth, mut max, mut i) = (0usize, 0usize, 0usize);
+    let find = |from: usize, pat: &[u8]| -> usize {
+        b[from.min(b.len())..]
+            .windows(pat.len())
+            .position(|w| w.eq_ignore_ascii_case(pat))
+            .map_or(b.len(), |k| from + k)
+    };
+    while let Some(k) = b[i..].iter().position(|&c| c == b'<') {
+        i += k + 1;
+        if b[i..].starts_with(b"!--") {
+            i = find(i, b"-->");
+            continue;
+        }
+        let closing = b.get(i) == Some(&b'/');
+        let name_start = i + usize::from(closing);
+        let name_len = b[name_start..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .count();
+        if name_len == 0 {
+            continue;
+        }
+        let name = html[name_start..name_start + name_len].to_ascii_lowercase();
+        let end = find(name_start, b">");
+        let self_closing = end > 0 && b.get(end - 1) == Some(&b'/');
+        i = end;
+        if FLAT.contains(&name.as_str()) || name == "head" || name == "body" {
+            continue;
+        }
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else if !self_closing {
+            depth += 1;
+            max = max.max(depth);
+            if name == "script" || name == "style" {
+                i = find(i, format!("</{name}").as_bytes());
+            }
+        }
+    }
+    max
 }
 
 /// A short block around a visible form control is a widget (a newsletter sign-up, a
@@ -192,6 +257,24 @@ mod tests {
         assert_eq!(d.text.lines().count(), 3, "{}", d.text);
         assert!(!d.text.contains("Home"));
         assert!(!d.text.contains("rights reserved"));
+    }
+
+    #[test]
+    fn nesting_is_counted_from_tags() {
+        assert_eq!(
+            nesting_depth("<div><p>a<p>b<br><img/></div><div><span>x</span></div>"),
+            2
+        );
+        assert_eq!(
+            nesting_depth("<!-- <div><div> --><script>if (a<b) {}</script>"),
+            1
+        );
+        let deep = format!("{}x{}", "<div>".repeat(5000), "</div>".repeat(5000));
+        let e = document("d.html", "d", &deep).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "d.html: HTML nested 5000 elements deep; the limit is 1000"
+        );
     }
 
     #[test]
