@@ -10,8 +10,10 @@
 //!   *misattributed* (only another loaded version carries it), or *not found*.
 //! - **Uncredited copy.** A sentence that matches a source version nearly word for word
 //!   (similarity at least [`COPY_SIMILARITY`]) while the sentence credits no news source
-//!   (`..., X reported`, `according to X`) and the version's dateline does not credit the
-//!   source copied. A quoted speaker (`Haddad said`) is not a credit for the copy.
+//!   (`..., X reported`, `according to X`) and the version does not credit the source
+//!   copied for the whole story (in its dateline, byline or a contribution line). A
+//!   quoted speaker (`Haddad said`) is not a credit for the copy. A source's own
+//!   sentences never come from an outlet.
 //! - **Provenance.** For every sentence of every version, the other version it most
 //!   likely came from (the carrier of the same claim with the highest similarity), or
 //!   none when no other version carries the claim.
@@ -23,6 +25,7 @@ use std::collections::HashSet;
 
 use crate::align::Alignment;
 use crate::attribute::{self, Attribution, Kind};
+use crate::boilerplate::Kind as BoilerplateKind;
 use crate::source;
 
 use super::{ClaimResult, DiffKind, Difference, Version, diff, edits};
@@ -428,7 +431,7 @@ pub fn audit(
             let credits_it = mine
                 .iter()
                 .any(|&i| credited.contains(&(v, i, p.from)) || credits_someone.contains(&(v, i)))
-                || dateline_credits(&versions[v], &versions[p.from]);
+                || story_credits(&versions[v], &versions[p.from]);
             if !credits_it {
                 uncredited.push(Uncredited {
                     version: v,
@@ -449,15 +452,34 @@ pub fn audit(
     }
 }
 
-/// Whether a version's opening credits a source for the whole story: a dateline
-/// `CITY (AP) —` (split off as boilerplate, or kept in the first sentence) or a first
-/// line naming the source in brackets.
-fn dateline_credits(version: &Version, from: &Version) -> bool {
+/// Whether a version credits a source for the whole story: a wire dateline naming it
+/// (`CITY (AP) —`, split off as boilerplate or kept in the first sentence), a byline or a
+/// contribution line naming it (`By Jane Doe, Associated Press`, `The Associated Press
+/// contributed to this report.`), or a first line naming it in brackets.
+fn story_credits(version: &Version, from: &Version) -> bool {
     let names = |inside: &str| {
         source::same_source(inside, &from.doc.source) || source::same_source(inside, &from.doc.id)
     };
-    if let Some(agency) = version.dateline_agency() {
-        return names(agency);
+    if version.dateline_agency().is_some_and(names) {
+        return true;
+    }
+    let aliases: Vec<String> = source::aliases(&from.doc.source)
+        .into_iter()
+        .chain(source::aliases(&from.doc.id))
+        .map(|a| source::fold(&a))
+        .filter(|a| !a.is_empty())
+        .collect();
+    let mentions = |text: &str| {
+        let t = format!(" {} ", source::fold(text));
+        aliases.iter().any(|a| t.contains(&format!(" {a} ")))
+    };
+    if version
+        .boilerplate
+        .iter()
+        .filter(|b| matches!(b.kind, BoilerplateKind::Byline | BoilerplateKind::Credit))
+        .any(|b| mentions(&b.text))
+    {
+        return true;
     }
     let Some(first) = version.sentences.first() else {
         return false;
@@ -543,6 +565,24 @@ mod tests {
     fn a_claim_nobody_carries_is_not_found() {
         let c = run("The government froze the accounts of three rebel leaders, AP reported.\n");
         assert_eq!(verdicts(&c), vec![(0, Verdict::NotFound)]);
+    }
+
+    #[test]
+    fn bylines_and_contribution_lines_credit_the_whole_story() {
+        for credit in ["By Jane Doe, Associated Press\n", ""] {
+            let text = format!(
+                "{credit}The rebels released 40 prisoners on Tuesday in the northern city.\n\
+                 The Associated Press contributed to this report.\n"
+            );
+            assert!(run(&text).credits.uncredited.is_empty(), "{text}");
+        }
+        let c =
+            run("By Jane Doe\nThe rebels released 40 prisoners on Tuesday in the northern city.\n");
+        assert_eq!(
+            c.credits.uncredited.len(),
+            1,
+            "a byline naming nobody credits nobody"
+        );
     }
 
     #[test]
