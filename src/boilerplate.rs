@@ -1,8 +1,8 @@
 //! Boilerplate: the parts of wire copy that say who wrote, filed and owns a story rather
 //! than what happened. Datelines (`MOSCOW (AP) —`), bylines (`By Jane Doe`), credit and
 //! contribution lines (`... contributed to this report.`, `Reporting by ...; Editing by
-//! ...`), copyright lines, end marks (`-30-`, `###`, `(END)`), photo captions and
-//! "Read more" or sign-up lines.
+//! ...`), copyright lines, end marks (`-30-`, `###`, `(END)`), photo captions,
+//! "Read more" or sign-up lines and pasted time stamps (`Updated 3:45 p.m. ET`).
 //!
 //! [`split`] takes a version's sentences and returns those that carry claims, plus the
 //! boilerplate found. A dateline is cut off the front of its sentence (the rest of the
@@ -33,6 +33,9 @@ pub enum Kind {
     Caption,
     /// `Read more: ...`, `Related: ...`, `Sign up for ...`, `Advertisement`.
     ReadMore,
+    /// A page's time stamp pasted with the text: `Updated 3:45 p.m. ET, March 3, 2026`,
+    /// `59 minutes ago`.
+    Timestamp,
 }
 
 impl Kind {
@@ -46,6 +49,7 @@ impl Kind {
             Kind::EndMark => "end_mark",
             Kind::Caption => "caption",
             Kind::ReadMore => "read_more",
+            Kind::Timestamp => "timestamp",
         }
     }
 }
@@ -259,7 +263,103 @@ fn paragraph_kind(group: &[Sentence]) -> Option<Kind> {
     if is_read_more(&lower) {
         return Some(Kind::ReadMore);
     }
+    if is_timestamp(&lower) {
+        return Some(Kind::Timestamp);
+    }
     None
+}
+
+/// `Updated 3:45 p.m. ET, March 3, 2026`, `Published: 2026-03-03`, `59 minutes ago`: a
+/// stamp word, then nothing but figures, dates, times and zones.
+fn is_timestamp(lower: &str) -> bool {
+    const STAMPS: [&str; 6] = [
+        "last updated",
+        "first published",
+        "updated",
+        "published",
+        "posted",
+        "last modified",
+    ];
+    const DATE_WORDS: [&str; 52] = [
+        "jan",
+        "january",
+        "feb",
+        "february",
+        "mar",
+        "march",
+        "apr",
+        "april",
+        "may",
+        "jun",
+        "june",
+        "jul",
+        "july",
+        "aug",
+        "august",
+        "sep",
+        "sept",
+        "september",
+        "oct",
+        "october",
+        "nov",
+        "november",
+        "dec",
+        "december",
+        "mon",
+        "monday",
+        "tue",
+        "tuesday",
+        "wed",
+        "wednesday",
+        "thu",
+        "thursday",
+        "fri",
+        "friday",
+        "sat",
+        "saturday",
+        "sun",
+        "sunday",
+        "a",
+        "p",
+        "m",
+        "am",
+        "pm",
+        "et",
+        "edt",
+        "est",
+        "gmt",
+        "utc",
+        "bst",
+        "cet",
+        "at",
+        "on",
+    ];
+    const AGO_UNITS: [&str; 14] = [
+        "second", "seconds", "minute", "minutes", "min", "mins", "hour", "hours", "hr", "hrs",
+        "day", "days", "week", "weeks",
+    ];
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.is_empty()
+        || words.len() > 12
+        || !words.iter().any(|w| w.chars().any(|c| c.is_ascii_digit()))
+    {
+        return false;
+    }
+    if let [n, unit, "ago"] = words[..] {
+        return n.chars().all(|c| c.is_ascii_digit()) && AGO_UNITS.contains(&unit);
+    }
+    let Some(rest) = STAMPS
+        .iter()
+        .find_map(|s| lower.strip_prefix(s).filter(|r| r.starts_with([' ', ':'])))
+    else {
+        return false;
+    };
+    rest.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .all(|w| w.chars().all(|c| c.is_ascii_digit()) || DATE_WORDS.contains(&w))
 }
 
 fn is_end_mark(t: &str) -> bool {
@@ -446,6 +546,8 @@ mod tests {
             Senators debated for 14 hours.\n\
             FILE - The Capitol in Washington on Jan. 3, 2026. (AP Photo/Sam Poe)\n\
             Read more: How the Senate works\n\
+            Updated 3:45 p.m. ET, March 3, 2026\n\
+            59 minutes ago\n\
             Associated Press writer Ann Lee in New York contributed to this report.\n\
             (Reporting by Ann Lee; Editing by Tom Hall)\n\
             Copyright 2026 The Associated Press. All rights reserved. This material may not be published.\n\
@@ -463,6 +565,8 @@ mod tests {
                 Kind::Dateline,
                 Kind::Caption,
                 Kind::ReadMore,
+                Kind::Timestamp,
+                Kind::Timestamp,
                 Kind::Credit,
                 Kind::Credit,
                 Kind::Copyright,
@@ -478,6 +582,8 @@ mod tests {
             "By the end of the day, 40 people were dead.",
             "Photos of the crash spread online (the police asked people to stop).",
             "Reporters were told the plant would close.",
+            "Updated figures show that 40 people died.",
+            "Published in 2019, the report found 12 cases.",
         ] {
             let (kept, found) = run(line);
             assert!(found.is_empty(), "{line}: {found:?}");
