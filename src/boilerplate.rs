@@ -69,9 +69,12 @@ pub struct Boilerplate {
     pub agency: Option<String>,
 }
 
-/// Paragraphs from the top that may still hold the dateline (a headline and a byline may
-/// come first).
-const DATELINE_PARAGRAPHS: usize = 3;
+/// The dateline opens the story's first paragraph of running text: paragraphs before it
+/// (a headline, a standfirst, page furniture) are short and do not end like sentences. A
+/// paragraph of this many words, or one ending like a sentence, is running text.
+const LEAD_WORDS: usize = 15;
+/// Paragraphs from the top that may still hold the dateline, whatever their length.
+const DATELINE_PARAGRAPHS: usize = 10;
 
 /// Splits boilerplate off a version's sentences: returns the sentences that carry claims
 /// (a dateline trimmed off its sentence) and the boilerplate in document order. With
@@ -81,6 +84,7 @@ pub fn split(sentences: Vec<Sentence>, keep: bool) -> (Vec<Sentence>, Vec<Boiler
     let mut kept = Vec::with_capacity(sentences.len());
     let mut dateline_found = false;
     let mut body_paragraphs = 0;
+    let mut past_lead = false;
     let mut i = 0;
     while i < sentences.len() {
         let para = sentences[i].paragraph;
@@ -108,9 +112,20 @@ pub fn split(sentences: Vec<Sentence>, keep: bool) -> (Vec<Sentence>, Vec<Boiler
             continue;
         }
         body_paragraphs += 1;
+        let candidate_paragraph =
+            !dateline_found && !past_lead && body_paragraphs <= DATELINE_PARAGRAPHS;
+        let last = group[group.len() - 1].text.trim_end();
+        past_lead |= group
+            .iter()
+            .map(|s| s.text.split_whitespace().count())
+            .sum::<usize>()
+            >= LEAD_WORDS
+            || last
+                .trim_end_matches(['"', '\u{201D}', '\'', '\u{2019}'])
+                .ends_with(['.', '!', '?']);
         for (k, s) in group.iter().enumerate() {
             let mut s = s.clone();
-            let candidate = !dateline_found && k == 0 && body_paragraphs <= DATELINE_PARAGRAPHS;
+            let candidate = candidate_paragraph && k == 0;
             if let Some(d) = dateline(&s.text).filter(|_| candidate) {
                 dateline_found = true;
                 let prefix_chars = s.text[..d.cut].chars().count();
@@ -168,6 +183,16 @@ fn dateline(s: &str) -> Option<Dateline> {
         }
         None => (before, None),
     };
+    // `(Newser) – ...`: an agency alone, no place.
+    if place.is_empty() && agency.is_some() && head.starts_with('(') {
+        let body = &s[sep_at + sep_len..];
+        let cut = s.len() - body.trim_start().len();
+        return (cut < s.len()).then_some(Dateline {
+            len: before.len(),
+            cut,
+            agency,
+        });
+    }
     let first = place.split(',').next()?.trim();
     let letters: Vec<char> = first.chars().filter(|c| c.is_alphabetic()).collect();
     let capitals = letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase());
@@ -243,6 +268,9 @@ fn paragraph_kind(group: &[Sentence]) -> Option<Kind> {
     if is_end_mark(t) {
         return Some(Kind::EndMark);
     }
+    if is_caption(t, &lower) {
+        return Some(Kind::Caption);
+    }
     if lower.starts_with('\u{a9}')
         || lower.starts_with("copyright ")
         || lower.starts_with("(c) ")
@@ -256,9 +284,6 @@ fn paragraph_kind(group: &[Sentence]) -> Option<Kind> {
     }
     if is_byline(t) {
         return Some(Kind::Byline);
-    }
-    if is_caption(t, &lower) {
-        return Some(Kind::Caption);
     }
     if is_read_more(&lower) {
         return Some(Kind::ReadMore);
@@ -280,7 +305,7 @@ fn is_timestamp(lower: &str) -> bool {
         "posted",
         "last modified",
     ];
-    const DATE_WORDS: [&str; 52] = [
+    const DATE_WORDS: [&str; 60] = [
         "jan",
         "january",
         "feb",
@@ -333,6 +358,14 @@ fn is_timestamp(lower: &str) -> bool {
         "cet",
         "at",
         "on",
+        "cdt",
+        "cst",
+        "mdt",
+        "mst",
+        "pdt",
+        "pst",
+        "pt",
+        "cest",
     ];
     const AGO_UNITS: [&str; 14] = [
         "second", "seconds", "minute", "minutes", "min", "mins", "hour", "hours", "hr", "hrs",
@@ -351,6 +384,16 @@ fn is_timestamp(lower: &str) -> bool {
     if let [n, unit, "ago"] = words[..] {
         return n.chars().all(|c| c.is_ascii_digit()) && AGO_UNITS.contains(&unit);
     }
+    let date_word = |w: &&str| w.chars().all(|c| c.is_ascii_digit()) || DATE_WORDS.contains(w);
+    // `Jun 10, 2021, 7:39 AM`: a date and time alone, with a month or a clock time.
+    if words.iter().all(date_word)
+        && (words
+            .iter()
+            .any(|w| w.len() >= 3 && DATE_WORDS[..24].contains(w))
+            || lower.contains(':'))
+    {
+        return true;
+    }
     let Some(rest) = STAMPS
         .iter()
         .find_map(|s| lower.strip_prefix(s).filter(|r| r.starts_with([' ', ':'])))
@@ -359,7 +402,7 @@ fn is_timestamp(lower: &str) -> bool {
     };
     rest.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .all(|w| w.chars().all(|c| c.is_ascii_digit()) || DATE_WORDS.contains(&w))
+        .all(|w| date_word(&w))
 }
 
 fn is_end_mark(t: &str) -> bool {
@@ -430,8 +473,12 @@ fn is_caption(t: &str, lower: &str) -> bool {
 }
 
 fn is_read_more(lower: &str) -> bool {
-    const STARTS: [&str; 13] = [
+    const STARTS: [&str; 17] = [
         "read more:",
+        "(read more",
+        "[trending",
+        "[related",
+        "more from ",
         "read more ",
         "read also:",
         "also read:",
@@ -448,7 +495,19 @@ fn is_read_more(lower: &str) -> bool {
     STARTS.iter().any(|p| lower.starts_with(p))
         || matches!(
             lower.trim_matches(|c: char| !c.is_alphanumeric()),
-            "advertisement" | "read more" | "related stories" | "related coverage"
+            "advertisement"
+                | "read more"
+                | "related stories"
+                | "related coverage"
+                | "recommended videos"
+                | "recommended"
+                | "skip to main content"
+                | "skip to content"
+                | "story continues below"
+                | "story continues below advertisement"
+                | "article continues below"
+                | "continue reading"
+                | "continue reading below"
         )
 }
 
@@ -589,6 +648,47 @@ mod tests {
             assert!(found.is_empty(), "{line}: {found:?}");
             assert_eq!(kept.len(), 1);
         }
+    }
+
+    #[test]
+    fn pasted_page_furniture() {
+        let text = "Skip to main content\n\
+            Bridge shut after cracks found\n\
+            Engineers found cracks\n\
+            FILE - The bridge in 2025. (AP Photo/Sam Poe, File) (Copyright 2025 The Associated Press. All rights reserved.)\n\
+            Jun 10, 2026, 7:39 AM\n\
+            Posted Jun 10, 2026 4:48 AM CDT\n\
+            KALVIK – Engineers closed the Storvik Bridge to all traffic on Friday after inspectors found cracks in two cables.\n\
+            Recommended Videos\n\
+            [TRENDING: Three other stories]\n\
+            story continues below\n\
+            (Read more bridge stories.)\n";
+        let (kept, found) = run(text);
+        let kinds: Vec<Kind> = found.iter().map(|f| f.0).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                Kind::ReadMore,
+                Kind::Caption,
+                Kind::Timestamp,
+                Kind::Timestamp,
+                Kind::Dateline,
+                Kind::ReadMore,
+                Kind::ReadMore,
+                Kind::ReadMore,
+                Kind::ReadMore
+            ]
+        );
+        assert_eq!(kept.len(), 3, "{kept:?}");
+        let (_, found) = run("(Newser) – The bridge closed on Friday after cracks were found.");
+        assert_eq!(found[0].1, "(Newser)");
+        assert_eq!(found[0].2.as_deref(), Some("Newser"));
+        // Past the first paragraph of running text, no dateline.
+        let (_, found) = run(
+            "The bridge closed on Friday after inspectors found cracks in two of its cables.\n\
+             OSLO – Officials said repairs would take weeks.\n",
+        );
+        assert!(found.is_empty(), "{found:?}");
     }
 
     #[test]
