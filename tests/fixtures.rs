@@ -48,6 +48,10 @@ fn ceasefire() -> Comparison {
     ])
 }
 
+fn bridge_closure() -> Comparison {
+    story(&["bridge-closure/ap.txt", "bridge-closure/fjordpost.txt"])
+}
+
 fn version(cmp: &Comparison, id: &str) -> usize {
     cmp.versions
         .iter()
@@ -301,6 +305,7 @@ fn snapshots() {
         ("budget_vote", budget_vote()),
         ("wildfire", wildfire()),
         ("ceasefire", ceasefire()),
+        ("bridge_closure", bridge_closure()),
     ] {
         insta::assert_snapshot!(format!("{name}_table"), rendered(&cmp, Format::Table));
         insta::assert_snapshot!(format!("{name}_json"), rendered(&cmp, Format::Json));
