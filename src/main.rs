@@ -477,10 +477,6 @@ fn run_batch(args: BatchArgs) -> Result<u8, String> {
         eprintln!("{m}");
     }
     emitted.map_err(|e| format!("{}: {e}", args.input.display()))?;
-    progress.finish_and_clear();
-    for m in &messages {
-        eprintln!("{m}");
-    }
     let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
     eprintln!(
         "claimdiff batch: {ok} stories compared, {failed} skipped; {versions} versions, {claims} claims; differences: {}; {:.2} s",

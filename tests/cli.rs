@@ -503,7 +503,7 @@ fn batch_writes_one_line_per_story_in_order_whatever_the_jobs() {
     assert_eq!(lines[0]["summary"]["agree"], true);
     assert_eq!(lines[1]["summary"]["agree"], false);
     let err = String::from_utf8_lossy(&one.stderr);
-    assert!(err.contains("corpus.jsonl:7"), "{err}");
+    assert_eq!(err.matches("corpus.jsonl:7").count(), 1, "reported once: {err}");
     assert!(err.contains("3 stories compared, 1 skipped"), "{err}");
 }
 
