@@ -481,6 +481,14 @@ fn story_credits(version: &Version, from: &Version) -> bool {
     {
         return true;
     }
+    // A byline given as metadata (a saved page's author tag, a JSON `byline` field).
+    if ["byline", "author", "credit"]
+        .iter()
+        .filter_map(|k| version.doc.meta.extra.get(*k))
+        .any(|b| mentions(b))
+    {
+        return true;
+    }
     let Some(first) = version.sentences.first() else {
         return false;
     };
@@ -576,6 +584,28 @@ mod tests {
             );
             assert!(run(&text).credits.uncredited.is_empty(), "{text}");
         }
+        let mut outlet = doc(
+            "outlet",
+            "Outlet",
+            "The rebels released 40 prisoners on Tuesday in the northern city.\n",
+        );
+        outlet
+            .meta
+            .extra
+            .insert("byline".into(), "Jane Doe, The Associated Press".into());
+        let c = compare(
+            vec![
+                doc("ap", "AP", AP),
+                doc("arabnews", "Arab News", ARAB),
+                outlet,
+            ],
+            &CompareOptions::default(),
+        )
+        .unwrap();
+        assert!(
+            c.credits.uncredited.is_empty(),
+            "a byline in the metadata credits"
+        );
         let c =
             run("By Jane Doe\nThe rebels released 40 prisoners on Tuesday in the northern city.\n");
         assert_eq!(
