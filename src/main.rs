@@ -567,6 +567,21 @@ fn emit(
         };
     };
     let fail = |e: io::Error| format!("{}: cannot write report: {e}", path.display());
+    // A device or pipe (`/dev/null`, `/dev/stdout`, a FIFO) is written in place: renaming
+    // a temporary file onto it would replace the device with a regular file.
+    if let Ok(meta) = std::fs::metadata(path) {
+        if meta.is_dir() {
+            return Err(format!("{}: is a directory", path.display()));
+        }
+        if !meta.is_file() {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(fail)?;
+            let mut out = io::BufWriter::new(file);
+            return write(&mut out).and_then(|()| out.flush()).map_err(fail);
+        }
+    }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),

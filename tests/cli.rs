@@ -503,7 +503,11 @@ fn batch_writes_one_line_per_story_in_order_whatever_the_jobs() {
     assert_eq!(lines[0]["summary"]["agree"], true);
     assert_eq!(lines[1]["summary"]["agree"], false);
     let err = String::from_utf8_lossy(&one.stderr);
-    assert_eq!(err.matches("corpus.jsonl:7").count(), 1, "reported once: {err}");
+    assert_eq!(
+        err.matches("corpus.jsonl:7").count(),
+        1,
+        "reported once: {err}"
+    );
     assert!(err.contains("3 stories compared, 1 skipped"), "{err}");
 }
 
@@ -520,4 +524,33 @@ fn batch_with_nothing_comparable_exits_two_and_writes_no_file() {
         .code(2)
         .stderr(predicate::str::contains("bad.jsonl:1"));
     assert!(!report.exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn output_to_a_device_writes_in_place() {
+    use std::os::unix::fs::FileTypeExt;
+    let d = tempfile::tempdir().unwrap();
+    let a = write(d.path(), "ap.txt", WIRE);
+    let b = write(d.path(), "outlet.txt", OUTLET);
+    bin()
+        .args(["compare", "--output", "/dev/null"])
+        .arg(&a)
+        .arg(&b)
+        .assert()
+        .code(1);
+    let meta = fs::metadata("/dev/null").unwrap();
+    assert!(
+        meta.file_type().is_char_device(),
+        "/dev/null must stay a device, not be replaced by the report"
+    );
+    let out = bin()
+        .args(["compare", "--output"])
+        .arg(d.path())
+        .arg(&a)
+        .arg(&b)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is a directory"));
 }
