@@ -8,7 +8,7 @@
 //! spelling edits). Stems are the first [`STEM_CHARS`] characters of a word: crude, but
 //! language-neutral and enough to join `report`/`reported`/`reports`.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::normalize;
 
@@ -63,7 +63,7 @@ fn merge_sorted<T: Ord + Copy>(a: &[T], b: &[T], out: &mut Vec<T>, dedup: bool) 
 /// [`Vocabulary::freeze`] before scoring.
 #[derive(Debug, Default)]
 pub struct Vocabulary {
-    ids: HashMap<String, u32>,
+    ids: FxHashMap<Box<str>, u32>,
     df: Vec<u32>,
     idf: Vec<f64>,
     texts: u32,
@@ -78,16 +78,22 @@ impl Vocabulary {
     /// Reads `text` into a bag, counting its stems towards document frequencies.
     pub fn bag(&mut self, text: &str) -> Bag {
         self.texts += 1;
-        let mut stems: Vec<u32> = normalize::words(text)
-            .into_iter()
-            .map(|w| {
-                let stem = stem(&w);
-                let next = self.ids.len() as u32;
-                *self.ids.entry(stem).or_insert(next)
-            })
-            .collect();
+        let mut stems: Vec<u32> = Vec::new();
+        normalize::for_each_word(text, |w| {
+            let stem = stem_str(w);
+            let id = match self.ids.get(stem) {
+                Some(&id) => id,
+                None => {
+                    let id = self.ids.len() as u32;
+                    self.ids.insert(stem.into(), id);
+                    id
+                }
+            };
+            stems.push(id);
+        });
         stems.sort_unstable();
         stems.dedup();
+        stems.shrink_to_fit();
         if self.df.len() < self.ids.len() {
             self.df.resize(self.ids.len(), 0);
         }
@@ -98,6 +104,16 @@ impl Vocabulary {
             stems,
             trigrams: trigrams(&normalize::fold(text)),
         }
+    }
+
+    /// How many distinct stems have been read.
+    pub fn len(&self) -> usize {
+        self.df.len()
+    }
+
+    /// Whether no stem has been read yet.
+    pub fn is_empty(&self) -> bool {
+        self.df.is_empty()
     }
 
     /// Fixes the weights once every text has been read.
@@ -174,36 +190,50 @@ impl Vocabulary {
 /// The stem of a normalized word: its first [`STEM_CHARS`] characters. Numbers are kept
 /// whole, since `1200` and `1205` are different claims.
 pub fn stem(word: &str) -> String {
-    if word.chars().any(|c| c.is_ascii_digit()) {
-        return word.to_string();
+    stem_str(word).to_string()
+}
+
+/// [`stem`] as a slice of the word.
+fn stem_str(word: &str) -> &str {
+    if word.bytes().any(|b| b.is_ascii_digit()) {
+        return word;
     }
-    word.chars().take(STEM_CHARS).collect()
+    match word.char_indices().nth(STEM_CHARS) {
+        Some((cut, _)) => &word[..cut],
+        None => word,
+    }
 }
 
 /// Character trigrams of already-folded text, hashed and sorted. Runs of non-alphanumeric
 /// characters count as one space, so punctuation and spacing do not matter.
 fn trigrams(folded: &str) -> Vec<u32> {
-    let mut clean: Vec<char> = Vec::with_capacity(folded.len() + 2);
-    clean.push(' ');
+    // The cleaned text is a space, the characters with each run of non-alphanumerics
+    // read as one space, and a closing space; its windows of three are the trigrams.
+    let mut out: Vec<u32> = Vec::with_capacity(folded.len() + 1);
+    let (mut w0, mut w1) = (' ', ' ');
+    let mut len = 1usize; // characters of the cleaned text so far: the leading space
+    let mut push = |c: char, w0: &mut char, w1: &mut char| {
+        if len >= 2 {
+            let code = (u64::from(*w0) << 42) | (u64::from(*w1) << 21) | u64::from(c);
+            // Fibonacci hashing keeps the high, well-mixed bits.
+            out.push((code.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as u32);
+        }
+        *w0 = *w1;
+        *w1 = c;
+        len += 1;
+    };
     for c in folded.chars() {
         if c.is_alphanumeric() {
-            clean.push(c);
-        } else if clean.last() != Some(&' ') {
-            clean.push(' ');
+            push(c, &mut w0, &mut w1);
+        } else if w1 != ' ' {
+            push(' ', &mut w0, &mut w1);
         }
     }
-    if clean.last() != Some(&' ') {
-        clean.push(' ');
+    if w1 != ' ' {
+        push(' ', &mut w0, &mut w1);
     }
-    let mut out: Vec<u32> = clean
-        .windows(3)
-        .map(|w| {
-            let code = (u64::from(w[0]) << 42) | (u64::from(w[1]) << 21) | u64::from(w[2]);
-            // Fibonacci hashing keeps the high, well-mixed bits.
-            (code.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as u32
-        })
-        .collect();
     out.sort_unstable();
+    out.shrink_to_fit();
     out
 }
 
@@ -212,19 +242,56 @@ fn trigram_dice(a: &[u32], b: &[u32]) -> f64 {
     if a.is_empty() && b.is_empty() {
         return 1.0;
     }
-    let (mut i, mut j, mut shared) = (0, 0, 0usize);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                shared += 1;
-                i += 1;
-                j += 1;
-            }
+    2.0 * shared_count(a, b) as f64 / (a.len() + b.len()) as f64
+}
+
+/// How many items two sorted multisets share (with repeats).
+fn shared_count(a: &[u32], b: &[u32]) -> usize {
+    const LANES: usize = 4;
+    if a.len() < 8 * LANES || b.len() < 8 * LANES {
+        return merge_count(a, b);
+    }
+    // A merge is one long dependency chain (each step waits for the comparison before
+    // it). Cut both lists at the same values into four ranges and merge the four pairs
+    // of ranges side by side: independent chains the processor runs in parallel. Equal
+    // values always land in the same range, so the count is exact.
+    let mut a_cut = [0usize; LANES + 1];
+    let mut b_cut = [0usize; LANES + 1];
+    a_cut[LANES] = a.len();
+    b_cut[LANES] = b.len();
+    for k in 1..LANES {
+        let pivot = a[k * a.len() / LANES];
+        a_cut[k] = a.partition_point(|&x| x < pivot);
+        b_cut[k] = b.partition_point(|&x| x < pivot);
+    }
+    let mut i: [usize; LANES] = std::array::from_fn(|k| a_cut[k]);
+    let mut j: [usize; LANES] = std::array::from_fn(|k| b_cut[k]);
+    let mut shared = 0usize;
+    while (0..LANES).all(|k| i[k] < a_cut[k + 1] && j[k] < b_cut[k + 1]) {
+        for k in 0..LANES {
+            let (x, y) = (a[i[k]], b[j[k]]);
+            shared += usize::from(x == y);
+            i[k] += usize::from(x <= y);
+            j[k] += usize::from(y <= x);
         }
     }
-    2.0 * shared as f64 / (a.len() + b.len()) as f64
+    for k in 0..LANES {
+        shared += merge_count(&a[i[k]..a_cut[k + 1]], &b[j[k]..b_cut[k + 1]]);
+    }
+    shared
+}
+
+/// [`shared_count`] as one merge. Branch-free: which side advances is computed, not
+/// guessed, since the comparisons are unpredictable.
+fn merge_count(a: &[u32], b: &[u32]) -> usize {
+    let (mut i, mut j, mut shared) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        let (x, y) = (a[i], b[j]);
+        shared += usize::from(x == y);
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
+    }
+    shared
 }
 
 /// Similarity of two texts on their own, with every word weighted alike. Convenient for
@@ -282,7 +349,49 @@ mod tests {
         assert!(v.containment(&a, &whole) > 0.99);
     }
 
+    /// The first trigram reader, over a vector of cleaned characters.
+    fn reference_trigrams(folded: &str) -> Vec<u32> {
+        let mut clean: Vec<char> = vec![' '];
+        for c in folded.chars() {
+            if c.is_alphanumeric() {
+                clean.push(c);
+            } else if clean.last() != Some(&' ') {
+                clean.push(' ');
+            }
+        }
+        if clean.last() != Some(&' ') {
+            clean.push(' ');
+        }
+        let mut out: Vec<u32> = clean
+            .windows(3)
+            .map(|w| {
+                let code = (u64::from(w[0]) << 42) | (u64::from(w[1]) << 21) | u64::from(w[2]);
+                (code.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as u32
+            })
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
     proptest! {
+        #[test]
+        fn trigrams_and_shared_counts_agree_with_the_reference(
+            a in "\\PC{0,40}|[a-c .]{0,20}|[a-d ]{40,120}",
+            b in "[a-c .]{0,20}|[a-d ]{40,120}",
+        ) {
+            let (ta, tb) = (trigrams(&a), trigrams(&b));
+            prop_assert_eq!(&ta, &reference_trigrams(&a));
+            let mut left = tb.clone();
+            let mut shared = 0;
+            for t in &ta {
+                if let Some(k) = left.iter().position(|x| x == t) {
+                    left.remove(k);
+                    shared += 1;
+                }
+            }
+            prop_assert_eq!(shared_count(&ta, &tb), shared);
+        }
+
         #[test]
         fn similarity_is_symmetric_and_bounded(a in "\\PC{0,60}", b in "\\PC{0,60}") {
             let ab = similarity(&a, &b);

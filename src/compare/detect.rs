@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use crate::normalize::{self, Token};
+use crate::normalize;
 
 /// Number words read as values. Kept to what news writes out in words.
 const NUMBER_WORDS: &[(&str, f64)] = &[
@@ -330,12 +330,18 @@ fn word_overlap(a: &[String], b: &[String]) -> f64 {
 /// sentence-initial `The` from a sentence-initial `Kerry`.
 pub fn lowercase_vocabulary<'a>(texts: impl IntoIterator<Item = &'a str>) -> HashSet<String> {
     let mut out = HashSet::new();
+    let mut word = String::new();
     for text in texts {
-        for Token { norm, start, end } in normalize::tokens(text) {
-            if text[start..end].starts_with(char::is_lowercase) {
-                out.insert(norm);
+        normalize::token_spans(text, |start, end| {
+            let raw = &text[start..end];
+            if !raw.starts_with(char::is_lowercase) {
+                return;
             }
-        }
+            normalize::norm_token_into(raw, &mut word);
+            if !out.contains(word.as_str()) {
+                out.insert(word.clone());
+            }
+        });
     }
     out
 }

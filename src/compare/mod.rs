@@ -365,6 +365,7 @@ pub fn compare(docs: Vec<Document>, opts: &CompareOptions) -> Result<Comparison>
                 alignment: &alignment,
                 lowercase: &lowercase,
                 attributions: &by_sentence,
+                claim: k,
             };
             judge_claim(&ctx, &c.members, k + 1)
         })
@@ -418,6 +419,8 @@ struct Context<'a> {
     alignment: &'a Alignment,
     lowercase: &'a HashSet<String>,
     attributions: &'a credits::SentenceAttributions,
+    /// Index of the claim being judged in the alignment.
+    claim: usize,
 }
 
 fn judge_claim(ctx: &Context, members: &[Vec<usize>], number: usize) -> ClaimResult {
@@ -465,7 +468,7 @@ fn judge_claim(ctx: &Context, members: &[Vec<usize>], number: usize) -> ClaimRes
             continue;
         }
         let text = join(&versions[v].sentences, idx);
-        let similarity = alignment.similarity(reference, ref_idx, v, idx);
+        let similarity = alignment.claim_similarity(ctx.claim, reference, v);
         least = Some(least.map_or(similarity, |l: f64| l.min(similarity)));
         let identical = normalize::fold_typography(&ref_text) == normalize::fold_typography(&text);
         let word_diff = (!identical).then(|| diff::word_diff(&ref_text, &text));
