@@ -165,7 +165,7 @@ fn score_claims(claims: &[Claim], vocab: Vocabulary, bags: Vec<Vec<Bag>>) -> Sco
     let feature_bytes: usize = bags
         .iter()
         .flatten()
-        .map(|b| std::mem::size_of::<Bag>() + 4 * (b.stems.len() + b.trigrams.len()))
+        .map(|b| std::mem::size_of::<Bag>() + 4 * (b.stems().len() + b.trigrams().len()))
         .sum();
     if pairs * std::mem::size_of::<f64>() > feature_bytes {
         return Scores::Bags { vocab, bags };
@@ -324,7 +324,7 @@ fn link_subsets(
     }
     let a: Vec<&Bag> = ia.iter().map(|&i| &bags_a[i]).collect();
     let b: Vec<&Bag> = ib.iter().map(|&j| &bags_b[j]).collect();
-    let pairs = candidate_pairs(vocab, &a, &b, opts);
+    let mut pairs = candidate_pairs(vocab, &a, &b, opts);
 
     // One-to-one, best first; ties to the pair nearest in relative position.
     let (n, m) = (a.len() as f64, b.len() as f64);
@@ -343,6 +343,10 @@ fn link_subsets(
             .then(x.2.cmp(&y.2))
             .then(x.3.cmp(&y.3))
     });
+    // Only the near misses are needed from here on (as seeds for step 4); a long input
+    // has millions of candidate pairs.
+    pairs.retain(|p| p.score >= opts.threshold * 0.5 && p.score < opts.threshold);
+    pairs.shrink_to_fit();
     let mut owner_a: Vec<Option<usize>> = vec![None; a.len()];
     let mut owner_b: Vec<Option<usize>> = vec![None; b.len()];
     let mut groups: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
@@ -406,6 +410,7 @@ fn candidate_pairs(vocab: &Vocabulary, a: &[&Bag], b: &[&Bag], opts: &AlignOptio
     }
     seen.sort_unstable();
     seen.dedup();
+    seen.shrink_to_fit();
     let weight_a: Vec<f64> = a.iter().map(|x| vocab.weight(x)).collect();
     let weight_b: Vec<f64> = b.iter().map(|x| vocab.weight(x)).collect();
     seen.into_iter()
@@ -434,7 +439,7 @@ fn index_candidates(
     let stems = vocab.len();
     let mut start = vec![0u32; stems + 1];
     for bag in to {
-        for &s in &bag.stems {
+        for &s in bag.stems() {
             start[s as usize + 1] += 1;
         }
     }
@@ -444,7 +449,7 @@ fn index_candidates(
     let mut fill = start.clone();
     let mut postings = vec![0u32; start[stems] as usize];
     for (j, bag) in to.iter().enumerate() {
-        for &s in &bag.stems {
+        for &s in bag.stems() {
             postings[fill[s as usize] as usize] = j as u32;
             fill[s as usize] += 1;
         }
@@ -454,7 +459,7 @@ fn index_candidates(
     let mut acc = vec![0.0f64; to.len()];
     let mut touched: Vec<u32> = Vec::new();
     for (i, bag) in from.iter().enumerate() {
-        for &s in &bag.stems {
+        for &s in bag.stems() {
             let Some(range) = start.get(s as usize..s as usize + 2) else {
                 continue;
             };

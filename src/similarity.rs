@@ -20,24 +20,50 @@ pub const STEM_CHARS: usize = 6;
 // more because they see through inflection.
 const WORD_WEIGHT: f64 = 0.4;
 
-/// The features of one sentence or of a group of sentences, ready to compare.
+/// The features of one sentence or of a group of sentences, ready to compare: sorted,
+/// distinct stem ids, then sorted 32-bit character-trigram hashes with repeats (a
+/// multiset; half the size of exact 63-bit codes, and a rare collision only nudges a
+/// similarity). Both lists share one allocation, since a long input holds hundreds of
+/// thousands of bags.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Bag {
-    /// Sorted, distinct stem ids.
-    pub stems: Vec<u32>,
-    /// Sorted 32-bit character-trigram hashes, with repeats (a multiset). Half the size
-    /// of exact 63-bit codes; a rare collision only nudges a similarity.
-    pub trigrams: Vec<u32>,
+    data: Box<[u32]>,
+    stems_len: u32,
 }
 
 impl Bag {
+    /// A bag from its sorted, distinct stems and sorted trigrams.
+    fn new(mut stems: Vec<u32>, trigrams: &[u32]) -> Bag {
+        let stems_len = stems.len() as u32;
+        stems.reserve_exact(trigrams.len());
+        stems.extend_from_slice(trigrams);
+        Bag {
+            data: stems.into_boxed_slice(),
+            stems_len,
+        }
+    }
+
+    /// Sorted, distinct stem ids.
+    pub fn stems(&self) -> &[u32] {
+        &self.data[..self.stems_len as usize]
+    }
+
+    /// Sorted character-trigram hashes, with repeats.
+    pub fn trigrams(&self) -> &[u32] {
+        &self.data[self.stems_len as usize..]
+    }
+
     /// The bag of two texts read as one: used to score a split or a merge.
     pub fn union(&self, other: &Bag) -> Bag {
-        let mut stems = Vec::with_capacity(self.stems.len() + other.stems.len());
-        merge_sorted(&self.stems, &other.stems, &mut stems, true);
-        let mut trigrams = Vec::with_capacity(self.trigrams.len() + other.trigrams.len());
-        merge_sorted(&self.trigrams, &other.trigrams, &mut trigrams, false);
-        Bag { stems, trigrams }
+        let (a, b) = (self, other);
+        let mut out = Vec::with_capacity(a.data.len() + b.data.len());
+        merge_sorted(a.stems(), b.stems(), &mut out, true);
+        let stems_len = out.len() as u32;
+        merge_sorted(a.trigrams(), b.trigrams(), &mut out, false);
+        Bag {
+            data: out.into_boxed_slice(),
+            stems_len,
+        }
     }
 }
 
@@ -93,17 +119,13 @@ impl Vocabulary {
         });
         stems.sort_unstable();
         stems.dedup();
-        stems.shrink_to_fit();
         if self.df.len() < self.ids.len() {
             self.df.resize(self.ids.len(), 0);
         }
         for &s in &stems {
             self.df[s as usize] += 1;
         }
-        Bag {
-            stems,
-            trigrams: trigrams(&normalize::fold(text)),
-        }
+        Bag::new(stems, &trigrams(&normalize::fold(text)))
     }
 
     /// How many distinct stems have been read.
@@ -138,18 +160,19 @@ impl Vocabulary {
 
     /// Total weight of a bag's stems.
     pub fn weight(&self, bag: &Bag) -> f64 {
-        bag.stems.iter().map(|&s| self.idf(s)).sum()
+        bag.stems().iter().map(|&s| self.idf(s)).sum()
     }
 
     /// Weight of the stems two bags share.
     pub fn shared_weight(&self, a: &Bag, b: &Bag) -> f64 {
+        let (a, b) = (a.stems(), b.stems());
         let (mut i, mut j, mut w) = (0, 0, 0.0);
-        while i < a.stems.len() && j < b.stems.len() {
-            match a.stems[i].cmp(&b.stems[j]) {
+        while i < a.len() && j < b.len() {
+            match a[i].cmp(&b[j]) {
                 std::cmp::Ordering::Less => i += 1,
                 std::cmp::Ordering::Greater => j += 1,
                 std::cmp::Ordering::Equal => {
-                    w += self.idf(a.stems[i]);
+                    w += self.idf(a[i]);
                     i += 1;
                     j += 1;
                 }
@@ -178,11 +201,11 @@ impl Vocabulary {
     pub fn similarity_weighted(&self, a: &Bag, wa: f64, b: &Bag, wb: f64) -> f64 {
         let words = if wa + wb == 0.0 {
             // Neither side has a word: fall back on characters alone.
-            return trigram_dice(&a.trigrams, &b.trigrams);
+            return trigram_dice(a.trigrams(), b.trigrams());
         } else {
             2.0 * self.shared_weight(a, b) / (wa + wb)
         };
-        let chars = trigram_dice(&a.trigrams, &b.trigrams);
+        let chars = trigram_dice(a.trigrams(), b.trigrams());
         (WORD_WEIGHT * words + (1.0 - WORD_WEIGHT) * chars).clamp(0.0, 1.0)
     }
 }
@@ -233,7 +256,6 @@ fn trigrams(folded: &str) -> Vec<u32> {
         push(' ', &mut w0, &mut w1);
     }
     out.sort_unstable();
-    out.shrink_to_fit();
     out
 }
 
