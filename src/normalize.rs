@@ -50,6 +50,22 @@ fn fold_chars(chars: impl Iterator<Item = char>, len: usize) -> String {
     let mut out = String::with_capacity(len);
     let mut pending_space = false;
     for c in chars {
+        if c.is_ascii() {
+            // Nothing in ASCII folds (the backtick aside); only spacing changes.
+            if c == '`' {
+                // Falls through to the table below.
+            } else if c.is_ascii_whitespace() || c == '\u{0B}' {
+                pending_space = !out.is_empty();
+                continue;
+            } else {
+                if pending_space {
+                    out.push(' ');
+                    pending_space = false;
+                }
+                out.push(c);
+                continue;
+            }
+        }
         let mut buf = [0u8; 4];
         let piece: &str = match fold_char(c) {
             Some(s) => s,
@@ -68,6 +84,45 @@ fn fold_chars(chars: impl Iterator<Item = char>, len: usize) -> String {
         }
     }
     out
+}
+
+/// Calls `f` with the chars of [`fold`]`(text)` that are letters or digits, and with
+/// `None` for each other char, without building the folded string; the caller sees the
+/// same sequence of letters, digits and gaps as when it reads [`fold`]`(text)`, except
+/// that runs of gaps may be shorter or longer (only whether a gap is there is kept).
+/// Returns `false`, having called nothing, when it cannot promise that (a text not
+/// already in NFKC, or one with a capital sigma, whose lower case depends on context).
+pub fn for_each_folded_char(text: &str, mut f: impl FnMut(Option<char>)) -> bool {
+    if !text.is_ascii()
+        && (text.contains('\u{03A3}')
+            || unicode_normalization::is_nfkc_quick(text.chars()) != IsNormalized::Yes)
+    {
+        return false;
+    }
+    for c in text.chars() {
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                f(Some(c.to_ascii_lowercase()));
+            } else {
+                f(None);
+            }
+            continue;
+        }
+        match fold_char(c) {
+            // Every fold is punctuation, space or nothing: a gap or no char at all.
+            Some(piece) => {
+                if !piece.is_empty() {
+                    f(None);
+                }
+            }
+            None => {
+                for l in c.to_lowercase() {
+                    f(l.is_alphanumeric().then_some(l));
+                }
+            }
+        }
+    }
+    true
 }
 
 /// [`fold_typography`] plus lower case: the key for "identical up to typography and case".

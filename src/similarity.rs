@@ -125,7 +125,7 @@ impl Vocabulary {
         for &s in &stems {
             self.df[s as usize] += 1;
         }
-        Bag::new(stems, &trigrams(&normalize::fold(text)))
+        Bag::new(stems, &text_trigrams(text))
     }
 
     /// How many distinct stems have been read.
@@ -230,33 +230,81 @@ fn stem_str(word: &str) -> &str {
 /// Character trigrams of already-folded text, hashed and sorted. Runs of non-alphanumeric
 /// characters count as one space, so punctuation and spacing do not matter.
 fn trigrams(folded: &str) -> Vec<u32> {
-    // The cleaned text is a space, the characters with each run of non-alphanumerics
-    // read as one space, and a closing space; its windows of three are the trigrams.
-    let mut out: Vec<u32> = Vec::with_capacity(folded.len() + 1);
-    let (mut w0, mut w1) = (' ', ' ');
-    let mut len = 1usize; // characters of the cleaned text so far: the leading space
-    let mut push = |c: char, w0: &mut char, w1: &mut char| {
-        if len >= 2 {
-            let code = (u64::from(*w0) << 42) | (u64::from(*w1) << 21) | u64::from(c);
-            // Fibonacci hashing keeps the high, well-mixed bits.
-            out.push((code.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as u32);
-        }
-        *w0 = *w1;
-        *w1 = c;
-        len += 1;
-    };
+    let mut t = Trigrams::with_capacity(folded.len() + 1);
     for c in folded.chars() {
         if c.is_alphanumeric() {
-            push(c, &mut w0, &mut w1);
-        } else if w1 != ' ' {
-            push(' ', &mut w0, &mut w1);
+            t.letter(c);
+        } else {
+            t.gap();
         }
     }
-    if w1 != ' ' {
-        push(' ', &mut w0, &mut w1);
+    t.finish()
+}
+
+/// [`trigrams`]`(&normalize::fold(text))`, reading the text once where it can.
+fn text_trigrams(text: &str) -> Vec<u32> {
+    let mut t = Trigrams::with_capacity(text.len() + 1);
+    let streamed = normalize::for_each_folded_char(text, |c| match c {
+        Some(c) => t.letter(c),
+        None => t.gap(),
+    });
+    if streamed {
+        t.finish()
+    } else {
+        trigrams(&normalize::fold(text))
     }
-    out.sort_unstable();
-    out
+}
+
+/// Builds the trigrams of a cleaned text fed one char or gap at a time: the cleaned text
+/// is a space, the letters and digits with each run of gaps read as one space, and a
+/// closing space; its windows of three are the trigrams.
+struct Trigrams {
+    out: Vec<u32>,
+    w0: char,
+    w1: char,
+    /// Chars of the cleaned text so far (the leading space included).
+    len: usize,
+}
+
+impl Trigrams {
+    fn with_capacity(n: usize) -> Self {
+        Trigrams {
+            out: Vec::with_capacity(n),
+            w0: ' ',
+            w1: ' ',
+            len: 1,
+        }
+    }
+
+    fn push(&mut self, c: char) {
+        if self.len >= 2 {
+            let code = (u64::from(self.w0) << 42) | (u64::from(self.w1) << 21) | u64::from(c);
+            // Fibonacci hashing keeps the high, well-mixed bits.
+            self.out
+                .push((code.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as u32);
+        }
+        self.w0 = self.w1;
+        self.w1 = c;
+        self.len += 1;
+    }
+
+    /// A letter or digit.
+    fn letter(&mut self, c: char) {
+        self.push(c);
+    }
+
+    /// Anything else.
+    fn gap(&mut self) {
+        if self.w1 != ' ' {
+            self.push(' ');
+        }
+    }
+
+    fn finish(mut self) -> Vec<u32> {
+        self.gap();
+        self.out.sort_unstable();
+        self.out
+    }
 }
 
 /// Dice coefficient of two sorted multisets.
@@ -397,12 +445,20 @@ mod tests {
 
     proptest! {
         #[test]
+        fn streamed_trigrams_equal_those_of_the_folded_text(
+            a in "\\PC{0,60}|[aA\u{3a3}\u{3c3}\u{130}\u{2019}\u{201c}\u{2014}\u{200b}\u{a0}\u{2026}\u{fb01}` .\t\u{b}\u{2028}]{0,20}",
+        ) {
+            prop_assert_eq!(text_trigrams(&a), reference_trigrams(&normalize::fold(&a)));
+        }
+
+        #[test]
         fn trigrams_and_shared_counts_agree_with_the_reference(
             a in "\\PC{0,40}|[a-c .]{0,20}|[a-d ]{40,120}",
             b in "[a-c .]{0,20}|[a-d ]{40,120}",
         ) {
             let (ta, tb) = (trigrams(&a), trigrams(&b));
             prop_assert_eq!(&ta, &reference_trigrams(&a));
+            prop_assert_eq!(text_trigrams(&a), reference_trigrams(&normalize::fold(&a)));
             let mut left = tb.clone();
             let mut shared = 0;
             for t in &ta {

@@ -435,6 +435,7 @@ fn judge_claim(ctx: &Context, members: &[Vec<usize>], number: usize) -> ClaimRes
     };
     let ref_idx = &members[reference];
     let ref_text = join(&versions[reference].sentences, ref_idx);
+    let ref_folded = normalize::fold_typography(&ref_text);
     let mut out_members = Vec::with_capacity(versions.len());
     let mut differences = Vec::new();
     let mut least: Option<f64> = None;
@@ -470,7 +471,7 @@ fn judge_claim(ctx: &Context, members: &[Vec<usize>], number: usize) -> ClaimRes
         let text = join(&versions[v].sentences, idx);
         let similarity = alignment.claim_similarity(ctx.claim, reference, v);
         least = Some(least.map_or(similarity, |l: f64| l.min(similarity)));
-        let identical = normalize::fold_typography(&ref_text) == normalize::fold_typography(&text);
+        let identical = ref_folded == normalize::fold_typography(&text);
         let word_diff = (!identical).then(|| diff::word_diff(&ref_text, &text));
         let mut found = match &word_diff {
             Some(d) => edits(&ref_text, &text, d, lowercase, v),
