@@ -4,7 +4,8 @@ generated wire-style stories, side by side in one run, and prints Markdown table
 
 What is measured, per tool, as whole processes (start-up, reading, segmenting, aligning,
 writing the result to a file):
-  * wall time and peak RSS of one process (`os.wait4` gives each child's ru_maxrss), on
+  * wall time and peak RSS of one process (GNU time's %M where installed, else
+    `os.wait4`'s ru_maxrss, which also counts the script's own size), on
     two versions of 1k, 5k and 20k sentences; runs alternate claimdiff, peer, claimdiff,
     peer, ... and the tables give medians;
   * a batch of five-version stories of ~40 sentences, one process per story for both
@@ -74,11 +75,31 @@ def claimdiff_works(binary, tmp):
     return r.returncode in (0, 1) and out.exists() and out.stat().st_size > 0
 
 
+def gnu_time():
+    """GNU time, if installed: it forks each command from its own small process."""
+    path = shutil.which("time") or "/usr/bin/time"
+    try:
+        ok = subprocess.run([path, "-f", "%M", "-o", os.devnull, "true"],
+                            capture_output=True).returncode == 0
+    except OSError:
+        ok = False
+    return path if ok else None
+
+
+GNU_TIME = gnu_time()
+
+
 def run(cmd, stdout_path):
-    """Runs one process; returns (wall seconds, peak RSS in MB)."""
+    """Runs one process; returns (wall seconds, peak RSS in MB).
+
+    The peak comes from GNU time when it is installed. `os.wait4`'s own ru_maxrss would
+    count the race script too: a child runs in its parent's memory until exec, and Linux
+    keeps that high-water mark across exec, so small peaks read as the script's size."""
+    rss_file = Path(str(stdout_path) + ".rss")
+    full = [GNU_TIME, "-f", "%M", "-o", str(rss_file), *map(str, cmd)] if GNU_TIME else cmd
     with open(stdout_path, "wb") as out:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(full, stdout=out, stderr=subprocess.PIPE)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -87,7 +108,11 @@ def run(cmd, stdout_path):
     # claimdiff exits 1 when the versions differ, which generated outlets always do.
     if proc.returncode not in (0, 1):
         sys.exit(f"race: {' '.join(map(str, cmd))} exited {proc.returncode}\n{err}")
-    return wall, usage.ru_maxrss / 1024  # Linux reports ru_maxrss in KiB.
+    kib = usage.ru_maxrss  # Linux reports ru_maxrss in KiB.
+    if GNU_TIME:
+        # The last line; GNU time writes a line before it when the command exits non-zero.
+        kib = int(rss_file.read_text().split()[-1])
+    return wall, kib / 1024
 
 
 def write_versions(directory, texts):
@@ -195,7 +220,9 @@ def machine():
         mem = f", {kib / 1024 / 1024:.0f} GiB RAM"
     except (OSError, ValueError, IndexError):
         pass
-    return f"{len(os.sched_getaffinity(0))} CPUs (nproc), {model}{mem}, Python {sys.version.split()[0]}"
+    rss = "peak RSS by GNU time" if GNU_TIME else "peak RSS by wait4 (includes the script's own size)"
+    return (f"{len(os.sched_getaffinity(0))} CPUs (nproc), {model}{mem}, "
+            f"Python {sys.version.split()[0]}; {rss}")
 
 
 def accuracy(peer, data, tmp):
