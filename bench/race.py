@@ -4,11 +4,14 @@ generated wire-style stories, side by side in one run, and prints Markdown table
 
 What is measured, per tool, as whole processes (start-up, reading, segmenting, aligning,
 writing the result to a file):
-  * wall time and peak RSS of one process (`os.wait4` gives each child's ru_maxrss), on
+  * wall time and peak RSS of one process (GNU time's %M where installed, else
+    `os.wait4`'s ru_maxrss, which also counts the script's own size), on
     two versions of 1k, 5k and 20k sentences; runs alternate claimdiff, peer, claimdiff,
     peer, ... and the tables give medians;
   * a batch of five-version stories of ~40 sentences, one process per story for both
-    tools; the table gives stories per second and the largest peak RSS of any story.
+    tools; the table gives stories per second and the largest peak RSS of any story;
+  * the same stories as one JSONL file through `claimdiff batch` (all stories in one
+    process, all cores), timed whole: stories per second and peak RSS.
 
 With --accuracy it also scores the peer on DEplain-web with the exact-pair protocol of
 `examples/evaluate/deplain.rs` and prints it beside claimdiff's own figures (from
@@ -72,11 +75,31 @@ def claimdiff_works(binary, tmp):
     return r.returncode in (0, 1) and out.exists() and out.stat().st_size > 0
 
 
+def gnu_time():
+    """GNU time, if installed: it forks each command from its own small process."""
+    path = shutil.which("time") or "/usr/bin/time"
+    try:
+        ok = subprocess.run([path, "-f", "%M", "-o", os.devnull, "true"],
+                            capture_output=True).returncode == 0
+    except OSError:
+        ok = False
+    return path if ok else None
+
+
+GNU_TIME = gnu_time()
+
+
 def run(cmd, stdout_path):
-    """Runs one process; returns (wall seconds, peak RSS in MB)."""
+    """Runs one process; returns (wall seconds, peak RSS in MB).
+
+    The peak comes from GNU time when it is installed. `os.wait4`'s own ru_maxrss would
+    count the race script too: a child runs in its parent's memory until exec, and Linux
+    keeps that high-water mark across exec, so small peaks read as the script's size."""
+    rss_file = Path(str(stdout_path) + ".rss")
+    full = [GNU_TIME, "-f", "%M", "-o", str(rss_file), *map(str, cmd)] if GNU_TIME else cmd
     with open(stdout_path, "wb") as out:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(full, stdout=out, stderr=subprocess.PIPE)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -85,7 +108,11 @@ def run(cmd, stdout_path):
     # claimdiff exits 1 when the versions differ, which generated outlets always do.
     if proc.returncode not in (0, 1):
         sys.exit(f"race: {' '.join(map(str, cmd))} exited {proc.returncode}\n{err}")
-    return wall, usage.ru_maxrss / 1024  # Linux reports ru_maxrss in KiB.
+    kib = usage.ru_maxrss  # Linux reports ru_maxrss in KiB.
+    if GNU_TIME:
+        # The last line; GNU time writes a line before it when the command exits non-zero.
+        kib = int(rss_file.read_text().split()[-1])
+    return wall, kib / 1024
 
 
 def write_versions(directory, texts):
@@ -105,14 +132,15 @@ def commands(binary, peer, files, out):
     return ours, [sys.executable, str(peer), *map(str, files)]
 
 
-def race_sizes(binary, peer, sizes, runs, tmp):
+def race_sizes(binary, peer, sizes, runs, tmp, large_runs=None):
     rows = []
     for n in sizes:
+        n_runs = large_runs if large_runs and n >= 20_000 else runs
         files = write_versions(tmp / f"n{n}", gen_stories.versions(n, n, 1))
         ours, theirs = commands(binary, peer, files, tmp / "ours.json")
         times = {"ours": [], "peer": []}
         rss = {"ours": [], "peer": []}
-        for _ in range(runs):
+        for _ in range(n_runs):
             for name, cmd in (("ours", ours), ("peer", theirs)):
                 if cmd is None:
                     continue
@@ -120,8 +148,30 @@ def race_sizes(binary, peer, sizes, runs, tmp):
                 times[name].append(w)
                 rss[name].append(m)
         print(f"race: {n} sentences done", file=sys.stderr)
-        rows.append((f"2 × {n:,} sentences", times, rss))
+        rows.append((f"2 × {n:,} sentences", times, rss, n_runs))
     return rows
+
+
+def write_jsonl(path, sets):
+    """All stories as one JSONL corpus for `claimdiff batch`: one version a line, with
+    the same ids (file stems) and texts as the per-story files."""
+    with open(path, "w", encoding="utf-8") as out:
+        for files in sets:
+            story = files[0].parent.name
+            for f in files:
+                line = {"story": story, "id": f.stem, "text": f.read_text(encoding="utf-8")}
+                out.write(json.dumps(line, ensure_ascii=False) + "\n")
+
+
+def race_one_process_batch(binary, corpus, runs, tmp):
+    """Wall times and peak RSS of `claimdiff batch` over the whole corpus."""
+    times, rss = [], []
+    for _ in range(runs):
+        w, m = run([str(binary), "batch", str(corpus), "--output", str(tmp / "batch.jsonl")],
+                   tmp / "batch.out")
+        times.append(w)
+        rss.append(m)
+    return times, rss
 
 
 def race_batch(binary, peer, stories, runs, tmp):
@@ -129,6 +179,7 @@ def race_batch(binary, peer, stories, runs, tmp):
     sets = [write_versions(tmp / "stories" / f"{s:04d}",
                            gen_stories.versions(1000 + s, STORY_SENTENCES, STORY_OUTLETS, lex))
             for s in range(stories)]
+    write_jsonl(tmp / "stories.jsonl", sets)
     times = {"ours": [], "peer": []}
     rss = {"ours": [], "peer": []}
     for _ in range(runs):
@@ -169,7 +220,9 @@ def machine():
         mem = f", {kib / 1024 / 1024:.0f} GiB RAM"
     except (OSError, ValueError, IndexError):
         pass
-    return f"{len(os.sched_getaffinity(0))} CPUs (nproc), {model}{mem}, Python {sys.version.split()[0]}"
+    rss = "peak RSS by GNU time" if GNU_TIME else "peak RSS by wait4 (includes the script's own size)"
+    return (f"{len(os.sched_getaffinity(0))} CPUs (nproc), {model}{mem}, "
+            f"Python {sys.version.split()[0]}; {rss}")
 
 
 def accuracy(peer, data, tmp):
@@ -222,6 +275,9 @@ def main():
                     "built if missing; honours CARGO_TARGET_DIR)")
     ap.add_argument("--peer", type=Path, default=ROOT.parent / "shared" / "peers" / "py_align.py")
     ap.add_argument("--runs", type=int, default=3, help="runs per tool and size (default 3)")
+    ap.add_argument("--large-runs", type=int, help="runs per tool at 20k sentences and more "
+                    "(default: --runs; one peer run at 20k takes about 12 minutes)")
+    ap.add_argument("--no-batch", action="store_true", help="skip the story batch")
     ap.add_argument("--batch-runs", type=int, help="runs of the story batch (default: --runs)")
     ap.add_argument("--stories", type=int, help=f"stories in the batch (default {STORIES})")
     ap.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
@@ -250,26 +306,38 @@ def main():
         print("| input | claimdiff median s | peer median s | ratio peer/claimdiff "
               "| claimdiff peak MB | peer peak MB |")
         print("|---|---|---|---|---|---|")
-        for label, times, rss in race_sizes(binary, a.peer, sizes, a.runs, tmp):
+        for label, times, rss, n_runs in race_sizes(binary, a.peer, sizes, a.runs, tmp,
+                                                     a.large_runs):
+            if n_runs != a.runs:
+                label += f" ({n_runs} run{'s' if n_runs > 1 else ''})"
             ours, theirs = median(times["ours"]), median(times["peer"])
             ratio = theirs / ours if ours and theirs else None
             print(f"| {label} | {fmt(ours, '.3f')} | {fmt(theirs, '.3f')} | {fmt(ratio, '.1f')}× "
                   f"| {fmt(median(rss['ours']), '.0f')} | {fmt(median(rss['peer']), '.0f')} |")
         sys.stdout.flush()
 
-        times, rss = race_batch(binary, a.peer, stories, batch_runs, tmp)
-        ours, theirs = median(times["ours"]), median(times["peer"])
-        print(f"\nBatch: {stories:,} five-version stories of ~{STORY_SENTENCES} sentences, "
-              f"one process per story for both tools; {batch_runs} run(s), medians.\n")
-        print("| batch | claimdiff stories/s | peer stories/s | ratio peer/claimdiff "
-              "| claimdiff peak MB | peer peak MB |")
-        print("|---|---|---|---|---|---|")
-        ratio = theirs / ours if ours and theirs else None
-        print(f"| {stories:,} × 5 versions | {fmt(ours and stories / ours, '.1f')} "
-              f"| {fmt(theirs and stories / theirs, '.1f')} | {fmt(ratio, '.1f')}× "
-              f"| {fmt(max(rss['ours'], default=None), '.0f')} | {fmt(max(rss['peer'], default=None), '.0f')} |")
-        print("\nNote: both tools pay process start-up once per story here; a `claimdiff batch` "
-              "mode (a later issue) will run all stories in one process.")
+        if not a.no_batch:
+            times, rss = race_batch(binary, a.peer, stories, batch_runs, tmp)
+            ours, theirs = median(times["ours"]), median(times["peer"])
+            print(f"\nBatch: {stories:,} five-version stories of ~{STORY_SENTENCES} sentences, "
+                  f"one process per story for both tools; {batch_runs} run(s), medians.\n")
+            print("| batch | claimdiff stories/s | peer stories/s | ratio peer/claimdiff "
+                  "| claimdiff peak MB | peer peak MB |")
+            print("|---|---|---|---|---|---|")
+            ratio = theirs / ours if ours and theirs else None
+            print(f"| {stories:,} × 5 versions | {fmt(ours and stories / ours, '.1f')} "
+                  f"| {fmt(theirs and stories / theirs, '.1f')} | {fmt(ratio, '.1f')}× "
+                  f"| {fmt(max(rss['ours'], default=None), '.0f')} | {fmt(max(rss['peer'], default=None), '.0f')} |")
+            print("\nBoth tools pay process start-up once per story in that row.")
+            if binary is not None:
+                bt, br = race_one_process_batch(binary, tmp / "stories.jsonl", a.runs, tmp)
+                jobs = len(os.sched_getaffinity(0))
+                print(f"\n`claimdiff batch` over the same {stories:,} stories as one JSONL file, one "
+                      f"process, {jobs} worker(s) (all CPUs); {a.runs} run(s), median.\n")
+                print("| batch | claimdiff stories/s | median s | peak MB |")
+                print("|---|---|---|---|")
+                print(f"| {stories:,} × 5 versions, `claimdiff batch` | {stories / median(bt):.0f} "
+                      f"| {median(bt):.3f} | {max(br):.0f} |")
 
         if a.accuracy:
             peer_acc = accuracy(a.peer, a.data, tmp)

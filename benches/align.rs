@@ -1,7 +1,8 @@
 //! Criterion benches of the library on generated wire-style stories (see
 //! `common/mod.rs`): `align_pair` on pre-split sentences of two versions, `compare` on
 //! whole documents (segment, align, compare), and a five-version story of the size a
-//! newsroom compares every day. Run: `cargo bench --bench align`.
+//! newsroom compares every day. Run: `cargo bench --bench align`. The 20k cases match the
+//! largest size of the race (`bench/race.py`) and take about a minute of the run.
 
 mod common;
 
@@ -13,7 +14,7 @@ use claimdiff::compare::{CompareOptions, compare};
 use claimdiff::load::{Document, Metadata};
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
-const SIZES: &[usize] = &[100, 1_000, 10_000];
+const SIZES: &[usize] = &[100, 1_000, 10_000, 20_000];
 
 fn sentences(paras: &[Vec<String>]) -> Vec<&str> {
     paras.iter().flatten().map(String::as_str).collect()

@@ -21,8 +21,7 @@
 //! groups of linked sentences, in base order, with material the base lacks placed after
 //! the claim that precedes it in its own version.
 
-use std::borrow::Borrow;
-use std::collections::{BTreeMap, HashMap};
+use std::borrow::{Borrow, Cow};
 
 use crate::similarity::{Bag, Vocabulary};
 
@@ -93,22 +92,105 @@ impl Claim {
     }
 }
 
-/// The claims of N versions, with what is needed to score any two groups of sentences.
+/// The claims of N versions, with the similarity of any two versions' texts of a claim.
 #[derive(Debug)]
 pub struct Alignment {
     /// Claims in reading order of the base.
     pub claims: Vec<Claim>,
-    vocab: Vocabulary,
-    bags: Vec<Vec<Bag>>,
+    scores: Scores,
+}
+
+/// How [`Alignment::claim_similarity`] answers.
+#[derive(Debug)]
+enum Scores {
+    /// Every pair of carriers of every claim, scored once alignment is done, so that the
+    /// sentence features can be dropped: per claim, the upper triangle over its carriers
+    /// (in version order), starting at `start[claim]`.
+    Table { start: Vec<usize>, values: Vec<f64> },
+    /// The features themselves, scored on demand: used when claims have so many
+    /// carriers (hundreds of versions) that the table would outgrow them.
+    Bags {
+        vocab: Vocabulary,
+        bags: Vec<Vec<Bag>>,
+    },
 }
 
 impl Alignment {
-    /// Similarity of sentences `a` of version `v` read as one text against sentences `b`
-    /// of version `w`. Both index lists must be non-empty.
-    pub fn similarity(&self, v: usize, a: &[usize], w: usize, b: &[usize]) -> f64 {
-        self.vocab
-            .similarity(&union(&self.bags[v], a), &union(&self.bags[w], b))
+    /// Similarity of the texts of claim `claim` in versions `v` and `w` (each its member
+    /// sentences read as one text); symmetric. Both versions must carry the claim.
+    pub fn claim_similarity(&self, claim: usize, v: usize, w: usize) -> f64 {
+        let members = &self.claims[claim].members;
+        match &self.scores {
+            Scores::Bags { vocab, bags } => {
+                group_similarity(vocab, bags, v, &members[v], w, &members[w])
+            }
+            Scores::Table { start, values } => {
+                let (v, w) = (v.min(w), v.max(w));
+                assert!(v != w, "a claim's text is not compared with itself");
+                let rank = |x: usize| members[..x].iter().filter(|m| !m.is_empty()).count();
+                let (p, q) = (rank(v), rank(w));
+                let k = rank(members.len());
+                values[start[claim] + pair_index(k, p, q)]
+            }
+        }
     }
+}
+
+/// Position of carrier pair (p, q), p < q, in the upper triangle over `k` carriers.
+fn pair_index(k: usize, p: usize, q: usize) -> usize {
+    p * k - p * (p + 1) / 2 + (q - p - 1)
+}
+
+fn group_similarity(
+    vocab: &Vocabulary,
+    bags: &[Vec<Bag>],
+    v: usize,
+    a: &[usize],
+    w: usize,
+    b: &[usize],
+) -> f64 {
+    vocab.similarity(&union(&bags[v], a), &union(&bags[w], b))
+}
+
+/// Scores every pair of carriers of every claim when that table takes no more memory
+/// than the sentence features it replaces; otherwise keeps the features.
+fn score_claims(claims: &[Claim], vocab: Vocabulary, bags: Vec<Vec<Bag>>) -> Scores {
+    let pairs: usize = claims
+        .iter()
+        .map(|c| {
+            let k = c.members.iter().filter(|m| !m.is_empty()).count();
+            k * k.saturating_sub(1) / 2
+        })
+        .sum();
+    let feature_bytes: usize = bags
+        .iter()
+        .flatten()
+        .map(|b| std::mem::size_of::<Bag>() + 4 * (b.stems().len() + b.trigrams().len()))
+        .sum();
+    if pairs * std::mem::size_of::<f64>() > feature_bytes {
+        return Scores::Bags { vocab, bags };
+    }
+    let mut start = Vec::with_capacity(claims.len());
+    let mut values = Vec::with_capacity(pairs);
+    for c in claims {
+        start.push(values.len());
+        let carriers: Vec<usize> = (0..c.members.len())
+            .filter(|&v| !c.members[v].is_empty())
+            .collect();
+        for (p, &v) in carriers.iter().enumerate() {
+            for &w in &carriers[p + 1..] {
+                values.push(group_similarity(
+                    &vocab,
+                    &bags,
+                    v,
+                    &c.members[v],
+                    w,
+                    &c.members[w],
+                ));
+            }
+        }
+    }
+    Scores::Table { start, values }
 }
 
 /// Groups the sentences of all versions into claims. `versions[v][i]` is sentence `i` of
@@ -171,11 +253,8 @@ pub fn align_versions(versions: &[Vec<&str>], base: usize, opts: &AlignOptions) 
         }
     }
     let claims = collect_claims(versions, base, &offsets, &mut sets);
-    Alignment {
-        claims,
-        vocab,
-        bags,
-    }
+    let scores = score_claims(&claims, vocab, bags);
+    Alignment { claims, scores }
 }
 
 /// Turns connected sentence groups into claims, in reading order of the base; a claim
@@ -187,7 +266,8 @@ fn collect_claims(
     offsets: &[usize],
     sets: &mut DisjointSets,
 ) -> Vec<Claim> {
-    let mut by_root: HashMap<usize, usize> = HashMap::new();
+    // Claim of each root node, `usize::MAX` until met.
+    let mut by_root: Vec<usize> = vec![usize::MAX; sets.parent.len()];
     let mut claims: Vec<Claim> = Vec::new();
     // For each claim, the claims placed right after it, in the order they were met;
     // `leading` holds those placed before everything else.
@@ -199,7 +279,7 @@ fn collect_claims(
         let mut prev: Option<usize> = None;
         for i in 0..versions[v].len() {
             let root = sets.find(offsets[v] + i);
-            let c = *by_root.entry(root).or_insert_with(|| {
+            if by_root[root] == usize::MAX {
                 claims.push(Claim {
                     members: vec![Vec::new(); versions.len()],
                 });
@@ -210,8 +290,9 @@ fn collect_claims(
                     Some(p) => after[p].push(c),
                     None => leading.push(c),
                 }
-                c
-            });
+                by_root[root] = c;
+            }
+            let c = by_root[root];
             claims[c].members[v].push(i);
             prev = Some(c);
         }
@@ -222,7 +303,11 @@ fn collect_claims(
         ordered.push(c);
         stack.extend(after[c].iter().rev());
     }
-    ordered.into_iter().map(|c| claims[c].clone()).collect()
+    let mut claims: Vec<Option<Claim>> = claims.into_iter().map(Some).collect();
+    ordered
+        .into_iter()
+        .map(|c| claims[c].take().expect("each claim is placed once"))
+        .collect()
 }
 
 /// Aligns the sentences `ia` of side A with the sentences `ib` of side B.
@@ -239,15 +324,18 @@ fn link_subsets(
     }
     let a: Vec<&Bag> = ia.iter().map(|&i| &bags_a[i]).collect();
     let b: Vec<&Bag> = ib.iter().map(|&j| &bags_b[j]).collect();
-    let mut scorer = Scorer::new(vocab, &a, &b);
-    let pairs = candidate_pairs(vocab, &a, &b, opts, &mut scorer);
+    let mut pairs = candidate_pairs(vocab, &a, &b, opts);
 
     // One-to-one, best first; ties to the pair nearest in relative position.
     let (n, m) = (a.len() as f64, b.len() as f64);
     let mut ranked: Vec<(f64, f64, usize, usize)> = pairs
-        .into_iter()
-        .filter(|&(_, _, s)| s >= opts.threshold)
-        .map(|(i, j, s)| (s, ((i as f64 + 0.5) / n - (j as f64 + 0.5) / m).abs(), i, j))
+        .iter()
+        .filter(|p| p.score >= opts.threshold)
+        .map(|p| {
+            let (i, j) = (p.i as usize, p.j as usize);
+            let offset = ((i as f64 + 0.5) / n - (j as f64 + 0.5) / m).abs();
+            (p.score, offset, i, j)
+        })
         .collect();
     ranked.sort_by(|x, y| {
         y.0.total_cmp(&x.0)
@@ -255,6 +343,10 @@ fn link_subsets(
             .then(x.2.cmp(&y.2))
             .then(x.3.cmp(&y.3))
     });
+    // Only the near misses are needed from here on (as seeds for step 4); a long input
+    // has millions of candidate pairs.
+    pairs.retain(|p| p.score >= opts.threshold * 0.5 && p.score < opts.threshold);
+    pairs.shrink_to_fit();
     let mut owner_a: Vec<Option<usize>> = vec![None; a.len()];
     let mut owner_b: Vec<Option<usize>> = vec![None; b.len()];
     let mut groups: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
@@ -272,7 +364,7 @@ fn link_subsets(
         &a,
         &b,
         opts,
-        &mut scorer,
+        &pairs,
         &mut groups,
         &mut owner_a,
         &mut owner_b,
@@ -295,89 +387,84 @@ fn link_subsets(
     links
 }
 
-/// Memoised pairwise similarity over the two local index spaces.
-struct Scorer<'a> {
-    vocab: &'a Vocabulary,
-    a: &'a [&'a Bag],
-    b: &'a [&'a Bag],
-    weight_a: Vec<f64>,
-    weight_b: Vec<f64>,
-    cache: HashMap<(usize, usize), f64>,
+/// A candidate pair of local indices with its similarity.
+#[derive(Debug, Clone, Copy)]
+struct Pair {
+    i: u32,
+    j: u32,
+    score: f64,
 }
 
-impl<'a> Scorer<'a> {
-    fn new(vocab: &'a Vocabulary, a: &'a [&'a Bag], b: &'a [&'a Bag]) -> Self {
-        Scorer {
-            vocab,
-            a,
-            b,
-            weight_a: a.iter().map(|x| vocab.weight(x)).collect(),
-            weight_b: b.iter().map(|x| vocab.weight(x)).collect(),
-            cache: HashMap::new(),
-        }
-    }
-
-    fn score(&mut self, i: usize, j: usize) -> f64 {
-        let (vocab, a, b) = (self.vocab, self.a, self.b);
-        let (wa, wb) = (self.weight_a[i], self.weight_b[j]);
-        *self
-            .cache
-            .entry((i, j))
-            .or_insert_with(|| vocab.similarity_weighted(a[i], wa, b[j], wb))
-    }
-}
-
-/// Candidate pairs (i, j, similarity) from the stem index, both directions, plus each
-/// sentence's proportional position on the other side.
-fn candidate_pairs(
-    vocab: &Vocabulary,
-    a: &[&Bag],
-    b: &[&Bag],
-    opts: &AlignOptions,
-    scorer: &mut Scorer,
-) -> Vec<(usize, usize, f64)> {
-    let mut seen: BTreeMap<(usize, usize), ()> = BTreeMap::new();
-    for (i, j) in index_candidates(vocab, a, b, opts) {
-        seen.insert((i, j), ());
-    }
-    for (j, i) in index_candidates(vocab, b, a, opts) {
-        seen.insert((i, j), ());
-    }
+/// Candidate pairs from the stem index, both directions, plus each sentence's
+/// proportional position on the other side; scored, in (i, j) order, each pair once.
+fn candidate_pairs(vocab: &Vocabulary, a: &[&Bag], b: &[&Bag], opts: &AlignOptions) -> Vec<Pair> {
     let (n, m) = (a.len(), b.len());
+    let mut seen: Vec<(u32, u32)> = Vec::with_capacity(n * (2 * opts.candidates + 3));
+    index_candidates(vocab, a, b, opts, |i, j| seen.push((i, j)));
+    index_candidates(vocab, b, a, opts, |j, i| seen.push((i, j)));
     for i in 0..n {
         let j = (i * m) / n.max(1);
         for j in j.saturating_sub(1)..(j + 2).min(m) {
-            seen.insert((i, j), ());
+            seen.push((i as u32, j as u32));
         }
     }
-    seen.into_keys()
-        .map(|(i, j)| (i, j, scorer.score(i, j)))
+    seen.sort_unstable();
+    seen.dedup();
+    seen.shrink_to_fit();
+    let weight_a: Vec<f64> = a.iter().map(|x| vocab.weight(x)).collect();
+    let weight_b: Vec<f64> = b.iter().map(|x| vocab.weight(x)).collect();
+    seen.into_iter()
+        .map(|(i, j)| {
+            let (iu, ju) = (i as usize, j as usize);
+            Pair {
+                i,
+                j,
+                score: vocab.similarity_weighted(a[iu], weight_a[iu], b[ju], weight_b[ju]),
+            }
+        })
         .collect()
 }
 
-/// For each sentence of `from`, the sentences of `to` sharing the most rare-stem weight.
+/// For each sentence of `from`, the sentences of `to` sharing the most rare-stem weight,
+/// passed to `out` as (from index, to index).
 fn index_candidates(
     vocab: &Vocabulary,
     from: &[&Bag],
     to: &[&Bag],
     opts: &AlignOptions,
-) -> Vec<(usize, usize)> {
-    let mut postings: HashMap<u32, Vec<u32>> = HashMap::new();
-    for (j, bag) in to.iter().enumerate() {
-        for &s in &bag.stems {
-            postings.entry(s).or_default().push(j as u32);
+    mut out: impl FnMut(u32, u32),
+) {
+    // Postings of every stem in `to`, laid out flat: `start[s]..start[s + 1]` holds the
+    // sentences with stem `s`, ascending.
+    let stems = vocab.len();
+    let mut start = vec![0u32; stems + 1];
+    for bag in to {
+        for &s in bag.stems() {
+            start[s as usize + 1] += 1;
         }
     }
+    for s in 0..stems {
+        start[s + 1] += start[s];
+    }
+    let mut fill = start.clone();
+    let mut postings = vec![0u32; start[stems] as usize];
+    for (j, bag) in to.iter().enumerate() {
+        for &s in bag.stems() {
+            postings[fill[s as usize] as usize] = j as u32;
+            fill[s as usize] += 1;
+        }
+    }
+    drop(fill);
     let cap = opts.common_stem_cap.max(1);
     let mut acc = vec![0.0f64; to.len()];
     let mut touched: Vec<u32> = Vec::new();
-    let mut out = Vec::new();
     for (i, bag) in from.iter().enumerate() {
-        for &s in &bag.stems {
-            let Some(list) = postings.get(&s) else {
+        for &s in bag.stems() {
+            let Some(range) = start.get(s as usize..s as usize + 2) else {
                 continue;
             };
-            if list.len() > cap {
+            let list = &postings[range[0] as usize..range[1] as usize];
+            if list.is_empty() || list.len() > cap {
                 continue;
             }
             let w = vocab.idf(s);
@@ -390,23 +477,26 @@ fn index_candidates(
         }
         touched.sort_by(|&x, &y| acc[y as usize].total_cmp(&acc[x as usize]).then(x.cmp(&y)));
         for &j in touched.iter().take(opts.candidates) {
-            out.push((i, j as usize));
+            out(i as u32, j);
         }
         for &j in &touched {
             acc[j as usize] = 0.0;
         }
         touched.clear();
     }
-    out
 }
 
-/// The bag of sentences `idx` read as one text.
-fn union<B: Borrow<Bag>>(bags: &[B], idx: &[usize]) -> Bag {
-    let mut out = bags[idx[0]].borrow().clone();
-    for &k in &idx[1..] {
+/// The bag of sentences `idx` read as one text (borrowed when it is one sentence).
+fn union<'a, B: Borrow<Bag>>(bags: &'a [B], idx: &[usize]) -> Cow<'a, Bag> {
+    let first = bags[idx[0]].borrow();
+    if idx.len() == 1 {
+        return Cow::Borrowed(first);
+    }
+    let mut out = first.union(bags[idx[1]].borrow());
+    for &k in &idx[2..] {
         out = out.union(bags[k].borrow());
     }
-    out
+    Cow::Owned(out)
 }
 
 /// Step 3: linked groups absorb unlinked neighbours that are pieces of the other side.
@@ -566,18 +656,17 @@ fn link_pieces(
     a: &[&Bag],
     b: &[&Bag],
     opts: &AlignOptions,
-    scorer: &mut Scorer,
+    pairs: &[Pair],
     groups: &mut Vec<(Vec<usize>, Vec<usize>)>,
     owner_a: &mut [Option<usize>],
     owner_b: &mut [Option<usize>],
 ) {
-    // Candidate seeds: cached pair scores that nearly made the threshold.
+    // Candidate seeds: candidate pairs that nearly made the threshold.
     let floor = opts.threshold * 0.5;
-    let mut seeds: Vec<(f64, usize, usize)> = scorer
-        .cache
+    let mut seeds: Vec<(f64, usize, usize)> = pairs
         .iter()
-        .filter(|&(_, &s)| s >= floor && s < opts.threshold)
-        .map(|(&(i, j), &s)| (s, i, j))
+        .filter(|p| p.score >= floor && p.score < opts.threshold)
+        .map(|p| (p.score, p.i as usize, p.j as usize))
         .collect();
     seeds.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
     for (_, i, j) in seeds {

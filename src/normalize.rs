@@ -4,7 +4,7 @@
 //! then NFKC. Word tokens are case-folded runs of letters and digits; numbers lose their
 //! thousands separators so `5,000` and `5000` are one token.
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
 /// Maps one character to its typographic fold, or `None` to keep it (after NFKC).
 fn fold_char(c: char) -> Option<&'static str> {
@@ -27,15 +27,45 @@ fn fold_char(c: char) -> Option<&'static str> {
 pub fn fold_typography(text: &str) -> String {
     if text.is_ascii() {
         // Nothing to fold but whitespace; NFKC leaves ASCII alone.
-        return text
-            .split(char::is_whitespace)
-            .filter(|w| !w.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ");
+        let mut out = String::with_capacity(text.len());
+        for w in text.split(char::is_whitespace).filter(|w| !w.is_empty()) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(w);
+        }
+        return out;
     }
-    let mut out = String::with_capacity(text.len());
+    // A text the quick check finds already in NFKC (most news text: curly quotes and
+    // dashes have no compatibility mapping) is its own NFKC; skip the normalizer.
+    if unicode_normalization::is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+        fold_chars(text.chars(), text.len())
+    } else {
+        fold_chars(text.nfkc(), text.len())
+    }
+}
+
+/// Maps already-NFKC characters through [`fold_char`], collapsing whitespace.
+fn fold_chars(chars: impl Iterator<Item = char>, len: usize) -> String {
+    let mut out = String::with_capacity(len);
     let mut pending_space = false;
-    for c in text.nfkc() {
+    for c in chars {
+        if c.is_ascii() {
+            // Nothing in ASCII folds (the backtick aside); only spacing changes.
+            if c == '`' {
+                // Falls through to the table below.
+            } else if c.is_ascii_whitespace() || c == '\u{0B}' {
+                pending_space = !out.is_empty();
+                continue;
+            } else {
+                if pending_space {
+                    out.push(' ');
+                    pending_space = false;
+                }
+                out.push(c);
+                continue;
+            }
+        }
         let mut buf = [0u8; 4];
         let piece: &str = match fold_char(c) {
             Some(s) => s,
@@ -56,9 +86,54 @@ pub fn fold_typography(text: &str) -> String {
     out
 }
 
+/// Calls `f` with the chars of [`fold`]`(text)` that are letters or digits, and with
+/// `None` for each other char, without building the folded string; the caller sees the
+/// same sequence of letters, digits and gaps as when it reads [`fold`]`(text)`, except
+/// that runs of gaps may be shorter or longer (only whether a gap is there is kept).
+/// Returns `false`, having called nothing, when it cannot promise that (a text not
+/// already in NFKC, or one with a capital sigma, whose lower case depends on context).
+pub fn for_each_folded_char(text: &str, mut f: impl FnMut(Option<char>)) -> bool {
+    if !text.is_ascii()
+        && (text.contains('\u{03A3}')
+            || unicode_normalization::is_nfkc_quick(text.chars()) != IsNormalized::Yes)
+    {
+        return false;
+    }
+    for c in text.chars() {
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                f(Some(c.to_ascii_lowercase()));
+            } else {
+                f(None);
+            }
+            continue;
+        }
+        match fold_char(c) {
+            // Every fold is punctuation, space or nothing: a gap or no char at all.
+            Some(piece) => {
+                if !piece.is_empty() {
+                    f(None);
+                }
+            }
+            None => {
+                for l in c.to_lowercase() {
+                    f(l.is_alphanumeric().then_some(l));
+                }
+            }
+        }
+    }
+    true
+}
+
 /// [`fold_typography`] plus lower case: the key for "identical up to typography and case".
 pub fn fold(text: &str) -> String {
-    fold_typography(text).to_lowercase()
+    let mut folded = fold_typography(text);
+    if folded.is_ascii() {
+        folded.make_ascii_lowercase();
+        folded
+    } else {
+        folded.to_lowercase()
+    }
 }
 
 /// A word token with its byte span in the text it came from.
@@ -76,24 +151,35 @@ pub struct Token {
 /// (`didn't`, `Lavrov's`) and inner `.`/`,` between digits (`3.5`, `5,000`). Each token
 /// keeps its byte span into `text` so differences can point back to the input.
 pub fn tokens(text: &str) -> Vec<Token> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let (start, c) = chars[i];
+    token_spans(text, |start, end| {
+        out.push(Token {
+            norm: norm_token(&text[start..end]),
+            start,
+            end,
+        });
+    });
+    out
+}
+
+/// Calls `f(start, end)` with the byte span of every word token of `text`, as
+/// [`tokens`] finds them, without normalizing them.
+pub fn token_spans(text: &str, mut f: impl FnMut(usize, usize)) {
+    let mut it = text.char_indices().peekable();
+    while let Some((start, c)) = it.next() {
         if !c.is_alphanumeric() {
-            i += 1;
             continue;
         }
-        let mut j = i + 1;
-        while j < chars.len() {
-            let c = chars[j].1;
+        let mut prev = c;
+        let mut end = start + c.len_utf8();
+        while let Some(&(pos, c)) = it.peek() {
             if c.is_alphanumeric() {
-                j += 1;
+                it.next();
+                prev = c;
+                end = pos + c.len_utf8();
                 continue;
             }
-            let prev = chars[j - 1].1;
-            let next = chars.get(j + 1).map(|p| p.1);
+            let next = text[pos + c.len_utf8()..].chars().next();
             let joins = match c {
                 '\'' | '\u{2019}' | '\u{02BC}' => {
                     prev.is_alphabetic() && next.is_some_and(|n| n.is_alphabetic())
@@ -104,30 +190,45 @@ pub fn tokens(text: &str) -> Vec<Token> {
             if !joins {
                 break;
             }
-            j += 2;
+            // The joiner and the letter or digit after it belong to the token.
+            it.next();
+            let (npos, nc) = it.next().expect("a joiner is followed by a character");
+            prev = nc;
+            end = npos + nc.len_utf8();
         }
-        let end = chars.get(j).map_or(text.len(), |p| p.0);
-        out.push(Token {
-            norm: norm_token(&text[start..end]),
-            start,
-            end,
-        });
-        i = j;
+        f(start, end);
     }
-    out
+}
+
+/// Calls `f` with the normalized form of every word token of `text` (as in [`words`]),
+/// reusing one buffer instead of allocating a string per word.
+pub fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
+    let mut buf = String::new();
+    token_spans(text, |start, end| {
+        norm_token_into(&text[start..end], &mut buf);
+        f(&buf);
+    });
 }
 
 /// Normalizes one raw token: typography, case, and thousands separators in numbers.
 fn norm_token(raw: &str) -> String {
-    let folded = if raw.is_ascii() {
-        raw.to_ascii_lowercase()
+    let mut out = String::new();
+    norm_token_into(raw, &mut out);
+    out
+}
+
+/// The normalized form of one raw token (as in [`Token::norm`]) into a reused buffer.
+pub fn norm_token_into(raw: &str, out: &mut String) {
+    out.clear();
+    if raw.is_ascii() {
+        out.push_str(raw);
+        out.make_ascii_lowercase();
     } else {
-        fold(raw)
-    };
-    if folded.starts_with(|c: char| c.is_ascii_digit()) && folded.contains(',') {
-        return folded.replace(',', "");
+        out.push_str(&fold(raw));
     }
-    folded
+    if out.starts_with(|c: char| c.is_ascii_digit()) && out.contains(',') {
+        out.retain(|c| c != ',');
+    }
 }
 
 /// The normalized word tokens of `text`, without spans.
@@ -138,6 +239,74 @@ pub fn words(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The first tokenizer, over a vector of chars: the reference [`token_spans`] must
+    /// agree with.
+    fn reference_spans(text: &str) -> Vec<(usize, usize)> {
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < chars.len() {
+            let (start, c) = chars[i];
+            if !c.is_alphanumeric() {
+                i += 1;
+                continue;
+            }
+            let mut j = i + 1;
+            while j < chars.len() {
+                let c = chars[j].1;
+                if c.is_alphanumeric() {
+                    j += 1;
+                    continue;
+                }
+                let prev = chars[j - 1].1;
+                let next = chars.get(j + 1).map(|p| p.1);
+                let joins = match c {
+                    '\'' | '\u{2019}' | '\u{02BC}' => {
+                        prev.is_alphabetic() && next.is_some_and(|n| n.is_alphabetic())
+                    }
+                    '.' | ',' => prev.is_ascii_digit() && next.is_some_and(|n| n.is_ascii_digit()),
+                    _ => false,
+                };
+                if !joins {
+                    break;
+                }
+                j += 2;
+            }
+            out.push((start, chars.get(j).map_or(text.len(), |p| p.0)));
+            i = j;
+        }
+        out
+    }
+
+    /// The first typography fold: ASCII by its whitespace alone, anything else always
+    /// through the NFKC normalizer.
+    fn reference_fold(text: &str) -> String {
+        if text.is_ascii() {
+            return text.split_whitespace().collect::<Vec<_>>().join(" ");
+        }
+        fold_chars(text.nfkc(), text.len())
+    }
+
+    proptest! {
+        #[test]
+        fn token_spans_agree_with_the_reference(text in "[a-zA-Z0-9 .,'\u{2019}\u{02BC}\u{e9}\u{3a3}-]{0,40}|\\PC{0,40}") {
+            let mut got = Vec::new();
+            token_spans(&text, |s, e| got.push((s, e)));
+            prop_assert_eq!(got, reference_spans(&text));
+            let words: Vec<String> = tokens(&text).into_iter().map(|t| t.norm).collect();
+            let mut streamed = Vec::new();
+            for_each_word(&text, |w| streamed.push(w.to_string()));
+            prop_assert_eq!(words, streamed);
+        }
+
+        #[test]
+        fn folding_skips_nfkc_only_when_it_changes_nothing(text in "\\PC{0,40}|[a-z \u{2019}\u{201c}\u{201d}\u{2014}\u{2026}\u{fb01}\u{301}\u{e9}]{0,30}") {
+            prop_assert_eq!(fold_typography(&text), reference_fold(&text));
+            prop_assert_eq!(fold(&text), reference_fold(&text).to_lowercase());
+        }
+    }
 
     #[test]
     fn curly_and_straight_quotes_fold_alike() {

@@ -8,7 +8,7 @@
 //! spelling edits). Stems are the first [`STEM_CHARS`] characters of a word: crude, but
 //! language-neutral and enough to join `report`/`reported`/`reports`.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::normalize;
 
@@ -20,24 +20,50 @@ pub const STEM_CHARS: usize = 6;
 // more because they see through inflection.
 const WORD_WEIGHT: f64 = 0.4;
 
-/// The features of one sentence or of a group of sentences, ready to compare.
+/// The features of one sentence or of a group of sentences, ready to compare: sorted,
+/// distinct stem ids, then sorted 32-bit character-trigram hashes with repeats (a
+/// multiset; half the size of exact 63-bit codes, and a rare collision only nudges a
+/// similarity). Both lists share one allocation, since a long input holds hundreds of
+/// thousands of bags.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Bag {
-    /// Sorted, distinct stem ids.
-    pub stems: Vec<u32>,
-    /// Sorted 32-bit character-trigram hashes, with repeats (a multiset). Half the size
-    /// of exact 63-bit codes; a rare collision only nudges a similarity.
-    pub trigrams: Vec<u32>,
+    data: Box<[u32]>,
+    stems_len: u32,
 }
 
 impl Bag {
+    /// A bag from its sorted, distinct stems and sorted trigrams.
+    fn new(mut stems: Vec<u32>, trigrams: &[u32]) -> Bag {
+        let stems_len = stems.len() as u32;
+        stems.reserve_exact(trigrams.len());
+        stems.extend_from_slice(trigrams);
+        Bag {
+            data: stems.into_boxed_slice(),
+            stems_len,
+        }
+    }
+
+    /// Sorted, distinct stem ids.
+    pub fn stems(&self) -> &[u32] {
+        &self.data[..self.stems_len as usize]
+    }
+
+    /// Sorted character-trigram hashes, with repeats.
+    pub fn trigrams(&self) -> &[u32] {
+        &self.data[self.stems_len as usize..]
+    }
+
     /// The bag of two texts read as one: used to score a split or a merge.
     pub fn union(&self, other: &Bag) -> Bag {
-        let mut stems = Vec::with_capacity(self.stems.len() + other.stems.len());
-        merge_sorted(&self.stems, &other.stems, &mut stems, true);
-        let mut trigrams = Vec::with_capacity(self.trigrams.len() + other.trigrams.len());
-        merge_sorted(&self.trigrams, &other.trigrams, &mut trigrams, false);
-        Bag { stems, trigrams }
+        let (a, b) = (self, other);
+        let mut out = Vec::with_capacity(a.data.len() + b.data.len());
+        merge_sorted(a.stems(), b.stems(), &mut out, true);
+        let stems_len = out.len() as u32;
+        merge_sorted(a.trigrams(), b.trigrams(), &mut out, false);
+        Bag {
+            data: out.into_boxed_slice(),
+            stems_len,
+        }
     }
 }
 
@@ -63,7 +89,7 @@ fn merge_sorted<T: Ord + Copy>(a: &[T], b: &[T], out: &mut Vec<T>, dedup: bool) 
 /// [`Vocabulary::freeze`] before scoring.
 #[derive(Debug, Default)]
 pub struct Vocabulary {
-    ids: HashMap<String, u32>,
+    ids: FxHashMap<Box<str>, u32>,
     df: Vec<u32>,
     idf: Vec<f64>,
     texts: u32,
@@ -78,14 +104,19 @@ impl Vocabulary {
     /// Reads `text` into a bag, counting its stems towards document frequencies.
     pub fn bag(&mut self, text: &str) -> Bag {
         self.texts += 1;
-        let mut stems: Vec<u32> = normalize::words(text)
-            .into_iter()
-            .map(|w| {
-                let stem = stem(&w);
-                let next = self.ids.len() as u32;
-                *self.ids.entry(stem).or_insert(next)
-            })
-            .collect();
+        let mut stems: Vec<u32> = Vec::new();
+        normalize::for_each_word(text, |w| {
+            let stem = stem_str(w);
+            let id = match self.ids.get(stem) {
+                Some(&id) => id,
+                None => {
+                    let id = self.ids.len() as u32;
+                    self.ids.insert(stem.into(), id);
+                    id
+                }
+            };
+            stems.push(id);
+        });
         stems.sort_unstable();
         stems.dedup();
         if self.df.len() < self.ids.len() {
@@ -94,10 +125,17 @@ impl Vocabulary {
         for &s in &stems {
             self.df[s as usize] += 1;
         }
-        Bag {
-            stems,
-            trigrams: trigrams(&normalize::fold(text)),
-        }
+        Bag::new(stems, &text_trigrams(text))
+    }
+
+    /// How many distinct stems have been read.
+    pub fn len(&self) -> usize {
+        self.df.len()
+    }
+
+    /// Whether no stem has been read yet.
+    pub fn is_empty(&self) -> bool {
+        self.df.is_empty()
     }
 
     /// Fixes the weights once every text has been read.
@@ -122,18 +160,19 @@ impl Vocabulary {
 
     /// Total weight of a bag's stems.
     pub fn weight(&self, bag: &Bag) -> f64 {
-        bag.stems.iter().map(|&s| self.idf(s)).sum()
+        bag.stems().iter().map(|&s| self.idf(s)).sum()
     }
 
     /// Weight of the stems two bags share.
     pub fn shared_weight(&self, a: &Bag, b: &Bag) -> f64 {
+        let (a, b) = (a.stems(), b.stems());
         let (mut i, mut j, mut w) = (0, 0, 0.0);
-        while i < a.stems.len() && j < b.stems.len() {
-            match a.stems[i].cmp(&b.stems[j]) {
+        while i < a.len() && j < b.len() {
+            match a[i].cmp(&b[j]) {
                 std::cmp::Ordering::Less => i += 1,
                 std::cmp::Ordering::Greater => j += 1,
                 std::cmp::Ordering::Equal => {
-                    w += self.idf(a.stems[i]);
+                    w += self.idf(a[i]);
                     i += 1;
                     j += 1;
                 }
@@ -162,11 +201,11 @@ impl Vocabulary {
     pub fn similarity_weighted(&self, a: &Bag, wa: f64, b: &Bag, wb: f64) -> f64 {
         let words = if wa + wb == 0.0 {
             // Neither side has a word: fall back on characters alone.
-            return trigram_dice(&a.trigrams, &b.trigrams);
+            return trigram_dice(a.trigrams(), b.trigrams());
         } else {
             2.0 * self.shared_weight(a, b) / (wa + wb)
         };
-        let chars = trigram_dice(&a.trigrams, &b.trigrams);
+        let chars = trigram_dice(a.trigrams(), b.trigrams());
         (WORD_WEIGHT * words + (1.0 - WORD_WEIGHT) * chars).clamp(0.0, 1.0)
     }
 }
@@ -174,37 +213,98 @@ impl Vocabulary {
 /// The stem of a normalized word: its first [`STEM_CHARS`] characters. Numbers are kept
 /// whole, since `1200` and `1205` are different claims.
 pub fn stem(word: &str) -> String {
-    if word.chars().any(|c| c.is_ascii_digit()) {
-        return word.to_string();
+    stem_str(word).to_string()
+}
+
+/// [`stem`] as a slice of the word.
+fn stem_str(word: &str) -> &str {
+    if word.bytes().any(|b| b.is_ascii_digit()) {
+        return word;
     }
-    word.chars().take(STEM_CHARS).collect()
+    match word.char_indices().nth(STEM_CHARS) {
+        Some((cut, _)) => &word[..cut],
+        None => word,
+    }
 }
 
 /// Character trigrams of already-folded text, hashed and sorted. Runs of non-alphanumeric
 /// characters count as one space, so punctuation and spacing do not matter.
 fn trigrams(folded: &str) -> Vec<u32> {
-    let mut clean: Vec<char> = Vec::with_capacity(folded.len() + 2);
-    clean.push(' ');
+    let mut t = Trigrams::with_capacity(folded.len() + 1);
     for c in folded.chars() {
         if c.is_alphanumeric() {
-            clean.push(c);
-        } else if clean.last() != Some(&' ') {
-            clean.push(' ');
+            t.letter(c);
+        } else {
+            t.gap();
         }
     }
-    if clean.last() != Some(&' ') {
-        clean.push(' ');
+    t.finish()
+}
+
+/// [`trigrams`]`(&normalize::fold(text))`, reading the text once where it can.
+fn text_trigrams(text: &str) -> Vec<u32> {
+    let mut t = Trigrams::with_capacity(text.len() + 1);
+    let streamed = normalize::for_each_folded_char(text, |c| match c {
+        Some(c) => t.letter(c),
+        None => t.gap(),
+    });
+    if streamed {
+        t.finish()
+    } else {
+        trigrams(&normalize::fold(text))
     }
-    let mut out: Vec<u32> = clean
-        .windows(3)
-        .map(|w| {
-            let code = (u64::from(w[0]) << 42) | (u64::from(w[1]) << 21) | u64::from(w[2]);
+}
+
+/// Builds the trigrams of a cleaned text fed one char or gap at a time: the cleaned text
+/// is a space, the letters and digits with each run of gaps read as one space, and a
+/// closing space; its windows of three are the trigrams.
+struct Trigrams {
+    out: Vec<u32>,
+    w0: char,
+    w1: char,
+    /// Chars of the cleaned text so far (the leading space included).
+    len: usize,
+}
+
+impl Trigrams {
+    fn with_capacity(n: usize) -> Self {
+        Trigrams {
+            out: Vec::with_capacity(n),
+            w0: ' ',
+            w1: ' ',
+            len: 1,
+        }
+    }
+
+    fn push(&mut self, c: char) {
+        if self.len >= 2 {
+            let code = (u64::from(self.w0) << 42) | (u64::from(self.w1) << 21) | u64::from(c);
             // Fibonacci hashing keeps the high, well-mixed bits.
-            (code.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as u32
-        })
-        .collect();
-    out.sort_unstable();
-    out
+            self.out
+                .push((code.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as u32);
+        }
+        self.w0 = self.w1;
+        self.w1 = c;
+        self.len += 1;
+    }
+
+    /// A letter or digit.
+    fn letter(&mut self, c: char) {
+        self.push(c);
+    }
+
+    /// Anything else.
+    fn gap(&mut self) {
+        if self.w1 != ' ' {
+            self.push(' ');
+        }
+    }
+
+    fn finish(mut self) -> Vec<u32> {
+        self.gap();
+        self.out.sort_unstable();
+        self.out
+    }
 }
 
 /// Dice coefficient of two sorted multisets.
@@ -212,19 +312,56 @@ fn trigram_dice(a: &[u32], b: &[u32]) -> f64 {
     if a.is_empty() && b.is_empty() {
         return 1.0;
     }
-    let (mut i, mut j, mut shared) = (0, 0, 0usize);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                shared += 1;
-                i += 1;
-                j += 1;
-            }
+    2.0 * shared_count(a, b) as f64 / (a.len() + b.len()) as f64
+}
+
+/// How many items two sorted multisets share (with repeats).
+fn shared_count(a: &[u32], b: &[u32]) -> usize {
+    const LANES: usize = 4;
+    if a.len() < 8 * LANES || b.len() < 8 * LANES {
+        return merge_count(a, b);
+    }
+    // A merge is one long dependency chain (each step waits for the comparison before
+    // it). Cut both lists at the same values into four ranges and merge the four pairs
+    // of ranges side by side: independent chains the processor runs in parallel. Equal
+    // values always land in the same range, so the count is exact.
+    let mut a_cut = [0usize; LANES + 1];
+    let mut b_cut = [0usize; LANES + 1];
+    a_cut[LANES] = a.len();
+    b_cut[LANES] = b.len();
+    for k in 1..LANES {
+        let pivot = a[k * a.len() / LANES];
+        a_cut[k] = a.partition_point(|&x| x < pivot);
+        b_cut[k] = b.partition_point(|&x| x < pivot);
+    }
+    let mut i: [usize; LANES] = std::array::from_fn(|k| a_cut[k]);
+    let mut j: [usize; LANES] = std::array::from_fn(|k| b_cut[k]);
+    let mut shared = 0usize;
+    while (0..LANES).all(|k| i[k] < a_cut[k + 1] && j[k] < b_cut[k + 1]) {
+        for k in 0..LANES {
+            let (x, y) = (a[i[k]], b[j[k]]);
+            shared += usize::from(x == y);
+            i[k] += usize::from(x <= y);
+            j[k] += usize::from(y <= x);
         }
     }
-    2.0 * shared as f64 / (a.len() + b.len()) as f64
+    for k in 0..LANES {
+        shared += merge_count(&a[i[k]..a_cut[k + 1]], &b[j[k]..b_cut[k + 1]]);
+    }
+    shared
+}
+
+/// [`shared_count`] as one merge. Branch-free: which side advances is computed, not
+/// guessed, since the comparisons are unpredictable.
+fn merge_count(a: &[u32], b: &[u32]) -> usize {
+    let (mut i, mut j, mut shared) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        let (x, y) = (a[i], b[j]);
+        shared += usize::from(x == y);
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
+    }
+    shared
 }
 
 /// Similarity of two texts on their own, with every word weighted alike. Convenient for
@@ -282,7 +419,57 @@ mod tests {
         assert!(v.containment(&a, &whole) > 0.99);
     }
 
+    /// The first trigram reader, over a vector of cleaned characters.
+    fn reference_trigrams(folded: &str) -> Vec<u32> {
+        let mut clean: Vec<char> = vec![' '];
+        for c in folded.chars() {
+            if c.is_alphanumeric() {
+                clean.push(c);
+            } else if clean.last() != Some(&' ') {
+                clean.push(' ');
+            }
+        }
+        if clean.last() != Some(&' ') {
+            clean.push(' ');
+        }
+        let mut out: Vec<u32> = clean
+            .windows(3)
+            .map(|w| {
+                let code = (u64::from(w[0]) << 42) | (u64::from(w[1]) << 21) | u64::from(w[2]);
+                (code.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as u32
+            })
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
     proptest! {
+        #[test]
+        fn streamed_trigrams_equal_those_of_the_folded_text(
+            a in "\\PC{0,60}|[aA\u{3a3}\u{3c3}\u{130}\u{2019}\u{201c}\u{2014}\u{200b}\u{a0}\u{2026}\u{fb01}` .\t\u{b}\u{2028}]{0,20}",
+        ) {
+            prop_assert_eq!(text_trigrams(&a), reference_trigrams(&normalize::fold(&a)));
+        }
+
+        #[test]
+        fn trigrams_and_shared_counts_agree_with_the_reference(
+            a in "\\PC{0,40}|[a-c .]{0,20}|[a-d ]{40,120}",
+            b in "[a-c .]{0,20}|[a-d ]{40,120}",
+        ) {
+            let (ta, tb) = (trigrams(&a), trigrams(&b));
+            prop_assert_eq!(&ta, &reference_trigrams(&a));
+            prop_assert_eq!(text_trigrams(&a), reference_trigrams(&normalize::fold(&a)));
+            let mut left = tb.clone();
+            let mut shared = 0;
+            for t in &ta {
+                if let Some(k) = left.iter().position(|x| x == t) {
+                    left.remove(k);
+                    shared += 1;
+                }
+            }
+            prop_assert_eq!(shared_count(&ta, &tb), shared);
+        }
+
         #[test]
         fn similarity_is_symmetric_and_bounded(a in "\\PC{0,60}", b in "\\PC{0,60}") {
             let ab = similarity(&a, &b);

@@ -118,13 +118,46 @@ pub struct Credits {
     pub provenance: Vec<Vec<Option<Provenance>>>,
 }
 
-/// Chars of `text` for span look-ups.
-struct Chars(Vec<char>);
+/// Span look-ups in `text`, whose spans count chars: the byte offset of every
+/// [`Chars::EVERY`]th char is kept, and a look-up walks on from the one before it. A
+/// fraction of the memory of the text as a `Vec<char>`, which a long text cannot afford.
+struct Chars<'a> {
+    text: &'a str,
+    marks: Vec<usize>,
+    len: usize,
+}
 
-impl Chars {
+impl<'a> Chars<'a> {
+    const EVERY: usize = 64;
+
+    fn new(text: &'a str) -> Self {
+        let mut marks = Vec::with_capacity(text.len() / Self::EVERY + 1);
+        let mut len = 0;
+        for (k, (b, _)) in text.char_indices().enumerate() {
+            if k % Self::EVERY == 0 {
+                marks.push(b);
+            }
+            len = k + 1;
+        }
+        Chars { text, marks, len }
+    }
+
+    /// Byte offset of char `c` (`c` at most the char count).
+    fn byte(&self, c: usize) -> usize {
+        if c >= self.len {
+            return self.text.len();
+        }
+        let mark = self.marks[c / Self::EVERY];
+        self.text[mark..]
+            .char_indices()
+            .nth(c % Self::EVERY)
+            .map_or(self.text.len(), |(b, _)| mark + b)
+    }
+
     fn span(&self, s: attribute::Span) -> String {
-        let end = s.end.min(self.0.len());
-        self.0[s.start.min(end)..end].iter().collect()
+        let end = s.end.min(self.len);
+        let start = s.start.min(end);
+        self.text[self.byte(start)..self.byte(end)].to_string()
     }
 }
 
@@ -160,7 +193,7 @@ impl SentenceAttributions {
                 .iter()
                 .zip(attributions)
                 .map(|(v, list)| {
-                    let chars = Chars(v.doc.text.chars().collect());
+                    let chars = Chars::new(&v.doc.text);
                     let mut per: Vec<Vec<(String, String, bool)>> =
                         vec![Vec::new(); v.sentences.len()];
                     for a in list {
@@ -324,7 +357,7 @@ pub fn audit(
         })
         .collect();
     for (v, list) in attributions.iter().enumerate() {
-        let chars = Chars(versions[v].doc.text.chars().collect());
+        let chars = Chars::new(&versions[v].doc.text);
         for a in list {
             if matches!(a.kind, Kind::OrganisationCredit | Kind::AccordingTo) {
                 credits_someone.insert((v, a.sentence));
@@ -397,10 +430,30 @@ pub fn audit(
         .map(|v| vec![None; v.sentences.len()])
         .collect();
     let mut uncredited = Vec::new();
-    for claim in claims {
+    for (c, claim) in claims.iter().enumerate() {
         let carriers: Vec<usize> = (0..versions.len())
             .filter(|&w| !claim.members[w].sentences.is_empty())
             .collect();
+        // Similarity is symmetric: score each pair of carriers once, and take pairs with
+        // the reference from the claim, where judging already scored them.
+        let n = versions.len();
+        let mut scores: Vec<Option<f64>> = vec![None; n * n];
+        let mut pair_score = |v: usize, w: usize| -> f64 {
+            if let Some(s) = scores[v * n + w] {
+                return s;
+            }
+            let known = if w == claim.reference {
+                claim.members[v].similarity
+            } else if v == claim.reference {
+                claim.members[w].similarity
+            } else {
+                None
+            };
+            let s = known.unwrap_or_else(|| alignment.claim_similarity(c, v, w));
+            scores[v * n + w] = Some(s);
+            scores[w * n + v] = Some(s);
+            s
+        };
         for &v in &carriers {
             let mine = &claim.members[v].sentences;
             let mut best: Option<Provenance> = None;
@@ -409,7 +462,7 @@ pub fn audit(
                 .iter()
                 .filter(|&&w| w != v && (!sources.contains(&v) || sources.contains(&w)));
             for &w in candidates {
-                let score = alignment.similarity(v, mine, w, &claim.members[w].sentences);
+                let score = pair_score(v, w);
                 // Ties go to a source version, then to the earlier version.
                 let better = best.is_none_or(|b| {
                     score > b.score + 1e-12
@@ -649,6 +702,21 @@ mod tests {
             .collect();
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].detail.as_deref(), Some("said → claimed (loaded verb)"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn span_look_ups_equal_slicing_a_vec_of_chars(
+            text in "\\PC{0,300}",
+            a in 0usize..320,
+            b in 0usize..320,
+        ) {
+            let all: Vec<char> = text.chars().collect();
+            let span = attribute::Span { start: a.min(b), end: a.max(b) };
+            let end = span.end.min(all.len());
+            let want: String = all[span.start.min(end)..end].iter().collect();
+            proptest::prop_assert_eq!(Chars::new(&text).span(span), want);
+        }
     }
 
     #[test]

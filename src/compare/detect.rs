@@ -68,7 +68,11 @@ pub struct Number {
 /// Reads the numbers in `text`: digits (`5,000`, `3.5`), number words (`ten`), and either
 /// followed by scale words (`1.5 million`, `half-million`, `two dozen`).
 pub fn numbers(text: &str) -> Vec<Number> {
-    let toks = normalize::tokens(text);
+    numbers_in(text, &normalize::tokens(text))
+}
+
+/// [`numbers`] over the tokens of `text`.
+fn numbers_in(text: &str, toks: &[Token]) -> Vec<Number> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < toks.len() {
@@ -131,27 +135,30 @@ fn scale_value(norm: &str) -> Option<f64> {
 /// Numbers whose values appear in one text and not the other (as multisets):
 /// `(only in a, only in b)`, each as written. Empty when the figures agree.
 pub fn number_changes(a: &str, b: &str) -> (Vec<String>, Vec<String>) {
-    let na = numbers(a);
-    let nb = numbers(b);
+    number_changes_in(&numbers(a), &numbers(b))
+}
+
+/// [`number_changes`] over numbers already read.
+fn number_changes_in(na: &[Number], nb: &[Number]) -> (Vec<String>, Vec<String>) {
     let key = |v: f64| (v * 1000.0).round() as i64;
     let mut count: BTreeMap<i64, i64> = BTreeMap::new();
-    for n in &na {
+    for n in na {
         *count.entry(key(n.value)).or_default() += 1;
     }
-    for n in &nb {
+    for n in nb {
         *count.entry(key(n.value)).or_default() -= 1;
     }
     let mut only_a = Vec::new();
     let mut only_b = Vec::new();
     let mut left = count.clone();
-    for n in &na {
+    for n in na {
         let c = left.get_mut(&key(n.value)).expect("counted above");
         if *c > 0 {
             only_a.push(n.text.clone());
             *c -= 1;
         }
     }
-    for n in &nb {
+    for n in nb {
         let c = left.get_mut(&key(n.value)).expect("counted above");
         if *c < 0 {
             only_b.push(n.text.clone());
@@ -165,14 +172,22 @@ pub fn number_changes(a: &str, b: &str) -> (Vec<String>, Vec<String>) {
 pub fn negations(text: &str) -> usize {
     normalize::words(text)
         .iter()
-        .filter(|w| NEGATORS.contains(&w.as_str()) || w.ends_with("n't"))
+        .filter(|w| is_negator(w))
         .count()
+}
+
+fn is_negator(w: &str) -> bool {
+    NEGATORS.contains(&w) || w.ends_with("n't")
 }
 
 /// Capitalised words in `text` that are names: not a sentence's first word unless that
 /// word never appears in lower case in `lowercase_vocab`. Returned lower-cased.
 pub fn names(text: &str, lowercase_vocab: &HashSet<String>) -> Vec<String> {
-    let toks = normalize::tokens(text);
+    names_in(text, &normalize::tokens(text), lowercase_vocab)
+}
+
+/// [`names`] over the tokens of `text`.
+fn names_in(text: &str, toks: &[Token], lowercase_vocab: &HashSet<String>) -> Vec<String> {
     let mut out = Vec::new();
     for (k, t) in toks.iter().enumerate() {
         let raw = &text[t.start..t.end];
@@ -206,26 +221,77 @@ pub fn name_changes(
     b: &str,
     lowercase_vocab: &HashSet<String>,
 ) -> (Vec<String>, Vec<String>) {
-    let wa: HashSet<String> = normalize::words(a)
-        .into_iter()
-        .map(|w| possessive_root(&w))
-        .collect();
-    let wb: HashSet<String> = normalize::words(b)
-        .into_iter()
-        .map(|w| possessive_root(&w))
-        .collect();
-    let only = |names: Vec<String>, other: &HashSet<String>| {
+    let (fa, fb) = (
+        Facts::new(a, lowercase_vocab),
+        Facts::new(b, lowercase_vocab),
+    );
+    name_changes_in(&fa, &fb)
+}
+
+/// [`name_changes`] over facts already read.
+fn name_changes_in(a: &Facts, b: &Facts) -> (Vec<String>, Vec<String>) {
+    let only = |names: &[String], other: &HashSet<String>| {
         let mut v: Vec<String> = names
-            .into_iter()
+            .iter()
             .filter(|n| !other.contains(&possessive_root(n)))
+            .cloned()
             .collect();
         v.dedup();
         v
     };
-    (
-        only(names(a, lowercase_vocab), &wb),
-        only(names(b, lowercase_vocab), &wa),
-    )
+    (only(&a.names, &b.roots), only(&b.names, &a.roots))
+}
+
+/// What the detectors read from one text, read once: a reference text compared with
+/// several versions is not read again for each.
+#[derive(Debug, Clone)]
+pub struct Facts {
+    numbers: Vec<Number>,
+    negations: usize,
+    /// Its words, possessive `'s` cut off.
+    roots: HashSet<String>,
+    names: Vec<String>,
+    quotes: Vec<Quote>,
+}
+
+impl Facts {
+    /// Reads `text`; `lowercase_vocab` as for [`names`].
+    pub fn new(text: &str, lowercase_vocab: &HashSet<String>) -> Facts {
+        let toks = normalize::tokens(text);
+        Facts {
+            numbers: numbers_in(text, &toks),
+            negations: toks.iter().filter(|t| is_negator(&t.norm)).count(),
+            roots: toks.iter().map(|t| possessive_root(&t.norm)).collect(),
+            names: names_in(text, &toks, lowercase_vocab),
+            quotes: quotes(text),
+        }
+    }
+
+    /// How many negating words the text holds (as [`negations`]).
+    pub fn negations(&self) -> usize {
+        self.negations
+    }
+}
+
+/// Figures, names and quotes that differ from `a` to `b`, as [`number_changes`],
+/// [`name_changes`] and [`quote_changes`] give them.
+pub fn changes(a: &Facts, b: &Facts) -> Changes {
+    Changes {
+        numbers: number_changes_in(&a.numbers, &b.numbers),
+        names: name_changes_in(a, b),
+        quotes: quote_changes_in(&a.quotes, &b.quotes),
+    }
+}
+
+/// What [`changes`] found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Changes {
+    /// Figures only in `a`, only in `b`.
+    pub numbers: (Vec<String>, Vec<String>),
+    /// Names only in `a`, only in `b`.
+    pub names: (Vec<String>, Vec<String>),
+    /// Corresponding quotes whose words differ.
+    pub quotes: Vec<(String, String)>,
 }
 
 fn possessive_root(w: &str) -> String {
@@ -274,11 +340,14 @@ fn push_quote(inner: &str, out: &mut Vec<Quote>) {
 /// `(quote in a, quote in b)` pairs. Passages correspond when they share at least half
 /// their words; equality ignores case, typography and punctuation.
 pub fn quote_changes(a: &str, b: &str) -> Vec<(String, String)> {
-    let qa = quotes(a);
-    let qb = quotes(b);
+    quote_changes_in(&quotes(a), &quotes(b))
+}
+
+/// [`quote_changes`] over quotes already found.
+fn quote_changes_in(qa: &[Quote], qb: &[Quote]) -> Vec<(String, String)> {
     let mut used = vec![false; qb.len()];
     let mut out = Vec::new();
-    for q in &qa {
+    for q in qa {
         let wa = normalize::words(&q.text);
         let mut best: Option<(f64, usize)> = None;
         for (k, r) in qb.iter().enumerate() {
@@ -330,12 +399,18 @@ fn word_overlap(a: &[String], b: &[String]) -> f64 {
 /// sentence-initial `The` from a sentence-initial `Kerry`.
 pub fn lowercase_vocabulary<'a>(texts: impl IntoIterator<Item = &'a str>) -> HashSet<String> {
     let mut out = HashSet::new();
+    let mut word = String::new();
     for text in texts {
-        for Token { norm, start, end } in normalize::tokens(text) {
-            if text[start..end].starts_with(char::is_lowercase) {
-                out.insert(norm);
+        normalize::token_spans(text, |start, end| {
+            let raw = &text[start..end];
+            if !raw.starts_with(char::is_lowercase) {
+                return;
             }
-        }
+            normalize::norm_token_into(raw, &mut word);
+            if !out.contains(word.as_str()) {
+                out.insert(word.clone());
+            }
+        });
     }
     out
 }

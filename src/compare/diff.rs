@@ -3,6 +3,8 @@
 //! quote against a straight one is not shown as an edit; case is kept, so a lower-cased
 //! title is.
 
+use std::borrow::Cow;
+
 use similar::{Algorithm, DiffTag, capture_diff_slices};
 
 use crate::normalize;
@@ -77,11 +79,11 @@ impl WordDiff {
 fn pieces(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut last = 0;
-    for t in normalize::tokens(text) {
-        push_marks(text, last, t.start, &mut out);
-        out.push((t.start, t.end));
-        last = t.end;
-    }
+    normalize::token_spans(text, |start, end| {
+        push_marks(text, last, start, &mut out);
+        out.push((start, end));
+        last = end;
+    });
     push_marks(text, last, text.len(), &mut out);
     out
 }
@@ -94,13 +96,23 @@ fn push_marks(text: &str, from: usize, to: usize, out: &mut Vec<(usize, usize)>)
     }
 }
 
+/// What a piece is compared by: its typographic fold. A piece holds no whitespace, so
+/// an ASCII one is its own fold.
+fn piece_key(text: &str, (s, e): (usize, usize)) -> Cow<'_, str> {
+    let piece = &text[s..e];
+    if piece.is_ascii() {
+        Cow::Borrowed(piece)
+    } else {
+        Cow::Owned(normalize::fold_typography(piece))
+    }
+}
+
 /// The word diff from `reference` to `other`.
 pub fn word_diff(reference: &str, other: &str) -> WordDiff {
     let a = pieces(reference);
     let b = pieces(other);
-    let key = |text: &str, &(s, e): &(usize, usize)| normalize::fold_typography(&text[s..e]);
-    let ka: Vec<String> = a.iter().map(|p| key(reference, p)).collect();
-    let kb: Vec<String> = b.iter().map(|p| key(other, p)).collect();
+    let ka: Vec<Cow<str>> = a.iter().map(|&p| piece_key(reference, p)).collect();
+    let kb: Vec<Cow<str>> = b.iter().map(|&p| piece_key(other, p)).collect();
     let mut runs: Vec<Run> = Vec::new();
     let mut push = |op: DiffOp, text: &str, spans: &[(usize, usize)]| {
         let (Some(first), Some(last)) = (spans.first(), spans.last()) else {

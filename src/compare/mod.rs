@@ -365,6 +365,7 @@ pub fn compare(docs: Vec<Document>, opts: &CompareOptions) -> Result<Comparison>
                 alignment: &alignment,
                 lowercase: &lowercase,
                 attributions: &by_sentence,
+                claim: k,
             };
             judge_claim(&ctx, &c.members, k + 1)
         })
@@ -418,6 +419,8 @@ struct Context<'a> {
     alignment: &'a Alignment,
     lowercase: &'a HashSet<String>,
     attributions: &'a credits::SentenceAttributions,
+    /// Index of the claim being judged in the alignment.
+    claim: usize,
 }
 
 fn judge_claim(ctx: &Context, members: &[Vec<usize>], number: usize) -> ClaimResult {
@@ -432,6 +435,9 @@ fn judge_claim(ctx: &Context, members: &[Vec<usize>], number: usize) -> ClaimRes
     };
     let ref_idx = &members[reference];
     let ref_text = join(&versions[reference].sentences, ref_idx);
+    let ref_folded = normalize::fold_typography(&ref_text);
+    // Read once, when some version is not identical, for all the versions that are not.
+    let mut ref_facts: Option<detect::Facts> = None;
     let mut out_members = Vec::with_capacity(versions.len());
     let mut differences = Vec::new();
     let mut least: Option<f64> = None;
@@ -465,12 +471,17 @@ fn judge_claim(ctx: &Context, members: &[Vec<usize>], number: usize) -> ClaimRes
             continue;
         }
         let text = join(&versions[v].sentences, idx);
-        let similarity = alignment.similarity(reference, ref_idx, v, idx);
+        let similarity = alignment.claim_similarity(ctx.claim, reference, v);
         least = Some(least.map_or(similarity, |l: f64| l.min(similarity)));
-        let identical = normalize::fold_typography(&ref_text) == normalize::fold_typography(&text);
+        let identical = ref_folded == normalize::fold_typography(&text);
         let word_diff = (!identical).then(|| diff::word_diff(&ref_text, &text));
         let mut found = match &word_diff {
-            Some(d) => edits(&ref_text, &text, d, lowercase, v),
+            Some(d) => {
+                let ref_facts =
+                    ref_facts.get_or_insert_with(|| detect::Facts::new(&ref_text, lowercase));
+                let facts = detect::Facts::new(&text, lowercase);
+                edits_of(ref_facts, &facts, d, lowercase, v)
+            }
             None => Vec::new(),
         };
         found.extend(credits::claim_differences(
@@ -557,18 +568,34 @@ fn edits(
     lowercase: &HashSet<String>,
     v: usize,
 ) -> Vec<Difference> {
+    let facts = (
+        detect::Facts::new(reference, lowercase),
+        detect::Facts::new(other, lowercase),
+    );
+    edits_of(&facts.0, &facts.1, word_diff, lowercase, v)
+}
+
+/// [`edits`] with both texts already read.
+fn edits_of(
+    reference: &detect::Facts,
+    other: &detect::Facts,
+    word_diff: &WordDiff,
+    lowercase: &HashSet<String>,
+    v: usize,
+) -> Vec<Difference> {
     let mut out = Vec::new();
     let list = |v: &[String]| v.join(", ");
-    let (a, b) = detect::number_changes(reference, other);
+    let changes = detect::changes(reference, other);
+    let (a, b) = &changes.numbers;
     if !a.is_empty() && !b.is_empty() {
         out.push(Difference {
-            detail: Some(format!("{} → {}", list(&a), list(&b))),
-            reference: Some(list(&a)),
-            other: Some(list(&b)),
+            detail: Some(format!("{} → {}", list(a), list(b))),
+            reference: Some(list(a)),
+            other: Some(list(b)),
             ..Difference::bare(DiffKind::NumberChanged, v)
         });
     }
-    let (na, nb) = (detect::negations(reference), detect::negations(other));
+    let (na, nb) = (reference.negations(), other.negations());
     if na != nb {
         let detail = replaced_words(word_diff);
         out.push(Difference {
@@ -578,7 +605,7 @@ fn edits(
             ..Difference::bare(DiffKind::NegationChanged, v)
         });
     }
-    let (gone, new) = detect::name_changes(reference, other, lowercase);
+    let (gone, new) = &changes.names;
     // A swapped name is a local edit in an otherwise kept sentence; in a rewritten
     // passage, names come and go with the rewrite.
     let local = |t: &str| t.split_whitespace().count() <= 4;
@@ -610,7 +637,7 @@ fn edits(
             });
         }
     }
-    for (qa, qb) in detect::quote_changes(reference, other) {
+    for (qa, qb) in changes.quotes {
         let detail = replaced_words(&diff::word_diff(&qa, &qb));
         out.push(Difference {
             reference: Some(qa),
