@@ -137,18 +137,19 @@ pub fn extract(text: &str, sentences: &[Sentence]) -> Vec<Attribution> {
     let regions = quotes::regions(&chars);
     let units = units(&chars, sentences);
     let mut per_unit: Vec<Vec<Attribution>> = Vec::with_capacity(units.len());
-    let mut claimed: Vec<Span> = Vec::new();
+    let mut contents: Vec<Span> = Vec::new();
     for &(start, end) in &units {
         let toks = tokenize(&chars, start, end, &regions);
         let mut found = sentence_rules(&chars, &toks, &regions, start);
         for a in &mut found {
-            claimed.extend(a.content.iter().copied());
+            contents.extend(a.content.iter().copied());
             a.sentence = sentences
                 .partition_point(|s| s.start <= a.cue.start)
                 .saturating_sub(1);
         }
         per_unit.push(found);
     }
+    let mut claimed = Claimed::new(contents);
     let mut out: Vec<Attribution> = Vec::new();
     let mut last_quoted: Option<usize> = None;
     for (ui, found) in per_unit.into_iter().enumerate() {
@@ -158,28 +159,29 @@ pub fn extract(text: &str, sentences: &[Sentence]) -> Vec<Attribution> {
             continue;
         }
         let (start, end) = units[ui];
-        if covered(&claimed, start, end) {
+        if claimed.covers(start, end) {
             continue;
         }
         let follow = last_quoted.and_then(|k| {
             let first = (start..end).find(|&i| !chars[i].is_whitespace())?;
-            let r = regions.iter().find(|r| r.start == first)?;
+            let i = regions.partition_point(|r| r.start < first);
+            let r = regions.get(i).filter(|r| r.start == first)?;
             let span = Span {
                 start: r.start,
                 end: r.end,
             };
-            (!claimed.iter().any(|c| overlaps(*c, span))).then_some((k, span))
+            (!claimed.overlaps(span)).then_some((k, span))
         });
         match follow {
             Some((k, span)) => {
-                claimed.push(span);
+                claimed.insert(span);
                 out[k].content.push(span);
                 out[k].content.sort();
                 // The follow-on quote may run past this sentence; what is left of the
                 // sentence after it is paraphrase and ends the chain.
                 if span.end < end
                     && (span.end..end).any(|i| chars[i].is_alphanumeric())
-                    && !covered(&claimed, start, end)
+                    && !claimed.covers(start, end)
                 {
                     last_quoted = None;
                 }
@@ -234,29 +236,51 @@ const TITLE_ABBREVIATIONS: &[&str] = &[
     "no", "vs", "ft", "mt", "jan", "feb", "aug", "sept", "oct", "nov", "dec",
 ];
 
-fn overlaps(a: Span, b: Span) -> bool {
-    a.start < b.end && b.start < a.end
-}
+/// Content spans already attributed, kept as sorted, disjoint, merged intervals so that
+/// coverage and overlap are binary searches (a document has thousands of spans).
+struct Claimed(Vec<Span>);
 
-/// Whether every non-space char of `start..end` lies in some claimed span.
-fn covered(claimed: &[Span], start: usize, end: usize) -> bool {
-    let mut inside: Vec<Span> = claimed
-        .iter()
-        .filter(|c| c.start < end && start < c.end)
-        .copied()
-        .collect();
-    if inside.is_empty() {
-        return false;
-    }
-    inside.sort();
-    let mut pos = start;
-    for c in inside {
-        if c.start > pos {
-            return false;
+impl Claimed {
+    fn new(mut spans: Vec<Span>) -> Self {
+        spans.retain(|s| s.start < s.end);
+        spans.sort();
+        let mut merged: Vec<Span> = Vec::with_capacity(spans.len());
+        for s in spans {
+            match merged.last_mut() {
+                // Touching spans join: coverage runs on across them.
+                Some(m) if s.start <= m.end => m.end = m.end.max(s.end),
+                _ => merged.push(s),
+            }
         }
-        pos = pos.max(c.end);
+        Claimed(merged)
     }
-    pos >= end
+
+    /// The merged interval starting at or before `pos`, if any.
+    fn at_or_before(&self, pos: usize) -> Option<usize> {
+        self.0.partition_point(|s| s.start <= pos).checked_sub(1)
+    }
+
+    /// Whether every char of `start..end` lies in claimed spans.
+    fn covers(&self, start: usize, end: usize) -> bool {
+        self.at_or_before(start)
+            .is_some_and(|i| self.0[i].end >= end && start < end)
+    }
+
+    /// Whether any claimed span shares a char with `span`.
+    fn overlaps(&self, span: Span) -> bool {
+        let i = self.0.partition_point(|s| s.start < span.end);
+        i > 0 && self.0[i - 1].end > span.start
+    }
+
+    fn insert(&mut self, span: Span) {
+        if span.start >= span.end {
+            return;
+        }
+        let mut spans = std::mem::take(&mut self.0);
+        let i = spans.partition_point(|s| s.start <= span.start);
+        spans.insert(i, span);
+        *self = Claimed::new(spans);
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -296,6 +320,19 @@ const ABBREVIATIONS: &[&str] = &[
     "mass", "pa", "tex", "ariz", "ky", "md", "mich", "minn", "ga", "ill", "ind", "conn",
 ];
 
+/// The region opening at `start` (and ending at `end`, when given). Regions are disjoint
+/// and sorted, so this and [`region_ending_at`] are binary searches.
+fn region_at(regions: &[Region], start: usize, end: Option<usize>) -> Option<&Region> {
+    let r = regions.get(regions.partition_point(|r| r.start < start))?;
+    (r.start == start && end.is_none_or(|e| r.end == e)).then_some(r)
+}
+
+/// The region ending at `end`.
+fn region_ending_at(regions: &[Region], end: usize) -> Option<&Region> {
+    let r = regions.get(regions.partition_point(|r| r.end < end))?;
+    (r.end == end).then_some(r)
+}
+
 fn region_of(regions: &[Region], pos: usize) -> Option<&Region> {
     let i = regions.partition_point(|r| r.start <= pos);
     let r = regions.get(i.checked_sub(1)?)?;
@@ -312,9 +349,9 @@ fn tokenize(chars: &[char], start: usize, end: usize, regions: &[Region]) -> Vec
             continue;
         }
         let (e, kind) = if let Some(len) = quotes::mark_at(chars, i).filter(|l| i + l <= end) {
-            let kind = if regions.iter().any(|r| r.start == i) {
+            let kind = if region_at(regions, i, None).is_some() {
                 TokKind::QOpen
-            } else if regions.iter().any(|r| r.closed && r.end == i + len) {
+            } else if region_ending_at(regions, i + len).is_some_and(|r| r.closed) {
                 TokKind::QClose
             } else {
                 TokKind::Punct
@@ -1250,9 +1287,9 @@ fn sentence_rules(
             && fi + 1 == frames.len()
             && toks.last().is_some_and(|t| t.is(":"))
             && let Some(r) = toks.last().and_then(|t| {
-                regions.iter().find(|r| {
-                    r.start >= t.e && chars[t.e..r.start].iter().all(|c| c.is_whitespace())
-                })
+                regions
+                    .get(regions.partition_point(|r| r.start < t.e))
+                    .filter(|r| chars[t.e..r.start].iter().all(|c| c.is_whitespace()))
             })
         {
             content.push(Span {
@@ -1295,7 +1332,7 @@ fn sentence_rules(
         if quote_only
             && !merged
                 .iter()
-                .all(|s| regions.iter().any(|r| r.start == s.start && r.end == s.end))
+                .all(|s| region_at(regions, s.start, Some(s.end)).is_some())
         {
             continue;
         }
@@ -1313,7 +1350,7 @@ fn sentence_rules(
             Kind::OrganisationCredit
         } else if merged
             .iter()
-            .all(|s| regions.iter().any(|r| r.start == s.start && r.end == s.end))
+            .all(|s| region_at(regions, s.start, Some(s.end)).is_some())
         {
             Kind::DirectQuote
         } else if quoted {
