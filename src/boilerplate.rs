@@ -305,7 +305,7 @@ fn is_timestamp(lower: &str) -> bool {
         "posted",
         "last modified",
     ];
-    const DATE_WORDS: [&str; 60] = [
+    const MONTHS: [&str; 24] = [
         "jan",
         "january",
         "feb",
@@ -330,6 +330,9 @@ fn is_timestamp(lower: &str) -> bool {
         "november",
         "dec",
         "december",
+    ];
+    // Day names, clock and zone words.
+    const DATE_WORDS: [&str; 36] = [
         "mon",
         "monday",
         "tue",
@@ -384,13 +387,12 @@ fn is_timestamp(lower: &str) -> bool {
     if let [n, unit, "ago"] = words[..] {
         return n.chars().all(|c| c.is_ascii_digit()) && AGO_UNITS.contains(&unit);
     }
-    let date_word = |w: &&str| w.chars().all(|c| c.is_ascii_digit()) || DATE_WORDS.contains(w);
+    let date_word = |w: &&str| {
+        w.chars().all(|c| c.is_ascii_digit()) || MONTHS.contains(w) || DATE_WORDS.contains(w)
+    };
     // `Jun 10, 2021, 7:39 AM`: a date and time alone, with a month or a clock time.
     if words.iter().all(date_word)
-        && (words
-            .iter()
-            .any(|w| w.len() >= 3 && DATE_WORDS[..24].contains(w))
-            || lower.contains(':'))
+        && (words.iter().any(|w| MONTHS.contains(w)) || lower.contains(':'))
     {
         return true;
     }

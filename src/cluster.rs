@@ -391,16 +391,8 @@ fn record_of(d: &Document) -> Map<String, Value> {
     let s = |v: &str| Value::String(v.to_string());
     m.insert("id".into(), s(&d.id));
     m.insert("source".into(), s(&d.source));
-    for (key, value) in [
-        ("title", &d.meta.title),
-        ("date", &d.meta.date),
-        ("url", &d.meta.url),
-        ("role", &d.meta.role),
-        ("label", &d.meta.label),
-    ] {
-        if let Some(v) = value {
-            m.insert(key.into(), s(v));
-        }
+    for (key, v) in d.meta.named() {
+        m.insert(key.into(), s(v));
     }
     for (k, v) in &d.meta.extra {
         if k != "story" && !m.contains_key(k) {

@@ -408,13 +408,7 @@ fn run_batch(args: BatchArgs) -> Result<u8, String> {
     let started = std::time::Instant::now();
     let stories = claimdiff::batch::stories(&args.input, &args.columns.load_options(None))
         .map_err(|e| e.to_string())?;
-    let jobs = args
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs.max(1))
-        .build()
-        .map_err(|e| format!("cannot start {jobs} workers: {e}"))?;
+    let pool = worker_pool(args.jobs)?;
     let mut opts = CompareOptions::default();
     opts.align.threshold = args.threshold;
     opts.keep_boilerplate = args.keep_boilerplate;
@@ -432,7 +426,7 @@ fn run_batch(args: BatchArgs) -> Result<u8, String> {
     let mut messages: Vec<String> = Vec::new();
     // Stories are compared a chunk at a time: enough to keep every worker busy, few
     // enough that memory stays near the largest story.
-    let chunk = (jobs * 8).max(16);
+    let chunk = (pool.current_num_threads() * 8).max(16);
     let mut stories = stories.peekable();
     let emitted = emit(args.output.as_deref(), |out| {
         while stories.peek().is_some() {
@@ -490,17 +484,22 @@ fn run_batch(args: BatchArgs) -> Result<u8, String> {
     Ok(u8::from(failed > 0))
 }
 
+/// A pool of `--jobs` workers (default: all cores).
+fn worker_pool(jobs: Option<usize>) -> Result<rayon::ThreadPool, String> {
+    let jobs = jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .build()
+        .map_err(|e| format!("cannot start {jobs} workers: {e}"))
+}
+
 fn run_cluster(args: ClusterArgs) -> Result<u8, String> {
     use claimdiff::cluster::{self, ClusterOptions, Measure};
 
     let started = std::time::Instant::now();
-    let jobs = args
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs.max(1))
-        .build()
-        .map_err(|e| format!("cannot start {jobs} workers: {e}"))?;
+    let pool = worker_pool(args.jobs)?;
     let articles = pool
         .install(|| cluster::read_articles(&args.input))
         .map_err(|e| e.to_string())?;

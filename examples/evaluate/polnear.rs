@@ -423,16 +423,7 @@ pub fn score_article(art: &Article, sc: &mut Scores) {
             continue;
         };
         sc.quote_found += 1;
-        let span_text = |v: &[Span]| -> String {
-            v.iter()
-                .map(|s| {
-                    chars[s.start.min(chars.len())..s.end.min(chars.len())]
-                        .iter()
-                        .collect::<String>()
-                })
-                .collect::<Vec<_>>()
-                .join(" ")
-        };
+        let span_text = |v: &[Span]| text_of(&chars, v);
         let gold_key = entity_key(&span_text(&g.source));
         let pred_key = pred[k].source.map(|s| entity_key(&span_text(&[s])));
         if pred_key.as_deref() == Some(gold_key.as_str()) {

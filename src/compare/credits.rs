@@ -21,7 +21,7 @@
 //! Sources are matched to versions by the version's source name or id, through the
 //! alias table in [`crate::source`] and the entity keys of [`crate::attribute`].
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::align::Alignment;
 use crate::attribute::{self, Attribution, Kind};
@@ -344,8 +344,7 @@ pub fn audit(
 
     let mut audits = Vec::new();
     // Many credits name the same few sources; look each name up once.
-    let mut cited_cache: std::collections::HashMap<String, Option<usize>> =
-        std::collections::HashMap::new();
+    let mut cited_cache: std::collections::HashMap<String, Option<usize>> = HashMap::new();
     let mut credited: HashSet<(usize, usize, usize)> = HashSet::new(); // (version, sentence, cited)
     // Sentences that credit some news source or `according to` anyone, loaded or not.
     let mut credits_someone: HashSet<(usize, usize)> = HashSet::new();
@@ -430,6 +429,8 @@ pub fn audit(
         .map(|v| vec![None; v.sentences.len()])
         .collect();
     let mut uncredited = Vec::new();
+    // Whole-story credits depend only on the pair of versions: judged once per pair.
+    let mut story_credit: HashMap<(usize, usize), bool> = HashMap::new();
     for (c, claim) in claims.iter().enumerate() {
         let carriers: Vec<usize> = (0..versions.len())
             .filter(|&w| !claim.members[w].sentences.is_empty())
@@ -484,7 +485,9 @@ pub fn audit(
             let credits_it = mine
                 .iter()
                 .any(|&i| credited.contains(&(v, i, p.from)) || credits_someone.contains(&(v, i)))
-                || story_credits(&versions[v], &versions[p.from]);
+                || *story_credit
+                    .entry((v, p.from))
+                    .or_insert_with(|| story_credits(&versions[v], &versions[p.from]));
             if !credits_it {
                 uncredited.push(Uncredited {
                     version: v,

@@ -34,7 +34,7 @@ pub(super) fn document(origin: &str, stem: &str, html: &str) -> Result<Document>
         ));
     }
     let (page, canonical) = declutter(html);
-    let mut reader = Readability::new(page, None, Some(cfg))
+    let mut reader = Readability::with_document(page, None, Some(cfg))
         .map_err(|e| Error::new(origin, format!("cannot read the HTML page: {e}")))?;
     let article = reader
         .parse()
@@ -136,7 +136,7 @@ const WIDGET_MAX_CHARS: usize = 300;
 /// figures and their captions, asides, and short blocks holding a visible form control.
 /// Readability keeps such furniture when it sits inside the article body. Also returns
 /// the page's own address (`og:url`, else the canonical link), which Readability leaves.
-fn declutter(html: &str) -> (String, Option<String>) {
+fn declutter(html: &str) -> (dom_query::Document, Option<String>) {
     let page = dom_query::Document::from(html);
     let canonical = page
         .select(r#"meta[property="og:url"]"#)
@@ -153,7 +153,7 @@ fn declutter(html: &str) -> (String, Option<String>) {
             block.remove_from_parent();
         }
     }
-    (page.html().to_string(), canonical)
+    (page, canonical)
 }
 
 /// The text of the extracted article HTML, one paragraph per line.

@@ -76,6 +76,22 @@ pub struct Metadata {
     pub extra: BTreeMap<String, String>,
 }
 
+impl Metadata {
+    /// The named fields that are set, as (key, value), in report order: `title`, `date`,
+    /// `url`, `role`, `label`.
+    pub fn named(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        [
+            ("title", &self.title),
+            ("date", &self.date),
+            ("url", &self.url),
+            ("role", &self.role),
+            ("label", &self.label),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.as_deref().map(|v| (k, v)))
+    }
+}
+
 /// Input formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {

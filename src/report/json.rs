@@ -208,16 +208,8 @@ fn version_value(v: &Version, coverage: &Coverage) -> Value {
         json!(crate::source::canonical(&d.source)),
     );
     m.insert("origin".into(), json!(d.origin));
-    for (key, value) in [
-        ("title", &d.meta.title),
-        ("date", &d.meta.date),
-        ("url", &d.meta.url),
-        ("role", &d.meta.role),
-        ("label", &d.meta.label),
-    ] {
-        if let Some(value) = value {
-            m.insert(key.into(), json!(value));
-        }
+    for (key, value) in d.meta.named() {
+        m.insert(key.into(), json!(value));
     }
     if !d.meta.extra.is_empty() {
         m.insert("metadata".into(), json!(d.meta.extra));
