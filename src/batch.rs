@@ -15,13 +15,13 @@ use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
-use serde_json::Value;
+use std::collections::BTreeMap;
 
-use crate::compare::{CompareOptions, Comparison, compare};
+use crate::compare::{CompareOptions, compare};
 use crate::error::{Error, Result};
 use crate::load::{self, Document, Format, LoadOptions};
 use crate::report::ReportOptions;
-use crate::report::json::to_value;
+use crate::report::json::write_story_line;
 
 /// One story read from the input, not yet compared.
 #[derive(Debug)]
@@ -36,7 +36,7 @@ pub struct Story {
 
 /// Reads stories one at a time from a JSONL file, a CSV/TSV file or a directory of story
 /// folders. `opts` gives CSV column names and applies to the files of story folders.
-pub fn stories(input: &Path, opts: &LoadOptions) -> Result<Box<dyn Iterator<Item = Story>>> {
+pub fn stories(input: &Path, opts: &LoadOptions) -> Result<Box<dyn Iterator<Item = Story> + Send>> {
     let shown = input.display().to_string();
     if matches!(Format::from_path(input), Some(Format::Csv | Format::Tsv)) {
         return Ok(Box::new(table_stories(input, opts)?.into_iter()));
@@ -231,13 +231,26 @@ impl Iterator for JsonlStories {
     }
 }
 
-/// Compares one story and returns its JSON value (the `compare` schema plus `story`),
-/// with the comparison for summaries.
+/// A compared story: its output line and the counts a run summary needs. The
+/// comparison itself is dropped in the worker that made it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// One compact JSON line, newline included: the `compare` schema plus `story`.
+    pub line: Vec<u8>,
+    /// How many versions the story had.
+    pub versions: usize,
+    /// How many claims the comparison found.
+    pub claims: usize,
+    /// How many differences of each kind (by [`crate::compare::DiffKind::as_str`] name).
+    pub differences: BTreeMap<&'static str, usize>,
+}
+
+/// Compares one story and writes its JSON line (the `compare` schema plus `story`).
 pub fn compare_story(
     story: Story,
     opts: &CompareOptions,
     report: &ReportOptions,
-) -> Result<(Value, Comparison)> {
+) -> Result<Outcome> {
     let docs = story.versions?;
     if docs.len() < 2 {
         return Err(Error::new(
@@ -255,11 +268,91 @@ pub fn compare_story(
         }
     }
     let cmp = compare(docs, opts)?;
-    let mut value = to_value(&cmp, report);
-    if let Value::Object(map) = &mut value {
-        map.insert("story".into(), Value::String(story.key));
+    let mut line = Vec::new();
+    write_story_line(&cmp, report, &story.key, &mut line)
+        .map_err(|e| Error::new(&story.origin, e.to_string()))?;
+    let mut differences = BTreeMap::new();
+    for d in cmp.claims.iter().flat_map(|c| &c.differences) {
+        *differences.entry(d.kind.as_str()).or_default() += 1;
     }
-    Ok((value, cmp))
+    Ok(Outcome {
+        line,
+        versions: cmp.versions.len(),
+        claims: cmp.claims.len(),
+        differences,
+    })
+}
+
+/// Maps `work` over `items` on the workers of `pool` and hands the results to `sink` in
+/// input order, whatever the thread count. Reading (the iterator), working and writing
+/// (the sink) overlap; at most `window` items are in flight (read but not yet handed to
+/// the sink), so memory stays bounded however slow one item is. The first error from
+/// `sink` stops the run and is returned.
+pub fn run_ordered<T, R, E>(
+    items: impl Iterator<Item = T> + Send,
+    pool: &rayon::ThreadPool,
+    window: usize,
+    work: impl Fn(T) -> R + Sync,
+    mut sink: impl FnMut(R) -> std::result::Result<(), E>,
+) -> std::result::Result<(), E>
+where
+    T: Send,
+    R: Send,
+{
+    use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+    use std::sync::Mutex;
+    use std::sync::mpsc::sync_channel;
+
+    let window = window.max(1);
+    let (slot_tx, slot_rx) = sync_channel::<()>(window);
+    let (work_tx, work_rx) = sync_channel::<(usize, T)>(window);
+    let (done_tx, done_rx) = sync_channel::<(usize, std::thread::Result<R>)>(window);
+    for _ in 0..window {
+        slot_tx.send(()).expect("the receiver is alive");
+    }
+    let work_rx = Mutex::new(work_rx);
+    let (work, work_rx) = (&work, &work_rx);
+    // The writer below owns `slot_tx` and `done_rx`: when it returns early or unwinds,
+    // dropping them stops the reader and the workers instead of leaving them blocked.
+    std::thread::scope(move |scope| {
+        scope.spawn(move || {
+            for item in items.enumerate() {
+                // A slot frees when the sink has taken an item; none comes once it stopped.
+                if slot_rx.recv().is_err() || work_tx.send(item).is_err() {
+                    break;
+                }
+            }
+        });
+        scope.spawn(move || {
+            pool.scope(|s| {
+                for _ in 0..pool.current_num_threads() {
+                    let done_tx = done_tx.clone();
+                    s.spawn(move |_| {
+                        loop {
+                            let next = work_rx.lock().map(|rx| rx.recv());
+                            let Ok(Ok((k, item))) = next else { break };
+                            let result = catch_unwind(AssertUnwindSafe(|| work(item)));
+                            if done_tx.send((k, result)).is_err() {
+                                break;
+                            }
+                        }
+                    });
+                }
+            });
+        });
+        let mut waiting = BTreeMap::new();
+        let mut next = 0;
+        for (k, result) in done_rx {
+            waiting.insert(k, result);
+            while let Some(result) = waiting.remove(&next) {
+                sink(result.unwrap_or_else(|panic| resume_unwind(panic)))?;
+                next += 1;
+                // The reader is gone once the input is exhausted.
+                let _ = slot_tx.send(());
+            }
+        }
+        Ok(())
+    })
 }
 
 #[cfg(test)]
@@ -291,7 +384,9 @@ mod tests {
         let opts = CompareOptions::default();
         let report = ReportOptions::default();
         let mut it = got.into_iter();
-        let (v, _) = compare_story(it.next().unwrap(), &opts, &report).unwrap();
+        let out = compare_story(it.next().unwrap(), &opts, &report).unwrap();
+        assert_eq!(out.line.last(), Some(&b'\n'));
+        let v: serde_json::Value = serde_json::from_slice(&out.line).unwrap();
         assert_eq!(v["story"], "a");
         assert_eq!(v["summary"]["agree"], true);
         let e = compare_story(it.next().unwrap(), &opts, &report).unwrap_err();
@@ -300,6 +395,62 @@ mod tests {
         assert!(e.to_string().contains(":5"), "{e}");
         let e = compare_story(it.next().unwrap(), &opts, &report).unwrap_err();
         assert!(e.to_string().contains("must be consecutive"), "{e}");
+    }
+
+    fn pool(n: usize) -> rayon::ThreadPool {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn run_ordered_keeps_input_order_with_uneven_work() {
+        for threads in [1, 2, 4] {
+            let mut got = Vec::new();
+            let work = |k: u64| {
+                // Early items take longest, so later ones finish first.
+                std::thread::sleep(std::time::Duration::from_micros((50 - k % 50) * 20));
+                k * k
+            };
+            run_ordered(0..200u64, &pool(threads), 3, work, |r| {
+                got.push(r);
+                Ok::<(), ()>(())
+            })
+            .unwrap();
+            assert_eq!(got, (0..200u64).map(|k| k * k).collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn run_ordered_stops_at_the_first_sink_error() {
+        let mut taken = 0;
+        let r = run_ordered(
+            0..10_000u32,
+            &pool(2),
+            4,
+            |k| k,
+            |k| {
+                taken += 1;
+                if k == 5 { Err(k) } else { Ok(()) }
+            },
+        );
+        assert_eq!(r, Err(5));
+        assert_eq!(taken, 6);
+    }
+
+    #[test]
+    fn run_ordered_passes_a_worker_panic_on() {
+        let r = std::panic::catch_unwind(|| {
+            run_ordered(
+                0..1_000u32,
+                &pool(2),
+                4,
+                |k| assert!(k != 7, "item 7"),
+                |()| Ok::<(), ()>(()),
+            )
+        });
+        assert!(r.is_err());
     }
 
     #[test]

@@ -408,7 +408,6 @@ fn run_attributions(args: AttributionsArgs) -> Result<u8, String> {
 }
 
 fn run_batch(args: BatchArgs) -> Result<u8, String> {
-    use rayon::prelude::*;
     use std::collections::BTreeMap;
 
     let started = std::time::Instant::now();
@@ -430,32 +429,25 @@ fn run_batch(args: BatchArgs) -> Result<u8, String> {
     let (mut ok, mut failed, mut versions, mut claims) = (0usize, 0usize, 0usize, 0usize);
     let mut kinds: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut messages: Vec<String> = Vec::new();
-    // Stories are compared a chunk at a time: enough to keep every worker busy, few
-    // enough that memory stays near the largest story.
-    let chunk = (pool.current_num_threads() * 8).max(16);
-    let mut stories = stories.peekable();
+    // Enough stories in flight to keep every worker busy, few enough that memory stays
+    // near the largest story.
+    let window = (pool.current_num_threads() * 8).max(16);
     let emitted = emit(args.output.as_deref(), |out| {
-        while stories.peek().is_some() {
-            let batch: Vec<_> = stories.by_ref().take(chunk).collect();
-            let results: Vec<_> = pool.install(|| {
-                batch
-                    .into_par_iter()
-                    .map(|story| claimdiff::batch::compare_story(story, &opts, &ropts))
-                    .collect()
-            });
-            for result in results {
+        claimdiff::batch::run_ordered(
+            stories,
+            &pool,
+            window,
+            |story| claimdiff::batch::compare_story(story, &opts, &ropts),
+            |result| {
                 match result {
-                    Ok((value, cmp)) => {
+                    Ok(outcome) => {
                         ok += 1;
-                        versions += cmp.versions.len();
-                        claims += cmp.claims.len();
-                        for c in &cmp.claims {
-                            for d in &c.differences {
-                                *kinds.entry(d.kind.as_str()).or_default() += 1;
-                            }
+                        versions += outcome.versions;
+                        claims += outcome.claims;
+                        for (kind, n) in outcome.differences {
+                            *kinds.entry(kind).or_default() += n;
                         }
-                        serde_json::to_writer(&mut *out, &value)?;
-                        out.write_all(b"\n")?;
+                        out.write_all(&outcome.line)?;
                     }
                     Err(e) => {
                         failed += 1;
@@ -463,9 +455,12 @@ fn run_batch(args: BatchArgs) -> Result<u8, String> {
                     }
                 }
                 progress.inc(1);
-            }
-            progress.set_message(format!("{ok} stories compared, {failed} skipped"));
-        }
+                if (ok + failed) % 64 == 0 {
+                    progress.set_message(format!("{ok} stories compared, {failed} skipped"));
+                }
+                Ok::<(), io::Error>(())
+            },
+        )?;
         if ok == 0 {
             // Nothing to keep: fail before the output file is put in place.
             return Err(io::Error::other("no story could be compared"));

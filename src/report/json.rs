@@ -34,10 +34,30 @@ impl Renderer for JsonRenderer {
             &Document {
                 cmp,
                 opts: &self.opts,
+                story: None,
             },
         )?;
         writeln!(out)
     }
+}
+
+/// Writes a comparison as one compact JSON line (newline included) with `story` as the
+/// last key: the line `claimdiff batch` writes for each story.
+pub fn write_story_line(
+    cmp: &Comparison,
+    opts: &ReportOptions,
+    story: &str,
+    out: &mut impl io::Write,
+) -> io::Result<()> {
+    serde_json::to_writer(
+        &mut *out,
+        &Document {
+            cmp,
+            opts,
+            story: Some(story),
+        },
+    )?;
+    out.write_all(b"\n")
 }
 
 /// The whole document, serialized claim by claim so that memory stays at one claim's
@@ -45,6 +65,8 @@ impl Renderer for JsonRenderer {
 struct Document<'a> {
     cmp: &'a Comparison,
     opts: &'a ReportOptions,
+    /// The story key, written last (batch lines).
+    story: Option<&'a str>,
 }
 
 impl Serialize for Document<'_> {
@@ -89,6 +111,9 @@ impl Serialize for Document<'_> {
                 "agree": !cmp.has_differences(),
             }),
         )?;
+        if let Some(story) = self.story {
+            m.serialize_entry("story", story)?;
+        }
         m.end()
     }
 }
@@ -388,12 +413,24 @@ mod tests {
             let streamed = serde_json::to_value(Document {
                 cmp: &cmp,
                 opts: &opts,
+                story: None,
             })
             .expect("serializes");
-            let direct = to_value(&cmp, &opts);
+            let mut direct = to_value(&cmp, &opts);
             assert_eq!(
                 serde_json::to_string(&direct).unwrap(),
                 serde_json::to_string(&streamed).unwrap()
+            );
+            // A batch line is the same object with the story key last, on one line.
+            let mut line = Vec::new();
+            write_story_line(&cmp, &opts, "s-1", &mut line).expect("writes");
+            direct
+                .as_object_mut()
+                .unwrap()
+                .insert("story".into(), "s-1".into());
+            assert_eq!(
+                line,
+                format!("{}\n", serde_json::to_string(&direct).unwrap()).into_bytes()
             );
         }
     }
