@@ -7,6 +7,9 @@
 //!    (from both sides), plus its proportional position in the other version. Stems held
 //!    by more than [`AlignOptions::common_stem_cap`] sentences are left out of the index,
 //!    so the cost stays near linear in the input and no all-pairs matrix is built.
+//!    Sentences equal on both sides (twins, found by hashing) take only each other; the
+//!    short runs between twins that keep their order are paired with each other, which
+//!    finds reworded sentences whose words are all too common to be indexed.
 //! 2. **One-to-one.** Candidate pairs at or above the threshold are taken greedily,
 //!    best first; ties go to the pair closest in relative position.
 //! 3. **Splits and merges.** A linked group absorbs an unlinked neighbouring sentence
@@ -22,6 +25,8 @@
 //! the claim that precedes it in its own version.
 
 use std::borrow::{Borrow, Cow};
+
+use rustc_hash::FxHashMap;
 
 use crate::similarity::{Bag, Vocabulary};
 
@@ -397,17 +402,36 @@ struct Pair {
 
 /// Candidate pairs from the stem index, both directions, plus each sentence's
 /// proportional position on the other side; scored, in (i, j) order, each pair once.
+///
+/// A sentence with a twin (see [`twins`]) keeps only its twin as candidate: the twins
+/// score 1 and are linked first whatever else is scored, and the steps after the
+/// one-to-one pass never look at a pair holding a linked sentence; so leaving the other
+/// pairs unscored changes nothing but the time, which for wire copy run mostly
+/// unchanged is most of the scoring.
 fn candidate_pairs(vocab: &Vocabulary, a: &[&Bag], b: &[&Bag], opts: &AlignOptions) -> Vec<Pair> {
     let (n, m) = (a.len(), b.len());
+    let (twin_a, twin_b) = twins(vocab, a, b, opts);
     let mut seen: Vec<(u32, u32)> = Vec::with_capacity(n * (2 * opts.candidates + 3));
-    index_candidates(vocab, a, b, opts, |i, j| seen.push((i, j)));
-    index_candidates(vocab, b, a, opts, |j, i| seen.push((i, j)));
+    let mut keep = |i: u32, j: u32| {
+        if twin_a[i as usize].is_none() && twin_b[j as usize].is_none() {
+            seen.push((i, j));
+        }
+    };
+    index_candidates(vocab, a, b, opts, &mut keep);
+    index_candidates(vocab, b, a, opts, |j, i| keep(i, j));
     for i in 0..n {
         let j = (i * m) / n.max(1);
         for j in j.saturating_sub(1)..(j + 2).min(m) {
-            seen.push((i as u32, j as u32));
+            keep(i as u32, j as u32);
         }
     }
+    gap_candidates(&twin_a, m, &mut keep);
+    seen.extend(
+        twin_a
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| t.map(|j| (i as u32, j))),
+    );
     seen.sort_unstable();
     seen.dedup();
     seen.shrink_to_fit();
@@ -423,6 +447,94 @@ fn candidate_pairs(vocab: &Vocabulary, a: &[&Bag], b: &[&Bag], opts: &AlignOptio
             }
         })
         .collect()
+}
+
+/// Twins: a sentence of `a` and one of `b` with equal bags (the same text up to
+/// typography and case), each the only one of its side with that bag, scoring at least
+/// the threshold. Returns each side's twin, if any.
+fn twins(
+    vocab: &Vocabulary,
+    a: &[&Bag],
+    b: &[&Bag],
+    opts: &AlignOptions,
+) -> (Vec<Option<u32>>, Vec<Option<u32>>) {
+    // Per bag: how often it occurs on each side and where it last did.
+    type Seen = [(u32, u32); 2];
+    let mut seen: FxHashMap<_, Seen> = FxHashMap::default();
+    for (side, bags) in [a, b].into_iter().enumerate() {
+        for (k, bag) in bags.iter().enumerate() {
+            let e = seen.entry(bag.key()).or_insert([(0, 0); 2]);
+            e[side] = (e[side].0 + 1, k as u32);
+        }
+    }
+    let mut twin_a = vec![None; a.len()];
+    let mut twin_b = vec![None; b.len()];
+    for [(na, i), (nb, j)] in seen.into_values() {
+        if na == 1 && nb == 1 && vocab.similarity(a[i as usize], b[j as usize]) >= opts.threshold {
+            twin_a[i as usize] = Some(j);
+            twin_b[j as usize] = Some(i);
+        }
+    }
+    (twin_a, twin_b)
+}
+
+/// Longest run of sentences between two twins on either side whose sentences are all
+/// paired as candidates.
+const GAP_CANDIDATES: usize = 8;
+
+/// Pairs the sentences lying between two consecutive anchors with each other when both
+/// runs are short. Anchors are the longest chain of twins in order on both sides (a
+/// twin that moved is no anchor). On a long input most stems are too common to be
+/// indexed, and the index alone misses a reworded sentence whose rare words are few;
+/// its place between two unchanged neighbours finds it.
+fn gap_candidates(twin_a: &[Option<u32>], m: usize, mut out: impl FnMut(u32, u32)) {
+    let twins: Vec<(usize, usize)> = twin_a
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| t.map(|j| (i, j as usize)))
+        .collect();
+    let mut from = (0usize, 0usize);
+    let ends = std::iter::once((twin_a.len(), m));
+    for (i, j) in increasing_chain(&twins)
+        .into_iter()
+        .map(|k| twins[k])
+        .chain(ends)
+    {
+        let (from_a, from_b) = from;
+        if i - from_a <= GAP_CANDIDATES && j - from_b <= GAP_CANDIDATES {
+            for x in from_a..i {
+                for y in from_b..j {
+                    out(x as u32, y as u32);
+                }
+            }
+        }
+        from = (i + 1, j + 1);
+    }
+}
+
+/// Indices of a longest subsequence of `pairs` (ascending in their first member) that
+/// also ascends in the second; of several, the one ending lowest in the second member.
+fn increasing_chain(pairs: &[(usize, usize)]) -> Vec<usize> {
+    // tails[l]: index of the pair ending the best chain of length l + 1 found so far.
+    let mut tails: Vec<usize> = Vec::new();
+    let mut before: Vec<Option<usize>> = vec![None; pairs.len()];
+    for (k, &(_, j)) in pairs.iter().enumerate() {
+        let l = tails.partition_point(|&t| pairs[t].1 < j);
+        before[k] = l.checked_sub(1).map(|p| tails[p]);
+        if l == tails.len() {
+            tails.push(k);
+        } else {
+            tails[l] = k;
+        }
+    }
+    let mut chain = Vec::with_capacity(tails.len());
+    let mut at = tails.last().copied();
+    while let Some(k) = at {
+        chain.push(k);
+        at = before[k];
+    }
+    chain.reverse();
+    chain
 }
 
 /// For each sentence of `from`, the sentences of `to` sharing the most rare-stem weight,
@@ -849,6 +961,39 @@ mod tests {
         // It sits right after the claim that precedes it in the first outlet.
         let pos = al.claims.iter().position(|c| !c.has(0)).expect("present");
         assert_eq!(al.claims[pos - 1].members[0], vec![0]);
+    }
+
+    #[test]
+    fn a_reworded_sentence_between_unchanged_ones_is_found_without_the_index() {
+        // No index candidates at all, and the reworded sentence sits far from its
+        // proportional place: only its unchanged neighbours can point at it.
+        let opts = AlignOptions {
+            candidates: 0,
+            ..AlignOptions::default()
+        };
+        let b = [
+            "Heavy rain flooded the harbour road on Tuesday morning.",
+            "The city council postponed its vote on the school budget.",
+            "Three schools stayed closed while crews cleared the debris.",
+            "Bus services resumed in the afternoon, the transit agency said.",
+            STORY[0],
+            STORY[1],
+            "The ministers talked for over 10 hours at a government villa near Moscow.",
+            STORY[3],
+            STORY[4],
+        ];
+        let links = pairs(&align_pair(&STORY, &b, &opts));
+        assert!(links.contains(&(vec![2], vec![6])), "{links:?}");
+        assert_eq!(links.len(), 5, "{links:?}");
+    }
+
+    #[test]
+    fn anchors_are_the_longest_chain_in_order_on_both_sides() {
+        // (1, 100) and (2, 101) moved far ahead; the rest keep their order.
+        let twins = [(0, 5), (1, 100), (2, 101), (3, 8), (4, 9)];
+        assert_eq!(increasing_chain(&twins), vec![0, 3, 4]);
+        assert_eq!(increasing_chain(&[]), Vec::<usize>::new());
+        assert_eq!(increasing_chain(&[(0, 3), (1, 2), (2, 1)]), vec![2]);
     }
 
     fn sentence() -> impl Strategy<Value = String> {

@@ -53,6 +53,12 @@ impl Bag {
         &self.data[self.stems_len as usize..]
     }
 
+    /// Everything the bag holds, as one slice that can be hashed: two bags with equal
+    /// stem counts are equal exactly when these are.
+    pub fn key(&self) -> (u32, &[u32]) {
+        (self.stems_len, &self.data)
+    }
+
     /// The bag of two texts read as one: used to score a split or a merge.
     pub fn union(&self, other: &Bag) -> Bag {
         let (a, b) = (self, other);
