@@ -417,8 +417,8 @@ fn candidate_pairs(vocab: &Vocabulary, a: &[&Bag], b: &[&Bag], opts: &AlignOptio
             seen.push((i, j));
         }
     };
-    index_candidates(vocab, a, b, opts, &mut keep);
-    index_candidates(vocab, b, a, opts, |j, i| keep(i, j));
+    index_candidates(vocab, a, b, &twin_a, opts, &mut keep);
+    index_candidates(vocab, b, a, &twin_b, opts, |j, i| keep(i, j));
     for i in 0..n {
         let j = (i * m) / n.max(1);
         for j in j.saturating_sub(1)..(j + 2).min(m) {
@@ -537,12 +537,13 @@ fn increasing_chain(pairs: &[(usize, usize)]) -> Vec<usize> {
     chain
 }
 
-/// For each sentence of `from`, the sentences of `to` sharing the most rare-stem weight,
-/// passed to `out` as (from index, to index).
+/// For each sentence of `from` without a twin, the sentences of `to` sharing the most
+/// rare-stem weight, passed to `out` as (from index, to index).
 fn index_candidates(
     vocab: &Vocabulary,
     from: &[&Bag],
     to: &[&Bag],
+    twin: &[Option<u32>],
     opts: &AlignOptions,
     mut out: impl FnMut(u32, u32),
 ) {
@@ -571,6 +572,9 @@ fn index_candidates(
     let mut acc = vec![0.0f64; to.len()];
     let mut touched: Vec<u32> = Vec::new();
     for (i, bag) in from.iter().enumerate() {
+        if twin[i].is_some() {
+            continue;
+        }
         for &s in bag.stems() {
             let Some(range) = start.get(s as usize..s as usize + 2) else {
                 continue;

@@ -126,7 +126,7 @@ pub fn split(sentences: Vec<Sentence>, keep: bool) -> (Vec<Sentence>, Vec<Boiler
         for (k, s) in group.iter().enumerate() {
             let mut s = s.clone();
             let candidate = candidate_paragraph && k == 0;
-            if let Some(d) = dateline(&s.text).filter(|_| candidate) {
+            if candidate && let Some(d) = dateline(&s.text) {
                 dateline_found = true;
                 let prefix_chars = s.text[..d.cut].chars().count();
                 found.push(Boilerplate {
@@ -374,14 +374,18 @@ fn is_timestamp(lower: &str) -> bool {
         "second", "seconds", "minute", "minutes", "min", "mins", "hour", "hours", "hr", "hrs",
         "day", "days", "week", "weeks",
     ];
-    let words: Vec<&str> = lower
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    if words.is_empty()
-        || words.len() > 12
-        || !words.iter().any(|w| w.chars().any(|c| c.is_ascii_digit()))
-    {
+    let mut words: Vec<&str> = Vec::with_capacity(12);
+    for w in lower.split(|c: char| !c.is_alphanumeric()) {
+        if w.is_empty() {
+            continue;
+        }
+        if words.len() == 12 {
+            // Running text, not a stamp: stop before splitting the whole paragraph.
+            return false;
+        }
+        words.push(w);
+    }
+    if words.is_empty() || !words.iter().any(|w| w.chars().any(|c| c.is_ascii_digit())) {
         return false;
     }
     if let [n, unit, "ago"] = words[..] {
@@ -408,6 +412,10 @@ fn is_timestamp(lower: &str) -> bool {
 }
 
 fn is_end_mark(t: &str) -> bool {
+    // The longest mark is a few characters; most paragraphs are far longer.
+    if t.len() > 32 {
+        return false;
+    }
     let core: String = t.chars().filter(|c| !c.is_whitespace()).collect();
     matches!(
         core.to_lowercase().as_str(),
