@@ -25,6 +25,7 @@
 //! the claim that precedes it in its own version.
 
 use std::borrow::{Borrow, Cow};
+use std::hash::BuildHasher;
 
 use rustc_hash::FxHashMap;
 
@@ -203,10 +204,36 @@ fn score_claims(claims: &[Claim], vocab: Vocabulary, bags: Vec<Vec<Bag>>) -> Sco
 /// every version belongs to exactly one claim.
 pub fn align_versions(versions: &[Vec<&str>], base: usize, opts: &AlignOptions) -> Alignment {
     let mut vocab = Vocabulary::new();
-    let bags: Vec<Vec<Bag>> = versions
-        .iter()
-        .map(|v| v.iter().map(|s| vocab.bag(s)).collect())
-        .collect();
+    // Versions of one story repeat most sentences word for word: each text is read once.
+    // Keyed by hash (checked against the text) to keep the table small on long inputs.
+    let total: usize = versions.iter().map(Vec::len).sum();
+    let mut first: FxHashMap<u64, (u32, u32)> =
+        FxHashMap::with_capacity_and_hasher(total, Default::default());
+    let mut bags: Vec<Vec<Bag>> = Vec::with_capacity(versions.len());
+    for (v, texts) in versions.iter().enumerate() {
+        let mut list = Vec::with_capacity(texts.len());
+        for (i, &text) in texts.iter().enumerate() {
+            let key = rustc_hash::FxBuildHasher.hash_one(text);
+            let seen = first
+                .get(&key)
+                .map(|&(w, k)| (w as usize, k as usize))
+                .filter(|&(w, k)| versions[w][k] == text);
+            let bag = match seen {
+                Some((w, k)) => {
+                    let bag = if w == v { &list[k] } else { &bags[w][k] };
+                    vocab.recount(bag);
+                    Bag::clone(bag)
+                }
+                None => {
+                    first.entry(key).or_insert((v as u32, i as u32));
+                    vocab.bag(text)
+                }
+            };
+            list.push(bag);
+        }
+        bags.push(list);
+    }
+    drop(first);
     vocab.freeze();
 
     let offsets: Vec<usize> = versions
@@ -411,7 +438,10 @@ struct Pair {
 fn candidate_pairs(vocab: &Vocabulary, a: &[&Bag], b: &[&Bag], opts: &AlignOptions) -> Vec<Pair> {
     let (n, m) = (a.len(), b.len());
     let (twin_a, twin_b) = twins(vocab, a, b, opts);
-    let mut seen: Vec<(u32, u32)> = Vec::with_capacity(n * (2 * opts.candidates + 3));
+    let free_a = twin_a.iter().filter(|t| t.is_none()).count();
+    let free_b = twin_b.iter().filter(|t| t.is_none()).count();
+    let mut seen: Vec<(u32, u32)> =
+        Vec::with_capacity((free_a + free_b) * (opts.candidates + 2) + (n - free_a));
     let mut keep = |i: u32, j: u32| {
         if twin_a[i as usize].is_none() && twin_b[j as usize].is_none() {
             seen.push((i, j));

@@ -8,6 +8,8 @@
 //! spelling edits). Stems are the first [`STEM_CHARS`] characters of a word: crude, but
 //! language-neutral and enough to join `report`/`reported`/`reports`.
 
+use std::sync::Arc;
+
 use rustc_hash::FxHashMap;
 
 use crate::normalize;
@@ -24,10 +26,10 @@ const WORD_WEIGHT: f64 = 0.4;
 /// distinct stem ids, then sorted 32-bit character-trigram hashes with repeats (a
 /// multiset; half the size of exact 63-bit codes, and a rare collision only nudges a
 /// similarity). Both lists share one allocation, since a long input holds hundreds of
-/// thousands of bags.
+/// thousands of bags; clones share it too (versions repeat most sentences).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Bag {
-    data: Box<[u32]>,
+    data: Arc<[u32]>,
     stems_len: u32,
 }
 
@@ -38,7 +40,7 @@ impl Bag {
         stems.reserve_exact(trigrams.len());
         stems.extend_from_slice(trigrams);
         Bag {
-            data: stems.into_boxed_slice(),
+            data: stems.into(),
             stems_len,
         }
     }
@@ -53,8 +55,8 @@ impl Bag {
         &self.data[self.stems_len as usize..]
     }
 
-    /// Everything the bag holds, as one slice that can be hashed: two bags with equal
-    /// stem counts are equal exactly when these are.
+    /// Everything the bag holds, in a form that can be hashed: equal exactly when the
+    /// bags are.
     pub fn key(&self) -> (u32, &[u32]) {
         (self.stems_len, &self.data)
     }
@@ -67,7 +69,7 @@ impl Bag {
         let stems_len = out.len() as u32;
         merge_sorted(a.trigrams(), b.trigrams(), &mut out, false);
         Bag {
-            data: out.into_boxed_slice(),
+            data: out.into(),
             stems_len,
         }
     }
@@ -132,6 +134,15 @@ impl Vocabulary {
             self.df[s as usize] += 1;
         }
         Bag::new(stems, &text_trigrams(text))
+    }
+
+    /// Counts a text whose bag was already made from an equal text towards document
+    /// frequencies, as [`Vocabulary::bag`] would, without reading it again.
+    pub fn recount(&mut self, bag: &Bag) {
+        self.texts += 1;
+        for &s in bag.stems() {
+            self.df[s as usize] += 1;
+        }
     }
 
     /// How many distinct stems have been read.

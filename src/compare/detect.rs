@@ -400,7 +400,12 @@ fn word_overlap(a: &[String], b: &[String]) -> f64 {
 pub fn lowercase_vocabulary<'a>(texts: impl IntoIterator<Item = &'a str>) -> HashSet<String> {
     let mut out = HashSet::new();
     let mut word = String::new();
+    // Versions of one story repeat most sentences word for word.
+    let mut read: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
     for text in texts {
+        if !read.insert(text) {
+            continue;
+        }
         normalize::token_spans(text, |start, end| {
             let raw = &text[start..end];
             if !raw.starts_with(char::is_lowercase) {
