@@ -401,6 +401,18 @@ fn featurize(art: &Article, fx: &mut Features) -> Doc {
         }
         feat!(fx, out, G_CTX, "w-1w={}|{lw}", w(-1));
         feat!(fx, out, G_CTX, "ww+1={lw}|{}", w(1));
+        feat!(fx, out, G_CTX, "w-2w-1={}|{}", w(-2), w(-1));
+        feat!(fx, out, G_CTX, "w+1w+2={}|{}", w(1), w(2));
+        for j in [-1isize, 1] {
+            let k = i as isize + j;
+            if k >= ps as isize && k <= pe as isize {
+                let k = k as usize;
+                feat!(fx, out, G_CTX, "sh{j}={}", shape(&words[k]));
+                let c: Vec<char> = lower[k].chars().collect();
+                let s3: String = c[c.len().saturating_sub(3)..].iter().collect();
+                feat!(fx, out, G_CTX, "s3{j}={s3}");
+            }
+        }
         let gap_before = if i > ps {
             gap(&chars, tokens[i - 1].1, tokens[i].0)
         } else {
@@ -486,6 +498,7 @@ fn featurize(art: &Article, fx: &mut Features) -> Doc {
         if i == s_first[i] {
             feat!(fx, out, G_POS, "sfirst|lw={lw}");
         }
+        feat!(fx, out, G_POS, "slen={}", bucket(s_last[i] - s_first[i]));
         // Rules (stacking).
         let rt = &rule_tags[i];
         let rtj = |k: isize| -> &str {
@@ -502,6 +515,15 @@ fn featurize(art: &Article, fx: &mut Features) -> Doc {
         feat!(fx, out, G_RULES, "rt3={}|{rt}|{}", rtj(-1), rtj(1));
         feat!(fx, out, G_RULES, "rt|lw={rt}|{lw}");
         feat!(fx, out, G_RULES, "rt|inq={rt}|{q}");
+        let (sl, sr) = nearest(&rule_cues, i, s_first[i], s_last[i]);
+        feat!(
+            fx,
+            out,
+            G_RULES,
+            "rsl|rsr={}|{}",
+            sl.map_or("none", bucket),
+            sr.map_or("none", bucket)
+        );
         let (cl, cr) = nearest(&rule_cues, i, ps, pe);
         feat!(fx, out, G_RULES, "rcl={}", cl.map_or("none", bucket));
         feat!(fx, out, G_RULES, "rcr={}", cr.map_or("none", bucket));
@@ -713,8 +735,9 @@ impl Rng {
 }
 
 /// Predicted role instances of one article: one span per run of `B-r I-r ...`; with
-/// `widen`, a content span takes in an opening quote mark right before it and the
-/// punctuation and closing marks right after it (PolNeAR's content spans carry them).
+/// `widen`, a content span takes in a quote mark right before it and, when a closing mark
+/// follows it after punctuation only (`will,”`), that punctuation and mark: PolNeAR's
+/// quoted contents carry their marks, its paraphrases no final stop.
 fn spans_of(docs: &Doc, w: &Weights, chars: &[char], widen: bool) -> [Vec<Vec<Span>>; 3] {
     let mut out: [Vec<Vec<Span>>; 3] = Default::default();
     for seq in &docs.seqs {
@@ -734,8 +757,14 @@ fn spans_of(docs: &Doc, w: &Weights, chars: &[char], widen: bool) -> [Vec<Vec<Sp
                 if s > 0 && quotes::mark_at(chars, s - 1).is_some() {
                     s -= 1;
                 }
-                while e < chars.len() && ".,;:?!”\"".contains(chars[e]) {
-                    e += 1;
+                let mut k = e;
+                while k < chars.len() && ".,;:?!".contains(chars[k]) {
+                    k += 1;
+                }
+                if k < chars.len()
+                    && let Some(len) = quotes::mark_at(chars, k)
+                {
+                    e = k + len;
                 }
             }
             out[r].push(vec![Span { start: s, end: e }]);
@@ -747,6 +776,9 @@ fn spans_of(docs: &Doc, w: &Weights, chars: &[char], widen: bool) -> [Vec<Vec<Sp
 
 fn evaluate(arts: &[&Article], docs: &[&Doc], w: &Weights, widen: bool) -> Scores {
     let mut sc = Scores::default();
+    if let Some(dir) = std::env::var_os("TAGGER_DUMP") {
+        dump(Path::new(&dir), arts, docs, w);
+    }
     for (a, d) in arts.iter().zip(docs) {
         let chars: Vec<char> = a.text.chars().collect();
         let tokens = word_tokens(&chars);
@@ -754,6 +786,30 @@ fn evaluate(arts: &[&Article], docs: &[&Doc], w: &Weights, widen: bool) -> Score
         score_roles(&chars, &tokens, &a.gold, &pred, &mut sc);
     }
     sc
+}
+
+/// Writes `word gold predicted` per token, a blank line between paragraphs, one file per
+/// article (set `TAGGER_DUMP=<dir>`, outside the repository: the files hold corpus text).
+fn dump(dir: &Path, arts: &[&Article], docs: &[&Doc], w: &Weights) {
+    const NAMES: [&str; NL] = ["O", "B-S", "I-S", "B-C", "I-C", "B-X", "I-X"];
+    let _ = std::fs::create_dir_all(dir);
+    for (a, d) in arts.iter().zip(docs) {
+        let chars: Vec<char> = a.text.chars().collect();
+        let mut out = String::new();
+        for seq in &d.seqs {
+            for (i, t) in viterbi(seq, w).into_iter().enumerate() {
+                let (s, e) = seq.spans[i];
+                let word: String = chars[s..e].iter().collect();
+                let _ = writeln!(
+                    out,
+                    "{word}\t{}\t{}",
+                    NAMES[seq.gold[i] as usize], NAMES[t as usize]
+                );
+            }
+            out.push('\n');
+        }
+        let _ = std::fs::write(dir.join(format!("{}.tsv", a.name)), out);
+    }
 }
 
 fn train(docs: &[&Doc], features: usize, epochs: usize, mut each: impl FnMut(usize, &Model)) {
@@ -845,7 +901,7 @@ pub fn run(data: &Path) -> Result<Vec<Row>, String> {
     let train_arts = load(&dir.join("train"))?;
     let dev_arts = load(&dir.join("dev"))?;
     let drop = std::env::var("TAGGER_DROP").map_or(0, |s| group_mask(&s));
-    let max_epochs = 15;
+    let max_epochs = 30;
     let mut rows = Vec::new();
 
     // Rules alone, for the side-by-side.
