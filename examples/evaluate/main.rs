@@ -1,11 +1,12 @@
 //! Scores claimdiff on the evaluation data in `../shared/data` and prints a Markdown
-//! table beside the published figures. Run: `cargo run --release --example evaluate -- ../shared/data [sbd,deplain,onestop,polnear,cluster]`.
+//! table beside the published figures. Run: `cargo run --release --example evaluate -- ../shared/data [sbd,deplain,onestop,polnear,cluster,polnear-tagger]`.
 
 mod cluster;
 mod deplain;
 mod onestop;
 mod polnear;
 mod sbd;
+mod tagger;
 
 use std::path::{Path, PathBuf};
 
@@ -46,19 +47,21 @@ fn main() {
     // An optional second argument picks parts by name: `-- ../shared/data polnear`.
     let only = std::env::args().nth(2);
     type Part = fn(&Path) -> Result<Vec<Row>, String>;
-    let parts: [(&str, Part); 5] = [
+    let parts: [(&str, Part); 6] = [
         ("sbd", sbd::run),
         ("deplain", deplain::run),
         ("onestop", onestop::run),
         ("polnear", polnear::run),
         ("cluster", cluster::run),
+        // An experiment (trains a model for a minute): run only when named.
+        ("polnear-tagger", tagger::run),
     ];
     let mut rows = Vec::new();
     for (name, part) in parts {
-        if only
+        let named = only
             .as_deref()
-            .is_some_and(|o| !o.split(',').any(|x| x == name))
-        {
+            .is_some_and(|o| o.split(',').any(|x| x == name));
+        if (only.is_some() || name == "polnear-tagger") && !named {
             continue;
         }
         match part(&data) {

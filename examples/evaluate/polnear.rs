@@ -199,7 +199,8 @@ pub struct Scores {
     pub relations: usize,
 }
 
-fn trim(chars: &[char], s: Span) -> Span {
+/// `s` without leading and trailing whitespace.
+pub fn trim(chars: &[char], s: Span) -> Span {
     let (mut a, mut b) = (s.start.min(chars.len()), s.end.min(chars.len()));
     while a < b && chars[a].is_whitespace() {
         a += 1;
@@ -211,7 +212,7 @@ fn trim(chars: &[char], s: Span) -> Span {
 }
 
 /// Word tokens as (start, end) char offsets.
-fn word_tokens(chars: &[char]) -> Vec<(usize, usize)> {
+pub fn word_tokens(chars: &[char]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < chars.len() {
@@ -228,7 +229,8 @@ fn word_tokens(chars: &[char]) -> Vec<(usize, usize)> {
     out
 }
 
-fn covered(tokens: &[(usize, usize)], spans: &[Span]) -> HashSet<usize> {
+/// Indices of the word tokens that overlap any of `spans`.
+pub fn covered(tokens: &[(usize, usize)], spans: &[Span]) -> HashSet<usize> {
     let mut out = HashSet::new();
     for s in spans {
         let from = tokens.partition_point(|t| t.0 < s.start);
@@ -303,34 +305,30 @@ fn gold_kind(chars: &[char], g: &Gold) -> &'static str {
     }
 }
 
-/// Scores one article into `sc`.
-pub fn score_article(art: &Article, sc: &mut Scores) {
-    let chars: Vec<char> = art.text.chars().collect();
-    let tokens = word_tokens(&chars);
-    let pred = extract_text(&art.text);
-    if let Some(dir) = std::env::var_os("POLNEAR_DUMP") {
-        dump(Path::new(&dir), art, &chars, &pred);
-    }
-    sc.articles += 1;
-    sc.relations += art.gold.len();
-    for a in &pred {
-        *sc.kinds.entry(kind_name(a.kind)).or_default() += 1;
-    }
+/// Scores predicted role instances (per role: one list of spans per instance) against the
+/// gold relations of one article: exact, pooled token overlap and Citron's pairwise
+/// overlap, added into `sc`. Shared by the rules and the tagger experiment.
+pub fn score_roles(
+    chars: &[char],
+    tokens: &[(usize, usize)],
+    gold_rel: &[Gold],
+    predicted: &[Vec<Vec<Span>>; 3],
+    sc: &mut Scores,
+) {
     for role in 0..3 {
         let norm = |v: &[Span]| -> Vec<Span> {
-            let mut v: Vec<Span> = v.iter().map(|s| trim(&chars, *s)).collect();
+            let mut v: Vec<Span> = v.iter().map(|s| trim(chars, *s)).collect();
             v.sort();
             v
         };
-        let gold: Vec<Vec<Span>> = art
-            .gold
+        let gold: Vec<Vec<Span>> = gold_rel
             .iter()
             .map(|g| norm(gold_role(g, role)))
             .filter(|v| !v.is_empty())
             .collect();
-        let predicted: Vec<Vec<Span>> = pred
+        let predicted: Vec<Vec<Span>> = predicted[role]
             .iter()
-            .map(|a| norm(&role_of(a, role)))
+            .map(|v| norm(v))
             .filter(|v| !v.is_empty())
             .collect();
         let mut left: HashMap<&Vec<Span>, usize> = HashMap::new();
@@ -352,8 +350,8 @@ pub fn score_article(art: &Article, sc: &mut Scores) {
         });
         let g_all: Vec<Span> = gold.concat();
         let p_all: Vec<Span> = predicted.concat();
-        let gt = covered(&tokens, &g_all);
-        let pt = covered(&tokens, &p_all);
+        let gt = covered(tokens, &g_all);
+        let pt = covered(tokens, &p_all);
         let both = gt.intersection(&pt).count();
         sc.overlap[role].add(Prf {
             correct_p: both,
@@ -361,8 +359,8 @@ pub fn score_article(art: &Article, sc: &mut Scores) {
             correct_r: both,
             gold: gt.len(),
         });
-        let g_sets: Vec<HashSet<usize>> = gold.iter().map(|g| covered(&tokens, g)).collect();
-        let p_sets: Vec<HashSet<usize>> = predicted.iter().map(|p| covered(&tokens, p)).collect();
+        let g_sets: Vec<HashSet<usize>> = gold.iter().map(|g| covered(tokens, g)).collect();
+        let p_sets: Vec<HashSet<usize>> = predicted.iter().map(|p| covered(tokens, p)).collect();
         let pairwise: usize = p_sets
             .iter()
             .map(|p| {
@@ -379,6 +377,24 @@ pub fn score_article(art: &Article, sc: &mut Scores) {
             gold: g_sets.iter().map(HashSet::len).sum(),
         });
     }
+}
+
+/// Scores one article into `sc`.
+pub fn score_article(art: &Article, sc: &mut Scores) {
+    let chars: Vec<char> = art.text.chars().collect();
+    let tokens = word_tokens(&chars);
+    let pred = extract_text(&art.text);
+    if let Some(dir) = std::env::var_os("POLNEAR_DUMP") {
+        dump(Path::new(&dir), art, &chars, &pred);
+    }
+    sc.articles += 1;
+    sc.relations += art.gold.len();
+    for a in &pred {
+        *sc.kinds.entry(kind_name(a.kind)).or_default() += 1;
+    }
+    let predicted: [Vec<Vec<Span>>; 3] =
+        std::array::from_fn(|role| pred.iter().map(|a| role_of(a, role)).collect());
+    score_roles(&chars, &tokens, &art.gold, &predicted, sc);
     for g in &art.gold {
         let found = pred.iter().any(|a| {
             g.cue
