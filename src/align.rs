@@ -700,11 +700,14 @@ fn grow_once(
     if mine.len() >= opts.max_group {
         return None;
     }
+    let free = |x: usize| x < my_bags.len() && owner[x].is_none();
+    let (lo, hi) = (mine[0], *mine.last().expect("groups are never empty"));
+    if !(lo.checked_sub(1).is_some_and(free) || free(hi + 1)) {
+        return None;
+    }
     let other_bag = union(other_bags, other);
     let my_bag = union(my_bags, mine);
     let current = vocab.similarity(&my_bag, &other_bag);
-    let lo = mine[0];
-    let hi = *mine.last().expect("groups are never empty");
     let mut best: Option<(f64, usize)> = None;
     for x in [lo.checked_sub(1), Some(hi + 1)].into_iter().flatten() {
         if x >= my_bags.len() || owner[x].is_some() {
@@ -735,19 +738,14 @@ fn fill_gaps(
     owner_b: &mut [Option<usize>],
     b_side: bool,
 ) {
-    let sides = |g: &(Vec<usize>, Vec<usize>)| -> (Vec<usize>, Vec<usize>) {
-        if b_side {
-            (g.0.clone(), g.1.clone())
-        } else {
-            (g.1.clone(), g.0.clone())
-        }
-    };
+    fn sides(g: &(Vec<usize>, Vec<usize>), b_side: bool) -> (&[usize], &[usize]) {
+        if b_side { (&g.0, &g.1) } else { (&g.1, &g.0) }
+    }
     let mut order: Vec<usize> = (0..groups.len()).collect();
-    order.sort_by_key(|&g| sides(&groups[g]).0[0]);
+    order.sort_by_key(|&g| sides(&groups[g], b_side).0[0]);
     for w in order.windows(2) {
         let (g1, g2) = (w[0], w[1]);
-        let (a1, b1) = sides(&groups[g1]);
-        let (a2, b2) = sides(&groups[g2]);
+        let ((a1, b1), (a2, b2)) = (sides(&groups[g1], b_side), sides(&groups[g2], b_side));
         let (Some(&a1_last), Some(&b1_last)) = (a1.last(), b1.last()) else {
             continue;
         };
@@ -759,6 +757,7 @@ fn fill_gaps(
         {
             continue;
         }
+        let (a1, b1, a2, b2) = (a1.to_vec(), b1.to_vec(), a2.to_vec(), b2.to_vec());
         let bag_a1 = union(a, &a1);
         let bag_a2 = union(a, &a2);
         let base1 = vocab.similarity(&bag_a1, &union(b, &b1));

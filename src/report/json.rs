@@ -85,7 +85,7 @@ impl Serialize for Document<'_> {
         m.serialize_entry("boilerplate_kept", &cmp.boilerplate_kept)?;
         m.serialize_entry(
             "versions",
-            &Lazy(|| {
+            &Items(|| {
                 cmp.versions
                     .iter()
                     .zip(&cmp.coverage)
@@ -94,11 +94,11 @@ impl Serialize for Document<'_> {
         )?;
         m.serialize_entry(
             "claims",
-            &Lazy(|| {
+            &Items(|| {
                 cmp.claims
                     .iter()
                     .filter(|c| is_shown(c, self.opts))
-                    .map(|c| claim_value(cmp, c))
+                    .map(|c| ClaimOut { cmp, c })
             }),
         )?;
         m.serialize_entry("credits", &credits_value(cmp))?;
@@ -154,19 +154,6 @@ fn credits_value(cmp: &Comparison) -> Value {
         })
         .collect();
     json!({ "audits": audits, "uncredited": uncredited })
-}
-
-/// A sequence serialized from a fresh iterator, one item alive at a time.
-struct Lazy<F>(F);
-
-impl<F, I> Serialize for Lazy<F>
-where
-    F: Fn() -> I,
-    I: Iterator<Item = Value>,
-{
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq((self.0)())
-    }
 }
 
 #[derive(Serialize)]
@@ -272,107 +259,147 @@ fn round(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 
-fn claim_value(cmp: &Comparison, c: &ClaimResult) -> Value {
-    let id = |v: usize| cmp.versions[v].doc.id.clone();
-    let mut members = Map::new();
-    let mut versions = Map::new();
-    for (v, m) in c.members.iter().enumerate() {
-        if !m.sentences.is_empty() {
-            members.insert(id(v), json!(m.sentences));
-        }
-        let mut entry = Map::new();
-        entry.insert("status".into(), json!(m.status.as_str()));
-        if let Some(s) = m.similarity {
-            entry.insert("similarity".into(), json!(round(s)));
-        }
-        if let Some(diff) = &m.diff {
-            let runs: Vec<Value> = diff
-                .runs
-                .iter()
-                .map(|r| json!({ "op": r.op.as_str(), "text": r.text, "space_before": r.space_before }))
-                .collect();
-            entry.insert("diff".into(), json!(runs));
-        }
-        versions.insert(id(v), Value::Object(entry));
-    }
-    let differences: Vec<Value> = c
-        .differences
-        .iter()
-        .map(|d| {
-            let mut m = Map::new();
-            m.insert("kind".into(), json!(d.kind.as_str()));
-            m.insert("version".into(), json!(id(d.version)));
-            if let Some(r) = &d.reference {
-                m.insert("reference".into(), json!(r));
-            }
-            if let Some(o) = &d.other {
-                m.insert("other".into(), json!(o));
-            }
-            if let Some(x) = &d.detail {
-                m.insert("detail".into(), json!(x));
-            }
-            Value::Object(m)
-        })
-        .collect();
-    json!({
-        "number": c.number,
-        "status": c.status.as_str(),
-        "similarity": c.similarity.map(round),
-        "reference": id(c.reference),
-        "text": cmp.group_text(c.reference, &c.members[c.reference].sentences),
-        "members": members,
-        "versions": versions,
-        "key_difference": key_difference(cmp, c),
-        "differences": differences,
-    })
+/// One claim as written in `claims`, serialized straight from the comparison.
+struct ClaimOut<'a> {
+    cmp: &'a Comparison,
+    c: &'a ClaimResult,
 }
 
-/// The whole JSON document for a comparison as a value (for tests and callers that
-/// want to inspect it; rendering streams instead). Built directly, in the key order of
-/// [`Document`]'s serialization: going through a serializer would copy every claim's
-/// value once more, which `claimdiff batch` pays for every story.
+impl Serialize for ClaimOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let (cmp, c) = (self.cmp, self.c);
+        let id = |v: usize| cmp.versions[v].doc.id.as_str();
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("number", &c.number)?;
+        m.serialize_entry("status", c.status.as_str())?;
+        m.serialize_entry("similarity", &c.similarity.map(round))?;
+        m.serialize_entry("reference", id(c.reference))?;
+        m.serialize_entry(
+            "text",
+            &cmp.group_text(c.reference, &c.members[c.reference].sentences),
+        )?;
+        m.serialize_entry(
+            "members",
+            &Entries(|| {
+                c.members
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, m)| !m.sentences.is_empty())
+                    .map(|(v, m)| (id(v), &m.sentences))
+            }),
+        )?;
+        m.serialize_entry(
+            "versions",
+            &Entries(|| {
+                c.members
+                    .iter()
+                    .enumerate()
+                    .map(|(v, m)| (id(v), MemberOut(m)))
+            }),
+        )?;
+        m.serialize_entry("key_difference", &key_difference(cmp, c))?;
+        m.serialize_entry(
+            "differences",
+            &Items(|| {
+                c.differences.iter().map(|d| DifferenceOut {
+                    kind: d.kind.as_str(),
+                    version: id(d.version),
+                    reference: d.reference.as_deref(),
+                    other: d.other.as_deref(),
+                    detail: d.detail.as_deref(),
+                })
+            }),
+        )?;
+        m.end()
+    }
+}
+
+/// How one version carries a claim: `status`, then `similarity` and `diff` when known.
+struct MemberOut<'a>(&'a crate::compare::Member);
+
+impl Serialize for MemberOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let m = self.0;
+        let mut out = s.serialize_map(None)?;
+        out.serialize_entry("status", m.status.as_str())?;
+        if let Some(x) = m.similarity {
+            out.serialize_entry("similarity", &round(x))?;
+        }
+        if let Some(diff) = &m.diff {
+            out.serialize_entry(
+                "diff",
+                &Items(|| {
+                    diff.runs.iter().map(|r| RunOut {
+                        op: r.op.as_str(),
+                        text: &r.text,
+                        space_before: r.space_before,
+                    })
+                }),
+            )?;
+        }
+        out.end()
+    }
+}
+
+#[derive(Serialize)]
+struct RunOut<'a> {
+    op: &'a str,
+    text: &'a str,
+    space_before: bool,
+}
+
+#[derive(Serialize)]
+struct DifferenceOut<'a> {
+    kind: &'a str,
+    version: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reference: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    other: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    detail: Option<&'a str>,
+}
+
+/// A sequence serialized from a fresh iterator of serializable items.
+struct Items<F>(F);
+
+impl<F, I> Serialize for Items<F>
+where
+    F: Fn() -> I,
+    I: Iterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq((self.0)())
+    }
+}
+
+/// A map serialized from a fresh iterator of (key, value) entries, in iterator order.
+struct Entries<F>(F);
+
+impl<F, I, K, V> Serialize for Entries<F>
+where
+    F: Fn() -> I,
+    I: Iterator<Item = (K, V)>,
+    K: Serialize,
+    V: Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map((self.0)())
+    }
+}
+
+/// The whole JSON document for a comparison as a value, for tests and callers that want
+/// to inspect it; rendering streams instead.
 pub fn to_value(cmp: &Comparison, opts: &ReportOptions) -> Value {
-    let (by_status, by_kind) = tallies(cmp);
-    let mut m = Map::new();
-    m.insert("schema_version".into(), json!(SCHEMA_VERSION));
-    m.insert(
-        "tool".into(),
-        json!({ "name": "claimdiff", "version": env!("CARGO_PKG_VERSION") }),
-    );
-    m.insert("base".into(), json!(cmp.versions[cmp.base].doc.id));
-    m.insert("threshold".into(), json!(cmp.threshold));
-    m.insert("boilerplate_kept".into(), json!(cmp.boilerplate_kept));
-    m.insert(
-        "versions".into(),
-        Value::Array(
-            cmp.versions
-                .iter()
-                .zip(&cmp.coverage)
-                .map(|(v, c)| version_value(v, c))
-                .collect(),
-        ),
-    );
-    m.insert(
-        "claims".into(),
-        Value::Array(
-            cmp.claims
-                .iter()
-                .filter(|c| is_shown(c, opts))
-                .map(|c| claim_value(cmp, c))
-                .collect(),
-        ),
-    );
-    m.insert("credits".into(), credits_value(cmp));
-    m.insert(
-        "summary".into(),
-        json!({
-            "claims": cmp.claims.len(),
-            "claims_by_status": by_status,
-            "differences_by_kind": by_kind,
-            "agree": !cmp.has_differences(),
-        }),
-    );
-    Value::Object(m)
+    serde_json::to_value(Document {
+        cmp,
+        opts,
+        story: None,
+    })
+    .expect("a comparison always serializes")
 }
 
 #[cfg(test)]
