@@ -4,6 +4,8 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+use rustc_hash::FxHashSet;
+
 use crate::normalize::{self, Token};
 
 /// Number words read as values. Kept to what news writes out in words.
@@ -230,7 +232,7 @@ pub fn name_changes(
 
 /// [`name_changes`] over facts already read.
 fn name_changes_in(a: &Facts, b: &Facts) -> (Vec<String>, Vec<String>) {
-    let only = |names: &[String], other: &HashSet<String>| {
+    let only = |names: &[String], other: &FxHashSet<String>| {
         let mut v: Vec<String> = names
             .iter()
             .filter(|n| !other.contains(&possessive_root(n)))
@@ -249,7 +251,7 @@ pub struct Facts {
     numbers: Vec<Number>,
     negations: usize,
     /// Its words, possessive `'s` cut off.
-    roots: HashSet<String>,
+    roots: FxHashSet<String>,
     names: Vec<String>,
     quotes: Vec<Quote>,
 }
@@ -401,7 +403,7 @@ pub fn lowercase_vocabulary<'a>(texts: impl IntoIterator<Item = &'a str>) -> Has
     let mut out = HashSet::new();
     let mut word = String::new();
     // Versions of one story repeat most sentences word for word.
-    let mut read: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
+    let mut read: FxHashSet<&str> = FxHashSet::default();
     for text in texts {
         if !read.insert(text) {
             continue;
