@@ -5,7 +5,7 @@
 use std::io;
 
 use serde::Serialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::{Renderer, ReportOptions, is_shown, key_difference, tallies};
 use crate::compare::{ClaimResult, Comparison, Coverage, Version};
@@ -89,7 +89,7 @@ impl Serialize for Document<'_> {
                 cmp.versions
                     .iter()
                     .zip(&cmp.coverage)
-                    .map(|(v, c)| version_value(v, c))
+                    .map(|(v, coverage)| VersionOut { v, coverage })
             }),
         )?;
         m.serialize_entry(
@@ -210,49 +210,87 @@ pub fn segments_value(sentences: &[Sentence]) -> Value {
     json!({ "sentences": sentences_out(sentences) })
 }
 
-fn version_value(v: &Version, coverage: &Coverage) -> Value {
-    let d = &v.doc;
-    let mut m = Map::new();
-    m.insert("id".into(), json!(d.id));
-    m.insert("source".into(), json!(d.source));
-    m.insert(
-        "source_key".into(),
-        json!(crate::source::canonical(&d.source)),
-    );
-    m.insert("origin".into(), json!(d.origin));
-    for (key, value) in d.meta.named() {
-        m.insert(key.into(), json!(value));
+/// One version as written in `versions`, serialized straight from the comparison.
+struct VersionOut<'a> {
+    v: &'a Version,
+    coverage: &'a Coverage,
+}
+
+impl Serialize for VersionOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let (v, coverage) = (self.v, self.coverage);
+        let d = &v.doc;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("id", &d.id)?;
+        m.serialize_entry("source", &d.source)?;
+        m.serialize_entry("source_key", &crate::source::canonical(&d.source))?;
+        m.serialize_entry("origin", &d.origin)?;
+        for (key, value) in d.meta.named() {
+            m.serialize_entry(key, value)?;
+        }
+        if !d.meta.extra.is_empty() {
+            m.serialize_entry("metadata", &d.meta.extra)?;
+        }
+        m.serialize_entry(
+            "sentences",
+            &Items(|| {
+                v.sentences.iter().map(|s| SentenceOut {
+                    text: &s.text,
+                    start: s.start,
+                    end: s.end,
+                })
+            }),
+        )?;
+        m.serialize_entry(
+            "boilerplate",
+            &Items(|| {
+                v.boilerplate.iter().map(|b| BoilerplateOut {
+                    kind: b.kind,
+                    text: &b.text,
+                    start: b.start,
+                    end: b.end,
+                    agency: b.agency.as_deref(),
+                })
+            }),
+        )?;
+        m.serialize_entry(
+            "coverage",
+            &CoverageOut {
+                base_sentences: coverage.base_sentences,
+                identical: coverage.identical,
+                reworded: coverage.reworded,
+                changed: coverage.changed,
+                dropped: coverage.dropped,
+                added_sentences: coverage.added_sentences,
+                new_share: round(coverage.new_share),
+                moved: coverage.moved,
+            },
+        )?;
+        m.end()
     }
-    if !d.meta.extra.is_empty() {
-        m.insert("metadata".into(), json!(d.meta.extra));
-    }
-    m.insert("sentences".into(), json!(sentences_out(&v.sentences)));
-    let boilerplate: Vec<Value> = v
-        .boilerplate
-        .iter()
-        .map(|b| {
-            let mut o = json!({ "kind": b.kind, "text": b.text, "start": b.start, "end": b.end });
-            if let Some(a) = &b.agency {
-                o["agency"] = json!(a);
-            }
-            o
-        })
-        .collect();
-    m.insert("boilerplate".into(), Value::Array(boilerplate));
-    m.insert(
-        "coverage".into(),
-        json!({
-            "base_sentences": coverage.base_sentences,
-            "identical": coverage.identical,
-            "reworded": coverage.reworded,
-            "changed": coverage.changed,
-            "dropped": coverage.dropped,
-            "added_sentences": coverage.added_sentences,
-            "new_share": round(coverage.new_share),
-            "moved": coverage.moved,
-        }),
-    );
-    Value::Object(m)
+}
+
+#[derive(Serialize)]
+struct BoilerplateOut<'a> {
+    kind: crate::boilerplate::Kind,
+    text: &'a str,
+    start: usize,
+    end: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    agency: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct CoverageOut {
+    base_sentences: usize,
+    identical: usize,
+    reworded: usize,
+    changed: usize,
+    dropped: usize,
+    added_sentences: usize,
+    new_share: f64,
+    moved: usize,
 }
 
 fn round(x: f64) -> f64 {
