@@ -181,27 +181,61 @@ pub fn extract_all(versions: &[Version]) -> Vec<Vec<Attribution>> {
         .collect()
 }
 
+/// A named attribution of one sentence, as written, with its source's comparison key.
+struct Named {
+    source: String,
+    cue: String,
+    quoted: bool,
+    key: String,
+}
+
+/// The key two attributions' sources are matched by: the alias table's key for a known
+/// agency or outlet, else the entity key.
+fn source_key(s: &str) -> String {
+    let k = source::canonical(s);
+    if source::aliases(s).len() > 1 {
+        k
+    } else {
+        attribute::entity_key(s)
+    }
+}
+
 /// Per version, each sentence's named attributions as (source, cue, quoted) texts, built
 /// once so that judging a claim costs only its own sentences.
-pub struct SentenceAttributions(Vec<Vec<Vec<(String, String, bool)>>>);
+pub struct SentenceAttributions(Vec<Vec<Vec<Named>>>);
 
 impl SentenceAttributions {
     /// Indexes the attributions of every version by sentence.
     pub fn new(versions: &[Version], attributions: &[Vec<Attribution>]) -> Self {
+        // Versions repeat the same few sources; key each distinct one once.
+        let mut keys: HashMap<String, String> = HashMap::new();
         SentenceAttributions(
             versions
                 .iter()
                 .zip(attributions)
                 .map(|(v, list)| {
                     let chars = Chars::new(&v.doc.text);
-                    let mut per: Vec<Vec<(String, String, bool)>> =
-                        vec![Vec::new(); v.sentences.len()];
+                    let mut per: Vec<Vec<Named>> = Vec::new();
+                    per.resize_with(v.sentences.len(), Vec::new);
                     for a in list {
                         let Some(src) = a.source.map(|s| chars.span(s)) else {
                             continue;
                         };
                         if is_named(&src) && a.sentence < per.len() {
-                            per[a.sentence].push((src, chars.span(a.cue), a.quoted));
+                            let key = match keys.get(&src) {
+                                Some(k) => k.clone(),
+                                None => {
+                                    let k = source_key(&src);
+                                    keys.insert(src.clone(), k.clone());
+                                    k
+                                }
+                            };
+                            per[a.sentence].push(Named {
+                                source: src,
+                                cue: chars.span(a.cue),
+                                quoted: a.quoted,
+                                key,
+                            });
                         }
                     }
                     per
@@ -210,10 +244,8 @@ impl SentenceAttributions {
         )
     }
 
-    fn within(&self, v: usize, idx: &[usize]) -> Vec<(String, String, bool)> {
-        idx.iter()
-            .flat_map(|&i| self.0[v][i].iter().cloned())
-            .collect()
+    fn within(&self, v: usize, idx: &[usize]) -> Vec<&Named> {
+        idx.iter().flat_map(|&i| self.0[v][i].iter()).collect()
     }
 }
 
@@ -227,14 +259,6 @@ pub fn claim_differences(
 ) -> Vec<Difference> {
     let ra = index.within(reference, ref_idx);
     let va = index.within(v, idx);
-    let key = |s: &str| {
-        let k = source::canonical(s);
-        if source::aliases(s).len() > 1 {
-            k
-        } else {
-            attribute::entity_key(s)
-        }
-    };
     let mut out = Vec::new();
     let with =
         |kind: DiffKind, r: Option<String>, o: Option<String>, detail: Option<String>| Difference {
@@ -247,50 +271,52 @@ pub fn claim_differences(
         (true, true) => {}
         (false, true) => out.push(with(
             DiffKind::AttributionDropped,
-            Some(ra[0].0.clone()),
+            Some(ra[0].source.clone()),
             None,
             None,
         )),
         (true, false) => out.push(with(
             DiffKind::AttributionAdded,
             None,
-            Some(va[0].0.clone()),
+            Some(va[0].source.clone()),
             None,
         )),
         (false, false) => {
-            let rk: HashSet<String> = ra.iter().map(|x| key(&x.0)).collect();
-            let shared: Vec<&(String, String, bool)> =
-                va.iter().filter(|x| rk.contains(&key(&x.0))).collect();
+            let shared: Vec<&Named> = va
+                .iter()
+                .copied()
+                .filter(|x| ra.iter().any(|r| r.key == x.key))
+                .collect();
             if shared.is_empty() {
                 out.push(with(
                     DiffKind::AttributionChanged,
-                    Some(ra[0].0.clone()),
-                    Some(va[0].0.clone()),
-                    Some(format!("{} → {}", ra[0].0, va[0].0)),
+                    Some(ra[0].source.clone()),
+                    Some(va[0].source.clone()),
+                    Some(format!("{} → {}", ra[0].source, va[0].source)),
                 ));
             }
             for o in shared {
-                let Some(r) = ra.iter().find(|x| key(&x.0) == key(&o.0)) else {
+                let Some(r) = ra.iter().find(|x| x.key == o.key) else {
                     continue;
                 };
-                let (rc, oc) = (r.1.to_lowercase(), o.1.to_lowercase());
+                let (rc, oc) = (r.cue.to_lowercase(), o.cue.to_lowercase());
                 if rc != oc && lemma(&rc) != lemma(&oc) {
                     let loaded = attribute::is_loaded(&oc) && !attribute::is_loaded(&rc);
                     out.push(with(
                         DiffKind::CueChanged,
-                        Some(r.1.clone()),
-                        Some(o.1.clone()),
+                        Some(r.cue.clone()),
+                        Some(o.cue.clone()),
                         Some(format!(
                             "{} → {}{}",
-                            r.1,
-                            o.1,
+                            r.cue,
+                            o.cue,
                             if loaded { " (loaded verb)" } else { "" }
                         )),
                     ));
                 }
-                if r.2 && !o.2 {
+                if r.quoted && !o.quoted {
                     out.push(with(DiffKind::QuoteToParaphrase, None, None, None));
-                } else if !r.2 && o.2 {
+                } else if !r.quoted && o.quoted {
                     out.push(with(DiffKind::ParaphraseToQuote, None, None, None));
                 }
             }
