@@ -161,15 +161,33 @@ impl<'a> Chars<'a> {
     }
 }
 
+/// A version's source name and id, prepared once for matching the names credits give.
+struct VersionNames {
+    source: source::SourceName,
+    id: source::SourceName,
+    source_key: String,
+    id_key: String,
+}
+
+impl VersionNames {
+    fn new(v: &Version) -> Self {
+        VersionNames {
+            source: source::SourceName::new(&v.doc.source),
+            id: source::SourceName::new(&v.doc.id),
+            source_key: attribute::entity_key(&v.doc.source),
+            id_key: attribute::entity_key(&v.doc.id),
+        }
+    }
+}
+
 /// The versions a source name points at.
-fn cited_version(name: &str, versions: &[Version]) -> Option<usize> {
+fn cited_version(name: &str, versions: &[VersionNames]) -> Option<usize> {
     let key = attribute::entity_key(name);
+    let prepared = source::SourceName::new(name);
     versions.iter().position(|v| {
-        source::same_source(name, &v.doc.source)
-            || source::same_source(name, &v.doc.id)
-            || (!key.is_empty()
-                && (attribute::entity_key(&v.doc.source) == key
-                    || attribute::entity_key(&v.doc.id) == key))
+        prepared.same(&v.source)
+            || prepared.same(&v.id)
+            || (!key.is_empty() && (v.source_key == key || v.id_key == key))
     })
 }
 
@@ -371,6 +389,7 @@ pub fn audit(
     let mut audits = Vec::new();
     // Many credits name the same few sources; look each name up once.
     let mut cited_cache: std::collections::HashMap<String, Option<usize>> = HashMap::new();
+    let names: Vec<VersionNames> = versions.iter().map(VersionNames::new).collect();
     let mut credited: HashSet<(usize, usize, usize)> = HashSet::new(); // (version, sentence, cited)
     // Sentences that credit some news source or `according to` anyone, loaded or not.
     let mut credits_someone: HashSet<(usize, usize)> = HashSet::new();
@@ -391,7 +410,7 @@ pub fn audit(
             let src = chars.span(src_span);
             let cited = *cited_cache
                 .entry(src.clone())
-                .or_insert_with(|| cited_version(&src, versions));
+                .or_insert_with(|| cited_version(&src, &names));
             let Some(cited) = cited.filter(|&w| w != v) else {
                 continue;
             };
