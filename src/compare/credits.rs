@@ -193,9 +193,11 @@ fn cited_version(name: &str, versions: &[VersionNames]) -> Option<usize> {
 
 /// Extracts every version's attributions.
 pub fn extract_all(versions: &[Version]) -> Vec<Vec<Attribution>> {
+    // Versions of one story repeat most sentences word for word.
+    let mut cache = attribute::UnitCache::default();
     versions
         .iter()
-        .map(|v| attribute::extract(&v.doc.text, &v.sentences))
+        .map(|v| attribute::extract_cached(&v.doc.text, &v.sentences, &mut cache))
         .collect()
 }
 
