@@ -101,13 +101,38 @@ pub fn is_known(name: &str) -> bool {
 /// Whether two names denote the same source. Spaces and punctuation do not matter, so a
 /// file named `arabnews.txt` is the source "Arab News".
 pub fn same_source(a: &str, b: &str) -> bool {
-    let squash = |s: String| {
-        s.chars()
-            .filter(|c| c.is_alphanumeric())
-            .collect::<String>()
-    };
-    let (ca, cb) = (squash(canonical(a)), squash(canonical(b)));
-    !ca.is_empty() && (ca == cb || squash(canonical(&ca)) == cb || ca == squash(canonical(&cb)))
+    SourceName::new(a).same(&SourceName::new(b))
+}
+
+/// A name prepared for [`same_source`] tests, for comparing one name with many.
+#[derive(Debug, Clone)]
+pub struct SourceName {
+    /// The canonical key without spaces or punctuation.
+    squashed: String,
+    /// The canonical key of that squashed form, squashed again.
+    again: String,
+}
+
+impl SourceName {
+    /// Prepares `name`.
+    pub fn new(name: &str) -> Self {
+        let squash = |s: String| {
+            s.chars()
+                .filter(|c| c.is_alphanumeric())
+                .collect::<String>()
+        };
+        let squashed = squash(canonical(name));
+        let again = squash(canonical(&squashed));
+        SourceName { squashed, again }
+    }
+
+    /// Whether the two names denote the same source (see [`same_source`]).
+    pub fn same(&self, other: &SourceName) -> bool {
+        !self.squashed.is_empty()
+            && (self.squashed == other.squashed
+                || self.again == other.squashed
+                || self.squashed == other.again)
+    }
 }
 
 /// Every name the source goes by (the table row, or the folded name alone).

@@ -133,14 +133,43 @@ pub fn extract_text(text: &str) -> Vec<Attribution> {
 
 /// Extracts the attributions of a document from its sentences, in document order.
 pub fn extract(text: &str, sentences: &[Sentence]) -> Vec<Attribution> {
+    extract_cached(text, sentences, &mut UnitCache::default())
+}
+
+/// What the rules found in sentences already seen, by their text, so that documents
+/// repeating sentences word for word (versions of one story) run the rules once per
+/// distinct sentence. Only sentences whose result depends on their own text alone are
+/// kept (see [`unit_key`]).
+#[derive(Debug, Default)]
+pub struct UnitCache(rustc_hash::FxHashMap<Vec<u32>, Vec<Attribution>>);
+
+/// [`extract`], sharing `cache` with other documents.
+pub fn extract_cached(
+    text: &str,
+    sentences: &[Sentence],
+    cache: &mut UnitCache,
+) -> Vec<Attribution> {
     let chars: Vec<char> = text.chars().collect();
     let regions = quotes::regions(&chars);
     let units = units(&chars, sentences);
     let mut per_unit: Vec<Vec<Attribution>> = Vec::with_capacity(units.len());
     let mut contents: Vec<Span> = Vec::new();
+    let mut key: Vec<u32> = Vec::new();
     for &(start, end) in &units {
-        let toks = tokenize(&chars, start, end, &regions);
-        let mut found = sentence_rules(&chars, &toks, &regions, start);
+        let keyed = unit_key(&chars, &regions, start, end, &mut key);
+        let cached = if keyed { cache.0.get(&key[..]) } else { None };
+        let mut found = match cached {
+            Some(list) => list.iter().map(|a| shifted(a, 0, start)).collect(),
+            None => {
+                let toks = tokenize(&chars, start, end, &regions);
+                let found = sentence_rules(&chars, &toks, &regions, start);
+                if keyed {
+                    let rel = found.iter().map(|a| shifted(a, start, 0)).collect();
+                    cache.0.insert(key.clone(), rel);
+                }
+                found
+            }
+        };
         for a in &mut found {
             contents.extend(a.content.iter().copied());
             a.sentence = sentences
@@ -190,6 +219,74 @@ pub fn extract(text: &str, sentences: &[Sentence]) -> Vec<Attribution> {
         }
     }
     out
+}
+
+/// Writes into `key` what the rules' result for the unit `start..end` depends on, and
+/// returns true, when that is only the unit: its chars, the char after it (a quote mark
+/// may look one char ahead) and the quotation regions inside it. False when a region
+/// straddles an end of the unit, ends right before it (a quote the segmenter split from
+/// its `Kerry asked.`) or starts right after it (the quotation a closing `Kerry said:`
+/// introduces).
+fn unit_key(
+    chars: &[char],
+    regions: &[Region],
+    start: usize,
+    end: usize,
+    key: &mut Vec<u32>,
+) -> bool {
+    // Not a char: separates the parts of the key.
+    const SEP: u32 = u32::MAX;
+    let first = regions.partition_point(|r| r.end <= start);
+    let last = regions.partition_point(|r| r.start < end);
+    let inside = &regions[first..last.max(first)];
+    if inside.iter().any(|r| r.start < start || r.end > end) {
+        return false;
+    }
+    let mut q = start;
+    while q > 0 && chars[q - 1].is_whitespace() {
+        q -= 1;
+    }
+    let before = regions.partition_point(|r| r.end < q);
+    if regions.get(before).is_some_and(|r| r.end == q) {
+        return false;
+    }
+    if regions
+        .get(last)
+        .is_some_and(|r| chars[end..r.start].iter().all(|c| c.is_whitespace()))
+    {
+        return false;
+    }
+    if u32::try_from(end - start).is_err() {
+        return false;
+    }
+    key.clear();
+    key.extend(chars[start..end].iter().map(|&c| c as u32));
+    key.push(SEP);
+    key.push(chars.get(end).map_or(SEP, |&c| c as u32));
+    for r in inside {
+        // Within the unit, so no offset exceeds its length.
+        key.push((r.start - start) as u32);
+        key.push((r.end - start) as u32);
+        key.push(u32::from(r.closed));
+    }
+    true
+}
+
+/// `a` with every span moved from offset `from` to offset `to`.
+fn shifted(a: &Attribution, from: usize, to: usize) -> Attribution {
+    let mv = |s: Span| Span {
+        start: s.start - from + to,
+        end: s.end - from + to,
+    };
+    Attribution {
+        kind: a.kind,
+        source: a.source.map(mv),
+        antecedent: a.antecedent.map(mv),
+        cue: mv(a.cue),
+        content: a.content.iter().copied().map(mv).collect(),
+        sentence: a.sentence,
+        quoted: a.quoted,
+    }
 }
 
 /// The char ranges the rules run over: the sentences, except that a sentence ending in

@@ -481,3 +481,48 @@ fn relative_clause_content_ends_at_its_comma() {
     let (_, _, _, content) = &all[0];
     assert_eq!(content, &["the talks had failed"]);
 }
+
+#[test]
+fn a_shared_cache_changes_nothing() {
+    // Sentences repeated across documents, next to quotes that pair differently in each.
+    let texts = [
+        "“We will go,” Kerry said. The talks failed, officials said.\n\
+         Kerry said: “It is over.”\n“More to come.”\nThe talks failed, officials said.",
+        "The talks failed, officials said. “We will go,” Kerry said.\n\
+         Kerry said:\n“It is over.” The talks failed, officials said.",
+        "“The talks failed, officials said. “We will go,” Kerry said.\n\
+         Asked whether it worked, he said no. The talks failed, officials said.",
+    ];
+    let mut cache = UnitCache::default();
+    for _ in 0..2 {
+        for text in texts {
+            let sentences = crate::segment::segment(text);
+            assert_eq!(
+                extract_cached(text, &sentences, &mut cache),
+                extract(text, &sentences),
+                "{text}"
+            );
+        }
+    }
+    let mut cache = UnitCache::default();
+    for dir in ["ceasefire-talks", "port-strike", "budget-vote", "wildfire"] {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures")
+            .join(dir);
+        let mut files: Vec<_> = std::fs::read_dir(path)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap();
+            let sentences = crate::segment::segment(&text);
+            assert_eq!(
+                extract_cached(&text, &sentences, &mut cache),
+                extract(&text, &sentences),
+                "{}",
+                file.display()
+            );
+        }
+    }
+}

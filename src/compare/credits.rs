@@ -161,47 +161,101 @@ impl<'a> Chars<'a> {
     }
 }
 
+/// A version's source name and id, prepared once for matching the names credits give.
+struct VersionNames {
+    source: source::SourceName,
+    id: source::SourceName,
+    source_key: String,
+    id_key: String,
+}
+
+impl VersionNames {
+    fn new(v: &Version) -> Self {
+        VersionNames {
+            source: source::SourceName::new(&v.doc.source),
+            id: source::SourceName::new(&v.doc.id),
+            source_key: attribute::entity_key(&v.doc.source),
+            id_key: attribute::entity_key(&v.doc.id),
+        }
+    }
+}
+
 /// The versions a source name points at.
-fn cited_version(name: &str, versions: &[Version]) -> Option<usize> {
+fn cited_version(name: &str, versions: &[VersionNames]) -> Option<usize> {
     let key = attribute::entity_key(name);
+    let prepared = source::SourceName::new(name);
     versions.iter().position(|v| {
-        source::same_source(name, &v.doc.source)
-            || source::same_source(name, &v.doc.id)
-            || (!key.is_empty()
-                && (attribute::entity_key(&v.doc.source) == key
-                    || attribute::entity_key(&v.doc.id) == key))
+        prepared.same(&v.source)
+            || prepared.same(&v.id)
+            || (!key.is_empty() && (v.source_key == key || v.id_key == key))
     })
 }
 
 /// Extracts every version's attributions.
 pub fn extract_all(versions: &[Version]) -> Vec<Vec<Attribution>> {
+    // Versions of one story repeat most sentences word for word.
+    let mut cache = attribute::UnitCache::default();
     versions
         .iter()
-        .map(|v| attribute::extract(&v.doc.text, &v.sentences))
+        .map(|v| attribute::extract_cached(&v.doc.text, &v.sentences, &mut cache))
         .collect()
+}
+
+/// A named attribution of one sentence, as written, with its source's comparison key.
+struct Named {
+    source: String,
+    cue: String,
+    quoted: bool,
+    key: String,
+}
+
+/// The key two attributions' sources are matched by: the alias table's key for a known
+/// agency or outlet, else the entity key.
+fn source_key(s: &str) -> String {
+    let k = source::canonical(s);
+    if source::aliases(s).len() > 1 {
+        k
+    } else {
+        attribute::entity_key(s)
+    }
 }
 
 /// Per version, each sentence's named attributions as (source, cue, quoted) texts, built
 /// once so that judging a claim costs only its own sentences.
-pub struct SentenceAttributions(Vec<Vec<Vec<(String, String, bool)>>>);
+pub struct SentenceAttributions(Vec<Vec<Vec<Named>>>);
 
 impl SentenceAttributions {
     /// Indexes the attributions of every version by sentence.
     pub fn new(versions: &[Version], attributions: &[Vec<Attribution>]) -> Self {
+        // Versions repeat the same few sources; key each distinct one once.
+        let mut keys: HashMap<String, String> = HashMap::new();
         SentenceAttributions(
             versions
                 .iter()
                 .zip(attributions)
                 .map(|(v, list)| {
                     let chars = Chars::new(&v.doc.text);
-                    let mut per: Vec<Vec<(String, String, bool)>> =
-                        vec![Vec::new(); v.sentences.len()];
+                    let mut per: Vec<Vec<Named>> = Vec::new();
+                    per.resize_with(v.sentences.len(), Vec::new);
                     for a in list {
                         let Some(src) = a.source.map(|s| chars.span(s)) else {
                             continue;
                         };
                         if is_named(&src) && a.sentence < per.len() {
-                            per[a.sentence].push((src, chars.span(a.cue), a.quoted));
+                            let key = match keys.get(&src) {
+                                Some(k) => k.clone(),
+                                None => {
+                                    let k = source_key(&src);
+                                    keys.insert(src.clone(), k.clone());
+                                    k
+                                }
+                            };
+                            per[a.sentence].push(Named {
+                                source: src,
+                                cue: chars.span(a.cue),
+                                quoted: a.quoted,
+                                key,
+                            });
                         }
                     }
                     per
@@ -210,10 +264,8 @@ impl SentenceAttributions {
         )
     }
 
-    fn within(&self, v: usize, idx: &[usize]) -> Vec<(String, String, bool)> {
-        idx.iter()
-            .flat_map(|&i| self.0[v][i].iter().cloned())
-            .collect()
+    fn within(&self, v: usize, idx: &[usize]) -> Vec<&Named> {
+        idx.iter().flat_map(|&i| self.0[v][i].iter()).collect()
     }
 }
 
@@ -227,14 +279,6 @@ pub fn claim_differences(
 ) -> Vec<Difference> {
     let ra = index.within(reference, ref_idx);
     let va = index.within(v, idx);
-    let key = |s: &str| {
-        let k = source::canonical(s);
-        if source::aliases(s).len() > 1 {
-            k
-        } else {
-            attribute::entity_key(s)
-        }
-    };
     let mut out = Vec::new();
     let with =
         |kind: DiffKind, r: Option<String>, o: Option<String>, detail: Option<String>| Difference {
@@ -247,50 +291,52 @@ pub fn claim_differences(
         (true, true) => {}
         (false, true) => out.push(with(
             DiffKind::AttributionDropped,
-            Some(ra[0].0.clone()),
+            Some(ra[0].source.clone()),
             None,
             None,
         )),
         (true, false) => out.push(with(
             DiffKind::AttributionAdded,
             None,
-            Some(va[0].0.clone()),
+            Some(va[0].source.clone()),
             None,
         )),
         (false, false) => {
-            let rk: HashSet<String> = ra.iter().map(|x| key(&x.0)).collect();
-            let shared: Vec<&(String, String, bool)> =
-                va.iter().filter(|x| rk.contains(&key(&x.0))).collect();
+            let shared: Vec<&Named> = va
+                .iter()
+                .copied()
+                .filter(|x| ra.iter().any(|r| r.key == x.key))
+                .collect();
             if shared.is_empty() {
                 out.push(with(
                     DiffKind::AttributionChanged,
-                    Some(ra[0].0.clone()),
-                    Some(va[0].0.clone()),
-                    Some(format!("{} → {}", ra[0].0, va[0].0)),
+                    Some(ra[0].source.clone()),
+                    Some(va[0].source.clone()),
+                    Some(format!("{} → {}", ra[0].source, va[0].source)),
                 ));
             }
             for o in shared {
-                let Some(r) = ra.iter().find(|x| key(&x.0) == key(&o.0)) else {
+                let Some(r) = ra.iter().find(|x| x.key == o.key) else {
                     continue;
                 };
-                let (rc, oc) = (r.1.to_lowercase(), o.1.to_lowercase());
+                let (rc, oc) = (r.cue.to_lowercase(), o.cue.to_lowercase());
                 if rc != oc && lemma(&rc) != lemma(&oc) {
                     let loaded = attribute::is_loaded(&oc) && !attribute::is_loaded(&rc);
                     out.push(with(
                         DiffKind::CueChanged,
-                        Some(r.1.clone()),
-                        Some(o.1.clone()),
+                        Some(r.cue.clone()),
+                        Some(o.cue.clone()),
                         Some(format!(
                             "{} → {}{}",
-                            r.1,
-                            o.1,
+                            r.cue,
+                            o.cue,
                             if loaded { " (loaded verb)" } else { "" }
                         )),
                     ));
                 }
-                if r.2 && !o.2 {
+                if r.quoted && !o.quoted {
                     out.push(with(DiffKind::QuoteToParaphrase, None, None, None));
-                } else if !r.2 && o.2 {
+                } else if !r.quoted && o.quoted {
                     out.push(with(DiffKind::ParaphraseToQuote, None, None, None));
                 }
             }
@@ -345,6 +391,7 @@ pub fn audit(
     let mut audits = Vec::new();
     // Many credits name the same few sources; look each name up once.
     let mut cited_cache: std::collections::HashMap<String, Option<usize>> = HashMap::new();
+    let names: Vec<VersionNames> = versions.iter().map(VersionNames::new).collect();
     let mut credited: HashSet<(usize, usize, usize)> = HashSet::new(); // (version, sentence, cited)
     // Sentences that credit some news source or `according to` anyone, loaded or not.
     let mut credits_someone: HashSet<(usize, usize)> = HashSet::new();
@@ -365,7 +412,7 @@ pub fn audit(
             let src = chars.span(src_span);
             let cited = *cited_cache
                 .entry(src.clone())
-                .or_insert_with(|| cited_version(&src, versions));
+                .or_insert_with(|| cited_version(&src, &names));
             let Some(cited) = cited.filter(|&w| w != v) else {
                 continue;
             };
