@@ -28,6 +28,7 @@ use crate::attribute::{self, Attribution, Kind};
 use crate::boilerplate::Kind as BoilerplateKind;
 use crate::source;
 
+use super::detect::LowercaseWords;
 use super::{ClaimResult, DiffKind, Difference, Version, diff, edits};
 
 /// Least similarity for a sentence to count as a copy of a source's sentence.
@@ -367,7 +368,7 @@ pub fn audit(
     alignment: &Alignment,
     claims: &[ClaimResult],
     attributions: Vec<Vec<Attribution>>,
-    lowercase: &HashSet<String>,
+    lowercase: &LowercaseWords,
 ) -> Credits {
     // Which claim each sentence is in.
     let mut claim_of: Vec<Vec<usize>> = versions

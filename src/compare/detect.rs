@@ -8,6 +8,11 @@ use rustc_hash::FxHashSet;
 
 use crate::normalize::{self, Token};
 
+/// Words written in lower case somewhere in the texts of a comparison (see
+/// [`lowercase_vocabulary`]): a capitalised word found here is a sentence opener, not a
+/// name.
+pub type LowercaseWords = FxHashSet<String>;
+
 /// Number words read as values. Kept to what news writes out in words.
 const NUMBER_WORDS: &[(&str, f64)] = &[
     ("zero", 0.0),
@@ -184,12 +189,12 @@ fn is_negator(w: &str) -> bool {
 
 /// Capitalised words in `text` that are names: not a sentence's first word unless that
 /// word never appears in lower case in `lowercase_vocab`. Returned lower-cased.
-pub fn names(text: &str, lowercase_vocab: &HashSet<String>) -> Vec<String> {
+pub fn names(text: &str, lowercase_vocab: &LowercaseWords) -> Vec<String> {
     names_in(text, &normalize::tokens(text), lowercase_vocab)
 }
 
 /// [`names`] over the tokens of `text`.
-fn names_in(text: &str, toks: &[Token], lowercase_vocab: &HashSet<String>) -> Vec<String> {
+fn names_in(text: &str, toks: &[Token], lowercase_vocab: &LowercaseWords) -> Vec<String> {
     let mut out = Vec::new();
     for (k, t) in toks.iter().enumerate() {
         let raw = &text[t.start..t.end];
@@ -221,7 +226,7 @@ fn starts_sentence(between: &str) -> bool {
 pub fn name_changes(
     a: &str,
     b: &str,
-    lowercase_vocab: &HashSet<String>,
+    lowercase_vocab: &LowercaseWords,
 ) -> (Vec<String>, Vec<String>) {
     let (fa, fb) = (
         Facts::new(a, lowercase_vocab),
@@ -258,7 +263,7 @@ pub struct Facts {
 
 impl Facts {
     /// Reads `text`; `lowercase_vocab` as for [`names`].
-    pub fn new(text: &str, lowercase_vocab: &HashSet<String>) -> Facts {
+    pub fn new(text: &str, lowercase_vocab: &LowercaseWords) -> Facts {
         let toks = normalize::tokens(text);
         Facts {
             numbers: numbers_in(text, &toks),
@@ -399,8 +404,8 @@ fn word_overlap(a: &[String], b: &[String]) -> f64 {
 
 /// Every word of any text that appears in lower case somewhere: lets [`names`] tell a
 /// sentence-initial `The` from a sentence-initial `Kerry`.
-pub fn lowercase_vocabulary<'a>(texts: impl IntoIterator<Item = &'a str>) -> HashSet<String> {
-    let mut out = HashSet::new();
+pub fn lowercase_vocabulary<'a>(texts: impl IntoIterator<Item = &'a str>) -> LowercaseWords {
+    let mut out = LowercaseWords::default();
     let mut word = String::new();
     // Versions of one story repeat most sentences word for word.
     let mut read: FxHashSet<&str> = FxHashSet::default();
@@ -426,7 +431,7 @@ pub fn lowercase_vocabulary<'a>(texts: impl IntoIterator<Item = &'a str>) -> Has
 mod tests {
     use super::*;
 
-    fn vocab() -> HashSet<String> {
+    fn vocab() -> LowercaseWords {
         lowercase_vocabulary(["the talks went on and the minister said it would end"])
     }
 

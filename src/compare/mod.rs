@@ -12,14 +12,13 @@ pub mod credits;
 pub mod detect;
 pub mod diff;
 
-use std::collections::HashSet;
-
 use crate::align::{AlignOptions, Alignment, align_versions};
 use crate::boilerplate::{self, Boilerplate};
 use crate::error::{Error, Result};
 use crate::load::Document;
 use crate::normalize;
 use crate::segment::{self, Sentence};
+use detect::LowercaseWords;
 
 pub use diff::{DiffOp, Run, WordDiff};
 
@@ -417,7 +416,7 @@ struct Context<'a> {
     versions: &'a [Version],
     base: usize,
     alignment: &'a Alignment,
-    lowercase: &'a HashSet<String>,
+    lowercase: &'a LowercaseWords,
     attributions: &'a credits::SentenceAttributions,
     /// Index of the claim being judged in the alignment.
     claim: usize,
@@ -568,7 +567,7 @@ fn edits(
     reference: &str,
     other: &str,
     word_diff: &WordDiff,
-    lowercase: &HashSet<String>,
+    lowercase: &LowercaseWords,
     v: usize,
 ) -> Vec<Difference> {
     let facts = (
@@ -583,7 +582,7 @@ fn edits_of(
     reference: &detect::Facts,
     other: &detect::Facts,
     word_diff: &WordDiff,
-    lowercase: &HashSet<String>,
+    lowercase: &LowercaseWords,
     v: usize,
 ) -> Vec<Difference> {
     let mut out = Vec::new();
