@@ -526,3 +526,56 @@ fn a_shared_cache_changes_nothing() {
         }
     }
 }
+
+#[test]
+fn token_lower_case_matches_str_to_lowercase() {
+    for word in [
+        "Kerry",
+        "U.S.",
+        "Sanders’s",
+        "ΟΔΥΣΣΕΥΣ",
+        "Σ",
+        "İstanbul",
+        "\u{212A}y",
+        "Straße",
+        "ÉLYSÉE",
+        "n’t",
+        "’",
+        "”",
+        "CNN",
+    ] {
+        let chars: Vec<char> = word.chars().collect();
+        let mut buf = String::from("x");
+        push_lower(&chars, &mut buf);
+        assert_eq!(buf[1..], word.to_lowercase().replace('’', "'"), "{word}");
+    }
+}
+
+#[test]
+fn periods_after_abbreviations_and_initials() {
+    let old = |w: &str| {
+        let first = w.chars().next().unwrap();
+        let l = w.to_lowercase();
+        l.contains('.')
+            || (l.chars().count() == 1 && first.is_uppercase())
+            || ABBREVIATIONS.contains(&l.as_str())
+    };
+    for word in [
+        "Sen",
+        "SEN",
+        "sen",
+        "U.S",
+        "F",
+        "f",
+        "Ky",
+        "\u{212A}y",
+        "İ",
+        "É",
+        "Gov",
+        "Senator",
+        "No",
+    ] {
+        let chars: Vec<char> = word.chars().collect();
+        assert_eq!(takes_period(&chars), old(word), "{word}");
+    }
+}
