@@ -579,3 +579,39 @@ fn periods_after_abbreviations_and_initials() {
         assert_eq!(takes_period(&chars), old(word), "{word}");
     }
 }
+
+#[test]
+fn sentences_ending_in_a_title_or_an_initial() {
+    for (s, want) in [
+        ("He met Sen.", true),
+        ("He met SEN.", true),
+        ("John F.", true),
+        ("john f.", false),
+        ("It rained.", false),
+        ("In Jan.", true),
+        ("É.", true),
+        ("é.", false),
+        ("Ke\u{212A}y.", false),
+        ("\u{212A}y.", false),
+        ("No.", true),
+        ("", false),
+        (".", false),
+    ] {
+        let chars: Vec<char> = s.chars().collect();
+        assert_eq!(ends_with_title(&chars), want, "{s}");
+    }
+}
+
+#[test]
+fn char_vec_decodes_like_chars() {
+    for s in [
+        "",
+        "abc",
+        "“Yes,” he said — façade ΟΔΥΣ",
+        "日本",
+        "a\u{10348}b",
+        "é",
+    ] {
+        assert_eq!(char_vec(s), s.chars().collect::<Vec<_>>());
+    }
+}
