@@ -64,6 +64,15 @@ pub fn regions(chars: &[char]) -> Vec<Region> {
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
+        // Most chars are ASCII letters and digits: no mark, no newline, no space.
+        if c.is_ascii_alphanumeric() {
+            i += 1;
+            while i < chars.len() && chars[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            line_end = i;
+            continue;
+        }
         if c == '\n' {
             if let Some(s) = open.take() {
                 out.push(Region {
