@@ -473,7 +473,7 @@ fn tokenize<'a>(
     let mut i = start;
     while i < end {
         let c = chars[i];
-        if c.is_whitespace() {
+        if c == ' ' || c.is_whitespace() {
             i += 1;
             continue;
         }
@@ -490,7 +490,7 @@ fn tokenize<'a>(
             let mut j = i + 1;
             while j < end {
                 let d = chars[j];
-                if d.is_alphanumeric() {
+                if d.is_ascii_alphanumeric() || (!d.is_ascii() && d.is_alphanumeric()) {
                     j += 1;
                 } else if matches!(d, '\'' | '’' | '-' | '.' | '&')
                     && j + 1 < end
@@ -511,7 +511,7 @@ fn tokenize<'a>(
         let text = &chars[i..e];
         let in_quote = region_of(regions, i).is_some_and(|r| r.start < i);
         let from = buf.len();
-        push_lower(text, buf);
+        let acronym = push_lower(text, buf);
         spans.push((
             Tok {
                 s: i,
@@ -519,8 +519,7 @@ fn tokenize<'a>(
                 kind,
                 lower: "",
                 cap: c.is_uppercase(),
-                acronym: text.iter().filter(|c| c.is_alphabetic()).count() >= 2
-                    && !text.iter().any(|c| c.is_lowercase()),
+                acronym,
                 in_quote,
             },
             from,
@@ -539,24 +538,35 @@ fn tokenize<'a>(
 }
 
 /// Appends `word` lower-cased, with `’` as `'`, to `buf`: what
-/// `word.to_lowercase().replace('’', "'")` gives on the word as a string.
-fn push_lower(word: &[char], buf: &mut String) {
+/// `word.to_lowercase().replace('’', "'")` gives on the word as a string. Returns whether
+/// the word is an acronym: two or more letters, none lower-case (`US`, `CNN`).
+fn push_lower(word: &[char], buf: &mut String) -> bool {
     if word.contains(&'Σ') {
         // The one letter whose lower case depends on its neighbours (a final `ς`):
         // `str::to_lowercase` knows the rule.
         let text: String = word.iter().collect();
         buf.push_str(&text.to_lowercase().replace('’', "'"));
-        return;
+        return word.iter().filter(|c| c.is_alphabetic()).count() >= 2
+            && !word.iter().any(|c| c.is_lowercase());
     }
+    let mut letters = 0;
+    let mut lower = false;
     for &c in word {
         if c.is_ascii() {
+            letters += usize::from(c.is_ascii_alphabetic());
+            lower |= c.is_ascii_lowercase();
             buf.push(c.to_ascii_lowercase());
-        } else if c == '’' {
-            buf.push('\'');
         } else {
-            buf.extend(c.to_lowercase());
+            letters += usize::from(c.is_alphabetic());
+            lower |= c.is_lowercase();
+            if c == '’' {
+                buf.push('\'');
+            } else {
+                buf.extend(c.to_lowercase());
+            }
         }
     }
+    letters >= 2 && !lower
 }
 
 /// Whether a period right after the word `word` belongs to it: the word already has one

@@ -546,8 +546,11 @@ fn token_lower_case_matches_str_to_lowercase() {
     ] {
         let chars: Vec<char> = word.chars().collect();
         let mut buf = String::from("x");
-        push_lower(&chars, &mut buf);
+        let acronym = push_lower(&chars, &mut buf);
         assert_eq!(buf[1..], word.to_lowercase().replace('’', "'"), "{word}");
+        let want = word.chars().filter(|c| c.is_alphabetic()).count() >= 2
+            && !word.chars().any(char::is_lowercase);
+        assert_eq!(acronym, want, "{word}");
     }
 }
 
