@@ -149,19 +149,20 @@ pub fn extract_cached(
     sentences: &[Sentence],
     cache: &mut UnitCache,
 ) -> Vec<Attribution> {
-    let chars: Vec<char> = text.chars().collect();
+    let chars = char_vec(text);
     let regions = quotes::regions(&chars);
     let units = units(&chars, sentences);
     let mut per_unit: Vec<Vec<Attribution>> = Vec::with_capacity(units.len());
     let mut contents: Vec<Span> = Vec::new();
     let mut key: Vec<u32> = Vec::new();
+    let mut lower = String::new();
     for &(start, end) in &units {
         let keyed = unit_key(&chars, &regions, start, end, &mut key);
         let cached = if keyed { cache.0.get(&key[..]) } else { None };
         let mut found = match cached {
             Some(list) => list.iter().map(|a| shifted(a, 0, start)).collect(),
             None => {
-                let toks = tokenize(&chars, start, end, &regions);
+                let toks = tokenize(&chars, start, end, &regions, &mut lower);
                 let found = sentence_rules(&chars, &toks, &regions, start);
                 if keyed {
                     let rel = found.iter().map(|a| shifted(a, start, 0)).collect();
@@ -219,6 +220,27 @@ pub fn extract_cached(
         }
     }
     out
+}
+
+/// The chars of `text`. Runs of ASCII (most of a news text) are copied byte for byte,
+/// which is much cheaper than decoding.
+fn char_vec(text: &str) -> Vec<char> {
+    // At most one char per byte: one allocation.
+    let mut chars: Vec<char> = Vec::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        chars.extend(rest.as_bytes()[..ascii].iter().map(|&b| char::from(b)));
+        rest = &rest[ascii..];
+        if let Some(c) = rest.chars().next() {
+            chars.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    chars
 }
 
 /// Writes into `key` what the rules' result for the unit `start..end` depends on, and
@@ -313,15 +335,13 @@ fn ends_with_title(chars: &[char]) -> bool {
     let Some((&'.', rest)) = chars.split_last() else {
         return false;
     };
-    let word: String = rest
-        .iter()
-        .rev()
-        .take_while(|c| c.is_alphabetic())
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect::<String>()
-        .to_lowercase();
+    let n = rest.iter().rev().take_while(|c| c.is_alphabetic()).count();
+    let run = &rest[rest.len() - n..];
+    if run.iter().all(char::is_ascii) {
+        return (n == 1 && run[0].is_ascii_uppercase())
+            || TITLE_ABBREVIATIONS.iter().any(|a| ascii_lower_eq(run, a));
+    }
+    let word = run.iter().collect::<String>().to_lowercase();
     (word.chars().count() == 1 && rest.last().is_some_and(|c| c.is_uppercase()))
         || TITLE_ABBREVIATIONS.contains(&word.as_str())
 }
@@ -389,18 +409,19 @@ enum TokKind {
 }
 
 #[derive(Debug, Clone)]
-struct Tok {
+struct Tok<'a> {
     s: usize,
     e: usize,
     kind: TokKind,
-    lower: String,
+    /// The token lower-cased, with `’` as `'`.
+    lower: &'a str,
     cap: bool,
     /// Two or more letters, all capitals (`US`, `CNN`).
     acronym: bool,
     in_quote: bool,
 }
 
-impl Tok {
+impl Tok<'_> {
     fn is(&self, w: &str) -> bool {
         self.lower == w
     }
@@ -436,12 +457,23 @@ fn region_of(regions: &[Region], pos: usize) -> Option<&Region> {
     (pos < r.end).then_some(r)
 }
 
-fn tokenize(chars: &[char], start: usize, end: usize, regions: &[Region]) -> Vec<Tok> {
-    let mut out = Vec::new();
+/// Splits `start..end` into tokens, writing their lower-case forms one after another
+/// into `buf` (cleared first) so that the tokens borrow them.
+fn tokenize<'a>(
+    chars: &[char],
+    start: usize,
+    end: usize,
+    regions: &[Region],
+    buf: &'a mut String,
+) -> Vec<Tok<'a>> {
+    buf.clear();
+    // Each token with the byte range of its lower-case form in `buf`, filled in once
+    // `buf` is complete; about one token per four chars, so the vector seldom grows.
+    let mut spans: Vec<(Tok<'a>, usize, usize)> = Vec::with_capacity((end - start) / 4 + 4);
     let mut i = start;
     while i < end {
         let c = chars[i];
-        if c.is_whitespace() {
+        if c == ' ' || c.is_whitespace() {
             i += 1;
             continue;
         }
@@ -458,16 +490,14 @@ fn tokenize(chars: &[char], start: usize, end: usize, regions: &[Region]) -> Vec
             let mut j = i + 1;
             while j < end {
                 let d = chars[j];
-                if d.is_alphanumeric() {
+                if d.is_ascii_alphanumeric() || (!d.is_ascii() && d.is_alphanumeric()) {
                     j += 1;
-                } else if "'’-.&".contains(d) && j + 1 < end && chars[j + 1].is_alphanumeric() {
+                } else if matches!(d, '\'' | '’' | '-' | '.' | '&')
+                    && j + 1 < end
+                    && chars[j + 1].is_alphanumeric()
+                {
                     j += 2;
-                } else if d == '.' && {
-                    let w: String = chars[i..j].iter().collect::<String>().to_lowercase();
-                    w.contains('.')
-                        || (w.chars().count() == 1 && c.is_uppercase())
-                        || ABBREVIATIONS.contains(&w.as_str())
-                } {
+                } else if d == '.' && takes_period(&chars[i..j]) {
                     j += 1;
                     break;
                 } else {
@@ -478,21 +508,88 @@ fn tokenize(chars: &[char], start: usize, end: usize, regions: &[Region]) -> Vec
         } else {
             (i + 1, TokKind::Punct)
         };
-        let text: String = chars[i..e].iter().collect();
+        let text = &chars[i..e];
         let in_quote = region_of(regions, i).is_some_and(|r| r.start < i);
-        out.push(Tok {
-            s: i,
-            e,
-            kind,
-            lower: text.to_lowercase().replace('’', "'"),
-            cap: c.is_uppercase(),
-            acronym: text.chars().filter(|c| c.is_alphabetic()).count() >= 2
-                && !text.chars().any(char::is_lowercase),
-            in_quote,
-        });
+        let from = buf.len();
+        let acronym = push_lower(text, buf);
+        spans.push((
+            Tok {
+                s: i,
+                e,
+                kind,
+                lower: "",
+                cap: c.is_uppercase(),
+                acronym,
+                in_quote,
+            },
+            from,
+            buf.len(),
+        ));
         i = e;
     }
-    out
+    let buf: &'a str = buf;
+    spans
+        .into_iter()
+        .map(|(t, a, b)| Tok {
+            lower: &buf[a..b],
+            ..t
+        })
+        .collect()
+}
+
+/// Appends `word` lower-cased, with `’` as `'`, to `buf`: what
+/// `word.to_lowercase().replace('’', "'")` gives on the word as a string. Returns whether
+/// the word is an acronym: two or more letters, none lower-case (`US`, `CNN`).
+fn push_lower(word: &[char], buf: &mut String) -> bool {
+    if word.contains(&'Σ') {
+        // The one letter whose lower case depends on its neighbours (a final `ς`):
+        // `str::to_lowercase` knows the rule.
+        let text: String = word.iter().collect();
+        buf.push_str(&text.to_lowercase().replace('’', "'"));
+        return word.iter().filter(|c| c.is_alphabetic()).count() >= 2
+            && !word.iter().any(|c| c.is_lowercase());
+    }
+    let mut letters = 0;
+    let mut lower = false;
+    for &c in word {
+        if c.is_ascii() {
+            letters += usize::from(c.is_ascii_alphabetic());
+            lower |= c.is_ascii_lowercase();
+            buf.push(c.to_ascii_lowercase());
+        } else {
+            letters += usize::from(c.is_alphabetic());
+            lower |= c.is_lowercase();
+            if c == '’' {
+                buf.push('\'');
+            } else {
+                buf.extend(c.to_lowercase());
+            }
+        }
+    }
+    letters >= 2 && !lower
+}
+
+/// Whether a period right after the word `word` belongs to it: the word already has one
+/// (`U.S`), is an initial (`F`) or an abbreviation (`Sen`).
+fn takes_period(word: &[char]) -> bool {
+    if word.iter().all(char::is_ascii) {
+        return word.contains(&'.')
+            || (word.len() == 1 && word[0].is_ascii_uppercase())
+            || ABBREVIATIONS.iter().any(|a| ascii_lower_eq(word, a));
+    }
+    let w: String = word.iter().collect::<String>().to_lowercase();
+    w.contains('.')
+        || (w.chars().count() == 1 && word[0].is_uppercase())
+        || ABBREVIATIONS.contains(&w.as_str())
+}
+
+/// Whether the ASCII `word` lower-cased is `lower`.
+fn ascii_lower_eq(word: &[char], lower: &str) -> bool {
+    word.len() == lower.len()
+        && word
+            .iter()
+            .zip(lower.bytes())
+            .all(|(c, b)| c.to_ascii_lowercase() == char::from(b))
 }
 
 /// A source + cue found in a sentence, before its content is resolved.
@@ -517,7 +614,7 @@ fn is_adverb(t: &Tok) -> bool {
 
 fn is_verb_form(t: &Tok) -> bool {
     !t.cap
-        && lexicon::lookup(&t.lower)
+        && lexicon::lookup(t.lower)
             .is_some_and(|v| matches!(v.form, Form::Past | Form::Third | Form::Ing))
 }
 
@@ -527,15 +624,14 @@ fn left_np(toks: &[Tok], j: usize, lo: usize) -> Option<(usize, usize)> {
     if j < lo {
         return None;
     }
-    if t.word() && PRONOUNS.contains(&t.lower.as_str()) {
+    if t.word() && PRONOUNS.contains(&t.lower) {
         return Some((j, j + 1));
     }
     if t.is(",") {
         // Apposition: `Lavrov, Russia's foreign minister, said`.
         let k = (lo..j).rev().take(24).find(|&k| toks[k].is(","))?;
         // Possessives and compounds may sit in the apposition: `Sanders’ campaign manager`.
-        let inner =
-            |t: &Tok| t.word() || ["(", ")", "’", "'", "-", "&", "/"].contains(&t.lower.as_str());
+        let inner = |t: &Tok| t.word() || ["(", ")", "’", "'", "-", "&", "/"].contains(&t.lower);
         if !(k + 1..j).all(|m| inner(&toks[m]) && !toks[m].in_quote) {
             return None;
         }
@@ -572,8 +668,8 @@ fn np_core(toks: &[Tok], j: usize, lo: usize) -> Option<(usize, usize)> {
         let t = &toks[k];
         let ok = t.word()
             && !t.in_quote
-            && (!NP_STOP.contains(&t.lower.as_str()) || is_acronym(t) || t.lower == "i")
-            && !(TIME.contains(&t.lower.as_str()) && t.lower != "state")
+            && (!NP_STOP.contains(&t.lower) || is_acronym(t) || t.lower == "i")
+            && !(TIME.contains(&t.lower) && t.lower != "state")
             && !is_adverb(t)
             && !is_verb_form(t)
             && j + 1 - k <= 9;
@@ -593,10 +689,7 @@ fn np_core(toks: &[Tok], j: usize, lo: usize) -> Option<(usize, usize)> {
     if a > j {
         return None;
     }
-    if toks[a..=j]
-        .iter()
-        .all(|t| DETERMINERS.contains(&t.lower.as_str()))
-    {
+    if toks[a..=j].iter().all(|t| DETERMINERS.contains(&t.lower)) {
         return None;
     }
     Some((a, j + 1))
@@ -611,11 +704,11 @@ fn right_np(toks: &[Tok], i: usize, hi: usize) -> Option<(usize, usize)> {
     // A lower-case start is fine when a name follows (`former governor Ed Rendell`).
     let name_follows = toks[i..hi.min(i + 5)]
         .iter()
-        .take_while(|t| t.word() && !NP_STOP.contains(&t.lower.as_str()) && !is_verb_form(t))
+        .take_while(|t| t.word() && !NP_STOP.contains(&t.lower) && !is_verb_form(t))
         .any(|t| t.cap);
     if !(first.cap
         || name_follows
-        || ["the", "a", "an", "he", "she", "they"].contains(&first.lower.as_str()))
+        || ["the", "a", "an", "he", "she", "they"].contains(&first.lower))
     {
         return None;
     }
@@ -624,12 +717,12 @@ fn right_np(toks: &[Tok], i: usize, hi: usize) -> Option<(usize, usize)> {
         let t = &toks[b];
         let ok = t.word()
             && (t.cap
-                || ["the", "a", "an", "of"].contains(&t.lower.as_str())
-                || (!NP_STOP.contains(&t.lower.as_str())
-                    && !TIME.contains(&t.lower.as_str())
+                || ["the", "a", "an", "of"].contains(&t.lower)
+                || (!NP_STOP.contains(&t.lower)
+                    && !TIME.contains(&t.lower)
                     && !is_adverb(t)
                     && !is_verb_form(t)));
-        if !ok || (b > i && TIME.contains(&t.lower.as_str()) && t.cap) {
+        if !ok || (b > i && TIME.contains(&t.lower) && t.cap) {
             break;
         }
         b += 1;
@@ -643,10 +736,10 @@ fn right_np(toks: &[Tok], i: usize, hi: usize) -> Option<(usize, usize)> {
         && toks.get(b + 1).is_some_and(|t| {
             t.word()
                 && !t.in_quote
-                && (["the", "a", "an", "who"].contains(&t.lower.as_str())
+                && (["the", "a", "an", "who"].contains(&t.lower)
                     || t.lower.ends_with("'s")
                     || (!t.cap
-                        && !NP_STOP.contains(&t.lower.as_str())
+                        && !NP_STOP.contains(&t.lower)
                         && !is_verb_form(t)
                         && !t.lower.ends_with("ing")
                         && t.lower != "according"))
@@ -676,14 +769,12 @@ fn is_acronym(t: &Tok) -> bool {
 fn subject_np(toks: &[Tok], hi: usize) -> Option<(usize, usize)> {
     let first = toks.first().filter(|t| t.word() && !t.in_quote)?;
     let mut b = 1;
-    if first.cap && !DETERMINERS.contains(&first.lower.as_str()) {
+    if first.cap && !DETERMINERS.contains(&first.lower) {
         while b < hi && toks[b].word() && (toks[b].cap || toks[b].is("of")) {
             b += 1;
         }
-    } else if DETERMINERS.contains(&first.lower.as_str())
-        || PRONOUNS.contains(&first.lower.as_str())
-    {
-        if PRONOUNS.contains(&first.lower.as_str()) {
+    } else if DETERMINERS.contains(&first.lower) || PRONOUNS.contains(&first.lower) {
+        if PRONOUNS.contains(&first.lower) {
             return Some((0, 1));
         }
         while b < hi
@@ -691,7 +782,7 @@ fn subject_np(toks: &[Tok], hi: usize) -> Option<(usize, usize)> {
             && toks[b].word()
             && !toks[b].in_quote
             && (toks[b].cap
-                || !(NP_STOP.contains(&toks[b].lower.as_str())
+                || !(NP_STOP.contains(&toks[b].lower)
                     || toks[b].lower.ends_with("ed")
                     || is_verb_form(&toks[b])))
         {
@@ -765,20 +856,17 @@ fn in_frame(toks: &[Tok]) -> Option<Frame> {
     if !np
         .iter()
         .all(|t| (t.word() && !t.in_quote) || t.is("/") || t.is("-") || t.is("’") || t.is("'"))
-        || !DETERMINERS.contains(&np[0].lower.as_str())
-            && !np[0].lower.ends_with("'s")
-            && !np[0].cap
+        || !DETERMINERS.contains(&np[0].lower) && !np[0].lower.ends_with("'s") && !np[0].cap
     {
         return None;
     }
     // The claim noun heads the phrase: it is the last word or is followed by a
     // participle (`poll released Monday`) or `of`/`by`/`from`.
     let head = np.iter().enumerate().position(|(n, t)| {
-        lexicon::CLAIM_NOUNS.contains(&t.lower.as_str())
+        lexicon::CLAIM_NOUNS.contains(&t.lower)
             && np.get(n + 1).is_none_or(|x| {
                 x.lower.ends_with("ed")
-                    || ["of", "by", "from", "for", "conducted", "taken", "out"]
-                        .contains(&x.lower.as_str())
+                    || ["of", "by", "from", "for", "conducted", "taken", "out"].contains(&x.lower)
                     || x.lower.ends_with("ing")
             })
     });
@@ -812,7 +900,7 @@ fn asked_frame(toks: &[Tok]) -> Option<Frame> {
     if ![
         "whether", "if", "what", "why", "how", "who", "when", "where", "about", "to",
     ]
-    .contains(&next.lower.as_str())
+    .contains(&next.lower)
     {
         return None;
     }
@@ -839,9 +927,9 @@ fn colon_frame(toks: &[Tok]) -> Option<Frame> {
         (t.word()
             && !t.in_quote
             && !t.lower.starts_with(|c: char| c.is_ascii_digit())
-            && lexicon::lookup(&t.lower).is_none()
-            && !NP_STOP.contains(&t.lower.as_str())
-            && !TIME.contains(&t.lower.as_str()))
+            && lexicon::lookup(t.lower).is_none()
+            && !NP_STOP.contains(&t.lower)
+            && !TIME.contains(&t.lower))
             || t.is("’")
             || t.is("'")
             || t.is("-")
@@ -852,13 +940,13 @@ fn colon_frame(toks: &[Tok]) -> Option<Frame> {
         && np.iter().map(|t| t.e - t.s).sum::<usize>() > 3;
     if !first.cap
         || dateline
-        || lexicon::COLON_LABELS.contains(&first.lower.as_str())
-        || PRONOUNS.contains(&first.lower.as_str())
+        || lexicon::COLON_LABELS.contains(&first.lower)
+        || PRONOUNS.contains(&first.lower)
         || !np.iter().all(ok_tok)
         || !np
             .iter()
             .filter(|t| t.word())
-            .all(|t| t.cap || ["of", "the"].contains(&t.lower.as_str()))
+            .all(|t| t.cap || ["of", "the"].contains(&t.lower))
         || colon + 1 >= toks.len()
     {
         return None;
@@ -903,7 +991,7 @@ fn verb_frame(toks: &[Tok], i: usize, lo: usize, earlier: Option<(usize, usize)>
     if t.cap {
         return None;
     }
-    let v = lexicon::lookup(&t.lower)?;
+    let v = lexicon::lookup(t.lower)?;
     let next = toks.get(i + 1);
     let mut cue_end = i + 1;
     // Walk left over auxiliaries and adverbs to the subject.
@@ -911,8 +999,8 @@ fn verb_frame(toks: &[Tok], i: usize, lo: usize, earlier: Option<(usize, usize)>
     let mut be = false;
     while j > lo {
         let p = &toks[j - 1];
-        if p.word() && !p.cap && (AUX.contains(&p.lower.as_str()) || is_adverb(p)) {
-            be |= BE.contains(&p.lower.as_str());
+        if p.word() && !p.cap && (AUX.contains(&p.lower) || is_adverb(p)) {
+            be |= BE.contains(&p.lower);
             j -= 1;
         } else {
             break;
@@ -930,12 +1018,10 @@ fn verb_frame(toks: &[Tok], i: usize, lo: usize, earlier: Option<(usize, usize)>
         && matches!(v.form, Form::Base | Form::Third)
         && (j == i
             && !prev.is_some_and(|p| {
-                p.cap
-                    || PRONOUNS.contains(&p.lower.as_str())
-                    || lexicon::CLAIM_NOUNS.contains(&p.lower.as_str())
+                p.cap || PRONOUNS.contains(&p.lower) || lexicon::CLAIM_NOUNS.contains(&p.lower)
             })
             || next.is_some_and(|n| n.is("of") || n.is("between") || n.is("among"))
-            || (j == i && next.is_some_and(|n| !n.cap && FINITE.contains(&n.lower.as_str()))))
+            || (j == i && next.is_some_and(|n| !n.cap && FINITE.contains(&n.lower))))
     {
         return None;
     }
@@ -995,14 +1081,14 @@ fn verb_frame(toks: &[Tok], i: usize, lo: usize, earlier: Option<(usize, usize)>
         && j == i
         && !toks
             .get(cue_end)
-            .is_some_and(|n| lexicon::governs(v.base, &n.lower))
-        && (source.is_some_and(|(a, _)| {
-            a > 0 && ["what", "whom", "which"].contains(&toks[a - 1].lower.as_str())
-        }) || source.is_some_and(|(a, b)| {
-            toks[a..b]
-                .iter()
-                .any(|t| ["a", "an", "one"].contains(&t.lower.as_str()))
-        }))
+            .is_some_and(|n| lexicon::governs(v.base, n.lower))
+        && (source
+            .is_some_and(|(a, _)| a > 0 && ["what", "whom", "which"].contains(&toks[a - 1].lower))
+            || source.is_some_and(|(a, b)| {
+                toks[a..b]
+                    .iter()
+                    .any(|t| ["a", "an", "one"].contains(&t.lower))
+            }))
     {
         return None;
     }
@@ -1092,7 +1178,7 @@ fn time_before(toks: &[Tok], j: usize, lo: usize) -> usize {
         return 0;
     };
     let before = j.checked_sub(2).and_then(at);
-    if DAYS.contains(&last.lower.as_str()) {
+    if DAYS.contains(&last.lower) {
         // Only after a subject: the word before must not be the sentence start.
         return match before {
             Some(b) if b.is("on") && j >= 3 && j - 2 > lo => 2,
@@ -1100,8 +1186,8 @@ fn time_before(toks: &[Tok], j: usize, lo: usize) -> usize {
             None => 0,
         };
     }
-    if PARTS.contains(&last.lower.as_str())
-        && before.is_some_and(|b| ["last", "this", "earlier"].contains(&b.lower.as_str()))
+    if PARTS.contains(&last.lower)
+        && before.is_some_and(|b| ["last", "this", "earlier"].contains(&b.lower))
         && j >= 3
         && j - 2 > lo
     {
@@ -1116,7 +1202,7 @@ fn time_before(toks: &[Tok], j: usize, lo: usize) -> usize {
 fn cue_tail(toks: &[Tok], base: &str, mut k: usize) -> usize {
     let plain = |t: &Tok| t.word() && !t.in_quote;
     if let Some(n) = toks.get(k).filter(|n| plain(n) && !n.cap)
-        && lexicon::governs(base, &n.lower)
+        && lexicon::governs(base, n.lower)
         // `said about 40 people` is a number, not a topic.
         && !toks
             .get(k + 1)
@@ -1126,17 +1212,15 @@ fn cue_tail(toks: &[Tok], base: &str, mut k: usize) -> usize {
         k += 1;
     }
     if let Some(p) = toks.get(k).filter(|p| plain(p))
-        && ["in", "on", "via"].contains(&p.lower.as_str())
+        && ["in", "on", "via"].contains(&p.lower)
     {
         let mut m = k + 1;
         while m < toks.len() && m <= k + 4 && plain(&toks[m]) {
-            if lexicon::MEDIA.contains(&toks[m].lower.as_str()) {
+            if lexicon::MEDIA.contains(&toks[m].lower) {
                 k = m + 1;
                 break;
             }
-            if NP_STOP.contains(&toks[m].lower.as_str())
-                || PREPOSITIONS.contains(&toks[m].lower.as_str())
-            {
+            if NP_STOP.contains(&toks[m].lower) || PREPOSITIONS.contains(&toks[m].lower) {
                 break;
             }
             m += 1;
@@ -1173,7 +1257,7 @@ fn skip_after(toks: &[Tok], f: &Frame, hi: usize) -> usize {
                     while m < hi && toks[m].cap {
                         m += 1;
                     }
-                } else if DETERMINERS.contains(&toks[k].lower.as_str()) {
+                } else if DETERMINERS.contains(&toks[k].lower) {
                     m = (k + 2).min(hi);
                 }
                 m
@@ -1183,10 +1267,10 @@ fn skip_after(toks: &[Tok], f: &Frame, hi: usize) -> usize {
     // Time adjuncts: `said Tuesday`, `said last week`, `said on Monday`.
     while let Some(t) = toks.get(k).filter(|_| k < hi) {
         let n = toks.get(k + 1).filter(|_| k + 1 < hi);
-        if t.word() && TIME.contains(&t.lower.as_str()) && t.lower != "this" && t.lower != "last" {
+        if t.word() && TIME.contains(&t.lower) && t.lower != "this" && t.lower != "last" {
             k += 1;
         } else if (t.is("last") || t.is("this") || t.is("on") || t.is("early") || t.is("late"))
-            && n.is_some_and(|n| TIME.contains(&n.lower.as_str()))
+            && n.is_some_and(|n| TIME.contains(&n.lower))
         {
             k += 2;
         } else {
@@ -1195,7 +1279,7 @@ fn skip_after(toks: &[Tok], f: &Frame, hi: usize) -> usize {
     }
     // A prepositional adjunct up to a comma, `that` or a quote.
     if k < hi
-        && PREPOSITIONS.contains(&toks[k].lower.as_str())
+        && PREPOSITIONS.contains(&toks[k].lower)
         && let Some(m) = (k + 1..hi.min(k + 12)).find(|&m| {
             toks[m].is(",")
                 || toks[m].is("that")
@@ -1224,7 +1308,7 @@ fn span_of(toks: &[Tok], a: usize, b: usize) -> Option<Span> {
 fn content_span(toks: &[Tok], regions: &[Region], a: usize, mut b: usize) -> Option<Span> {
     while b > a
         && matches!(
-            toks[b - 1].lower.as_str(),
+            toks[b - 1].lower,
             "." | "!" | "?" | "," | ";" | ":" | "and" | "but" | "-" | "—"
         )
     {
@@ -1303,7 +1387,7 @@ fn sentence_rules(
                             true,
                         )
                     })
-                } else if p - lo >= 3 && !PREPOSITIONS.contains(&toks[lo].lower.as_str()) {
+                } else if p - lo >= 3 && !PREPOSITIONS.contains(&toks[lo].lower) {
                     content_span(toks, regions, lo, p).map(|s| (s, false))
                 } else {
                     None
@@ -1344,14 +1428,13 @@ fn sentence_rules(
         let right_is_quote = toks.get(k).is_some_and(|t| t.kind == TokKind::QOpen);
         let right_adjunct = toks
             .get(f.after)
-            .is_some_and(|t| PREPOSITIONS.contains(&t.lower.as_str()) || t.lower.ends_with("ing"));
+            .is_some_and(|t| PREPOSITIONS.contains(&t.lower) || t.lower.ends_with("ing"));
 
         if asked {
             content.extend(content_span(toks, regions, 1, f.after - 1));
         } else if f.according {
             let at_start = f.first == lo
-                || (f.first == lo + 1
-                    && ["but", "and", "yet", "so"].contains(&toks[lo].lower.as_str()));
+                || (f.first == lo + 1 && ["but", "and", "yet", "so"].contains(&toks[lo].lower));
             if at_start {
                 content.extend(right);
             } else if f.first > lo {
@@ -1424,7 +1507,7 @@ fn sentence_rules(
         if merged.is_empty() {
             continue;
         }
-        let quote_only = lexicon::lookup(&toks[f.cue.1 - 1].lower)
+        let quote_only = lexicon::lookup(toks[f.cue.1 - 1].lower)
             .is_some_and(|v| lexicon::QUOTE_ONLY.contains(&v.base));
         if quote_only
             && !merged
@@ -1456,7 +1539,7 @@ fn sentence_rules(
             Kind::Indirect
         };
         let antecedent = f.source.and_then(|(a, b)| {
-            let rel = b == a + 1 && ["who", "which", "that"].contains(&toks[a].lower.as_str());
+            let rel = b == a + 1 && ["who", "which", "that"].contains(&toks[a].lower);
             let end = if a > 0 && toks[a - 1].is(",") {
                 a - 1
             } else {

@@ -56,6 +56,21 @@ fn opens_here(chars: &[char], i: usize) -> bool {
     }
 }
 
+/// Whether `c` is a newline or may start a mark (see [`mark_at`]).
+fn may_matter(c: char) -> bool {
+    const ASCII: [bool; 128] = {
+        let mut t = [false; 128];
+        t[b'\n' as usize] = true;
+        t[b'"' as usize] = true;
+        t[b'\'' as usize] = true;
+        t
+    };
+    match ASCII.get(c as usize) {
+        Some(&m) => m,
+        None => matches!(c, '“' | '”' | '„' | '‟' | '«' | '»'),
+    }
+}
+
 /// Finds the quotation regions of `chars` (the document as chars), in order.
 pub fn regions(chars: &[char]) -> Vec<Region> {
     let mut out = Vec::new();
@@ -64,6 +79,19 @@ pub fn regions(chars: &[char]) -> Vec<Region> {
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
+        // Most chars are neither a newline nor a mark: skip a run of them at once, and
+        // the line then ends after its last char that is not a space.
+        if !may_matter(c) {
+            let mut j = i + 1;
+            while j < chars.len() && !may_matter(chars[j]) {
+                j += 1;
+            }
+            if let Some(k) = chars[i..j].iter().rposition(|c| !c.is_whitespace()) {
+                line_end = i + k + 1;
+            }
+            i = j;
+            continue;
+        }
         if c == '\n' {
             if let Some(s) = open.take() {
                 out.push(Region {

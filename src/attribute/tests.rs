@@ -526,3 +526,95 @@ fn a_shared_cache_changes_nothing() {
         }
     }
 }
+
+#[test]
+fn token_lower_case_matches_str_to_lowercase() {
+    for word in [
+        "Kerry",
+        "U.S.",
+        "Sanders’s",
+        "ΟΔΥΣΣΕΥΣ",
+        "Σ",
+        "İstanbul",
+        "\u{212A}y",
+        "Straße",
+        "ÉLYSÉE",
+        "n’t",
+        "’",
+        "”",
+        "CNN",
+    ] {
+        let chars: Vec<char> = word.chars().collect();
+        let mut buf = String::from("x");
+        let acronym = push_lower(&chars, &mut buf);
+        assert_eq!(buf[1..], word.to_lowercase().replace('’', "'"), "{word}");
+        let want = word.chars().filter(|c| c.is_alphabetic()).count() >= 2
+            && !word.chars().any(char::is_lowercase);
+        assert_eq!(acronym, want, "{word}");
+    }
+}
+
+#[test]
+fn periods_after_abbreviations_and_initials() {
+    let old = |w: &str| {
+        let first = w.chars().next().unwrap();
+        let l = w.to_lowercase();
+        l.contains('.')
+            || (l.chars().count() == 1 && first.is_uppercase())
+            || ABBREVIATIONS.contains(&l.as_str())
+    };
+    for word in [
+        "Sen",
+        "SEN",
+        "sen",
+        "U.S",
+        "F",
+        "f",
+        "Ky",
+        "\u{212A}y",
+        "İ",
+        "É",
+        "Gov",
+        "Senator",
+        "No",
+    ] {
+        let chars: Vec<char> = word.chars().collect();
+        assert_eq!(takes_period(&chars), old(word), "{word}");
+    }
+}
+
+#[test]
+fn sentences_ending_in_a_title_or_an_initial() {
+    for (s, want) in [
+        ("He met Sen.", true),
+        ("He met SEN.", true),
+        ("John F.", true),
+        ("john f.", false),
+        ("It rained.", false),
+        ("In Jan.", true),
+        ("É.", true),
+        ("é.", false),
+        ("Ke\u{212A}y.", false),
+        ("\u{212A}y.", false),
+        ("No.", true),
+        ("", false),
+        (".", false),
+    ] {
+        let chars: Vec<char> = s.chars().collect();
+        assert_eq!(ends_with_title(&chars), want, "{s}");
+    }
+}
+
+#[test]
+fn char_vec_decodes_like_chars() {
+    for s in [
+        "",
+        "abc",
+        "“Yes,” he said — façade ΟΔΥΣ",
+        "日本",
+        "a\u{10348}b",
+        "é",
+    ] {
+        assert_eq!(char_vec(s), s.chars().collect::<Vec<_>>());
+    }
+}
