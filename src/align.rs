@@ -757,17 +757,28 @@ fn fill_gaps(
         {
             continue;
         }
-        let (a1, b1, a2, b2) = (a1.to_vec(), b1.to_vec(), a2.to_vec(), b2.to_vec());
-        let bag_a1 = union(a, &a1);
-        let bag_a2 = union(a, &a2);
-        let base1 = vocab.similarity(&bag_a1, &union(b, &b1));
-        let base2 = vocab.similarity(&bag_a2, &union(b, &b2));
+        let (bag_a1, bag_a2) = (union(a, a1), union(a, a2));
+        // with_first[k]: the first link's B side with gap[..k]; with_second[k]: the second
+        // link's with gap[k..]. Grown one sentence at a time (a union's contents do not
+        // depend on the order it was built in).
+        let mut grown = union(b, b1).into_owned();
+        let mut with_first = vec![vocab.similarity(&bag_a1, &grown)];
+        for &j in &gap {
+            grown = grown.union(b[j]);
+            with_first.push(vocab.similarity(&bag_a1, &grown));
+        }
+        let mut grown = union(b, b2).into_owned();
+        let mut with_second = vec![vocab.similarity(&bag_a2, &grown)];
+        for &j in gap.iter().rev() {
+            grown = grown.union(b[j]);
+            with_second.push(vocab.similarity(&bag_a2, &grown));
+        }
+        with_second.reverse();
+        let (base1, base2) = (with_first[0], with_second[gap.len()]);
         // Best split point: gap[..k] joins the first link, gap[k..] the second.
         let mut best: Option<(f64, usize)> = None;
         for k in 0..=gap.len() {
-            let (left, right) = gap.split_at(k);
-            let s1 = vocab.similarity(&bag_a1, &union(b, &[b1.clone(), left.to_vec()].concat()));
-            let s2 = vocab.similarity(&bag_a2, &union(b, &[right.to_vec(), b2.clone()].concat()));
+            let (s1, s2) = (with_first[k], with_second[k]);
             if s1 < base1 - GAP_SLACK || s2 < base2 - GAP_SLACK {
                 continue;
             }
