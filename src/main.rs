@@ -421,6 +421,9 @@ fn run_attributions(args: AttributionsArgs) -> Result<u8, String> {
     Ok(0)
 }
 
+/// Why `batch` wrote nothing: every story failed (each reported on its own line).
+const NOTHING_COMPARED: &str = "no story could be compared";
+
 fn run_batch(args: BatchArgs) -> Result<u8, String> {
     use std::collections::BTreeMap;
 
@@ -477,7 +480,7 @@ fn run_batch(args: BatchArgs) -> Result<u8, String> {
         )?;
         if ok == 0 {
             // Nothing to keep: fail before the output file is put in place.
-            return Err(io::Error::other("no story could be compared"));
+            return Err(io::Error::other(NOTHING_COMPARED));
         }
         Ok(())
     });
@@ -485,7 +488,11 @@ fn run_batch(args: BatchArgs) -> Result<u8, String> {
     for m in &messages {
         eprintln!("{m}");
     }
-    emitted.map_err(|e| format!("{}: {e}", args.input.display()))?;
+    if ok == 0 {
+        return Err(format!("{}: {NOTHING_COMPARED}", args.input.display()));
+    }
+    // Errors here are the output's, and name it.
+    emitted?;
     let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
     eprintln!(
         "claimdiff batch: {ok} stories compared, {failed} skipped; {versions} versions, {claims} claims; differences: {}; {:.2} s",
@@ -576,7 +583,9 @@ fn emit(
     let Some(path) = output else {
         let mut out = io::BufWriter::new(io::stdout().lock());
         return match write(&mut out).and_then(|()| out.flush()) {
-            Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(format!("writing output: {e}")),
+            Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+                Err(format!("standard output: cannot write report: {e}"))
+            }
             _ => Ok(()),
         };
     };

@@ -522,8 +522,35 @@ fn batch_with_nothing_comparable_exits_two_and_writes_no_file() {
         .arg(&input)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("bad.jsonl:1"));
+        .stderr(predicate::str::contains("bad.jsonl:1"))
+        // The closing line blames the input, not the report being written.
+        .stderr(predicate::str::contains(
+            "bad.jsonl: no story could be compared",
+        ))
+        .stderr(predicate::str::contains("cannot write").not());
     assert!(!report.exists());
+}
+
+#[test]
+fn batch_write_failure_names_the_output_and_stops() {
+    let d = tempfile::tempdir().unwrap();
+    let mut corpus = String::new();
+    for s in 0..200 {
+        for v in ["ap", "x"] {
+            corpus.push_str(&format!(
+                "{{\"story\": \"s{s}\", \"id\": \"{v}\", \"text\": {}}}\n",
+                serde_json::to_string(WIRE).unwrap()
+            ));
+        }
+    }
+    let input = write(d.path(), "corpus.jsonl", &corpus);
+    bin()
+        .args(["batch", "--jobs", "2", "--output", "/dev/full"])
+        .arg(&input)
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("/dev/full: cannot write report"));
 }
 
 #[cfg(unix)]
