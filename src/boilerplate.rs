@@ -264,7 +264,12 @@ fn paragraph_kind(group: &[Sentence]) -> Option<Kind> {
         .collect::<Vec<_>>()
         .join(" ");
     let t = text.trim();
-    let lower = t.to_lowercase();
+    // Most copy is ASCII, and lower-casing it needs no Unicode tables.
+    let lower = if t.is_ascii() {
+        t.to_ascii_lowercase()
+    } else {
+        t.to_lowercase()
+    };
     if is_end_mark(t) {
         return Some(Kind::EndMark);
     }
