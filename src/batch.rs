@@ -271,15 +271,11 @@ pub fn compare_story(
     let mut line = Vec::new();
     write_story_line(&cmp, report, &story.key, &mut line)
         .map_err(|e| Error::new(&story.origin, e.to_string()))?;
-    let mut differences = BTreeMap::new();
-    for d in cmp.claims.iter().flat_map(|c| &c.differences) {
-        *differences.entry(d.kind.as_str()).or_default() += 1;
-    }
     Ok(Outcome {
         line,
         versions: cmp.versions.len(),
         claims: cmp.claims.len(),
-        differences,
+        differences: crate::report::tallies(&cmp).1,
     })
 }
 

@@ -271,6 +271,11 @@ fn kind_name(k: Kind) -> &'static str {
 }
 
 fn text_of(chars: &[char], v: &[Span]) -> String {
+    spans_text(chars, v, " ")
+}
+
+/// The texts of spans (clipped to the document), joined with `sep`.
+fn spans_text(chars: &[char], v: &[Span], sep: &str) -> String {
     v.iter()
         .map(|s| {
             chars[s.start.min(chars.len())..s.end.min(chars.len())]
@@ -278,7 +283,7 @@ fn text_of(chars: &[char], v: &[Span]) -> String {
                 .collect::<String>()
         })
         .collect::<Vec<_>>()
-        .join(" ")
+        .join(sep)
 }
 
 /// The kind of a gold relation, read off its spans the way the extractor names kinds.
@@ -451,17 +456,7 @@ pub fn score_article(art: &Article, sc: &mut Scores) {
 /// Writes predicted and gold relations side by side for error analysis (set
 /// `POLNEAR_DUMP=<dir>`; the files hold corpus text, so keep them outside the repository).
 fn dump(dir: &Path, art: &Article, chars: &[char], pred: &[Attribution]) {
-    let t = |v: &[Span]| -> String {
-        v.iter()
-            .map(|s| {
-                chars[s.start.min(chars.len())..s.end.min(chars.len())]
-                    .iter()
-                    .collect::<String>()
-            })
-            .collect::<Vec<_>>()
-            .join(" | ")
-            .replace('\n', " ")
-    };
+    let t = |v: &[Span]| spans_text(chars, v, " | ").replace('\n', " ");
     let mut lines: Vec<(usize, String)> = Vec::new();
     for g in &art.gold {
         let at = g.cue.first().map_or(0, |s| s.start);

@@ -163,15 +163,14 @@ struct SentenceOut<'a> {
     end: usize,
 }
 
-fn sentences_out(sentences: &[Sentence]) -> Vec<SentenceOut<'_>> {
-    sentences
-        .iter()
-        .map(|s| SentenceOut {
+impl<'a> From<&'a Sentence> for SentenceOut<'a> {
+    fn from(s: &'a Sentence) -> Self {
+        SentenceOut {
             text: &s.text,
             start: s.start,
             end: s.end,
-        })
-        .collect()
+        }
+    }
 }
 
 /// `{"attributions": [...]}` as printed by `claimdiff attributions`: each with `kind`,
@@ -207,7 +206,8 @@ pub fn attributions_value(text: &str, attributions: &[crate::attribute::Attribut
 
 /// `{"sentences": [{"text", "start", "end"}]}` as printed by `claimdiff segment`.
 pub fn segments_value(sentences: &[Sentence]) -> Value {
-    json!({ "sentences": sentences_out(sentences) })
+    let out: Vec<SentenceOut> = sentences.iter().map(SentenceOut::from).collect();
+    json!({ "sentences": out })
 }
 
 /// One version as written in `versions`, serialized straight from the comparison.
@@ -234,13 +234,7 @@ impl Serialize for VersionOut<'_> {
         }
         m.serialize_entry(
             "sentences",
-            &Items(|| {
-                v.sentences.iter().map(|s| SentenceOut {
-                    text: &s.text,
-                    start: s.start,
-                    end: s.end,
-                })
-            }),
+            &Items(|| v.sentences.iter().map(SentenceOut::from)),
         )?;
         m.serialize_entry(
             "boilerplate",
