@@ -369,7 +369,8 @@ fn link_subsets(
             (p.score, offset, i, j)
         })
         .collect();
-    ranked.sort_by(|x, y| {
+    // Every key is distinct (each pair once), so an unstable sort gives the same order.
+    ranked.sort_unstable_by(|x, y| {
         y.0.total_cmp(&x.0)
             .then(x.1.total_cmp(&y.1))
             .then(x.2.cmp(&y.2))
@@ -415,7 +416,7 @@ fn link_subsets(
             }
         })
         .collect();
-    links.sort_by(|x, y| x.a[0].cmp(&y.a[0]).then(x.b[0].cmp(&y.b[0])));
+    links.sort_unstable_by(|x, y| x.a[0].cmp(&y.a[0]).then(x.b[0].cmp(&y.b[0])));
     links
 }
 
@@ -621,7 +622,8 @@ fn index_candidates(
                 acc[j as usize] += w;
             }
         }
-        touched.sort_by(|&x, &y| acc[y as usize].total_cmp(&acc[x as usize]).then(x.cmp(&y)));
+        touched
+            .sort_unstable_by(|&x, &y| acc[y as usize].total_cmp(&acc[x as usize]).then(x.cmp(&y)));
         for &j in touched.iter().take(opts.candidates) {
             out(i as u32, j);
         }
@@ -742,7 +744,7 @@ fn fill_gaps(
         if b_side { (&g.0, &g.1) } else { (&g.1, &g.0) }
     }
     let mut order: Vec<usize> = (0..groups.len()).collect();
-    order.sort_by_key(|&g| sides(&groups[g], b_side).0[0]);
+    order.sort_unstable_by_key(|&g| sides(&groups[g], b_side).0[0]);
     for w in order.windows(2) {
         let (g1, g2) = (w[0], w[1]);
         let ((a1, b1), (a2, b2)) = (sides(&groups[g1], b_side), sides(&groups[g2], b_side));
@@ -824,7 +826,7 @@ fn link_pieces(
         .filter(|p| p.score >= floor && p.score < opts.threshold)
         .map(|p| (p.score, p.i as usize, p.j as usize))
         .collect();
-    seeds.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+    seeds.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
     for (_, i, j) in seeds {
         for side_b in [true, false] {
             // The single sentence is on the other side; the run grows around `x`.
