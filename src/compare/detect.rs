@@ -122,11 +122,16 @@ fn numbers_in(text: &str, toks: &[Token]) -> Vec<Number> {
 
 fn number_value(norm: &str) -> Option<f64> {
     if norm.starts_with(|c: char| c.is_ascii_digit()) {
-        let digits: String = norm
-            .chars()
-            .take_while(|c| c.is_ascii_digit() || *c == '.')
-            .collect();
-        return digits.parse().ok();
+        let digits = norm
+            .bytes()
+            .position(|b| !(b.is_ascii_digit() || b == b'.'))
+            .unwrap_or(norm.len());
+        return norm[..digits].parse().ok();
+    }
+    // Every word of the table is 3 to 9 ASCII letters: most words are ruled out
+    // before the table is searched (this runs for every word of every changed claim).
+    if !(3..=9).contains(&norm.len()) {
+        return None;
     }
     NUMBER_WORDS
         .iter()
@@ -265,11 +270,25 @@ impl Facts {
     /// Reads `text`; `lowercase_vocab` as for [`names`].
     pub fn new(text: &str, lowercase_vocab: &LowercaseWords) -> Facts {
         let toks = normalize::tokens(text);
+        let numbers = numbers_in(text, &toks);
+        let negations = toks.iter().filter(|t| is_negator(&t.norm)).count();
+        let names = names_in(text, &toks, lowercase_vocab);
+        // The tokens' own strings become the roots: no copy per word.
+        let roots = toks
+            .into_iter()
+            .map(|t| {
+                let mut w = t.norm;
+                if w.ends_with("'s") {
+                    w.truncate(w.len() - 2);
+                }
+                w
+            })
+            .collect();
         Facts {
-            numbers: numbers_in(text, &toks),
-            negations: toks.iter().filter(|t| is_negator(&t.norm)).count(),
-            roots: toks.iter().map(|t| possessive_root(&t.norm)).collect(),
-            names: names_in(text, &toks, lowercase_vocab),
+            numbers,
+            negations,
+            roots,
+            names,
             quotes: quotes(text),
         }
     }
@@ -433,6 +452,16 @@ mod tests {
 
     fn vocab() -> LowercaseWords {
         lowercase_vocabulary(["the talks went on and the minister said it would end"])
+    }
+
+    #[test]
+    fn every_number_word_is_read() {
+        // number_value rules words out by length before searching the table.
+        for &(w, v) in NUMBER_WORDS {
+            assert_eq!(number_value(w), Some(v), "{w}");
+        }
+        assert_eq!(number_value("3.5bn"), Some(3.5));
+        assert_eq!(number_value("tens"), None);
     }
 
     #[test]
