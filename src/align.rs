@@ -178,21 +178,29 @@ fn score_claims(claims: &[Claim], vocab: Vocabulary, bags: Vec<Vec<Bag>>) -> Sco
     }
     let mut start = Vec::with_capacity(claims.len());
     let mut values = Vec::with_capacity(pairs);
+    let mut memo: Vec<(usize, usize, f64)> = Vec::new();
     for c in claims {
         start.push(values.len());
-        let carriers: Vec<usize> = (0..c.members.len())
+        let groups: Vec<Cow<Bag>> = (0..c.members.len())
             .filter(|&v| !c.members[v].is_empty())
+            .map(|v| union(&bags[v], &c.members[v]))
             .collect();
-        for (p, &v) in carriers.iter().enumerate() {
-            for &w in &carriers[p + 1..] {
-                values.push(group_similarity(
-                    &vocab,
-                    &bags,
-                    v,
-                    &c.members[v],
-                    w,
-                    &c.members[w],
-                ));
+        // Most versions carry a claim in the same words: each distinct text is scored
+        // against each other once, and equal inputs give equal scores.
+        let class: Vec<usize> = (0..groups.len())
+            .map(|p| (0..p).find(|&q| groups[q].same_as(&groups[p])).unwrap_or(p))
+            .collect();
+        memo.clear();
+        for p in 0..groups.len() {
+            for q in p + 1..groups.len() {
+                let (x, y) = (class[p], class[q]);
+                let known = memo.iter().find(|m| (m.0, m.1) == (x, y)).map(|m| m.2);
+                let score = known.unwrap_or_else(|| {
+                    let s = vocab.similarity(&groups[x], &groups[y]);
+                    memo.push((x, y, s));
+                    s
+                });
+                values.push(score);
             }
         }
     }

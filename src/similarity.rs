@@ -62,7 +62,7 @@ impl Bag {
     }
 
     /// Whether the two bags are equal (cheaply when one is a clone of the other).
-    fn same_as(&self, other: &Bag) -> bool {
+    pub(crate) fn same_as(&self, other: &Bag) -> bool {
         self.stems_len == other.stems_len
             && (Arc::ptr_eq(&self.data, &other.data) || self.data == other.data)
     }
@@ -81,21 +81,30 @@ impl Bag {
     }
 }
 
-fn merge_sorted<T: Ord + Copy>(a: &[T], b: &[T], out: &mut Vec<T>, dedup: bool) {
+fn merge_sorted(a: &[u32], b: &[u32], out: &mut Vec<u32>, dedup: bool) {
+    out.reserve(a.len() + b.len());
     let (mut i, mut j) = (0, 0);
-    while i < a.len() || j < b.len() {
-        let take_a = j >= b.len() || (i < a.len() && a[i] <= b[j]);
-        let v = if take_a {
-            i += 1;
-            a[i - 1]
-        } else {
-            j += 1;
-            b[j - 1]
-        };
-        if !(dedup && out.last() == Some(&v)) {
-            out.push(v);
+    if dedup {
+        // Distinct inputs: a value in both is taken once, from either side.
+        while i < a.len() && j < b.len() {
+            let (x, y) = (a[i], b[j]);
+            out.push(x.min(y));
+            i += usize::from(x <= y);
+            j += usize::from(y <= x);
+        }
+    } else {
+        // Which side advances is computed, not guessed: the comparisons are
+        // unpredictable.
+        while i < a.len() && j < b.len() {
+            let (x, y) = (a[i], b[j]);
+            let take_a = x <= y;
+            out.push(if take_a { x } else { y });
+            i += usize::from(take_a);
+            j += usize::from(!take_a);
         }
     }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
 }
 
 /// A vocabulary of stems with document frequencies, shared by every text compared in one
@@ -500,6 +509,20 @@ mod tests {
                 }
             }
             prop_assert_eq!(shared_count(&ta, &tb), shared);
+        }
+
+        #[test]
+        fn union_holds_both_bags(a in "\\PC{0,60}|[a-d ]{0,80}", b in "\\PC{0,60}|[a-d ]{0,80}") {
+            let mut v = Vocabulary::new();
+            let (ba, bb) = (v.bag(&a), v.bag(&b));
+            let u = ba.union(&bb);
+            let mut stems = [ba.stems(), bb.stems()].concat();
+            stems.sort_unstable();
+            stems.dedup();
+            let mut trigrams = [ba.trigrams(), bb.trigrams()].concat();
+            trigrams.sort_unstable();
+            prop_assert_eq!(u.stems(), &stems[..]);
+            prop_assert_eq!(u.trigrams(), &trigrams[..]);
         }
 
         #[test]
