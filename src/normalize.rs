@@ -165,38 +165,57 @@ pub fn tokens(text: &str) -> Vec<Token> {
 /// Calls `f(start, end)` with the byte span of every word token of `text`, as
 /// [`tokens`] finds them, without normalizing them.
 pub fn token_spans(text: &str, mut f: impl FnMut(usize, usize)) {
-    let mut it = text.char_indices().peekable();
-    while let Some((start, c)) = it.next() {
-        if !c.is_alphanumeric() {
+    let bytes = text.as_bytes();
+    // The char at byte `i` and its length; ASCII (most of it) without decoding.
+    let char_at = |i: usize| -> (char, usize) {
+        match bytes[i] {
+            b if b.is_ascii() => (char::from(b), 1),
+            _ => {
+                let c = text[i..].chars().next().expect("i is a char boundary");
+                (c, c.len_utf8())
+            }
+        }
+    };
+    let word_char = |c: char| {
+        if c.is_ascii() {
+            c.is_ascii_alphanumeric()
+        } else {
+            c.is_alphanumeric()
+        }
+    };
+    let mut i = 0;
+    while i < bytes.len() {
+        let (c, n) = char_at(i);
+        if !word_char(c) {
+            i += n;
             continue;
         }
+        let start = i;
         let mut prev = c;
-        let mut end = start + c.len_utf8();
-        while let Some(&(pos, c)) = it.peek() {
-            if c.is_alphanumeric() {
-                it.next();
+        i += n;
+        while i < bytes.len() {
+            let (c, n) = char_at(i);
+            if word_char(c) {
                 prev = c;
-                end = pos + c.len_utf8();
+                i += n;
                 continue;
             }
-            let next = text[pos + c.len_utf8()..].chars().next();
+            let next = (i + n < bytes.len()).then(|| char_at(i + n));
             let joins = match c {
                 '\'' | '\u{2019}' | '\u{02BC}' => {
-                    prev.is_alphabetic() && next.is_some_and(|n| n.is_alphabetic())
+                    prev.is_alphabetic() && next.is_some_and(|(n, _)| n.is_alphabetic())
                 }
-                '.' | ',' => prev.is_ascii_digit() && next.is_some_and(|n| n.is_ascii_digit()),
+                '.' | ',' => prev.is_ascii_digit() && next.is_some_and(|(n, _)| n.is_ascii_digit()),
                 _ => false,
             };
-            if !joins {
+            let Some((nc, nn)) = next.filter(|_| joins) else {
                 break;
-            }
+            };
             // The joiner and the letter or digit after it belong to the token.
-            it.next();
-            let (npos, nc) = it.next().expect("a joiner is followed by a character");
             prev = nc;
-            end = npos + nc.len_utf8();
+            i += n + nn;
         }
-        f(start, end);
+        f(start, i);
     }
 }
 
