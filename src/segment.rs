@@ -423,37 +423,52 @@ fn split_paragraph(
 }
 
 /// Fills `out` with the whitespace-separated words of `body` (as `char::is_whitespace`
-/// separates them). ASCII bytes are classified as they are; only a non-ASCII character is
-/// decoded.
+/// separates them). Only a non-ASCII character is decoded; printable ASCII, most of a
+/// word, is passed over in a tight loop.
 fn words_into(body: &str, out: &mut Vec<Word>) {
     out.clear();
     let bytes = body.as_bytes();
-    let mut start: Option<usize> = None;
     let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let (space, len) = if b.is_ascii() {
-            // `char::is_whitespace` on ASCII: space, and tab to carriage return (the vertical
-            // tab included, unlike `u8::is_ascii_whitespace`).
-            (matches!(b, b' ' | b'\t'..=b'\r'), 1)
-        } else {
-            let c = body[i..].chars().next().expect("a char starts at i");
-            (c.is_whitespace(), c.len_utf8())
-        };
-        if space {
-            if let Some(s) = start.take() {
-                out.push(Word { start: s, end: i });
+    loop {
+        let start = loop {
+            if i == bytes.len() {
+                return;
             }
-        } else if start.is_none() {
-            start = Some(i);
+            let (space, len) = char_at(body, i);
+            if !space {
+                break i;
+            }
+            i += len;
+        };
+        loop {
+            while i < bytes.len() && matches!(bytes[i], b'!'..=b'~') {
+                i += 1;
+            }
+            if i == bytes.len() {
+                out.push(Word { start, end: i });
+                return;
+            }
+            let (space, len) = char_at(body, i);
+            if space {
+                out.push(Word { start, end: i });
+                i += len;
+                break;
+            }
+            i += len;
         }
-        i += len;
     }
-    if let Some(s) = start {
-        out.push(Word {
-            start: s,
-            end: body.len(),
-        });
+}
+
+/// Whether the character at byte `i` of `s` is whitespace, and its length in bytes.
+fn char_at(s: &str, i: usize) -> (bool, usize) {
+    let b = s.as_bytes()[i];
+    if b.is_ascii() {
+        // `char::is_whitespace` on ASCII: space, and tab to carriage return (the vertical
+        // tab included, unlike `u8::is_ascii_whitespace`).
+        (matches!(b, b' ' | b'\t'..=b'\r'), 1)
+    } else {
+        let c = s[i..].chars().next().expect("a char starts at i");
+        (c.is_whitespace(), c.len_utf8())
     }
 }
 
@@ -597,11 +612,12 @@ fn is_starter(w: &str) -> bool {
 fn is_boundary(body: &str, words: &[Word], k: usize, start: usize) -> bool {
     // Most words end in a letter, digit or comma: not a terminator, a closing mark or a
     // lone dot, so (unless dots follow) the rules let them continue the sentence.
-    let w = word(body, words, k).as_bytes();
-    if let Some(&b) = w.last()
-        && b.is_ascii()
-        && !matches!(b, b'.' | b'!' | b'?' | b'"' | b'\'' | b')' | b']' | b'}')
-        && word(body, words, k + 1) != "."
+    let bytes = body.as_bytes();
+    let last = bytes[words[k].end - 1];
+    let next = words[k + 1];
+    if last.is_ascii()
+        && !matches!(last, b'.' | b'!' | b'?' | b'"' | b'\'' | b')' | b']' | b'}')
+        && &bytes[next.start..next.end] != b"."
     {
         return false;
     }
@@ -891,7 +907,7 @@ mod tests {
         "U.S. officials said. . . The talks. . . . Then “Will it work?” Kerry asked.",
         "Ça va.\u{A0}Très bien!\u{2003}Dr.\u{3000}No? He said… Then‽ Yes.\u{2028}Go.",
         "\u{212A}elvin İstanbul (AP) — “Quote.” ‘Another.’ «Fin.» [Note.] {x.} “Yes!” she said.",
-        "Tab\there.\x0BVertical tab.\x0CForm feed.\u{85}Next line. \u{200B}Zero width. \u{FEFF}BOM.",
+        "Tab\there.\x0BVertical tab.\x0CForm feed.\x01Control\x7F.\u{85}Next line. \u{200B}Zero width. \u{FEFF}BOM.",
         "1. The first item 2. The second item • Third. a.m. p.m. 5 P.M. Friday. No. 10. p. 5.",
         "compounds. . . . The end.... New start... And then. . . She left.",
     ];
@@ -923,7 +939,7 @@ mod tests {
     proptest! {
         #[test]
         fn words_match_a_char_by_char_split_on_any_text(
-            s in "(\\PC|[ \t\x0B\x0C\r\u{85}\u{A0}\u{2028}\u{3000}\u{200B}.!?”’)])*"
+            s in "(\\PC|[\x01\x1F\x7F \t\x0B\x0C\r\u{85}\u{A0}\u{2028}\u{3000}\u{200B}.!?”’)])*"
         ) {
             prop_assert_eq!(word_spans(&s), words_by_chars(&s));
         }
