@@ -79,12 +79,17 @@ const DATELINE_PARAGRAPHS: usize = 10;
 /// Splits boilerplate off a version's sentences: returns the sentences that carry claims
 /// (a dateline trimmed off its sentence) and the boilerplate in document order. With
 /// `keep`, nothing is removed or trimmed and the boilerplate is still reported.
-pub fn split(sentences: Vec<Sentence>, keep: bool) -> (Vec<Sentence>, Vec<Boilerplate>) {
+pub fn split(mut sentences: Vec<Sentence>, keep: bool) -> (Vec<Sentence>, Vec<Boilerplate>) {
     let mut found = Vec::new();
-    let mut kept = Vec::with_capacity(sentences.len());
+    // Kept sentences move down to `kept` in place (as `Vec::retain` moves them); those
+    // of removed paragraphs end up past it and are dropped at the end.
+    let mut kept = 0;
     let mut dateline_found = false;
     let mut body_paragraphs = 0;
     let mut past_lead = false;
+    // Reused for every paragraph: its sentences joined, and that lower-cased.
+    let mut joined = String::new();
+    let mut lower = String::new();
     let mut i = 0;
     while i < sentences.len() {
         let para = sentences[i].paragraph;
@@ -93,20 +98,17 @@ pub fn split(sentences: Vec<Sentence>, keep: bool) -> (Vec<Sentence>, Vec<Boiler
             .position(|s| s.paragraph != para)
             .map_or(sentences.len(), |k| i + k);
         let group = &sentences[i..j];
-        if let Some(kind) = paragraph_kind(group) {
+        let text = paragraph_text(group, &mut joined);
+        if let Some(kind) = paragraph_kind(text, &mut lower) {
             found.push(Boilerplate {
                 kind,
-                text: group
-                    .iter()
-                    .map(|s| s.text.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" "),
+                text: text.to_string(),
                 start: group[0].start,
                 end: group[group.len() - 1].end,
                 agency: None,
             });
             if keep {
-                kept.extend_from_slice(group);
+                keep_range(&mut sentences, &mut kept, i..j);
             }
             i = j;
             continue;
@@ -114,39 +116,64 @@ pub fn split(sentences: Vec<Sentence>, keep: bool) -> (Vec<Sentence>, Vec<Boiler
         body_paragraphs += 1;
         let candidate_paragraph =
             !dateline_found && !past_lead && body_paragraphs <= DATELINE_PARAGRAPHS;
-        let last = group[group.len() - 1].text.trim_end();
-        past_lead |= group
-            .iter()
-            .map(|s| s.text.split_whitespace().count())
-            .sum::<usize>()
-            >= LEAD_WORDS
-            || last
-                .trim_end_matches(['"', '\u{201D}', '\'', '\u{2019}'])
-                .ends_with(['.', '!', '?']);
-        for (k, s) in group.iter().enumerate() {
-            let mut s = s.clone();
-            let candidate = candidate_paragraph && k == 0;
-            if candidate && let Some(d) = dateline(&s.text) {
-                dateline_found = true;
-                let prefix_chars = s.text[..d.cut].chars().count();
-                found.push(Boilerplate {
-                    kind: Kind::Dateline,
-                    text: s.text[..d.len].to_string(),
-                    start: s.start,
-                    end: s.start + s.text[..d.len].chars().count(),
-                    agency: d.agency,
-                });
-                if !keep {
-                    s.text = s.text[d.cut..].to_string();
-                    s.start += prefix_chars;
-                    s.byte_start += d.cut;
-                }
-            }
-            kept.push(s);
+        if !past_lead {
+            let last = group[group.len() - 1].text.trim_end();
+            past_lead = group
+                .iter()
+                .flat_map(|s| s.text.split_whitespace())
+                .take(LEAD_WORDS)
+                .count()
+                >= LEAD_WORDS
+                || last
+                    .trim_end_matches(['"', '\u{201D}', '\'', '\u{2019}'])
+                    .ends_with(['.', '!', '?']);
         }
+        let s = &mut sentences[i];
+        if candidate_paragraph && let Some(d) = dateline(&s.text) {
+            dateline_found = true;
+            let prefix_chars = s.text[..d.cut].chars().count();
+            found.push(Boilerplate {
+                kind: Kind::Dateline,
+                text: s.text[..d.len].to_string(),
+                start: s.start,
+                end: s.start + s.text[..d.len].chars().count(),
+                agency: d.agency,
+            });
+            if !keep {
+                s.text.drain(..d.cut);
+                s.start += prefix_chars;
+                s.byte_start += d.cut;
+            }
+        }
+        keep_range(&mut sentences, &mut kept, i..j);
         i = j;
     }
-    (kept, found)
+    sentences.truncate(kept);
+    (sentences, found)
+}
+
+/// Moves the sentences of `range` (at or after `kept`) down to `kept` and on.
+fn keep_range(sentences: &mut [Sentence], kept: &mut usize, range: std::ops::Range<usize>) {
+    for k in range {
+        sentences.swap(*kept, k);
+        *kept += 1;
+    }
+}
+
+/// A paragraph's sentences joined by single spaces; `buf` holds the join when there are
+/// several.
+fn paragraph_text<'a>(group: &'a [Sentence], buf: &'a mut String) -> &'a str {
+    if let [one] = group {
+        return &one.text;
+    }
+    buf.clear();
+    for (k, s) in group.iter().enumerate() {
+        if k > 0 {
+            buf.push(' ');
+        }
+        buf.push_str(&s.text);
+    }
+    buf
 }
 
 /// A dateline found at the head of a sentence.
@@ -256,131 +283,156 @@ fn find_separator(head: &str) -> Option<(usize, usize)> {
     None
 }
 
-/// The kind of a whole paragraph that is boilerplate, if it is.
-fn paragraph_kind(group: &[Sentence]) -> Option<Kind> {
-    let text = group
-        .iter()
-        .map(|s| s.text.as_str())
-        .collect::<Vec<_>>()
-        .join(" ");
+/// The kind of a whole paragraph that is boilerplate, if it is: `text` is its sentences
+/// joined by spaces; `lower` is a buffer for its lower case.
+fn paragraph_kind(text: &str, lower: &mut String) -> Option<Kind> {
     let t = text.trim();
     // Every phrase looked for is ASCII, so lower-casing the ASCII letters finds the same
     // matches as full lower-casing, far more cheaply, unless the text holds one of the
     // two characters whose lower case is ASCII: KELVIN SIGN (k) and İ (i and a dot).
-    let lower = if t.contains(['\u{212A}', '\u{130}']) {
-        t.to_lowercase()
+    lower.clear();
+    if !t.is_ascii() && (t.contains('\u{212A}') || t.contains('\u{130}')) {
+        lower.push_str(&t.to_lowercase());
     } else {
-        t.to_ascii_lowercase()
-    };
+        lower.push_str(t);
+        lower.make_ascii_lowercase();
+    }
+    let lower = lower.as_str();
     if is_end_mark(t) {
         return Some(Kind::EndMark);
     }
-    if is_caption(t, &lower) {
+    if is_caption(t, lower) {
         return Some(Kind::Caption);
     }
+    // The long phrase is looked for only where its short head is (a cheaper search).
     if lower.starts_with('\u{a9}')
         || lower.starts_with("copyright ")
         || lower.starts_with("(c) ")
         || lower.contains("all rights reserved")
-        || lower.contains("may not be published, broadcast, rewritten or redistributed")
+        || (lower.contains("may not be published")
+            && lower.contains("may not be published, broadcast, rewritten or redistributed"))
     {
         return Some(Kind::Copyright);
     }
-    if is_credit(&lower) {
+    if is_credit(lower) {
         return Some(Kind::Credit);
     }
     if is_byline(t) {
         return Some(Kind::Byline);
     }
-    if is_read_more(&lower) {
+    if is_read_more(lower) {
         return Some(Kind::ReadMore);
     }
-    if is_timestamp(&lower) {
+    if is_timestamp(lower) {
         return Some(Kind::Timestamp);
     }
     None
 }
 
+/// Words that open a time stamp.
+const STAMPS: [&str; 6] = [
+    "last updated",
+    "first published",
+    "updated",
+    "published",
+    "posted",
+    "last modified",
+];
+
+/// Month names and their abbreviations.
+const MONTHS: [&str; 24] = [
+    "jan",
+    "january",
+    "feb",
+    "february",
+    "mar",
+    "march",
+    "apr",
+    "april",
+    "may",
+    "jun",
+    "june",
+    "jul",
+    "july",
+    "aug",
+    "august",
+    "sep",
+    "sept",
+    "september",
+    "oct",
+    "october",
+    "nov",
+    "november",
+    "dec",
+    "december",
+];
+
+/// Day names, clock and zone words.
+const DATE_WORDS: [&str; 36] = [
+    "mon",
+    "monday",
+    "tue",
+    "tuesday",
+    "wed",
+    "wednesday",
+    "thu",
+    "thursday",
+    "fri",
+    "friday",
+    "sat",
+    "saturday",
+    "sun",
+    "sunday",
+    "a",
+    "p",
+    "m",
+    "am",
+    "pm",
+    "et",
+    "edt",
+    "est",
+    "gmt",
+    "utc",
+    "bst",
+    "cet",
+    "at",
+    "on",
+    "cdt",
+    "cst",
+    "mdt",
+    "mst",
+    "pdt",
+    "pst",
+    "pt",
+    "cest",
+];
+
+/// Units of `59 minutes ago`.
+const AGO_UNITS: [&str; 14] = [
+    "second", "seconds", "minute", "minutes", "min", "mins", "hour", "hours", "hr", "hrs", "day",
+    "days", "week", "weeks",
+];
+
 /// `Updated 3:45 p.m. ET, March 3, 2026`, `Published: 2026-03-03`, `59 minutes ago`: a
 /// stamp word, then nothing but figures, dates, times and zones.
 fn is_timestamp(lower: &str) -> bool {
-    const STAMPS: [&str; 6] = [
-        "last updated",
-        "first published",
-        "updated",
-        "published",
-        "posted",
-        "last modified",
-    ];
-    const MONTHS: [&str; 24] = [
-        "jan",
-        "january",
-        "feb",
-        "february",
-        "mar",
-        "march",
-        "apr",
-        "april",
-        "may",
-        "jun",
-        "june",
-        "jul",
-        "july",
-        "aug",
-        "august",
-        "sep",
-        "sept",
-        "september",
-        "oct",
-        "october",
-        "nov",
-        "november",
-        "dec",
-        "december",
-    ];
-    // Day names, clock and zone words.
-    const DATE_WORDS: [&str; 36] = [
-        "mon",
-        "monday",
-        "tue",
-        "tuesday",
-        "wed",
-        "wednesday",
-        "thu",
-        "thursday",
-        "fri",
-        "friday",
-        "sat",
-        "saturday",
-        "sun",
-        "sunday",
-        "a",
-        "p",
-        "m",
-        "am",
-        "pm",
-        "et",
-        "edt",
-        "est",
-        "gmt",
-        "utc",
-        "bst",
-        "cet",
-        "at",
-        "on",
-        "cdt",
-        "cst",
-        "mdt",
-        "mst",
-        "pdt",
-        "pst",
-        "pt",
-        "cest",
-    ];
-    const AGO_UNITS: [&str; 14] = [
-        "second", "seconds", "minute", "minutes", "min", "mins", "hour", "hours", "hr", "hrs",
-        "day", "days", "week", "weeks",
-    ];
+    // Every stamp opens with a stamp word, a figure or a date word: that one word rules
+    // out nearly all paragraphs before the first twelve are split.
+    let Some(first) = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .find(|w| !w.is_empty())
+    else {
+        return false;
+    };
+    let may_open = STAMPS.iter().any(|s| s.split(' ').next() == Some(first))
+        || first.bytes().all(|b| b.is_ascii_digit())
+        || MONTHS.contains(&first)
+        || DATE_WORDS.contains(&first);
+    may_open && timestamp_by_rules(lower)
+}
+
+/// [`is_timestamp`] without its shortcut.
+fn timestamp_by_rules(lower: &str) -> bool {
     let mut words: Vec<&str> = Vec::with_capacity(12);
     for w in lower.split(|c: char| !c.is_alphanumeric()) {
         if w.is_empty() {
@@ -441,10 +493,12 @@ fn is_credit(lower: &str) -> bool {
         "reported by ",
         "this story was reported by ",
     ];
+    // Each phrase holds "contributed ": most paragraphs are ruled out by one search.
     STARTS.iter().any(|p| l.starts_with(p))
-        || lower.contains("contributed to this report")
-        || lower.contains("contributed to this story")
-        || lower.contains("contributed reporting")
+        || (lower.contains("contributed ")
+            && (lower.contains("contributed to this report")
+                || lower.contains("contributed to this story")
+                || lower.contains("contributed reporting")))
 }
 
 /// `By Jane Doe`, `BY JANE DOE, Associated Press`, `By Jane Doe and John Roe`: short,
@@ -727,6 +781,54 @@ mod tests {
              OSLO – Officials said repairs would take weeks.\n",
         );
         assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn the_timestamp_shortcut_agrees_with_the_rules() {
+        for line in [
+            "updated 3:45 p.m. et, march 3, 2026",
+            "last updated: 2026-03-03",
+            "last modified 12 jan",
+            "first published at 7:39 am",
+            "posted jun 10, 2026 4:48 am cdt",
+            "59 minutes ago",
+            "3 days ago",
+            "jun 10, 2021, 7:39 am",
+            "(monday) 10:15",
+            "at 10:15 on friday",
+            "a 5 p m",
+            "\u{212a}elvin 5 minutes ago",
+            "— 12 march 2026 —",
+            "2026-03-03",
+            "updatedx 5",
+            "lastupdated 5 march",
+            "the 40 people were hurt at 5 p.m. on march 3",
+            "officials said 12 minutes ago",
+            "published in 2019, the report found 12 cases.",
+            "",
+            "…",
+        ] {
+            assert_eq!(is_timestamp(line), timestamp_by_rules(line), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn kept_sentences_keep_their_order_and_offsets() {
+        let text = "MOSCOW (AP) — One. Two.\n-30-\nThree. Four.\nBy Ann Lee\nFive.\n###\n";
+        for keep in [false, true] {
+            let all = segment(text);
+            let (kept, found) = split(all.clone(), keep);
+            assert_eq!(found.len(), 4, "{found:?}");
+            if keep {
+                assert_eq!(kept, all);
+                continue;
+            }
+            let texts: Vec<&str> = kept.iter().map(|s| s.text.as_str()).collect();
+            assert_eq!(texts, vec!["One.", "Two.", "Three.", "Four.", "Five."]);
+            for s in &kept {
+                assert_eq!(&text[s.byte_start..s.byte_end], s.text);
+            }
+        }
     }
 
     #[test]

@@ -298,14 +298,17 @@ enum ListStyle {
 
 /// Splits `text` into sentences.
 pub fn segment(text: &str) -> Vec<Sentence> {
-    let mut out = Vec::new();
+    // News sentences average well over 100 bytes: one allocation in the usual case.
+    let mut out = Vec::with_capacity(text.len() / 128 + 1);
     let mut cursor = Cursor::default();
+    let mut words = Vec::new();
     let mut paragraph = 0;
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let body = line.trim_end_matches(['\n', '\r']);
         if !body.trim().is_empty() {
-            split_paragraph(text, offset, body, paragraph, &mut cursor, &mut out);
+            words_into(body, &mut words);
+            split_paragraph(text, offset, body, &words, paragraph, &mut cursor, &mut out);
             paragraph += 1;
         }
         offset += line.len();
@@ -369,30 +372,31 @@ fn push(
     });
 }
 
+/// Splits one paragraph, `body` at byte `offset` of `text`, given its words.
 fn split_paragraph(
     text: &str,
     offset: usize,
     body: &str,
+    words: &[Word],
     paragraph: usize,
     cursor: &mut Cursor,
     out: &mut Vec<Sentence>,
 ) {
-    let words = words(body);
-    let list = list_style(body, &words);
+    let list = list_style(body, words);
     // The number (or letter) the next item should carry: one past the first marker's.
     let mut expected = list
-        .and_then(|style| marker_value(body, &words, style))
+        .and_then(|style| marker_value(body, words, style))
         .map(|v| v + 1);
     let mut start = 0;
     for k in 0..words.len().saturating_sub(1) {
         let boundary = match list {
-            Some(style) if is_marker(body, &words, k + 1, style, expected) => {
+            Some(style) if is_marker(body, words, k + 1, style, expected) => {
                 expected = expected.map(|e| e + 1);
                 true
             }
             // An item's own marker (after its bullet, if any) never ends it.
-            Some(_) if is_item_marker(body, &words, k, start) => false,
-            _ => is_boundary(body, &words, k, start),
+            Some(_) if is_item_marker(body, words, k, start) => false,
+            _ => is_boundary(body, words, k, start),
         };
         if boundary {
             push(
@@ -418,25 +422,54 @@ fn split_paragraph(
     }
 }
 
-fn words(body: &str) -> Vec<Word> {
-    let mut out = Vec::new();
-    let mut start: Option<usize> = None;
-    for (i, c) in body.char_indices() {
-        if c.is_whitespace() {
-            if let Some(s) = start.take() {
-                out.push(Word { start: s, end: i });
+/// Fills `out` with the whitespace-separated words of `body` (as `char::is_whitespace`
+/// separates them). Only a non-ASCII character is decoded; printable ASCII, most of a
+/// word, is passed over in a tight loop.
+fn words_into(body: &str, out: &mut Vec<Word>) {
+    out.clear();
+    let bytes = body.as_bytes();
+    let mut i = 0;
+    loop {
+        let start = loop {
+            if i == bytes.len() {
+                return;
             }
-        } else if start.is_none() {
-            start = Some(i);
+            let (space, len) = char_at(body, i);
+            if !space {
+                break i;
+            }
+            i += len;
+        };
+        loop {
+            while i < bytes.len() && matches!(bytes[i], b'!'..=b'~') {
+                i += 1;
+            }
+            if i == bytes.len() {
+                out.push(Word { start, end: i });
+                return;
+            }
+            let (space, len) = char_at(body, i);
+            if space {
+                out.push(Word { start, end: i });
+                i += len;
+                break;
+            }
+            i += len;
         }
     }
-    if let Some(s) = start {
-        out.push(Word {
-            start: s,
-            end: body.len(),
-        });
+}
+
+/// Whether the character at byte `i` of `s` is whitespace, and its length in bytes.
+fn char_at(s: &str, i: usize) -> (bool, usize) {
+    let b = s.as_bytes()[i];
+    if b.is_ascii() {
+        // `char::is_whitespace` on ASCII: space, and tab to carriage return (the vertical
+        // tab included, unlike `u8::is_ascii_whitespace`).
+        (matches!(b, b' ' | b'\t'..=b'\r'), 1)
+    } else {
+        let c = s[i..].chars().next().expect("a char starts at i");
+        (c.is_whitespace(), c.len_utf8())
     }
-    out
 }
 
 fn word<'a>(body: &'a str, words: &[Word], k: usize) -> &'a str {
@@ -577,6 +610,22 @@ fn is_starter(w: &str) -> bool {
 
 /// Decides whether a sentence ends after word `k` (the sentence began at word `start`).
 fn is_boundary(body: &str, words: &[Word], k: usize, start: usize) -> bool {
+    // Most words end in a letter, digit or comma: not a terminator, a closing mark or a
+    // lone dot, so (unless dots follow) the rules let them continue the sentence.
+    let bytes = body.as_bytes();
+    let last = bytes[words[k].end - 1];
+    let next = words[k + 1];
+    if last.is_ascii()
+        && !matches!(last, b'.' | b'!' | b'?' | b'"' | b'\'' | b')' | b']' | b'}')
+        && &bytes[next.start..next.end] != b"."
+    {
+        return false;
+    }
+    boundary_by_rules(body, words, k, start)
+}
+
+/// [`is_boundary`] without its shortcut: the rules of the module docs, in order.
+fn boundary_by_rules(body: &str, words: &[Word], k: usize, start: usize) -> bool {
     let w = word(body, words, k);
     let n = word(body, words, k + 1);
 
@@ -830,7 +879,85 @@ mod tests {
         assert_eq!(got[1].end, s.chars().count());
     }
 
+    /// Words as `char::is_whitespace` splits them, decoding every character.
+    fn words_by_chars(body: &str) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut start = None;
+        for (i, c) in body.char_indices() {
+            if c.is_whitespace() {
+                if let Some(s) = start.take() {
+                    out.push((s, i));
+                }
+            } else if start.is_none() {
+                start = Some(i);
+            }
+        }
+        out.extend(start.map(|s| (s, body.len())));
+        out
+    }
+
+    fn word_spans(body: &str) -> Vec<(usize, usize)> {
+        let mut words = Vec::new();
+        words_into(body, &mut words);
+        words.iter().map(|w| (w.start, w.end)).collect()
+    }
+
+    /// Paragraphs that put every kind of word end and separator next to each other.
+    const TRICKY: &[&str] = &[
+        "U.S. officials said. . . The talks. . . . Then “Will it work?” Kerry asked.",
+        "Ça va.\u{A0}Très bien!\u{2003}Dr.\u{3000}No? He said… Then‽ Yes.\u{2028}Go.",
+        "\u{212A}elvin İstanbul (AP) — “Quote.” ‘Another.’ «Fin.» [Note.] {x.} “Yes!” she said.",
+        "Tab\there.\x0BVertical tab.\x0CForm feed.\x01Control\x7F.\u{85}Next line. \u{200B}Zero width. \u{FEFF}BOM.",
+        "1. The first item 2. The second item • Third. a.m. p.m. 5 P.M. Friday. No. 10. p. 5.",
+        "compounds. . . . The end.... New start... And then. . . She left.",
+    ];
+
+    #[test]
+    fn words_match_a_char_by_char_split() {
+        for body in TRICKY {
+            assert_eq!(word_spans(body), words_by_chars(body), "{body:?}");
+        }
+    }
+
+    #[test]
+    fn the_boundary_shortcut_agrees_with_the_rules() {
+        for body in TRICKY {
+            let mut words = Vec::new();
+            words_into(body, &mut words);
+            for k in 0..words.len() - 1 {
+                for start in 0..=k {
+                    assert_eq!(
+                        is_boundary(body, &words, k, start),
+                        boundary_by_rules(body, &words, k, start),
+                        "{body:?} after word {k}"
+                    );
+                }
+            }
+        }
+    }
+
     proptest! {
+        #[test]
+        fn words_match_a_char_by_char_split_on_any_text(
+            s in "(\\PC|[\x01\x1F\x7F \t\x0B\x0C\r\u{85}\u{A0}\u{2028}\u{3000}\u{200B}.!?”’)])*"
+        ) {
+            prop_assert_eq!(word_spans(&s), words_by_chars(&s));
+        }
+
+        #[test]
+        fn the_boundary_shortcut_agrees_with_the_rules_on_any_text(
+            s in "([a-zA-Z0-9,;:İ\u{212A}…‽]{1,4}[.!?”’\"')\\]}]{0,2}[ \u{A0}])*"
+        ) {
+            let mut words = Vec::new();
+            words_into(&s, &mut words);
+            for k in 0..words.len().saturating_sub(1) {
+                prop_assert_eq!(
+                    is_boundary(&s, &words, k, 0),
+                    boundary_by_rules(&s, &words, k, 0)
+                );
+            }
+        }
+
         #[test]
         fn sentences_rejoin_to_the_input(s in "(\\PC|[ .!?\n“”\"])*") {
             let got = segment(&s);

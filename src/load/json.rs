@@ -15,13 +15,13 @@ const TEXT_FIELDS: [&str; 4] = ["text", "body", "content", "article_content"];
 pub(super) fn documents(origin: &str, stem: &str, text: &str) -> Result<Vec<Document>> {
     let value: Value = serde_json::from_str(text).map_err(|e| syntax(origin, 0, &e))?;
     match value {
-        Value::Object(map) => Ok(vec![object(origin, stem, &map)?]),
-        Value::Array(items) => {
+        Value::Object(mut map) => Ok(vec![object(origin, stem, &mut map)?]),
+        Value::Array(mut items) => {
             if items.is_empty() {
                 return Err(Error::new(origin, "empty JSON array: no versions"));
             }
             items
-                .iter()
+                .iter_mut()
                 .enumerate()
                 .map(|(k, item)| match item {
                     Value::Object(map) => {
@@ -51,7 +51,7 @@ pub(super) fn lines(origin: &str, stem: &str, text: &str) -> Result<Vec<Document
         }
         let line_no = n + 1;
         let value: Value = serde_json::from_str(line).map_err(|e| syntax(origin, n, &e))?;
-        let Value::Object(map) = value else {
+        let Value::Object(mut map) = value else {
             return Err(Error::at(
                 origin,
                 line_no,
@@ -60,7 +60,7 @@ pub(super) fn lines(origin: &str, stem: &str, text: &str) -> Result<Vec<Document
             ));
         };
         let where_ = format!("{origin}:{line_no}");
-        let doc = object(&where_, &format!("{stem}-{line_no}"), &map)
+        let doc = object(&where_, &format!("{stem}-{line_no}"), &mut map)
             .map_err(|e| Error::at(origin, line_no, None, e.message))?;
         out.push(doc);
     }
@@ -95,7 +95,19 @@ fn string_field(origin: &str, map: &Map<String, Value>, key: &str) -> Result<Opt
     }
 }
 
-fn object(origin: &str, default_id: &str, map: &Map<String, Value>) -> Result<Document> {
+/// [`string_field`], the string moved out of the map rather than copied (for the text).
+fn take_string_field(
+    origin: &str,
+    map: &mut Map<String, Value>,
+    key: &str,
+) -> Result<Option<String>> {
+    match map.get_mut(key) {
+        Some(Value::String(s)) => Ok(Some(std::mem::take(s))),
+        _ => string_field(origin, map, key),
+    }
+}
+
+fn object(origin: &str, default_id: &str, map: &mut Map<String, Value>) -> Result<Document> {
     let mut meta = Metadata {
         title: match string_field(origin, map, "title")? {
             Some(t) => Some(t),
@@ -128,7 +140,7 @@ fn object(origin: &str, default_id: &str, map: &Map<String, Value>) -> Result<Do
         "article_content",
         "sentences",
     ];
-    for (k, v) in map {
+    for (k, v) in map.iter() {
         if KNOWN.contains(&k.as_str()) {
             continue;
         }
@@ -173,7 +185,7 @@ fn object(origin: &str, default_id: &str, map: &Map<String, Value>) -> Result<Do
     } else {
         let mut found = None;
         for key in TEXT_FIELDS {
-            if let Some(t) = string_field(origin, map, key)? {
+            if let Some(t) = take_string_field(origin, map, key)? {
                 found = Some(t);
                 break;
             }
