@@ -630,9 +630,15 @@ fn index_candidates(
                 acc[j as usize] += w;
             }
         }
-        touched
-            .sort_unstable_by(|&x, &y| acc[y as usize].total_cmp(&acc[x as usize]).then(x.cmp(&y)));
-        for &j in touched.iter().take(opts.candidates) {
+        // Which ones are the best few matters, not their order (candidates are sorted
+        // later): a selection, not a sort. The order is total, so the few are unique.
+        let best = opts.candidates.min(touched.len());
+        if best > 0 && best < touched.len() {
+            touched.select_nth_unstable_by(best - 1, |&x, &y| {
+                acc[y as usize].total_cmp(&acc[x as usize]).then(x.cmp(&y))
+            });
+        }
+        for &j in &touched[..best] {
             out(i as u32, j);
         }
         for &j in &touched {
