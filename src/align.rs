@@ -499,7 +499,8 @@ fn twins(
 ) -> (Vec<Option<u32>>, Vec<Option<u32>>) {
     // Per bag: how often it occurs on each side and where it last did.
     type Seen = [(u32, u32); 2];
-    let mut seen: FxHashMap<_, Seen> = FxHashMap::default();
+    let mut seen: FxHashMap<_, Seen> =
+        FxHashMap::with_capacity_and_hasher(a.len() + b.len(), Default::default());
     for (side, bags) in [a, b].into_iter().enumerate() {
         for (k, bag) in bags.iter().enumerate() {
             let e = seen.entry(bag.key()).or_insert([(0, 0); 2]);
