@@ -55,10 +55,9 @@ impl Bag {
         &self.data[self.stems_len as usize..]
     }
 
-    /// Everything the bag holds, in a form that can be hashed: equal exactly when the
-    /// bags are.
-    pub fn key(&self) -> (u32, &[u32]) {
-        (self.stems_len, &self.data)
+    /// The bag as a hash-table key: equal exactly when the bags are.
+    pub fn key(&self) -> BagKey<'_> {
+        BagKey(self)
     }
 
     /// Whether the two bags are equal (cheaply when one is a clone of the other).
@@ -78,6 +77,27 @@ impl Bag {
             data: out.into(),
             stems_len,
         }
+    }
+}
+
+/// A [`Bag`] as a hash-table key (see [`Bag::key`]). Only the stems and the number of
+/// trigrams are hashed, a tenth of the bag: bags that differ only in their trigrams are
+/// rare, and equality still compares everything.
+#[derive(Debug, Clone, Copy)]
+pub struct BagKey<'a>(&'a Bag);
+
+impl PartialEq for BagKey<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.same_as(other.0)
+    }
+}
+
+impl Eq for BagKey<'_> {}
+
+impl std::hash::Hash for BagKey<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.stems().hash(state);
+        self.0.trigrams().len().hash(state);
     }
 }
 
@@ -492,6 +512,17 @@ mod tests {
         let joined = a.union(&b);
         assert!(v.similarity(&whole, &joined) > v.similarity(&whole, &a));
         assert!(v.containment(&a, &whole) > 0.99);
+    }
+
+    #[test]
+    fn bag_keys_are_equal_exactly_when_bags_are() {
+        let mut v = Vocabulary::new();
+        // Same stem (`report`), different trigrams; then equal up to case.
+        let bags = [v.bag("reported"), v.bag("reporter"), v.bag("Reported")];
+        assert_eq!(bags[0].stems(), bags[1].stems());
+        let keys: std::collections::HashSet<BagKey> = bags.iter().map(Bag::key).collect();
+        assert_eq!(keys.len(), 2);
+        assert!(bags[0].key() == bags[2].key() && bags[0].key() != bags[1].key());
     }
 
     /// The first trigram reader, over a vector of cleaned characters.
