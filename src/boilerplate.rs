@@ -11,6 +11,7 @@
 //! deliberately narrow: a line is boilerplate only when its shape says so, because a claim
 //! lost to this filter would never be compared.
 
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::segment::Sentence;
@@ -78,78 +79,109 @@ const DATELINE_PARAGRAPHS: usize = 10;
 
 /// Splits boilerplate off a version's sentences: returns the sentences that carry claims
 /// (a dateline trimmed off its sentence) and the boilerplate in document order. With
-/// `keep`, nothing is removed or trimmed and the boilerplate is still reported.
-pub fn split(mut sentences: Vec<Sentence>, keep: bool) -> (Vec<Sentence>, Vec<Boilerplate>) {
-    let mut found = Vec::new();
-    // Kept sentences move down to `kept` in place (as `Vec::retain` moves them); those
-    // of removed paragraphs end up past it and are dropped at the end.
-    let mut kept = 0;
-    let mut dateline_found = false;
-    let mut body_paragraphs = 0;
-    let mut past_lead = false;
-    // Reused for every paragraph: its sentences joined, and that lower-cased.
-    let mut joined = String::new();
-    let mut lower = String::new();
-    let mut i = 0;
-    while i < sentences.len() {
-        let para = sentences[i].paragraph;
-        let j = sentences[i..]
-            .iter()
-            .position(|s| s.paragraph != para)
-            .map_or(sentences.len(), |k| i + k);
-        let group = &sentences[i..j];
-        let text = paragraph_text(group, &mut joined);
-        if let Some(kind) = paragraph_kind(text, &mut lower) {
-            found.push(Boilerplate {
-                kind,
-                text: text.to_string(),
-                start: group[0].start,
-                end: group[group.len() - 1].end,
-                agency: None,
-            });
-            if keep {
-                keep_range(&mut sentences, &mut kept, i..j);
-            }
-            i = j;
-            continue;
-        }
-        body_paragraphs += 1;
-        let candidate_paragraph =
-            !dateline_found && !past_lead && body_paragraphs <= DATELINE_PARAGRAPHS;
-        if !past_lead {
-            let last = group[group.len() - 1].text.trim_end();
-            past_lead = group
+/// `keep`, nothing is removed or trimmed and the boilerplate is still reported. To split
+/// several versions of one story, use a [`Splitter`].
+pub fn split(sentences: Vec<Sentence>, keep: bool) -> (Vec<Sentence>, Vec<Boilerplate>) {
+    Splitter::default().split(sentences, keep)
+}
+
+/// Splits boilerplate off versions that share paragraphs, such as those of one story: a
+/// paragraph met before takes the kind found for it then instead of being classified
+/// again. Whether a paragraph is boilerplate, and of which kind, depends on its text
+/// alone, so every version gets what [`split`] gives it.
+#[derive(Default)]
+pub struct Splitter {
+    /// Paragraph text (its sentences joined by spaces) → its kind, if boilerplate.
+    kinds: FxHashMap<Box<str>, Option<Kind>>,
+    /// Reused for every paragraph: its text lower-cased.
+    lower: String,
+}
+
+impl Splitter {
+    /// Splits boilerplate off a version's sentences, as [`split`] does.
+    pub fn split(
+        &mut self,
+        mut sentences: Vec<Sentence>,
+        keep: bool,
+    ) -> (Vec<Sentence>, Vec<Boilerplate>) {
+        let mut found = Vec::new();
+        // Kept sentences move down to `kept` in place (as `Vec::retain` moves them); those
+        // of removed paragraphs end up past it and are dropped at the end.
+        let mut kept = 0;
+        let mut dateline_found = false;
+        let mut body_paragraphs = 0;
+        let mut past_lead = false;
+        // Reused for every paragraph: its sentences joined.
+        let mut joined = String::new();
+        let mut i = 0;
+        while i < sentences.len() {
+            let para = sentences[i].paragraph;
+            let j = sentences[i..]
                 .iter()
-                .flat_map(|s| s.text.split_whitespace())
-                .take(LEAD_WORDS)
-                .count()
-                >= LEAD_WORDS
-                || last
-                    .trim_end_matches(['"', '\u{201D}', '\'', '\u{2019}'])
-                    .ends_with(['.', '!', '?']);
-        }
-        let s = &mut sentences[i];
-        if candidate_paragraph && let Some(d) = dateline(&s.text) {
-            dateline_found = true;
-            let prefix_chars = s.text[..d.cut].chars().count();
-            found.push(Boilerplate {
-                kind: Kind::Dateline,
-                text: s.text[..d.len].to_string(),
-                start: s.start,
-                end: s.start + s.text[..d.len].chars().count(),
-                agency: d.agency,
-            });
-            if !keep {
-                s.text.drain(..d.cut);
-                s.start += prefix_chars;
-                s.byte_start += d.cut;
+                .position(|s| s.paragraph != para)
+                .map_or(sentences.len(), |k| i + k);
+            let group = &sentences[i..j];
+            let text = paragraph_text(group, &mut joined);
+            let kind = match self.kinds.get(text) {
+                Some(&kind) => kind,
+                None => {
+                    let kind = paragraph_kind(text, &mut self.lower);
+                    self.kinds.insert(text.into(), kind);
+                    kind
+                }
+            };
+            if let Some(kind) = kind {
+                found.push(Boilerplate {
+                    kind,
+                    text: text.to_string(),
+                    start: group[0].start,
+                    end: group[group.len() - 1].end,
+                    agency: None,
+                });
+                if keep {
+                    keep_range(&mut sentences, &mut kept, i..j);
+                }
+                i = j;
+                continue;
             }
+            body_paragraphs += 1;
+            let candidate_paragraph =
+                !dateline_found && !past_lead && body_paragraphs <= DATELINE_PARAGRAPHS;
+            if !past_lead {
+                let last = group[group.len() - 1].text.trim_end();
+                past_lead = group
+                    .iter()
+                    .flat_map(|s| s.text.split_whitespace())
+                    .take(LEAD_WORDS)
+                    .count()
+                    >= LEAD_WORDS
+                    || last
+                        .trim_end_matches(['"', '\u{201D}', '\'', '\u{2019}'])
+                        .ends_with(['.', '!', '?']);
+            }
+            let s = &mut sentences[i];
+            if candidate_paragraph && let Some(d) = dateline(&s.text) {
+                dateline_found = true;
+                let prefix_chars = s.text[..d.cut].chars().count();
+                found.push(Boilerplate {
+                    kind: Kind::Dateline,
+                    text: s.text[..d.len].to_string(),
+                    start: s.start,
+                    end: s.start + s.text[..d.len].chars().count(),
+                    agency: d.agency,
+                });
+                if !keep {
+                    s.text.drain(..d.cut);
+                    s.start += prefix_chars;
+                    s.byte_start += d.cut;
+                }
+            }
+            keep_range(&mut sentences, &mut kept, i..j);
+            i = j;
         }
-        keep_range(&mut sentences, &mut kept, i..j);
-        i = j;
+        sentences.truncate(kept);
+        (sentences, found)
     }
-    sentences.truncate(kept);
-    (sentences, found)
 }
 
 /// Moves the sentences of `range` (at or after `kept`) down to `kept` and on.
@@ -588,6 +620,30 @@ fn is_read_more(lower: &str) -> bool {
 mod tests {
     use super::*;
     use crate::segment::segment;
+
+    #[test]
+    fn a_splitter_gives_each_version_what_splitting_it_alone_gives() {
+        // No paragraph repeats within a version, so `split` classifies each one anew.
+        let versions = [
+            "Talks Stall\nMOSCOW (AP) — The talks stalled. Officials left.\nBy Jane Doe\n-30-",
+            "By Jane Doe\nThe opening paragraph ends like a sentence.\n\
+             MOSCOW (AP) — The talks stalled. Officials left.\n\
+             Reporting by Jane Doe; Editing by Tom Lee\n",
+            "MOSCOW (AP) — The talks stalled. Officials left.\n\
+             © 2026 The Associated Press. All rights reserved.\nRead more: Talks Stall",
+        ];
+        for keep in [false, true] {
+            let mut splitter = Splitter::default();
+            for text in versions.iter().chain(versions.iter().rev()) {
+                let got = splitter.split(segment(text), keep);
+                assert_eq!(got, split(segment(text), keep), "{text:?}");
+                // The shared paragraph opens with a dateline only where it leads.
+                let datelines = got.1.iter().filter(|b| b.kind == Kind::Dateline).count();
+                assert_eq!(datelines, usize::from(!text.starts_with("By")), "{text:?}");
+            }
+            assert_eq!(splitter.kinds.len(), 8, "each paragraph classified once");
+        }
+    }
 
     type Found = Vec<(Kind, String, Option<String>)>;
 

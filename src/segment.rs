@@ -26,6 +26,8 @@
 //! - **Tokens with inner dots** (`3.5`, `example.com`, e-mail addresses, `U.S.-Russian`)
 //!   are single words, so nothing splits inside them.
 
+use rustc_hash::FxHashMap;
+
 /// One sentence of a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sentence {
@@ -296,24 +298,73 @@ enum ListStyle {
     Bullet,
 }
 
-/// Splits `text` into sentences.
+/// Splits `text` into sentences. To segment several texts that share paragraphs, such as
+/// the versions of one story, use a [`Segmenter`].
 pub fn segment(text: &str) -> Vec<Sentence> {
-    // News sentences average well over 100 bytes: one allocation in the usual case.
-    let mut out = Vec::with_capacity(text.len() / 128 + 1);
-    let mut cursor = Cursor::default();
-    let mut words = Vec::new();
-    let mut paragraph = 0;
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let body = line.trim_end_matches(['\n', '\r']);
-        if !body.trim().is_empty() {
-            words_into(body, &mut words);
-            split_paragraph(text, offset, body, &words, paragraph, &mut cursor, &mut out);
-            paragraph += 1;
+    Segmenter::default().segment(text)
+}
+
+/// Segments texts that share paragraphs, such as the versions of one story: a paragraph
+/// met before, in the same text or an earlier one, takes the sentences found in it then
+/// instead of being split again. A paragraph's sentences depend on its text alone, so
+/// every text gets what [`segment`] gives it.
+#[derive(Default)]
+pub struct Segmenter {
+    /// Paragraph text (the line without its break) → its sentences, a range of `spans`.
+    seen: FxHashMap<Box<str>, (usize, usize)>,
+    spans: Vec<Span>,
+    words: Vec<Word>,
+}
+
+/// A sentence of one paragraph, offsets relative to the paragraph's start.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    byte_start: usize,
+    byte_end: usize,
+    start: usize,
+    end: usize,
+}
+
+impl Segmenter {
+    /// Splits `text` into sentences, as [`segment`] does.
+    pub fn segment(&mut self, text: &str) -> Vec<Sentence> {
+        // News sentences average well over 100 bytes: one allocation in the usual case.
+        let mut out = Vec::with_capacity(text.len() / 128 + 1);
+        let mut cursor = Cursor::default();
+        let mut paragraph = 0;
+        let mut offset = 0;
+        for line in text.split_inclusive('\n') {
+            let body = line.trim_end_matches(['\n', '\r']);
+            if !body.trim().is_empty() {
+                let (from, to) = self.spans_of(body);
+                let chars = cursor.chars_at(text, offset);
+                out.extend(self.spans[from..to].iter().map(|s| Sentence {
+                    text: body[s.byte_start..s.byte_end].to_string(),
+                    start: chars + s.start,
+                    end: chars + s.end,
+                    byte_start: offset + s.byte_start,
+                    byte_end: offset + s.byte_end,
+                    paragraph,
+                }));
+                paragraph += 1;
+            }
+            offset += line.len();
         }
-        offset += line.len();
+        out
     }
-    out
+
+    /// The sentences of paragraph `body`, as a range of `self.spans`.
+    fn spans_of(&mut self, body: &str) -> (usize, usize) {
+        if let Some(&range) = self.seen.get(body) {
+            return range;
+        }
+        let from = self.spans.len();
+        words_into(body, &mut self.words);
+        split_paragraph(body, &self.words, &mut self.spans);
+        let range = (from, self.spans.len());
+        self.seen.insert(body.into(), range);
+        range
+    }
 }
 
 /// Builds sentences from byte ranges given by the input, one paragraph each.
@@ -372,16 +423,20 @@ fn push(
     });
 }
 
-/// Splits one paragraph, `body` at byte `offset` of `text`, given its words.
-fn split_paragraph(
-    text: &str,
-    offset: usize,
-    body: &str,
-    words: &[Word],
-    paragraph: usize,
-    cursor: &mut Cursor,
-    out: &mut Vec<Sentence>,
-) {
+/// Splits paragraph `body`, given its words, onto `out`.
+fn split_paragraph(body: &str, words: &[Word], out: &mut Vec<Span>) {
+    let mut cursor = Cursor::default();
+    // Words hold no whitespace, so a span from a word's start to a word's end is trimmed.
+    let mut push = |byte_start: usize, byte_end: usize| {
+        let start = cursor.chars_at(body, byte_start);
+        let end = cursor.chars_at(body, byte_end);
+        out.push(Span {
+            byte_start,
+            byte_end,
+            start,
+            end,
+        });
+    };
     let list = list_style(body, words);
     // The number (or letter) the next item should carry: one past the first marker's.
     let mut expected = list
@@ -399,26 +454,12 @@ fn split_paragraph(
             _ => is_boundary(body, words, k, start),
         };
         if boundary {
-            push(
-                text,
-                offset + words[start].start,
-                offset + words[k].end,
-                paragraph,
-                cursor,
-                out,
-            );
+            push(words[start].start, words[k].end);
             start = k + 1;
         }
     }
     if let Some(last) = words.last() {
-        push(
-            text,
-            offset + words[start].start,
-            offset + last.end,
-            paragraph,
-            cursor,
-            out,
-        );
+        push(words[start].start, last.end);
     }
 }
 
@@ -936,7 +977,97 @@ mod tests {
         }
     }
 
+    /// `segment` without its cache: each line split on its own, every offset counted
+    /// afresh from the start of the text.
+    fn uncached(text: &str) -> Vec<Sentence> {
+        let mut out = Vec::new();
+        let mut offset = 0;
+        let mut paragraph = 0;
+        for line in text.split_inclusive('\n') {
+            let body = line.trim_end_matches(['\n', '\r']);
+            let mut words = Vec::new();
+            words_into(body, &mut words);
+            if !words.is_empty() {
+                let mut spans = Vec::new();
+                split_paragraph(body, &words, &mut spans);
+                for s in spans {
+                    let (byte_start, byte_end) = (offset + s.byte_start, offset + s.byte_end);
+                    out.push(Sentence {
+                        text: text[byte_start..byte_end].to_string(),
+                        start: text[..byte_start].chars().count(),
+                        end: text[..byte_end].chars().count(),
+                        byte_start,
+                        byte_end,
+                        paragraph,
+                    });
+                }
+                paragraph += 1;
+            }
+            offset += line.len();
+        }
+        out
+    }
+
+    /// Paragraphs for versions to share: non-ASCII, lists, several sentences, and the
+    /// same words with leading and trailing whitespace (a different paragraph text).
+    const SHARED: &[&str] = &[
+        "Ça va. Très bien! “Oui,” dit-il.",
+        "MOSCOW (AP) — The talks stalled. Officials left.",
+        "1. The first item 2. The second item",
+        "  Ça va. Très bien! “Oui,” dit-il.\t",
+        "İstanbul… Then‽ Yes.\u{2028}Go.",
+        "One sentence only",
+    ];
+
+    #[test]
+    fn a_segmenter_gives_each_text_what_segmenting_it_alone_gives() {
+        let [a, b, c, d, e, f] = SHARED else {
+            unreachable!()
+        };
+        let versions = [
+            // A paragraph at the very start and end, one repeated within the text.
+            format!("{a}\n{b}\n\n{a}\n{c}"),
+            // Blank and whitespace lines first, a CRLF break, a final break.
+            format!("\n  \n{b}\r\n{a}\n{e}\n"),
+            // The only paragraph, without a break.
+            a.to_string(),
+            format!("{d}\n{f}\n\n\n{c}\n{b}\n{f}"),
+            String::new(),
+            "\n \n".to_string(),
+        ];
+        let mut segmenter = Segmenter::default();
+        // Both ways round, so that every paragraph is met both first and again.
+        for text in versions.iter().chain(versions.iter().rev()) {
+            assert_eq!(segmenter.segment(text), uncached(text), "{text:?}");
+        }
+        assert_eq!(
+            segmenter.seen.len(),
+            SHARED.len(),
+            "each paragraph split once"
+        );
+    }
+
     proptest! {
+        #[test]
+        fn a_segmenter_gives_any_versions_what_segmenting_each_alone_gives(
+            versions in prop::collection::vec(
+                prop::collection::vec(
+                    (
+                        prop::sample::select(TRICKY.iter().chain(SHARED).copied().collect::<Vec<_>>()),
+                        prop::sample::select(vec!["", "\n", "\r\n", "\n\n", "\n \t\n", " "]),
+                    ),
+                    0..8,
+                ),
+                1..6,
+            )
+        ) {
+            let mut segmenter = Segmenter::default();
+            for parts in versions {
+                let text: String = parts.iter().flat_map(|&(p, sep)| [p, sep]).collect();
+                prop_assert_eq!(segmenter.segment(&text), uncached(&text));
+            }
+        }
+
         #[test]
         fn words_match_a_char_by_char_split_on_any_text(
             s in "(\\PC|[\x01\x1F\x7F \t\x0B\x0C\r\u{85}\u{A0}\u{2028}\u{3000}\u{200B}.!?”’)])*"

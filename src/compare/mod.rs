@@ -319,14 +319,18 @@ pub fn compare(docs: Vec<Document>, opts: &CompareOptions) -> Result<Comparison>
         ));
     }
     let base = choose_base(&docs, opts)?;
+    // The versions share most paragraphs word for word: each is segmented and classified
+    // once.
+    let mut segmenter = segment::Segmenter::default();
+    let mut splitter = boilerplate::Splitter::default();
     let versions: Vec<Version> = docs
         .into_iter()
         .map(|doc| {
             let sentences = match &doc.given_sentences {
                 Some(ranges) => segment::from_ranges(&doc.text, ranges),
-                None => segment::segment(&doc.text),
+                None => segmenter.segment(&doc.text),
             };
-            let (sentences, boilerplate) = boilerplate::split(sentences, opts.keep_boilerplate);
+            let (sentences, boilerplate) = splitter.split(sentences, opts.keep_boilerplate);
             let mut version = Version {
                 doc,
                 sentences,
