@@ -6,7 +6,7 @@
 //! suffixes) and then looked up in a table of common agencies and outlets; a name not
 //! in the table is its own folded form.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
 use crate::normalize;
@@ -70,10 +70,10 @@ pub fn fold(name: &str) -> String {
 }
 
 /// Folded alias → its row's canonical key, built once.
-fn table() -> &'static HashMap<String, &'static str> {
-    static TABLE: OnceLock<HashMap<String, &'static str>> = OnceLock::new();
+fn table() -> &'static FxHashMap<String, &'static str> {
+    static TABLE: OnceLock<FxHashMap<String, &'static str>> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut map = HashMap::new();
+        let mut map = FxHashMap::default();
         for row in ALIASES {
             for alias in *row {
                 map.entry(fold(alias)).or_insert(row[0]);

@@ -2,7 +2,7 @@
 //! negation, names and the words inside quotation marks. Each returns what differs, or
 //! nothing; none of them cares about typography (curly vs straight quotes, dashes).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use rustc_hash::FxHashSet;
 
@@ -406,8 +406,8 @@ fn contains_run(whole: &[String], part: &[String]) -> bool {
 
 /// Share of the smaller word set found in the larger.
 fn word_overlap(a: &[String], b: &[String]) -> f64 {
-    let sa: HashSet<&String> = a.iter().collect();
-    let sb: HashSet<&String> = b.iter().collect();
+    let sa: FxHashSet<&String> = a.iter().collect();
+    let sb: FxHashSet<&String> = b.iter().collect();
     let shared = sa.intersection(&sb).count();
     let small = sa.len().min(sb.len());
     if small == 0 {
