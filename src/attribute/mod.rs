@@ -136,12 +136,13 @@ pub fn extract(text: &str, sentences: &[Sentence]) -> Vec<Attribution> {
     extract_cached(text, sentences, &mut UnitCache::default())
 }
 
-/// What the rules found in sentences already seen, by their text, so that documents
-/// repeating sentences word for word (versions of one story) run the rules once per
-/// distinct sentence. Only sentences whose result depends on their own text alone are
-/// kept (see [`unit_key`]).
+/// What the rules found in runs of sentences already seen, by their text, so that
+/// documents repeating sentences word for word (versions of one story) run the rules once
+/// per distinct run. A run is one sentence, or several joined by quotations that cross
+/// from one to the next; only runs whose result depends on their own text alone are kept
+/// (see [`clean_start`], [`clean_end`] and [`run_key`]).
 #[derive(Debug, Default)]
-pub struct UnitCache(rustc_hash::FxHashMap<Vec<u32>, Vec<Attribution>>);
+pub struct UnitCache(rustc_hash::FxHashMap<Vec<u32>, Vec<Vec<Attribution>>>);
 
 /// [`extract`], sharing `cache` with other documents.
 pub fn extract_cached(
@@ -153,31 +154,46 @@ pub fn extract_cached(
     let regions = quotes::regions(&chars);
     let units = units(&chars, sentences);
     let mut per_unit: Vec<Vec<Attribution>> = Vec::with_capacity(units.len());
-    let mut contents: Vec<Span> = Vec::new();
     let mut key: Vec<u32> = Vec::new();
     let mut lower = String::new();
-    for &(start, end) in &units {
-        let keyed = unit_key(&chars, &regions, start, end, &mut key);
-        let cached = if keyed { cache.0.get(&key[..]) } else { None };
-        let mut found = match cached {
-            Some(list) => list.iter().map(|a| shifted(a, 0, start)).collect(),
-            None => {
-                let toks = tokenize(&chars, start, end, &regions, &mut lower);
-                let found = sentence_rules(&chars, &toks, &regions, start);
-                if keyed {
-                    let rel = found.iter().map(|a| shifted(a, start, 0)).collect();
-                    cache.0.insert(key.clone(), rel);
-                }
-                found
-            }
-        };
-        for a in &mut found {
-            contents.extend(a.content.iter().copied());
-            a.sentence = sentences
-                .partition_point(|s| s.start <= a.cue.start)
-                .saturating_sub(1);
+    let mut first = 0;
+    let mut clean = units
+        .first()
+        .is_some_and(|u| clean_start(&chars, &regions, u.0));
+    while first < units.len() {
+        let (run_len, clean_after) = next_run(&chars, &regions, &units[first..]);
+        let run = &units[first..first + run_len];
+        first += run_len;
+        let keyed = clean && clean_after && run_key(&chars, &regions, run, &mut key);
+        clean = clean_after;
+        let base = run[0].0;
+        if let Some(lists) = keyed.then(|| cache.0.get(&key[..])).flatten() {
+            per_unit.extend(
+                lists
+                    .iter()
+                    .map(|list| list.iter().map(|a| shifted(a, 0, base)).collect()),
+            );
+            continue;
         }
-        per_unit.push(found);
+        let done = per_unit.len();
+        for &(start, end) in run {
+            let toks = tokenize(&chars, start, end, &regions, &mut lower);
+            per_unit.push(sentence_rules(&chars, &toks, &regions, start));
+        }
+        if keyed {
+            let rel = per_unit[done..]
+                .iter()
+                .map(|list| list.iter().map(|a| shifted(a, base, 0)).collect())
+                .collect();
+            cache.0.insert(key.clone(), rel);
+        }
+    }
+    let mut contents: Vec<Span> = Vec::new();
+    for a in per_unit.iter_mut().flatten() {
+        contents.extend(a.content.iter().copied());
+        a.sentence = sentences
+            .partition_point(|s| s.start <= a.cue.start)
+            .saturating_sub(1);
     }
     let mut claimed = Claimed::new(contents);
     let mut out: Vec<Attribution> = Vec::new();
@@ -243,25 +259,25 @@ fn char_vec(text: &str) -> Vec<char> {
     chars
 }
 
-/// Writes into `key` what the rules' result for the unit `start..end` depends on, and
-/// returns true, when that is only the unit: its chars, the char after it (a quote mark
-/// may look one char ahead) and the quotation regions inside it. False when a region
-/// straddles an end of the unit, ends right before it (a quote the segmenter split from
-/// its `Kerry asked.`) or starts right after it (the quotation a closing `Kerry said:`
-/// introduces).
-fn unit_key(
-    chars: &[char],
-    regions: &[Region],
-    start: usize,
-    end: usize,
-    key: &mut Vec<u32>,
-) -> bool {
-    // Not a char: separates the parts of the key.
-    const SEP: u32 = u32::MAX;
-    let first = regions.partition_point(|r| r.end <= start);
-    let last = regions.partition_point(|r| r.start < end);
-    let inside = &regions[first..last.max(first)];
-    if inside.iter().any(|r| r.start < start || r.end > end) {
+/// Length of the run of units at the start of `units`, which are joined while the
+/// boundary between them is not clean (see [`clean_end`] and [`clean_start`]), and whether
+/// the run ends cleanly.
+fn next_run(chars: &[char], regions: &[Region], units: &[(usize, usize)]) -> (usize, bool) {
+    for k in 1..units.len() {
+        if clean_end(chars, regions, units[k - 1].1) && clean_start(chars, regions, units[k].0) {
+            return (k, true);
+        }
+    }
+    let end = units.last().map_or(0, |u| u.1);
+    (units.len(), clean_end(chars, regions, end))
+}
+
+/// Whether the rules, run on units starting at `start`, look at nothing before it: no
+/// quotation region crosses `start`, and none ends right before it, past spaces (a quote
+/// the segmenter split from its `Kerry asked.`).
+fn clean_start(chars: &[char], regions: &[Region], start: usize) -> bool {
+    let i = regions.partition_point(|r| r.end <= start);
+    if regions.get(i).is_some_and(|r| r.start < start) {
         return false;
     }
     let mut q = start;
@@ -269,24 +285,54 @@ fn unit_key(
         q -= 1;
     }
     let before = regions.partition_point(|r| r.end < q);
-    if regions.get(before).is_some_and(|r| r.end == q) {
+    regions.get(before).is_none_or(|r| r.end != q)
+}
+
+/// Whether the rules, run on units ending at `end`, look at nothing after it but the char
+/// at `end` (a quote mark may look one char ahead): no quotation region crosses `end`,
+/// and none starts right after it, past spaces (the quotation a closing `Kerry said:`
+/// introduces).
+fn clean_end(chars: &[char], regions: &[Region], end: usize) -> bool {
+    let i = regions.partition_point(|r| r.start < end);
+    if i > 0 && regions[i - 1].end > end {
         return false;
     }
-    if regions
-        .get(last)
+    !regions
+        .get(i)
         .is_some_and(|r| chars[end..r.start].iter().all(|c| c.is_whitespace()))
-    {
+}
+
+/// Writes into `key` what the rules' results for the units of `run` (consecutive, in
+/// order) depend on when the run starts and ends cleanly ([`clean_start`],
+/// [`clean_end`]): its chars, the char after it, where its units start and end, and the
+/// quotation regions inside it. Returns false, and leaves `key` alone, for a run too long
+/// to key or with units out of order.
+fn run_key(chars: &[char], regions: &[Region], run: &[(usize, usize)], key: &mut Vec<u32>) -> bool {
+    // Not a char: separates the parts of the key.
+    const SEP: u32 = u32::MAX;
+    let (Some(&(start, _)), Some(&(_, end))) = (run.first(), run.last()) else {
         return false;
-    }
-    if u32::try_from(end - start).is_err() {
+    };
+    if run.iter().any(|&(s, e)| s < start || e > end)
+        || u32::try_from(end - start).is_err()
+        || u32::try_from(run.len()).is_err()
+    {
         return false;
     }
     key.clear();
     key.extend(chars[start..end].iter().map(|&c| c as u32));
     key.push(SEP);
     key.push(chars.get(end).map_or(SEP, |&c| c as u32));
-    for r in inside {
-        // Within the unit, so no offset exceeds its length.
+    // Within the run, so no offset exceeds its length.
+    key.push(run.len() as u32);
+    for &(s, e) in run {
+        key.push((s - start) as u32);
+        key.push((e - start) as u32);
+    }
+    // A region reaching into the run would cross one of its clean ends: these all lie
+    // inside it.
+    let first = regions.partition_point(|r| r.end <= start);
+    for r in regions[first..].iter().take_while(|r| r.start < end) {
         key.push((r.start - start) as u32);
         key.push((r.end - start) as u32);
         key.push(u32::from(r.closed));

@@ -492,6 +492,18 @@ fn a_shared_cache_changes_nothing() {
          Kerry said:\n“It is over.” The talks failed, officials said.",
         "“The talks failed, officials said. “We will go,” Kerry said.\n\
          Asked whether it worked, he said no. The talks failed, officials said.",
+        // Sentences next to a quotation they take, elsewhere next to none.
+        "The talks failed.\nKerry asked.\nOfficials met. Kerry said:\nNothing more.",
+        "“Will it work?”\nKerry asked.\nOfficials met. Kerry said:\n“Nothing more.”",
+        // Quotations running over several sentences, with the same runs in other places.
+        "“We will go. We will win,” Kerry said. The talks failed, officials said.",
+        "Officials met. “We will go. We will win,” Kerry said. The talks failed.",
+        "“We will go. We will win,” Kerry said:\n“More to come.” The talks failed.",
+        "He said: “We will go. We will win,” Kerry said. “Never.”",
+        "“We will go. We will win, Kerry said.\nThe talks failed, officials said.",
+        "The talks failed. “We will go. We will win,” Kerry said. The talks failed.",
+        "Kerry said. “We will go. We will win,” Kerry said. Kerry said:",
+        "“We will go. We will win,” Kerry said. Kerry said: “We will go. We will win,” Kerry said.",
     ];
     let mut cache = UnitCache::default();
     for _ in 0..2 {
