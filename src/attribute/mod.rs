@@ -670,7 +670,7 @@ fn left_np(toks: &[Tok], j: usize, lo: usize) -> Option<(usize, usize)> {
     if j < lo {
         return None;
     }
-    if t.word() && PRONOUNS.contains(&t.lower) {
+    if t.word() && PRONOUNS.contains(t.lower) {
         return Some((j, j + 1));
     }
     if t.is(",") {
@@ -714,8 +714,8 @@ fn np_core(toks: &[Tok], j: usize, lo: usize) -> Option<(usize, usize)> {
         let t = &toks[k];
         let ok = t.word()
             && !t.in_quote
-            && (!NP_STOP.contains(&t.lower) || is_acronym(t) || t.lower == "i")
-            && !(TIME.contains(&t.lower) && t.lower != "state")
+            && (!NP_STOP.contains(t.lower) || is_acronym(t) || t.lower == "i")
+            && !(TIME.contains(t.lower) && t.lower != "state")
             && !is_adverb(t)
             && !is_verb_form(t)
             && j + 1 - k <= 9;
@@ -735,7 +735,7 @@ fn np_core(toks: &[Tok], j: usize, lo: usize) -> Option<(usize, usize)> {
     if a > j {
         return None;
     }
-    if toks[a..=j].iter().all(|t| DETERMINERS.contains(&t.lower)) {
+    if toks[a..=j].iter().all(|t| DETERMINERS.contains(t.lower)) {
         return None;
     }
     Some((a, j + 1))
@@ -750,7 +750,7 @@ fn right_np(toks: &[Tok], i: usize, hi: usize) -> Option<(usize, usize)> {
     // A lower-case start is fine when a name follows (`former governor Ed Rendell`).
     let name_follows = toks[i..hi.min(i + 5)]
         .iter()
-        .take_while(|t| t.word() && !NP_STOP.contains(&t.lower) && !is_verb_form(t))
+        .take_while(|t| t.word() && !NP_STOP.contains(t.lower) && !is_verb_form(t))
         .any(|t| t.cap);
     if !(first.cap
         || name_follows
@@ -764,11 +764,11 @@ fn right_np(toks: &[Tok], i: usize, hi: usize) -> Option<(usize, usize)> {
         let ok = t.word()
             && (t.cap
                 || ["the", "a", "an", "of"].contains(&t.lower)
-                || (!NP_STOP.contains(&t.lower)
-                    && !TIME.contains(&t.lower)
+                || (!NP_STOP.contains(t.lower)
+                    && !TIME.contains(t.lower)
                     && !is_adverb(t)
                     && !is_verb_form(t)));
-        if !ok || (b > i && TIME.contains(&t.lower) && t.cap) {
+        if !ok || (b > i && TIME.contains(t.lower) && t.cap) {
             break;
         }
         b += 1;
@@ -785,7 +785,7 @@ fn right_np(toks: &[Tok], i: usize, hi: usize) -> Option<(usize, usize)> {
                 && (["the", "a", "an", "who"].contains(&t.lower)
                     || t.lower.ends_with("'s")
                     || (!t.cap
-                        && !NP_STOP.contains(&t.lower)
+                        && !NP_STOP.contains(t.lower)
                         && !is_verb_form(t)
                         && !t.lower.ends_with("ing")
                         && t.lower != "according"))
@@ -815,12 +815,12 @@ fn is_acronym(t: &Tok) -> bool {
 fn subject_np(toks: &[Tok], hi: usize) -> Option<(usize, usize)> {
     let first = toks.first().filter(|t| t.word() && !t.in_quote)?;
     let mut b = 1;
-    if first.cap && !DETERMINERS.contains(&first.lower) {
+    if first.cap && !DETERMINERS.contains(first.lower) {
         while b < hi && toks[b].word() && (toks[b].cap || toks[b].is("of")) {
             b += 1;
         }
-    } else if DETERMINERS.contains(&first.lower) || PRONOUNS.contains(&first.lower) {
-        if PRONOUNS.contains(&first.lower) {
+    } else if DETERMINERS.contains(first.lower) || PRONOUNS.contains(first.lower) {
+        if PRONOUNS.contains(first.lower) {
             return Some((0, 1));
         }
         while b < hi
@@ -828,7 +828,7 @@ fn subject_np(toks: &[Tok], hi: usize) -> Option<(usize, usize)> {
             && toks[b].word()
             && !toks[b].in_quote
             && (toks[b].cap
-                || !(NP_STOP.contains(&toks[b].lower)
+                || !(NP_STOP.contains(toks[b].lower)
                     || toks[b].lower.ends_with("ed")
                     || is_verb_form(&toks[b])))
         {
@@ -902,14 +902,14 @@ fn in_frame(toks: &[Tok]) -> Option<Frame> {
     if !np
         .iter()
         .all(|t| (t.word() && !t.in_quote) || t.is("/") || t.is("-") || t.is("’") || t.is("'"))
-        || !DETERMINERS.contains(&np[0].lower) && !np[0].lower.ends_with("'s") && !np[0].cap
+        || !DETERMINERS.contains(np[0].lower) && !np[0].lower.ends_with("'s") && !np[0].cap
     {
         return None;
     }
     // The claim noun heads the phrase: it is the last word or is followed by a
     // participle (`poll released Monday`) or `of`/`by`/`from`.
     let head = np.iter().enumerate().position(|(n, t)| {
-        lexicon::CLAIM_NOUNS.contains(&t.lower)
+        lexicon::CLAIM_NOUNS.contains(t.lower)
             && np.get(n + 1).is_none_or(|x| {
                 x.lower.ends_with("ed")
                     || ["of", "by", "from", "for", "conducted", "taken", "out"].contains(&x.lower)
@@ -974,8 +974,8 @@ fn colon_frame(toks: &[Tok]) -> Option<Frame> {
             && !t.in_quote
             && !t.lower.starts_with(|c: char| c.is_ascii_digit())
             && lexicon::lookup(t.lower).is_none()
-            && !NP_STOP.contains(&t.lower)
-            && !TIME.contains(&t.lower))
+            && !NP_STOP.contains(t.lower)
+            && !TIME.contains(t.lower))
             || t.is("’")
             || t.is("'")
             || t.is("-")
@@ -986,8 +986,8 @@ fn colon_frame(toks: &[Tok]) -> Option<Frame> {
         && np.iter().map(|t| t.e - t.s).sum::<usize>() > 3;
     if !first.cap
         || dateline
-        || lexicon::COLON_LABELS.contains(&first.lower)
-        || PRONOUNS.contains(&first.lower)
+        || lexicon::COLON_LABELS.contains(first.lower)
+        || PRONOUNS.contains(first.lower)
         || !np.iter().all(ok_tok)
         || !np
             .iter()
@@ -1005,7 +1005,7 @@ fn colon_frame(toks: &[Tok]) -> Option<Frame> {
         .iter()
         .any(|t| t.word() && t.lower.chars().any(char::is_alphabetic))
         || toks[colon + 1..].iter().filter(|t| t.word()).count() < 3
-        || lexicon::COLON_LABELS.contains(&last)
+        || lexicon::COLON_LABELS.contains(last)
         || ["poll", "daily", "weekly", "live", "blog"].contains(&last)
     {
         return None;
@@ -1045,7 +1045,7 @@ fn verb_frame(toks: &[Tok], i: usize, lo: usize, earlier: Option<(usize, usize)>
     let mut be = false;
     while j > lo {
         let p = &toks[j - 1];
-        if p.word() && !p.cap && (AUX.contains(&p.lower) || is_adverb(p)) {
+        if p.word() && !p.cap && (AUX.contains(p.lower) || is_adverb(p)) {
             be |= BE.contains(&p.lower);
             j -= 1;
         } else {
@@ -1064,7 +1064,7 @@ fn verb_frame(toks: &[Tok], i: usize, lo: usize, earlier: Option<(usize, usize)>
         && matches!(v.form, Form::Base | Form::Third)
         && (j == i
             && !prev.is_some_and(|p| {
-                p.cap || PRONOUNS.contains(&p.lower) || lexicon::CLAIM_NOUNS.contains(&p.lower)
+                p.cap || PRONOUNS.contains(p.lower) || lexicon::CLAIM_NOUNS.contains(p.lower)
             })
             || next.is_some_and(|n| n.is("of") || n.is("between") || n.is("among"))
             || (j == i && next.is_some_and(|n| !n.cap && FINITE.contains(&n.lower))))
@@ -1262,11 +1262,11 @@ fn cue_tail(toks: &[Tok], base: &str, mut k: usize) -> usize {
     {
         let mut m = k + 1;
         while m < toks.len() && m <= k + 4 && plain(&toks[m]) {
-            if lexicon::MEDIA.contains(&toks[m].lower) {
+            if lexicon::MEDIA.contains(toks[m].lower) {
                 k = m + 1;
                 break;
             }
-            if NP_STOP.contains(&toks[m].lower) || PREPOSITIONS.contains(&toks[m].lower) {
+            if NP_STOP.contains(toks[m].lower) || PREPOSITIONS.contains(toks[m].lower) {
                 break;
             }
             m += 1;
@@ -1303,7 +1303,7 @@ fn skip_after(toks: &[Tok], f: &Frame, hi: usize) -> usize {
                     while m < hi && toks[m].cap {
                         m += 1;
                     }
-                } else if DETERMINERS.contains(&toks[k].lower) {
+                } else if DETERMINERS.contains(toks[k].lower) {
                     m = (k + 2).min(hi);
                 }
                 m
@@ -1313,10 +1313,10 @@ fn skip_after(toks: &[Tok], f: &Frame, hi: usize) -> usize {
     // Time adjuncts: `said Tuesday`, `said last week`, `said on Monday`.
     while let Some(t) = toks.get(k).filter(|_| k < hi) {
         let n = toks.get(k + 1).filter(|_| k + 1 < hi);
-        if t.word() && TIME.contains(&t.lower) && t.lower != "this" && t.lower != "last" {
+        if t.word() && TIME.contains(t.lower) && t.lower != "this" && t.lower != "last" {
             k += 1;
         } else if (t.is("last") || t.is("this") || t.is("on") || t.is("early") || t.is("late"))
-            && n.is_some_and(|n| TIME.contains(&n.lower))
+            && n.is_some_and(|n| TIME.contains(n.lower))
         {
             k += 2;
         } else {
@@ -1325,7 +1325,7 @@ fn skip_after(toks: &[Tok], f: &Frame, hi: usize) -> usize {
     }
     // A prepositional adjunct up to a comma, `that` or a quote.
     if k < hi
-        && PREPOSITIONS.contains(&toks[k].lower)
+        && PREPOSITIONS.contains(toks[k].lower)
         && let Some(m) = (k + 1..hi.min(k + 12)).find(|&m| {
             toks[m].is(",")
                 || toks[m].is("that")
@@ -1433,7 +1433,7 @@ fn sentence_rules(
                             true,
                         )
                     })
-                } else if p - lo >= 3 && !PREPOSITIONS.contains(&toks[lo].lower) {
+                } else if p - lo >= 3 && !PREPOSITIONS.contains(toks[lo].lower) {
                     content_span(toks, regions, lo, p).map(|s| (s, false))
                 } else {
                     None
@@ -1474,7 +1474,7 @@ fn sentence_rules(
         let right_is_quote = toks.get(k).is_some_and(|t| t.kind == TokKind::QOpen);
         let right_adjunct = toks
             .get(f.after)
-            .is_some_and(|t| PREPOSITIONS.contains(&t.lower) || t.lower.ends_with("ing"));
+            .is_some_and(|t| PREPOSITIONS.contains(t.lower) || t.lower.ends_with("ing"));
 
         if asked {
             content.extend(content_span(toks, regions, 1, f.after - 1));

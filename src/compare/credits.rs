@@ -397,8 +397,8 @@ pub fn claim_differences(
 /// short enough to be a name with a title, not a misread clause.
 fn is_named(source: &str) -> bool {
     let words: Vec<&str> = source.split_whitespace().collect();
-    let pronoun = words.len() == 1
-        && attribute::lexicon::PRONOUNS.contains(&words[0].to_lowercase().as_str());
+    let pronoun =
+        words.len() == 1 && attribute::lexicon::PRONOUNS.contains(words[0].to_lowercase().as_str());
     !words.is_empty() && words.len() <= 5 && !pronoun
 }
 
