@@ -385,7 +385,8 @@ fn ends_with_title(chars: &[char]) -> bool {
     let run = &rest[rest.len() - n..];
     if run.iter().all(char::is_ascii) {
         return (n == 1 && run[0].is_ascii_uppercase())
-            || TITLE_ABBREVIATIONS.iter().any(|a| ascii_lower_eq(run, a));
+            || (n <= const { longest(TITLE_ABBREVIATIONS) }
+                && TITLE_ABBREVIATIONS.iter().any(|a| ascii_lower_eq(run, a)));
     }
     let word = run.iter().collect::<String>().to_lowercase();
     (word.chars().count() == 1 && rest.last().is_some_and(|c| c.is_uppercase()))
@@ -516,6 +517,9 @@ fn tokenize<'a>(
     // Each token with the byte range of its lower-case form in `buf`, filled in once
     // `buf` is complete; about one token per four chars, so the vector seldom grows.
     let mut spans: Vec<(Tok<'a>, usize, usize)> = Vec::with_capacity((end - start) / 4 + 4);
+    // The first region not ending before `i`: the one holding `i`, if any (regions are
+    // sorted and disjoint).
+    let mut held = regions.partition_point(|r| r.end <= start);
     let mut i = start;
     while i < end {
         let c = chars[i];
@@ -555,7 +559,10 @@ fn tokenize<'a>(
             (i + 1, TokKind::Punct)
         };
         let text = &chars[i..e];
-        let in_quote = region_of(regions, i).is_some_and(|r| r.start < i);
+        while regions.get(held).is_some_and(|r| r.end <= i) {
+            held += 1;
+        }
+        let in_quote = regions.get(held).is_some_and(|r| r.start < i);
         let from = buf.len();
         let acronym = push_lower(text, buf);
         spans.push((
@@ -621,12 +628,26 @@ fn takes_period(word: &[char]) -> bool {
     if word.iter().all(char::is_ascii) {
         return word.contains(&'.')
             || (word.len() == 1 && word[0].is_ascii_uppercase())
-            || ABBREVIATIONS.iter().any(|a| ascii_lower_eq(word, a));
+            || (word.len() <= const { longest(ABBREVIATIONS) }
+                && ABBREVIATIONS.iter().any(|a| ascii_lower_eq(word, a)));
     }
     let w: String = word.iter().collect::<String>().to_lowercase();
     w.contains('.')
         || (w.chars().count() == 1 && word[0].is_uppercase())
         || ABBREVIATIONS.contains(&w.as_str())
+}
+
+/// The length of the longest of `words`: no longer word is among them.
+const fn longest(words: &[&str]) -> usize {
+    let mut i = 0;
+    let mut max = 0;
+    while i < words.len() {
+        if words[i].len() > max {
+            max = words[i].len();
+        }
+        i += 1;
+    }
+    max
 }
 
 /// Whether the ASCII `word` lower-cased is `lower`.

@@ -174,6 +174,20 @@ mod tests {
         assert_eq!(texts("“Open at the end"), ["“Open at the end"]);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn regions_are_sorted_and_disjoint(text in "(\\PC|[“”„‟«»\"' \n]|''){0,80}") {
+            let chars: Vec<char> = text.chars().collect();
+            let found = regions(&chars);
+            for r in &found {
+                proptest::prop_assert!(r.start < r.end && r.end <= chars.len());
+            }
+            for w in found.windows(2) {
+                proptest::prop_assert!(w[0].end <= w[1].start);
+            }
+        }
+    }
+
     #[test]
     fn single_quotes_do_not_delimit() {
         assert_eq!(

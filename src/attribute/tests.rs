@@ -285,6 +285,21 @@ mod props {
                 }
             }
         }
+
+        #[test]
+        fn tokens_in_quotes_as_a_region_search_finds_them(
+            text in "(\\PC|[“”„«»\"' ,.\n]|''|said| Kerry){0,60}",
+        ) {
+            let chars = char_vec(&text);
+            let regions = quotes::regions(&chars);
+            for (start, end) in units(&chars, &crate::segment::segment(&text)) {
+                let mut buf = String::new();
+                for t in tokenize(&chars, start, end, &regions, &mut buf) {
+                    let want = region_of(&regions, t.s).is_some_and(|r| r.start < t.s);
+                    prop_assert_eq!(t.in_quote, want);
+                }
+            }
+        }
     }
 }
 
