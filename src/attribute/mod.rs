@@ -594,14 +594,7 @@ fn tokenize<'a>(
 /// `word.to_lowercase().replace('’', "'")` gives on the word as a string. Returns whether
 /// the word is an acronym: two or more letters, none lower-case (`US`, `CNN`).
 fn push_lower(word: &[char], buf: &mut String) -> bool {
-    if word.contains(&'Σ') {
-        // The one letter whose lower case depends on its neighbours (a final `ς`):
-        // `str::to_lowercase` knows the rule.
-        let text: String = word.iter().collect();
-        buf.push_str(&text.to_lowercase().replace('’', "'"));
-        return word.iter().filter(|c| c.is_alphabetic()).count() >= 2
-            && !word.iter().any(|c| c.is_lowercase());
-    }
+    let from = buf.len();
     let mut letters = 0;
     let mut lower = false;
     for &c in word {
@@ -609,6 +602,14 @@ fn push_lower(word: &[char], buf: &mut String) -> bool {
             letters += usize::from(c.is_ascii_alphabetic());
             lower |= c.is_ascii_lowercase();
             buf.push(c.to_ascii_lowercase());
+        } else if c == 'Σ' {
+            // The one letter whose lower case depends on its neighbours (a final `ς`):
+            // `str::to_lowercase` knows the rule.
+            buf.truncate(from);
+            let text: String = word.iter().collect();
+            buf.push_str(&text.to_lowercase().replace('’', "'"));
+            return word.iter().filter(|c| c.is_alphabetic()).count() >= 2
+                && !word.iter().any(|c| c.is_lowercase());
         } else {
             letters += usize::from(c.is_alphabetic());
             lower |= c.is_lowercase();
