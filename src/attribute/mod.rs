@@ -238,22 +238,24 @@ pub fn extract_cached(
     out
 }
 
-/// The chars of `text`. Runs of ASCII (most of a news text) are copied byte for byte,
+/// The chars of `text`. Blocks of ASCII (most of a news text) are copied byte for byte,
 /// which is much cheaper than decoding.
 fn char_vec(text: &str) -> Vec<char> {
+    const BLOCK: usize = 16;
     // At most one char per byte: one allocation.
     let mut chars: Vec<char> = Vec::with_capacity(text.len());
-    let mut rest = text;
-    while !rest.is_empty() {
-        let ascii = rest
-            .bytes()
-            .position(|b| !b.is_ascii())
-            .unwrap_or(rest.len());
-        chars.extend(rest.as_bytes()[..ascii].iter().map(|&b| char::from(b)));
-        rest = &rest[ascii..];
-        if let Some(c) = rest.chars().next() {
+    let bytes = text.as_bytes();
+    // Always at a char boundary: the loop passes whole blocks of ASCII or whole chars.
+    let mut i = 0;
+    while i < bytes.len() {
+        if let Some(block) = bytes.get(i..i + BLOCK)
+            && block.is_ascii()
+        {
+            chars.extend(block.iter().map(|&b| char::from(b)));
+            i += BLOCK;
+        } else if let Some(c) = text[i..].chars().next() {
             chars.push(c);
-            rest = &rest[c.len_utf8()..];
+            i += c.len_utf8();
         }
     }
     chars

@@ -641,6 +641,8 @@ fn char_vec_decodes_like_chars() {
         "日本",
         "a\u{10348}b",
         "é",
+        "“The talks,” Kerry said, “are over.” Officials in Zürich — and İstanbul — agreed.",
+        "0123456789abcdeé0123456789abcde\u{10348}0123456789abcdef€",
     ] {
         assert_eq!(char_vec(s), s.chars().collect::<Vec<_>>());
     }
