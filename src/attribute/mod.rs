@@ -136,12 +136,13 @@ pub fn extract(text: &str, sentences: &[Sentence]) -> Vec<Attribution> {
     extract_cached(text, sentences, &mut UnitCache::default())
 }
 
-/// What the rules found in sentences already seen, by their text, so that documents
-/// repeating sentences word for word (versions of one story) run the rules once per
-/// distinct sentence. Only sentences whose result depends on their own text alone are
-/// kept (see [`unit_key`]).
+/// What the rules found in runs of sentences already seen, by their text, so that
+/// documents repeating sentences word for word (versions of one story) run the rules once
+/// per distinct run. A run is one sentence, or several joined by quotations that cross
+/// from one to the next; only runs whose result depends on their own text alone are kept
+/// (see [`clean_start`], [`clean_end`] and [`run_key`]).
 #[derive(Debug, Default)]
-pub struct UnitCache(rustc_hash::FxHashMap<Vec<u32>, Vec<Attribution>>);
+pub struct UnitCache(rustc_hash::FxHashMap<Vec<u32>, Vec<Vec<Attribution>>>);
 
 /// [`extract`], sharing `cache` with other documents.
 pub fn extract_cached(
@@ -153,31 +154,46 @@ pub fn extract_cached(
     let regions = quotes::regions(&chars);
     let units = units(&chars, sentences);
     let mut per_unit: Vec<Vec<Attribution>> = Vec::with_capacity(units.len());
-    let mut contents: Vec<Span> = Vec::new();
     let mut key: Vec<u32> = Vec::new();
     let mut lower = String::new();
-    for &(start, end) in &units {
-        let keyed = unit_key(&chars, &regions, start, end, &mut key);
-        let cached = if keyed { cache.0.get(&key[..]) } else { None };
-        let mut found = match cached {
-            Some(list) => list.iter().map(|a| shifted(a, 0, start)).collect(),
-            None => {
-                let toks = tokenize(&chars, start, end, &regions, &mut lower);
-                let found = sentence_rules(&chars, &toks, &regions, start);
-                if keyed {
-                    let rel = found.iter().map(|a| shifted(a, start, 0)).collect();
-                    cache.0.insert(key.clone(), rel);
-                }
-                found
-            }
-        };
-        for a in &mut found {
-            contents.extend(a.content.iter().copied());
-            a.sentence = sentences
-                .partition_point(|s| s.start <= a.cue.start)
-                .saturating_sub(1);
+    let mut first = 0;
+    let mut clean = units
+        .first()
+        .is_some_and(|u| clean_start(&chars, &regions, u.0));
+    while first < units.len() {
+        let (run_len, clean_after) = next_run(&chars, &regions, &units[first..]);
+        let run = &units[first..first + run_len];
+        first += run_len;
+        let keyed = clean && clean_after && run_key(&chars, &regions, run, &mut key);
+        clean = clean_after;
+        let base = run[0].0;
+        if let Some(lists) = keyed.then(|| cache.0.get(&key[..])).flatten() {
+            per_unit.extend(
+                lists
+                    .iter()
+                    .map(|list| list.iter().map(|a| shifted(a, 0, base)).collect()),
+            );
+            continue;
         }
-        per_unit.push(found);
+        let done = per_unit.len();
+        for &(start, end) in run {
+            let toks = tokenize(&chars, start, end, &regions, &mut lower);
+            per_unit.push(sentence_rules(&chars, &toks, &regions, start));
+        }
+        if keyed {
+            let rel = per_unit[done..]
+                .iter()
+                .map(|list| list.iter().map(|a| shifted(a, base, 0)).collect())
+                .collect();
+            cache.0.insert(key.clone(), rel);
+        }
+    }
+    let mut contents: Vec<Span> = Vec::new();
+    for a in per_unit.iter_mut().flatten() {
+        contents.extend(a.content.iter().copied());
+        a.sentence = sentences
+            .partition_point(|s| s.start <= a.cue.start)
+            .saturating_sub(1);
     }
     let mut claimed = Claimed::new(contents);
     let mut out: Vec<Attribution> = Vec::new();
@@ -222,46 +238,48 @@ pub fn extract_cached(
     out
 }
 
-/// The chars of `text`. Runs of ASCII (most of a news text) are copied byte for byte,
+/// The chars of `text`. Blocks of ASCII (most of a news text) are copied byte for byte,
 /// which is much cheaper than decoding.
 fn char_vec(text: &str) -> Vec<char> {
+    const BLOCK: usize = 16;
     // At most one char per byte: one allocation.
     let mut chars: Vec<char> = Vec::with_capacity(text.len());
-    let mut rest = text;
-    while !rest.is_empty() {
-        let ascii = rest
-            .bytes()
-            .position(|b| !b.is_ascii())
-            .unwrap_or(rest.len());
-        chars.extend(rest.as_bytes()[..ascii].iter().map(|&b| char::from(b)));
-        rest = &rest[ascii..];
-        if let Some(c) = rest.chars().next() {
+    let bytes = text.as_bytes();
+    // Always at a char boundary: the loop passes whole blocks of ASCII or whole chars.
+    let mut i = 0;
+    while i < bytes.len() {
+        if let Some(block) = bytes.get(i..i + BLOCK)
+            && block.is_ascii()
+        {
+            chars.extend(block.iter().map(|&b| char::from(b)));
+            i += BLOCK;
+        } else if let Some(c) = text[i..].chars().next() {
             chars.push(c);
-            rest = &rest[c.len_utf8()..];
+            i += c.len_utf8();
         }
     }
     chars
 }
 
-/// Writes into `key` what the rules' result for the unit `start..end` depends on, and
-/// returns true, when that is only the unit: its chars, the char after it (a quote mark
-/// may look one char ahead) and the quotation regions inside it. False when a region
-/// straddles an end of the unit, ends right before it (a quote the segmenter split from
-/// its `Kerry asked.`) or starts right after it (the quotation a closing `Kerry said:`
-/// introduces).
-fn unit_key(
-    chars: &[char],
-    regions: &[Region],
-    start: usize,
-    end: usize,
-    key: &mut Vec<u32>,
-) -> bool {
-    // Not a char: separates the parts of the key.
-    const SEP: u32 = u32::MAX;
-    let first = regions.partition_point(|r| r.end <= start);
-    let last = regions.partition_point(|r| r.start < end);
-    let inside = &regions[first..last.max(first)];
-    if inside.iter().any(|r| r.start < start || r.end > end) {
+/// Length of the run of units at the start of `units`, which are joined while the
+/// boundary between them is not clean (see [`clean_end`] and [`clean_start`]), and whether
+/// the run ends cleanly.
+fn next_run(chars: &[char], regions: &[Region], units: &[(usize, usize)]) -> (usize, bool) {
+    for k in 1..units.len() {
+        if clean_end(chars, regions, units[k - 1].1) && clean_start(chars, regions, units[k].0) {
+            return (k, true);
+        }
+    }
+    let end = units.last().map_or(0, |u| u.1);
+    (units.len(), clean_end(chars, regions, end))
+}
+
+/// Whether the rules, run on units starting at `start`, look at nothing before it: no
+/// quotation region crosses `start`, and none ends right before it, past spaces (a quote
+/// the segmenter split from its `Kerry asked.`).
+fn clean_start(chars: &[char], regions: &[Region], start: usize) -> bool {
+    let i = regions.partition_point(|r| r.end <= start);
+    if regions.get(i).is_some_and(|r| r.start < start) {
         return false;
     }
     let mut q = start;
@@ -269,24 +287,54 @@ fn unit_key(
         q -= 1;
     }
     let before = regions.partition_point(|r| r.end < q);
-    if regions.get(before).is_some_and(|r| r.end == q) {
+    regions.get(before).is_none_or(|r| r.end != q)
+}
+
+/// Whether the rules, run on units ending at `end`, look at nothing after it but the char
+/// at `end` (a quote mark may look one char ahead): no quotation region crosses `end`,
+/// and none starts right after it, past spaces (the quotation a closing `Kerry said:`
+/// introduces).
+fn clean_end(chars: &[char], regions: &[Region], end: usize) -> bool {
+    let i = regions.partition_point(|r| r.start < end);
+    if i > 0 && regions[i - 1].end > end {
         return false;
     }
-    if regions
-        .get(last)
+    !regions
+        .get(i)
         .is_some_and(|r| chars[end..r.start].iter().all(|c| c.is_whitespace()))
-    {
+}
+
+/// Writes into `key` what the rules' results for the units of `run` (consecutive, in
+/// order) depend on when the run starts and ends cleanly ([`clean_start`],
+/// [`clean_end`]): its chars, the char after it, where its units start and end, and the
+/// quotation regions inside it. Returns false, and leaves `key` alone, for a run too long
+/// to key or with units out of order.
+fn run_key(chars: &[char], regions: &[Region], run: &[(usize, usize)], key: &mut Vec<u32>) -> bool {
+    // Not a char: separates the parts of the key.
+    const SEP: u32 = u32::MAX;
+    let (Some(&(start, _)), Some(&(_, end))) = (run.first(), run.last()) else {
         return false;
-    }
-    if u32::try_from(end - start).is_err() {
+    };
+    if run.iter().any(|&(s, e)| s < start || e > end)
+        || u32::try_from(end - start).is_err()
+        || u32::try_from(run.len()).is_err()
+    {
         return false;
     }
     key.clear();
     key.extend(chars[start..end].iter().map(|&c| c as u32));
     key.push(SEP);
     key.push(chars.get(end).map_or(SEP, |&c| c as u32));
-    for r in inside {
-        // Within the unit, so no offset exceeds its length.
+    // Within the run, so no offset exceeds its length.
+    key.push(run.len() as u32);
+    for &(s, e) in run {
+        key.push((s - start) as u32);
+        key.push((e - start) as u32);
+    }
+    // A region reaching into the run would cross one of its clean ends: these all lie
+    // inside it.
+    let first = regions.partition_point(|r| r.end <= start);
+    for r in regions[first..].iter().take_while(|r| r.start < end) {
         key.push((r.start - start) as u32);
         key.push((r.end - start) as u32);
         key.push(u32::from(r.closed));
@@ -339,7 +387,8 @@ fn ends_with_title(chars: &[char]) -> bool {
     let run = &rest[rest.len() - n..];
     if run.iter().all(char::is_ascii) {
         return (n == 1 && run[0].is_ascii_uppercase())
-            || TITLE_ABBREVIATIONS.iter().any(|a| ascii_lower_eq(run, a));
+            || (n <= const { longest(TITLE_ABBREVIATIONS) }
+                && TITLE_ABBREVIATIONS.iter().any(|a| ascii_lower_eq(run, a)));
     }
     let word = run.iter().collect::<String>().to_lowercase();
     (word.chars().count() == 1 && rest.last().is_some_and(|c| c.is_uppercase()))
@@ -470,6 +519,9 @@ fn tokenize<'a>(
     // Each token with the byte range of its lower-case form in `buf`, filled in once
     // `buf` is complete; about one token per four chars, so the vector seldom grows.
     let mut spans: Vec<(Tok<'a>, usize, usize)> = Vec::with_capacity((end - start) / 4 + 4);
+    // The first region not ending before `i`: the one holding `i`, if any (regions are
+    // sorted and disjoint).
+    let mut held = regions.partition_point(|r| r.end <= start);
     let mut i = start;
     while i < end {
         let c = chars[i];
@@ -509,7 +561,10 @@ fn tokenize<'a>(
             (i + 1, TokKind::Punct)
         };
         let text = &chars[i..e];
-        let in_quote = region_of(regions, i).is_some_and(|r| r.start < i);
+        while regions.get(held).is_some_and(|r| r.end <= i) {
+            held += 1;
+        }
+        let in_quote = regions.get(held).is_some_and(|r| r.start < i);
         let from = buf.len();
         let acronym = push_lower(text, buf);
         spans.push((
@@ -541,14 +596,7 @@ fn tokenize<'a>(
 /// `word.to_lowercase().replace('’', "'")` gives on the word as a string. Returns whether
 /// the word is an acronym: two or more letters, none lower-case (`US`, `CNN`).
 fn push_lower(word: &[char], buf: &mut String) -> bool {
-    if word.contains(&'Σ') {
-        // The one letter whose lower case depends on its neighbours (a final `ς`):
-        // `str::to_lowercase` knows the rule.
-        let text: String = word.iter().collect();
-        buf.push_str(&text.to_lowercase().replace('’', "'"));
-        return word.iter().filter(|c| c.is_alphabetic()).count() >= 2
-            && !word.iter().any(|c| c.is_lowercase());
-    }
+    let from = buf.len();
     let mut letters = 0;
     let mut lower = false;
     for &c in word {
@@ -556,6 +604,14 @@ fn push_lower(word: &[char], buf: &mut String) -> bool {
             letters += usize::from(c.is_ascii_alphabetic());
             lower |= c.is_ascii_lowercase();
             buf.push(c.to_ascii_lowercase());
+        } else if c == 'Σ' {
+            // The one letter whose lower case depends on its neighbours (a final `ς`):
+            // `str::to_lowercase` knows the rule.
+            buf.truncate(from);
+            let text: String = word.iter().collect();
+            buf.push_str(&text.to_lowercase().replace('’', "'"));
+            return word.iter().filter(|c| c.is_alphabetic()).count() >= 2
+                && !word.iter().any(|c| c.is_lowercase());
         } else {
             letters += usize::from(c.is_alphabetic());
             lower |= c.is_lowercase();
@@ -575,12 +631,26 @@ fn takes_period(word: &[char]) -> bool {
     if word.iter().all(char::is_ascii) {
         return word.contains(&'.')
             || (word.len() == 1 && word[0].is_ascii_uppercase())
-            || ABBREVIATIONS.iter().any(|a| ascii_lower_eq(word, a));
+            || (word.len() <= const { longest(ABBREVIATIONS) }
+                && ABBREVIATIONS.iter().any(|a| ascii_lower_eq(word, a)));
     }
     let w: String = word.iter().collect::<String>().to_lowercase();
     w.contains('.')
         || (w.chars().count() == 1 && word[0].is_uppercase())
         || ABBREVIATIONS.contains(&w.as_str())
+}
+
+/// The length of the longest of `words`: no longer word is among them.
+const fn longest(words: &[&str]) -> usize {
+    let mut i = 0;
+    let mut max = 0;
+    while i < words.len() {
+        if words[i].len() > max {
+            max = words[i].len();
+        }
+        i += 1;
+    }
+    max
 }
 
 /// Whether the ASCII `word` lower-cased is `lower`.
@@ -624,7 +694,7 @@ fn left_np(toks: &[Tok], j: usize, lo: usize) -> Option<(usize, usize)> {
     if j < lo {
         return None;
     }
-    if t.word() && PRONOUNS.contains(&t.lower) {
+    if t.word() && PRONOUNS.contains(t.lower) {
         return Some((j, j + 1));
     }
     if t.is(",") {
@@ -668,8 +738,8 @@ fn np_core(toks: &[Tok], j: usize, lo: usize) -> Option<(usize, usize)> {
         let t = &toks[k];
         let ok = t.word()
             && !t.in_quote
-            && (!NP_STOP.contains(&t.lower) || is_acronym(t) || t.lower == "i")
-            && !(TIME.contains(&t.lower) && t.lower != "state")
+            && (!NP_STOP.contains(t.lower) || is_acronym(t) || t.lower == "i")
+            && !(TIME.contains(t.lower) && t.lower != "state")
             && !is_adverb(t)
             && !is_verb_form(t)
             && j + 1 - k <= 9;
@@ -689,7 +759,7 @@ fn np_core(toks: &[Tok], j: usize, lo: usize) -> Option<(usize, usize)> {
     if a > j {
         return None;
     }
-    if toks[a..=j].iter().all(|t| DETERMINERS.contains(&t.lower)) {
+    if toks[a..=j].iter().all(|t| DETERMINERS.contains(t.lower)) {
         return None;
     }
     Some((a, j + 1))
@@ -704,7 +774,7 @@ fn right_np(toks: &[Tok], i: usize, hi: usize) -> Option<(usize, usize)> {
     // A lower-case start is fine when a name follows (`former governor Ed Rendell`).
     let name_follows = toks[i..hi.min(i + 5)]
         .iter()
-        .take_while(|t| t.word() && !NP_STOP.contains(&t.lower) && !is_verb_form(t))
+        .take_while(|t| t.word() && !NP_STOP.contains(t.lower) && !is_verb_form(t))
         .any(|t| t.cap);
     if !(first.cap
         || name_follows
@@ -718,11 +788,11 @@ fn right_np(toks: &[Tok], i: usize, hi: usize) -> Option<(usize, usize)> {
         let ok = t.word()
             && (t.cap
                 || ["the", "a", "an", "of"].contains(&t.lower)
-                || (!NP_STOP.contains(&t.lower)
-                    && !TIME.contains(&t.lower)
+                || (!NP_STOP.contains(t.lower)
+                    && !TIME.contains(t.lower)
                     && !is_adverb(t)
                     && !is_verb_form(t)));
-        if !ok || (b > i && TIME.contains(&t.lower) && t.cap) {
+        if !ok || (b > i && TIME.contains(t.lower) && t.cap) {
             break;
         }
         b += 1;
@@ -739,7 +809,7 @@ fn right_np(toks: &[Tok], i: usize, hi: usize) -> Option<(usize, usize)> {
                 && (["the", "a", "an", "who"].contains(&t.lower)
                     || t.lower.ends_with("'s")
                     || (!t.cap
-                        && !NP_STOP.contains(&t.lower)
+                        && !NP_STOP.contains(t.lower)
                         && !is_verb_form(t)
                         && !t.lower.ends_with("ing")
                         && t.lower != "according"))
@@ -769,12 +839,12 @@ fn is_acronym(t: &Tok) -> bool {
 fn subject_np(toks: &[Tok], hi: usize) -> Option<(usize, usize)> {
     let first = toks.first().filter(|t| t.word() && !t.in_quote)?;
     let mut b = 1;
-    if first.cap && !DETERMINERS.contains(&first.lower) {
+    if first.cap && !DETERMINERS.contains(first.lower) {
         while b < hi && toks[b].word() && (toks[b].cap || toks[b].is("of")) {
             b += 1;
         }
-    } else if DETERMINERS.contains(&first.lower) || PRONOUNS.contains(&first.lower) {
-        if PRONOUNS.contains(&first.lower) {
+    } else if DETERMINERS.contains(first.lower) || PRONOUNS.contains(first.lower) {
+        if PRONOUNS.contains(first.lower) {
             return Some((0, 1));
         }
         while b < hi
@@ -782,7 +852,7 @@ fn subject_np(toks: &[Tok], hi: usize) -> Option<(usize, usize)> {
             && toks[b].word()
             && !toks[b].in_quote
             && (toks[b].cap
-                || !(NP_STOP.contains(&toks[b].lower)
+                || !(NP_STOP.contains(toks[b].lower)
                     || toks[b].lower.ends_with("ed")
                     || is_verb_form(&toks[b])))
         {
@@ -856,14 +926,14 @@ fn in_frame(toks: &[Tok]) -> Option<Frame> {
     if !np
         .iter()
         .all(|t| (t.word() && !t.in_quote) || t.is("/") || t.is("-") || t.is("’") || t.is("'"))
-        || !DETERMINERS.contains(&np[0].lower) && !np[0].lower.ends_with("'s") && !np[0].cap
+        || !DETERMINERS.contains(np[0].lower) && !np[0].lower.ends_with("'s") && !np[0].cap
     {
         return None;
     }
     // The claim noun heads the phrase: it is the last word or is followed by a
     // participle (`poll released Monday`) or `of`/`by`/`from`.
     let head = np.iter().enumerate().position(|(n, t)| {
-        lexicon::CLAIM_NOUNS.contains(&t.lower)
+        lexicon::CLAIM_NOUNS.contains(t.lower)
             && np.get(n + 1).is_none_or(|x| {
                 x.lower.ends_with("ed")
                     || ["of", "by", "from", "for", "conducted", "taken", "out"].contains(&x.lower)
@@ -928,8 +998,8 @@ fn colon_frame(toks: &[Tok]) -> Option<Frame> {
             && !t.in_quote
             && !t.lower.starts_with(|c: char| c.is_ascii_digit())
             && lexicon::lookup(t.lower).is_none()
-            && !NP_STOP.contains(&t.lower)
-            && !TIME.contains(&t.lower))
+            && !NP_STOP.contains(t.lower)
+            && !TIME.contains(t.lower))
             || t.is("’")
             || t.is("'")
             || t.is("-")
@@ -940,8 +1010,8 @@ fn colon_frame(toks: &[Tok]) -> Option<Frame> {
         && np.iter().map(|t| t.e - t.s).sum::<usize>() > 3;
     if !first.cap
         || dateline
-        || lexicon::COLON_LABELS.contains(&first.lower)
-        || PRONOUNS.contains(&first.lower)
+        || lexicon::COLON_LABELS.contains(first.lower)
+        || PRONOUNS.contains(first.lower)
         || !np.iter().all(ok_tok)
         || !np
             .iter()
@@ -959,7 +1029,7 @@ fn colon_frame(toks: &[Tok]) -> Option<Frame> {
         .iter()
         .any(|t| t.word() && t.lower.chars().any(char::is_alphabetic))
         || toks[colon + 1..].iter().filter(|t| t.word()).count() < 3
-        || lexicon::COLON_LABELS.contains(&last)
+        || lexicon::COLON_LABELS.contains(last)
         || ["poll", "daily", "weekly", "live", "blog"].contains(&last)
     {
         return None;
@@ -999,7 +1069,7 @@ fn verb_frame(toks: &[Tok], i: usize, lo: usize, earlier: Option<(usize, usize)>
     let mut be = false;
     while j > lo {
         let p = &toks[j - 1];
-        if p.word() && !p.cap && (AUX.contains(&p.lower) || is_adverb(p)) {
+        if p.word() && !p.cap && (AUX.contains(p.lower) || is_adverb(p)) {
             be |= BE.contains(&p.lower);
             j -= 1;
         } else {
@@ -1018,7 +1088,7 @@ fn verb_frame(toks: &[Tok], i: usize, lo: usize, earlier: Option<(usize, usize)>
         && matches!(v.form, Form::Base | Form::Third)
         && (j == i
             && !prev.is_some_and(|p| {
-                p.cap || PRONOUNS.contains(&p.lower) || lexicon::CLAIM_NOUNS.contains(&p.lower)
+                p.cap || PRONOUNS.contains(p.lower) || lexicon::CLAIM_NOUNS.contains(p.lower)
             })
             || next.is_some_and(|n| n.is("of") || n.is("between") || n.is("among"))
             || (j == i && next.is_some_and(|n| !n.cap && FINITE.contains(&n.lower))))
@@ -1216,11 +1286,11 @@ fn cue_tail(toks: &[Tok], base: &str, mut k: usize) -> usize {
     {
         let mut m = k + 1;
         while m < toks.len() && m <= k + 4 && plain(&toks[m]) {
-            if lexicon::MEDIA.contains(&toks[m].lower) {
+            if lexicon::MEDIA.contains(toks[m].lower) {
                 k = m + 1;
                 break;
             }
-            if NP_STOP.contains(&toks[m].lower) || PREPOSITIONS.contains(&toks[m].lower) {
+            if NP_STOP.contains(toks[m].lower) || PREPOSITIONS.contains(toks[m].lower) {
                 break;
             }
             m += 1;
@@ -1257,7 +1327,7 @@ fn skip_after(toks: &[Tok], f: &Frame, hi: usize) -> usize {
                     while m < hi && toks[m].cap {
                         m += 1;
                     }
-                } else if DETERMINERS.contains(&toks[k].lower) {
+                } else if DETERMINERS.contains(toks[k].lower) {
                     m = (k + 2).min(hi);
                 }
                 m
@@ -1267,10 +1337,10 @@ fn skip_after(toks: &[Tok], f: &Frame, hi: usize) -> usize {
     // Time adjuncts: `said Tuesday`, `said last week`, `said on Monday`.
     while let Some(t) = toks.get(k).filter(|_| k < hi) {
         let n = toks.get(k + 1).filter(|_| k + 1 < hi);
-        if t.word() && TIME.contains(&t.lower) && t.lower != "this" && t.lower != "last" {
+        if t.word() && TIME.contains(t.lower) && t.lower != "this" && t.lower != "last" {
             k += 1;
         } else if (t.is("last") || t.is("this") || t.is("on") || t.is("early") || t.is("late"))
-            && n.is_some_and(|n| TIME.contains(&n.lower))
+            && n.is_some_and(|n| TIME.contains(n.lower))
         {
             k += 2;
         } else {
@@ -1279,7 +1349,7 @@ fn skip_after(toks: &[Tok], f: &Frame, hi: usize) -> usize {
     }
     // A prepositional adjunct up to a comma, `that` or a quote.
     if k < hi
-        && PREPOSITIONS.contains(&toks[k].lower)
+        && PREPOSITIONS.contains(toks[k].lower)
         && let Some(m) = (k + 1..hi.min(k + 12)).find(|&m| {
             toks[m].is(",")
                 || toks[m].is("that")
@@ -1387,7 +1457,7 @@ fn sentence_rules(
                             true,
                         )
                     })
-                } else if p - lo >= 3 && !PREPOSITIONS.contains(&toks[lo].lower) {
+                } else if p - lo >= 3 && !PREPOSITIONS.contains(toks[lo].lower) {
                     content_span(toks, regions, lo, p).map(|s| (s, false))
                 } else {
                     None
@@ -1428,7 +1498,7 @@ fn sentence_rules(
         let right_is_quote = toks.get(k).is_some_and(|t| t.kind == TokKind::QOpen);
         let right_adjunct = toks
             .get(f.after)
-            .is_some_and(|t| PREPOSITIONS.contains(&t.lower) || t.lower.ends_with("ing"));
+            .is_some_and(|t| PREPOSITIONS.contains(t.lower) || t.lower.ends_with("ing"));
 
         if asked {
             content.extend(content_span(toks, regions, 1, f.after - 1));

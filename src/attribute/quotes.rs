@@ -56,19 +56,17 @@ fn opens_here(chars: &[char], i: usize) -> bool {
     }
 }
 
-/// Whether `c` is a newline or may start a mark (see [`mark_at`]).
+/// Whether `c` is a newline or may start a mark (see [`mark_at`]). No branch and no
+/// table, so that a block of chars is tested at once.
 fn may_matter(c: char) -> bool {
-    const ASCII: [bool; 128] = {
-        let mut t = [false; 128];
-        t[b'\n' as usize] = true;
-        t[b'"' as usize] = true;
-        t[b'\'' as usize] = true;
-        t
-    };
-    match ASCII.get(c as usize) {
-        Some(&m) => m,
-        None => matches!(c, '“' | '”' | '„' | '‟' | '«' | '»'),
-    }
+    let n = u32::from(c);
+    // `“ ” „ ‟` are U+201C to U+201F.
+    (n == 0x0A)
+        | (n == 0x22)
+        | (n == 0x27)
+        | (n == 0xAB)
+        | (n == 0xBB)
+        | (n.wrapping_sub(0x201C) < 4)
 }
 
 /// Finds the quotation regions of `chars` (the document as chars), in order.
@@ -83,6 +81,12 @@ pub fn regions(chars: &[char]) -> Vec<Region> {
         // the line then ends after its last char that is not a space.
         if !may_matter(c) {
             let mut j = i + 1;
+            // Eight chars at a time while none of them matters.
+            while let Some(block) = chars.get(j..j + 8)
+                && !block.iter().fold(false, |m, &c| m | may_matter(c))
+            {
+                j += 8;
+            }
             while j < chars.len() && !may_matter(chars[j]) {
                 j += 1;
             }
@@ -172,6 +176,28 @@ mod tests {
         );
         assert_eq!(texts("No open” mark"), Vec::<String>::new());
         assert_eq!(texts("“Open at the end"), ["“Open at the end"]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn regions_are_sorted_and_disjoint(text in "(\\PC|[“”„‟«»\"' \n]|''){0,80}") {
+            let chars: Vec<char> = text.chars().collect();
+            let found = regions(&chars);
+            for r in &found {
+                proptest::prop_assert!(r.start < r.end && r.end <= chars.len());
+            }
+            for w in found.windows(2) {
+                proptest::prop_assert!(w[0].end <= w[1].start);
+            }
+        }
+    }
+
+    #[test]
+    fn chars_that_matter_are_newlines_and_mark_starts() {
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            let want = c == '\n' || mark_at(&[c, '\''], 0).is_some();
+            assert_eq!(may_matter(c), want, "{c:?}");
+        }
     }
 
     #[test]

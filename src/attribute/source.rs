@@ -60,8 +60,8 @@ pub fn entity_key(source_text: &str) -> String {
     let name = words.iter().rev().find(|w| {
         let lw = w.trim_end_matches('.').to_lowercase();
         w.chars().next().is_some_and(char::is_uppercase)
-            && !TITLES.contains(&lw.as_str())
-            && !TITLES.contains(&w.to_lowercase().as_str())
+            && !TITLES.contains(lw.as_str())
+            && !TITLES.contains(w.to_lowercase().as_str())
     });
     match name.or(words.last()) {
         Some(w) => {

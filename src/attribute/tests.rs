@@ -285,6 +285,21 @@ mod props {
                 }
             }
         }
+
+        #[test]
+        fn tokens_in_quotes_as_a_region_search_finds_them(
+            text in "(\\PC|[“”„«»\"' ,.\n]|''|said| Kerry){0,60}",
+        ) {
+            let chars = char_vec(&text);
+            let regions = quotes::regions(&chars);
+            for (start, end) in units(&chars, &crate::segment::segment(&text)) {
+                let mut buf = String::new();
+                for t in tokenize(&chars, start, end, &regions, &mut buf) {
+                    let want = region_of(&regions, t.s).is_some_and(|r| r.start < t.s);
+                    prop_assert_eq!(t.in_quote, want);
+                }
+            }
+        }
     }
 }
 
@@ -492,6 +507,18 @@ fn a_shared_cache_changes_nothing() {
          Kerry said:\n“It is over.” The talks failed, officials said.",
         "“The talks failed, officials said. “We will go,” Kerry said.\n\
          Asked whether it worked, he said no. The talks failed, officials said.",
+        // Sentences next to a quotation they take, elsewhere next to none.
+        "The talks failed.\nKerry asked.\nOfficials met. Kerry said:\nNothing more.",
+        "“Will it work?”\nKerry asked.\nOfficials met. Kerry said:\n“Nothing more.”",
+        // Quotations running over several sentences, with the same runs in other places.
+        "“We will go. We will win,” Kerry said. The talks failed, officials said.",
+        "Officials met. “We will go. We will win,” Kerry said. The talks failed.",
+        "“We will go. We will win,” Kerry said:\n“More to come.” The talks failed.",
+        "He said: “We will go. We will win,” Kerry said. “Never.”",
+        "“We will go. We will win, Kerry said.\nThe talks failed, officials said.",
+        "The talks failed. “We will go. We will win,” Kerry said. The talks failed.",
+        "Kerry said. “We will go. We will win,” Kerry said. Kerry said:",
+        "“We will go. We will win,” Kerry said. Kerry said: “We will go. We will win,” Kerry said.",
     ];
     let mut cache = UnitCache::default();
     for _ in 0..2 {
@@ -614,6 +641,8 @@ fn char_vec_decodes_like_chars() {
         "日本",
         "a\u{10348}b",
         "é",
+        "“The talks,” Kerry said, “are over.” Officials in Zürich — and İstanbul — agreed.",
+        "0123456789abcdeé0123456789abcde\u{10348}0123456789abcdef€",
     ] {
         assert_eq!(char_vec(s), s.chars().collect::<Vec<_>>());
     }
