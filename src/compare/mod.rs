@@ -320,7 +320,7 @@ pub fn compare(docs: Vec<Document>, opts: &CompareOptions) -> Result<Comparison>
     }
     let base = choose_base(&docs, opts)?;
     // The versions share most paragraphs word for word: each is segmented and classified
-    // once.
+    // once. The caches hold a copy of every paragraph: gone before alignment's peak.
     let mut segmenter = segment::Segmenter::default();
     let mut splitter = boilerplate::Splitter::default();
     let versions: Vec<Version> = docs
@@ -345,6 +345,7 @@ pub fn compare(docs: Vec<Document>, opts: &CompareOptions) -> Result<Comparison>
             version
         })
         .collect();
+    drop((segmenter, splitter));
     let texts: Vec<Vec<&str>> = versions
         .iter()
         .map(|v| v.sentences.iter().map(|s| s.text.as_str()).collect())
