@@ -249,17 +249,22 @@ impl Vocabulary {
             // Before the weights: versions of one story repeat most sentences.
             return 1.0;
         }
-        self.similarity_weighted(a, self.weight(a), b, self.weight(b))
+        self.blend(a, self.weight(a), b, self.weight(b))
     }
 
     /// [`Vocabulary::similarity`] with the bags' weights already known, for callers
     /// that score one bag against many.
     pub fn similarity_weighted(&self, a: &Bag, wa: f64, b: &Bag, wb: f64) -> f64 {
         if a.same_as(b) {
-            // What the blend below gives for equal bags, exactly; versions of one story
-            // repeat most sentences, so this is the common case.
+            // What the blend gives for equal bags, exactly; versions of one story repeat
+            // most sentences, so this is the common case.
             return 1.0;
         }
+        self.blend(a, wa, b, wb)
+    }
+
+    /// The blend of the word and character views of two bags with weights `wa`, `wb`.
+    fn blend(&self, a: &Bag, wa: f64, b: &Bag, wb: f64) -> f64 {
         let words = if wa + wb == 0.0 {
             // Neither side has a word: fall back on characters alone.
             return trigram_dice(a.trigrams(), b.trigrams());

@@ -241,7 +241,7 @@ fn name_changes_in(a: &Facts, b: &Facts) -> (Vec<String>, Vec<String>) {
     let only = |names: &[String], other: &FxHashSet<String>| {
         let mut v: Vec<String> = names
             .iter()
-            .filter(|n| !other.contains(&possessive_root(n)))
+            .filter(|n| !other.contains(possessive_root(n)))
             .cloned()
             .collect();
         v.dedup();
@@ -274,9 +274,7 @@ impl Facts {
             .into_iter()
             .map(|t| {
                 let mut w = t.norm;
-                if w.ends_with("'s") {
-                    w.truncate(w.len() - 2);
-                }
+                w.truncate(possessive_root(&w).len());
                 w
             })
             .collect();
@@ -316,8 +314,9 @@ pub struct Changes {
     pub quotes: Vec<(String, String)>,
 }
 
-fn possessive_root(w: &str) -> String {
-    w.strip_suffix("'s").unwrap_or(w).to_string()
+/// `w` without a possessive `'s`.
+fn possessive_root(w: &str) -> &str {
+    w.strip_suffix("'s").unwrap_or(w)
 }
 
 /// A quoted passage: the words between matching quotation marks.
