@@ -132,6 +132,10 @@ fn merge_sorted(a: &[u32], b: &[u32], out: &mut Vec<u32>, dedup: bool) {
 /// [`Vocabulary::freeze`] before scoring.
 #[derive(Debug, Default)]
 pub struct Vocabulary {
+    /// Ids of stems up to 7 bytes (nearly all: a stem is six chars or a number), keyed
+    /// by their bytes packed into a word: no string to hash, compare or allocate.
+    short_ids: FxHashMap<u64, u32>,
+    /// Ids of longer stems.
     ids: FxHashMap<Box<str>, u32>,
     df: Vec<u32>,
     idf: Vec<f64>,
@@ -150,20 +154,24 @@ impl Vocabulary {
         let mut stems: Vec<u32> = Vec::new();
         normalize::for_each_word(text, |w| {
             let stem = stem_str(w);
-            let id = match self.ids.get(stem) {
-                Some(&id) => id,
-                None => {
-                    let id = self.ids.len() as u32;
-                    self.ids.insert(stem.into(), id);
-                    id
-                }
+            let next = (self.short_ids.len() + self.ids.len()) as u32;
+            let id = match packed(stem) {
+                Some(key) => *self.short_ids.entry(key).or_insert(next),
+                None => match self.ids.get(stem) {
+                    Some(&id) => id,
+                    None => {
+                        self.ids.insert(stem.into(), next);
+                        next
+                    }
+                },
             };
             stems.push(id);
         });
         stems.sort_unstable();
         stems.dedup();
-        if self.df.len() < self.ids.len() {
-            self.df.resize(self.ids.len(), 0);
+        let known = self.short_ids.len() + self.ids.len();
+        if self.df.len() < known {
+            self.df.resize(known, 0);
         }
         for &s in &stems {
             self.df[s as usize] += 1;
@@ -274,6 +282,18 @@ impl Vocabulary {
         let chars = trigram_dice(a.trigrams(), b.trigrams());
         (WORD_WEIGHT * words + (1.0 - WORD_WEIGHT) * chars).clamp(0.0, 1.0)
     }
+}
+
+/// A stem of at most 7 bytes as one word: its bytes, zero-padded, and its length in the
+/// top byte, so that distinct stems get distinct words.
+fn packed(stem: &str) -> Option<u64> {
+    let bytes = stem.as_bytes();
+    (bytes.len() <= 7).then(|| {
+        let mut word = [0u8; 8];
+        word[..bytes.len()].copy_from_slice(bytes);
+        word[7] = bytes.len() as u8;
+        u64::from_le_bytes(word)
+    })
 }
 
 /// The stem of a normalized word: its first [`STEM_CHARS`] characters. Numbers are kept
@@ -574,6 +594,30 @@ mod tests {
             a in "\\PC{0,60}|[aA\u{3a3}\u{3c3}\u{130}\u{2019}\u{201c}\u{2014}\u{200b}\u{a0}\u{2026}\u{fb01}` .\t\u{b}\u{2028}]{0,20}",
         ) {
             prop_assert_eq!(text_trigrams(&a), reference_trigrams(&normalize::fold(&a)));
+        }
+
+        #[test]
+        fn stem_ids_are_numbered_in_order_of_first_appearance(
+            texts in proptest::collection::vec(
+                "[a-cé ]{0,30}|[0-9, ]{0,30}|((abcdefgh|abcdefg|abcdef|123456|1234567|12345678|x) ){1,6}",
+                1..6,
+            ),
+        ) {
+            // One plain table of stem strings: what the two packed tables must give.
+            let mut ids: std::collections::HashMap<String, u32> = Default::default();
+            let mut vocab = Vocabulary::new();
+            for text in &texts {
+                let mut want = Vec::new();
+                normalize::for_each_word(text, |w| {
+                    let next = ids.len() as u32;
+                    want.push(*ids.entry(stem(w)).or_insert(next));
+                });
+                want.sort_unstable();
+                want.dedup();
+                let bag = vocab.bag(text);
+                prop_assert_eq!(bag.stems(), &want[..]);
+            }
+            prop_assert_eq!(vocab.len(), ids.len());
         }
 
         #[test]
