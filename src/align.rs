@@ -29,7 +29,7 @@ use std::hash::BuildHasher;
 
 use rustc_hash::FxHashMap;
 
-use crate::similarity::{Bag, Vocabulary};
+use crate::similarity::{Bag, Vocabulary, similarity_bound};
 
 /// Tuning knobs for alignment.
 #[derive(Debug, Clone, PartialEq)]
@@ -733,6 +733,11 @@ fn grow_once(
         if vocab.containment(my_bags[x], &other_bag) < opts.containment {
             continue;
         }
+        let joined_len = my_bag.trigrams().len() + my_bags[x].trigrams().len();
+        if similarity_bound(joined_len, other_bag.trigrams().len()) < current - BOUND_MARGIN {
+            // Joining cannot score above the group as it is.
+            continue;
+        }
         let joined = vocab.similarity(&my_bag.union(my_bags[x]), &other_bag);
         if joined > current && best.is_none_or(|(s, _)| joined > s) {
             best = Some((joined, x));
@@ -778,18 +783,13 @@ fn fill_gaps(
         // with_first[k]: the first link's B side with gap[..k]; with_second[k]: the second
         // link's with gap[k..]. Grown one sentence at a time (a union's contents do not
         // depend on the order it was built in).
-        let mut grown = union(b, b1).into_owned();
-        let mut with_first = vec![vocab.similarity(&bag_a1, &grown)];
-        for &j in &gap {
-            grown = grown.union(b[j]);
-            with_first.push(vocab.similarity(&bag_a1, &grown));
-        }
-        let mut grown = union(b, b2).into_owned();
-        let mut with_second = vec![vocab.similarity(&bag_a2, &grown)];
-        for &j in gap.iter().rev() {
-            grown = grown.union(b[j]);
-            with_second.push(vocab.similarity(&bag_a2, &grown));
-        }
+        let with_first = grown_scores(vocab, &bag_a1, union(b, b1), gap.iter().map(|&j| b[j]));
+        let mut with_second = grown_scores(
+            vocab,
+            &bag_a2,
+            union(b, b2),
+            gap.iter().rev().map(|&j| b[j]),
+        );
         with_second.reverse();
         let (base1, base2) = (with_first[0], with_second[gap.len()]);
         // Best split point: gap[..k] joins the first link, gap[k..] the second.
@@ -818,6 +818,42 @@ fn fill_gaps(
         }
     }
 }
+
+/// The similarity of `fixed` with `start`, then with `start` grown by each of `pieces`
+/// in turn. The grown scores only matter if one of them can stay within [`GAP_SLACK`]
+/// of the first: when the trigram counts rule that out (a link whose sides are equal
+/// cannot take in anything and stay that close), they are given as minus infinity
+/// without building the unions.
+fn grown_scores<'a>(
+    vocab: &Vocabulary,
+    fixed: &Bag,
+    start: Cow<'_, Bag>,
+    pieces: impl Iterator<Item = &'a Bag> + Clone,
+) -> Vec<f64> {
+    let first = vocab.similarity(fixed, &start);
+    let fixed_len = fixed.trigrams().len();
+    let reachable = pieces
+        .clone()
+        .scan(start.trigrams().len(), |len, piece| {
+            *len += piece.trigrams().len();
+            Some(*len)
+        })
+        .any(|len| similarity_bound(fixed_len, len) >= first - GAP_SLACK - BOUND_MARGIN);
+    let mut scores = vec![first];
+    if !reachable {
+        scores.extend(pieces.map(|_| f64::NEG_INFINITY));
+        return scores;
+    }
+    let mut grown = start.into_owned();
+    for piece in pieces {
+        grown = grown.union(piece);
+        scores.push(vocab.similarity(fixed, &grown));
+    }
+    scores
+}
+
+/// Room left for rounding when a score is ruled out by [`similarity_bound`].
+const BOUND_MARGIN: f64 = 1e-9;
 
 /// How much similarity a link may lose when it takes in the pieces of a gap.
 const GAP_SLACK: f64 = 0.05;

@@ -296,6 +296,18 @@ fn packed(stem: &str) -> Option<u64> {
     })
 }
 
+/// A bound on [`Vocabulary::similarity`] of two bags of `ta` and `tb` trigrams, from
+/// those counts alone: no similarity of such bags is above it. At best the words agree
+/// fully and the smaller multiset of trigrams is all shared; a caller that needs a
+/// score above the bound can skip building and scoring the bags.
+pub fn similarity_bound(ta: usize, tb: usize) -> f64 {
+    if ta + tb == 0 {
+        return 1.0;
+    }
+    let chars = 2.0 * ta.min(tb) as f64 / (ta + tb) as f64;
+    (WORD_WEIGHT + (1.0 - WORD_WEIGHT) * chars).min(1.0)
+}
+
 /// The stem of a normalized word: its first [`STEM_CHARS`] characters. Numbers are kept
 /// whole, since `1200` and `1205` are different claims.
 pub fn stem(word: &str) -> String {
@@ -675,6 +687,26 @@ mod tests {
             let ba = similarity(&b, &a);
             prop_assert!((0.0..=1.0).contains(&ab));
             prop_assert!((ab - ba).abs() < 1e-12);
+        }
+
+        #[test]
+        fn no_similarity_is_above_the_bound_from_trigram_counts(
+            a in "[a-c ]{0,40}|\\PC{0,40}",
+            b in "[a-c ]{0,40}|\\PC{0,40}",
+            extra in "[a-c ]{0,20}",
+        ) {
+            let mut v = Vocabulary::new();
+            let bags = [v.bag(&a), v.bag(&b), v.bag(&format!("{a} {extra}")), v.bag(&a)];
+            v.freeze();
+            for x in &bags {
+                for y in &bags {
+                    let union = x.union(y);
+                    for (p, q) in [(x, y), (x, &union), (&union, y)] {
+                        let bound = similarity_bound(p.trigrams().len(), q.trigrams().len());
+                        prop_assert!(v.similarity(p, q) <= bound, "{} > {}", v.similarity(p, q), bound);
+                    }
+                }
+            }
         }
 
         #[test]
