@@ -449,8 +449,6 @@ fn judge_claim(ctx: &Context, members: &[Vec<usize>], number: usize) -> ClaimRes
     };
     let ref_idx = &members[reference];
     let ref_text = join(&versions[reference].sentences, ref_idx);
-    // Folded once, when some version's text is not byte-equal to the reference.
-    let mut ref_folded: Option<String> = None;
     // Read once, when some version is not identical, for all the versions that are not.
     let mut ref_facts: Option<detect::Facts> = None;
     let mut out_members = Vec::with_capacity(versions.len());
@@ -488,9 +486,7 @@ fn judge_claim(ctx: &Context, members: &[Vec<usize>], number: usize) -> ClaimRes
         let text = join(&versions[v].sentences, idx);
         let similarity = alignment.claim_similarity(ctx.claim, reference, v);
         least = Some(least.map_or(similarity, |l: f64| l.min(similarity)));
-        let identical = text == ref_text
-            || *ref_folded.get_or_insert_with(|| normalize::fold_typography(&ref_text))
-                == normalize::fold_typography(&text);
+        let identical = text == ref_text || normalize::same_typography(&ref_text, &text);
         let word_diff = (!identical).then(|| diff::word_diff(&ref_text, &text));
         let mut found = match &word_diff {
             Some(d) => {
