@@ -365,6 +365,21 @@ pub fn norm_token_into(raw: &str, out: &mut String) {
     }
 }
 
+/// Appends the normal form of one raw token (as [`norm_token_into`] gives it) to `out`,
+/// so the words of a text can share one buffer.
+pub fn push_norm_token(raw: &str, out: &mut String) {
+    let start = out.len();
+    let digits = raw.starts_with(|c: char| c.is_ascii_digit()) && raw.contains(',');
+    if raw.is_ascii() && !digits {
+        out.push_str(raw);
+        out[start..].make_ascii_lowercase();
+    } else {
+        let mut one = String::new();
+        norm_token_into(raw, &mut one);
+        out.push_str(&one);
+    }
+}
+
 /// The normalized word tokens of `text`, without spans.
 pub fn words(text: &str) -> Vec<String> {
     tokens(text).into_iter().map(|t| t.norm).collect()
@@ -433,6 +448,18 @@ mod tests {
             let mut streamed = Vec::new();
             for_each_word(&text, |w| streamed.push(w.to_string()));
             prop_assert_eq!(words, streamed);
+        }
+
+        #[test]
+        fn pushed_norm_tokens_are_norm_token_into(
+            before in "[a-z ]{0,3}",
+            raw in "[a-zA-Z0-9,'\u{2019}]{1,12}|\\PC{1,6}",
+        ) {
+            let mut one = String::new();
+            norm_token_into(&raw, &mut one);
+            let mut out = before.clone();
+            push_norm_token(&raw, &mut out);
+            prop_assert_eq!(out, before + &one);
         }
 
         #[test]
