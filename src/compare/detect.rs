@@ -53,12 +53,6 @@ fn number_word(word: &str) -> Option<f64> {
     })
 }
 
-/// Words that turn a statement around.
-const NEGATORS: &[&str] = &[
-    "not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without", "cannot",
-    "nowhere", "noone",
-];
-
 /// Scale words that multiply the number before them.
 const SCALES: &[(&str, f64)] = &[
     ("hundred", 1e2),
@@ -248,8 +242,24 @@ pub fn negations(text: &str) -> usize {
         .count()
 }
 
+/// Whether `w` turns a statement around. A `match`, not a table search: it runs for
+/// every word of every changed claim.
 fn is_negator(w: &str) -> bool {
-    NEGATORS.contains(&w) || w.ends_with("n't")
+    matches!(
+        w,
+        "not"
+            | "no"
+            | "never"
+            | "none"
+            | "nobody"
+            | "nothing"
+            | "neither"
+            | "nor"
+            | "without"
+            | "cannot"
+            | "nowhere"
+            | "noone"
+    ) || w.ends_with("n't")
 }
 
 /// Capitalised words in `text` that are names: not a sentence's first word unless that
@@ -371,7 +381,10 @@ impl Facts {
 
     /// Whether some word of the text, possessive `'s` cut off, is `root`.
     fn has_root(&self, root: &str) -> bool {
-        self.roots.iter().any(|&(s, e)| &self.norms[s..e] == root)
+        let (norms, root) = (self.norms.as_bytes(), root.as_bytes());
+        self.roots
+            .iter()
+            .any(|&(s, e)| e - s == root.len() && &norms[s..e] == root)
     }
 
     /// How many negating words the text holds (as [`negations`]).
@@ -454,27 +467,30 @@ pub fn quote_changes(a: &str, b: &str) -> Vec<(String, String)> {
 
 /// [`quote_changes`] over quotes already found.
 fn quote_changes_in(qa: &[Quote], qb: &[Quote]) -> Vec<(String, String)> {
-    let mut used = vec![false; qb.len()];
     let mut out = Vec::new();
+    if qa.is_empty() || qb.is_empty() {
+        return out;
+    }
+    let mut used = vec![false; qb.len()];
+    let words_b: Vec<Vec<String>> = qb.iter().map(|r| normalize::words(&r.text)).collect();
     for q in qa {
         let wa = normalize::words(&q.text);
         let mut best: Option<(f64, usize)> = None;
-        for (k, r) in qb.iter().enumerate() {
+        for (k, wr) in words_b.iter().enumerate() {
             if used[k] {
                 continue;
             }
-            let wr = normalize::words(&r.text);
-            let overlap = word_overlap(&wa, &wr);
+            let overlap = word_overlap(&wa, wr);
             if overlap >= 0.5 && best.is_none_or(|(o, _)| overlap > o) {
                 best = Some((overlap, k));
             }
         }
         if let Some((_, k)) = best {
             used[k] = true;
-            let wr = normalize::words(&qb[k].text);
+            let wr = &words_b[k];
             // Compare as the run of words the reader sees: a dropped or swapped word in a
             // direct quote is the finding, even when every other word agrees.
-            if !contains_run(&wa, &wr) && !contains_run(&wr, &wa) {
+            if !contains_run(&wa, wr) && !contains_run(wr, &wa) {
                 out.push((q.text.clone(), qb[k].text.clone()));
             }
         }
