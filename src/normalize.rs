@@ -108,6 +108,106 @@ fn fold_chars(chars: impl Iterator<Item = char>, len: usize) -> String {
     out
 }
 
+/// Whether `a` and `b` are equal up to typography: `fold_typography(a) ==
+/// fold_typography(b)`, mostly without building either fold. Texts that differ usually
+/// differ after a long shared start, and their folds at the first differing word.
+pub fn same_typography(a: &str, b: &str) -> bool {
+    let (a_ascii, b_ascii) = (a.is_ascii(), b.is_ascii());
+    let no_nfkc = |t: &str, ascii: bool| {
+        ascii || unicode_normalization::is_nfkc_quick(t.chars()) == IsNormalized::Yes
+    };
+    if !(no_nfkc(a, a_ascii) && no_nfkc(b, b_ascii)) {
+        // NFKC may join a char to the ones before it: no shortcut.
+        return fold_typography(a) == fold_typography(b);
+    }
+    // Without NFKC the fold maps char by char and only spacing carries over, so a shared
+    // start that ends in an ASCII letter or digit folds alike in both, with nothing
+    // pending.
+    let mut shared = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+    if a_ascii != b_ascii {
+        // Only a text with other chars than ASCII folds its backticks.
+        shared = a.as_bytes()[..shared]
+            .iter()
+            .position(|&c| c == b'`')
+            .unwrap_or(shared);
+    }
+    let cut = a.as_bytes()[..shared]
+        .iter()
+        .rposition(u8::is_ascii_alphanumeric)
+        .map_or(0, |i| i + 1);
+    FoldedChars::new(&a[cut..], a_ascii, cut > 0).eq(FoldedChars::new(&b[cut..], b_ascii, cut > 0))
+}
+
+/// The chars of [`fold_typography`] over (the rest of) a text that needs no NFKC, one
+/// at a time.
+struct FoldedChars<'a> {
+    chars: std::str::Chars<'a>,
+    /// Whether the whole text is ASCII: [`fold_typography`] then keeps the backtick.
+    ascii: bool,
+    /// The rest of a multi-char fold (`...`).
+    piece: std::str::Chars<'static>,
+    /// A char held back while the space before it is returned.
+    held: Option<char>,
+    started: bool,
+    pending_space: bool,
+}
+
+impl<'a> FoldedChars<'a> {
+    /// `rest` of a text that is all ASCII or not (`ascii`); `started` says whether folded
+    /// text precedes it (a leading space then counts).
+    fn new(rest: &'a str, ascii: bool, started: bool) -> Self {
+        FoldedChars {
+            chars: rest.chars(),
+            ascii,
+            piece: "".chars(),
+            held: None,
+            started,
+            pending_space: false,
+        }
+    }
+}
+
+impl Iterator for FoldedChars<'_> {
+    type Item = char;
+
+    fn next(&mut self) -> Option<char> {
+        if let Some(c) = self.held.take() {
+            return Some(c);
+        }
+        loop {
+            let c = match self.piece.next() {
+                Some(pc) => pc,
+                None => {
+                    let c = self.chars.next()?;
+                    if c.is_ascii() && (c != '`' || self.ascii) {
+                        if c.is_ascii_whitespace() || c == '\u{0B}' {
+                            self.pending_space = self.started;
+                            continue;
+                        }
+                        c
+                    } else if let Some(piece) = fold_char(c) {
+                        self.piece = piece.chars();
+                        continue;
+                    } else {
+                        c
+                    }
+                }
+            };
+            if c.is_whitespace() {
+                self.pending_space = self.started;
+                continue;
+            }
+            self.started = true;
+            if self.pending_space {
+                self.pending_space = false;
+                self.held = Some(c);
+                return Some(' ');
+            }
+            return Some(c);
+        }
+    }
+}
+
 /// Calls `f` with the chars of [`fold`]`(text)` that are letters or digits, and with
 /// `None` for each other char, without building the folded string; the caller sees the
 /// same sequence of letters, digits and gaps as when it reads [`fold`]`(text)`, except
@@ -284,6 +384,21 @@ pub fn norm_token_into(raw: &str, out: &mut String) {
     }
 }
 
+/// Appends the normal form of one raw token (as [`norm_token_into`] gives it) to `out`,
+/// so the words of a text can share one buffer.
+pub fn push_norm_token(raw: &str, out: &mut String) {
+    let start = out.len();
+    let digits = raw.starts_with(|c: char| c.is_ascii_digit()) && raw.contains(',');
+    if raw.is_ascii() && !digits {
+        out.push_str(raw);
+        out[start..].make_ascii_lowercase();
+    } else {
+        let mut one = String::new();
+        norm_token_into(raw, &mut one);
+        out.push_str(&one);
+    }
+}
+
 /// The normalized word tokens of `text`, without spans.
 pub fn words(text: &str) -> Vec<String> {
     tokens(text).into_iter().map(|t| t.norm).collect()
@@ -365,6 +480,18 @@ mod tests {
         }
 
         #[test]
+        fn pushed_norm_tokens_are_norm_token_into(
+            before in "[a-z ]{0,3}",
+            raw in "[a-zA-Z0-9,'\u{2019}]{1,12}|\\PC{1,6}",
+        ) {
+            let mut one = String::new();
+            norm_token_into(&raw, &mut one);
+            let mut out = before.clone();
+            push_norm_token(&raw, &mut out);
+            prop_assert_eq!(out, before + &one);
+        }
+
+        #[test]
         fn tokens_normalize_as_their_folded_lower_case(raw in "[a-zA-Z0-9,'\u{2019}\u{02BC}]{1,12}|[A-Z\u{2019}\u{130}\u{212A}\u{3a3}\u{e9}]{1,6}") {
             let mut got = String::new();
             norm_token_into(&raw, &mut got);
@@ -380,6 +507,71 @@ mod tests {
             prop_assert_eq!(fold_typography(&text), reference_fold(&text));
             prop_assert_eq!(fold(&text), reference_fold(&text).to_lowercase());
         }
+    }
+
+    /// Spellings that fold alike, group by group (the last groups are single spellings).
+    const SPELLINGS: &[&[&str]] = &[
+        &[" ", "  ", "\u{a0}", "\n", " \u{200b}", "\t "],
+        &["'", "\u{2019}", "`", "\u{2032}"],
+        &["\"", "\u{201c}", "\u{201d}", "\u{ab}"],
+        &["-", "\u{2014}", "\u{2013}"],
+        &["...", "\u{2026}"],
+        &["\u{e9}", "e\u{301}"],
+        &["fi", "\u{fb01}"],
+        &["\u{200b}", ""],
+        &["a"],
+        &["b"],
+        &["e"],
+        &["1"],
+        &["\u{301}"],
+        &["\u{2033}"],
+    ];
+
+    /// Two texts built from the same groups, a few of them spelled another way in `b`.
+    fn respelled() -> impl Strategy<Value = (String, String)> {
+        let part = (
+            0..SPELLINGS.len(),
+            0..6usize,
+            0..6usize,
+            prop::bool::weighted(0.2),
+        );
+        prop::collection::vec(part, 0..16).prop_map(|parts| {
+            let (mut a, mut b) = (String::new(), String::new());
+            for (g, i, j, respell) in parts {
+                let group = SPELLINGS[g];
+                a.push_str(group[i % group.len()]);
+                b.push_str(group[if respell { j } else { i } % group.len()]);
+            }
+            (a, b)
+        })
+    }
+
+    proptest! {
+        // Cheap cases, and the ones that matter (texts equal but for spacing or
+        // typography just after a shared start) are a small share of them.
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn same_typography_is_equal_folds(
+            (a, b) in respelled(),
+            edit in prop::option::of((0..40usize, "[ab ’\u{301}]{0,2}")),
+        ) {
+            let mut b = b;
+            if let Some((at, insert)) = edit {
+                let at = (0..=at.min(b.len())).rev().find(|&i| b.is_char_boundary(i)).unwrap_or(0);
+                b.insert_str(at, &insert);
+            }
+            let want = fold_typography(&a) == fold_typography(&b);
+            prop_assert_eq!(same_typography(&a, &b), want, "{:?} / {:?}", a, b);
+            prop_assert_eq!(same_typography(&b, &a), want);
+        }
+    }
+
+    #[test]
+    fn a_backtick_folds_only_outside_ascii_text() {
+        // `fold_typography` keeps the backtick of an all-ASCII text.
+        assert!(!same_typography("`a ", "`a \u{200b}"));
+        assert!(same_typography("`a \u{200b}", "\u{2019}a"));
+        assert!(same_typography("a  b", "a b\u{a0}"));
     }
 
     #[test]

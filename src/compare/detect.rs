@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 
 use rustc_hash::FxHashSet;
 
-use crate::normalize::{self, Token};
+use super::diff::Pieces;
+use crate::normalize;
 
 /// Words written in lower case somewhere in the texts of a comparison (see
 /// [`lowercase_vocabulary`]): a capitalised word found here is a sentence opener, not a
@@ -52,12 +53,6 @@ fn number_word(word: &str) -> Option<f64> {
     })
 }
 
-/// Words that turn a statement around.
-const NEGATORS: &[&str] = &[
-    "not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without", "cannot",
-    "nowhere", "noone",
-];
-
 /// Scale words that multiply the number before them.
 const SCALES: &[(&str, f64)] = &[
     ("hundred", 1e2),
@@ -79,44 +74,107 @@ pub struct Number {
 /// Reads the numbers in `text`: digits (`5,000`, `3.5`), number words (`ten`), and either
 /// followed by scale words (`1.5 million`, `half-million`, `two dozen`).
 pub fn numbers(text: &str) -> Vec<Number> {
-    numbers_in(text, &normalize::tokens(text))
+    numbers_in(&Words::new(text))
 }
 
-/// [`numbers`] over the tokens of `text`.
-fn numbers_in(text: &str, toks: &[Token]) -> Vec<Number> {
+/// The word tokens of a text (as [`normalize::tokens`] finds them) with their normal
+/// forms end to end in one buffer: no string per word.
+struct Words<'t> {
+    text: &'t str,
+    norms: String,
+    /// Per token: its byte span in `text`, and that of its normal form in `norms`.
+    toks: Vec<Tok>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Tok {
+    start: usize,
+    end: usize,
+    norm_start: usize,
+    norm_end: usize,
+}
+
+impl<'t> Words<'t> {
+    fn new(text: &'t str) -> Self {
+        // About one word per six bytes of English news text.
+        let mut spans = Vec::with_capacity(text.len() / 6 + 1);
+        normalize::token_spans(text, |start, end| spans.push((start, end)));
+        Words::of_spans(text, &spans)
+    }
+
+    /// The words of `text` at `spans`, as [`normalize::token_spans`] gives them.
+    fn of_spans(text: &'t str, spans: &[(usize, usize)]) -> Self {
+        let mut norms = String::with_capacity(text.len());
+        let toks = spans
+            .iter()
+            .map(|&(start, end)| {
+                let norm_start = norms.len();
+                normalize::push_norm_token(&text[start..end], &mut norms);
+                Tok {
+                    start,
+                    end,
+                    norm_start,
+                    norm_end: norms.len(),
+                }
+            })
+            .collect();
+        Words { text, norms, toks }
+    }
+
+    fn len(&self) -> usize {
+        self.toks.len()
+    }
+
+    /// Token `k` as written.
+    fn raw(&self, k: usize) -> &'t str {
+        &self.text[self.toks[k].start..self.toks[k].end]
+    }
+
+    /// The normal form of token `k`.
+    fn norm(&self, k: usize) -> &str {
+        &self.norms[self.toks[k].norm_start..self.toks[k].norm_end]
+    }
+}
+
+/// [`numbers`] over the words of a text.
+fn numbers_in(words: &Words) -> Vec<Number> {
     let mut out = Vec::new();
     let mut i = 0;
-    while i < toks.len() {
-        let Some(mut value) = number_value(&toks[i].norm) else {
+    let value_at = |j: usize| (j < words.len()).then(|| number_value(words.norm(j)))?;
+    while i < words.len() {
+        let Some(mut value) = number_value(words.norm(i)) else {
             i += 1;
             continue;
         };
-        let start = toks[i].start;
-        let mut end = toks[i].end;
+        let start = words.toks[i].start;
+        let mut end = words.toks[i].end;
         let mut j = i + 1;
         // Tens and units written as two words: `twenty five`, `twenty-five`.
         let tens = (20.0..100.0).contains(&value) && value % 10.0 == 0.0;
-        if let Some(u) = toks.get(j).and_then(|t| number_value(&t.norm))
+        if let Some(u) = value_at(j)
             && tens
             && (1.0..10.0).contains(&u)
             && u.fract() == 0.0
         {
             value += u;
-            end = toks[j].end;
+            end = words.toks[j].end;
             j += 1;
         }
-        while let Some(scale) = toks.get(j).and_then(|t| scale_value(&t.norm)) {
+        while let Some(scale) = (j < words.len())
+            .then(|| scale_value(words.norm(j)))
+            .flatten()
+        {
             value *= scale;
-            end = toks[j].end;
+            end = words.toks[j].end;
             j += 1;
         }
         // A lone `one`, `half` or `quarter` is more often a pronoun or a phrase
         // (`one of the`, `half of them`) than a figure; keep it only with a scale.
-        let bare_word = j == i + 1 && !toks[i].norm.starts_with(|c: char| c.is_ascii_digit());
+        let bare_word = j == i + 1 && !words.norm(i).starts_with(|c: char| c.is_ascii_digit());
         if !(bare_word && value <= 1.0) {
             out.push(Number {
                 value,
-                text: text[start..end].to_string(),
+                text: words.text[start..end].to_string(),
             });
         }
         i = j;
@@ -184,29 +242,47 @@ pub fn negations(text: &str) -> usize {
         .count()
 }
 
+/// Whether `w` turns a statement around. A `match`, not a table search: it runs for
+/// every word of every changed claim.
 fn is_negator(w: &str) -> bool {
-    NEGATORS.contains(&w) || w.ends_with("n't")
+    matches!(
+        w,
+        "not"
+            | "no"
+            | "never"
+            | "none"
+            | "nobody"
+            | "nothing"
+            | "neither"
+            | "nor"
+            | "without"
+            | "cannot"
+            | "nowhere"
+            | "noone"
+    ) || w.ends_with("n't")
 }
 
 /// Capitalised words in `text` that are names: not a sentence's first word unless that
 /// word never appears in lower case in `lowercase_vocab`. Returned lower-cased.
 pub fn names(text: &str, lowercase_vocab: &LowercaseWords) -> Vec<String> {
-    names_in(text, &normalize::tokens(text), lowercase_vocab)
+    names_in(&Words::new(text), lowercase_vocab)
 }
 
-/// [`names`] over the tokens of `text`.
-fn names_in(text: &str, toks: &[Token], lowercase_vocab: &LowercaseWords) -> Vec<String> {
+/// [`names`] over the words of a text.
+fn names_in(words: &Words, lowercase_vocab: &LowercaseWords) -> Vec<String> {
     let mut out = Vec::new();
-    for (k, t) in toks.iter().enumerate() {
-        let raw = &text[t.start..t.end];
-        if !raw.starts_with(char::is_uppercase) || t.norm.chars().count() < 2 {
+    for k in 0..words.len() {
+        let raw = words.raw(k);
+        let norm = words.norm(k);
+        if !raw.starts_with(char::is_uppercase) || norm.chars().count() < 2 {
             continue;
         }
-        let sentence_initial = k == 0 || starts_sentence(&text[toks[k - 1].end..t.start]);
-        if (sentence_initial || is_all_caps(raw)) && lowercase_vocab.contains(&t.norm) {
+        let sentence_initial =
+            k == 0 || starts_sentence(&words.text[words.toks[k - 1].end..words.toks[k].start]);
+        if (sentence_initial || is_all_caps(raw)) && lowercase_vocab.contains(norm) {
             continue;
         }
-        out.push(t.norm.clone());
+        out.push(norm.to_string());
     }
     out
 }
@@ -238,16 +314,16 @@ pub fn name_changes(
 
 /// [`name_changes`] over facts already read.
 fn name_changes_in(a: &Facts, b: &Facts) -> (Vec<String>, Vec<String>) {
-    let only = |names: &[String], other: &FxHashSet<String>| {
+    let only = |names: &[String], other: &Facts| {
         let mut v: Vec<String> = names
             .iter()
-            .filter(|n| !other.contains(possessive_root(n)))
+            .filter(|n| !other.has_root(possessive_root(n)))
             .cloned()
             .collect();
         v.dedup();
         v
     };
-    (only(&a.names, &b.roots), only(&b.names, &a.roots))
+    (only(&a.names, b), only(&b.names, a))
 }
 
 /// What the detectors read from one text, read once: a reference text compared with
@@ -256,8 +332,11 @@ fn name_changes_in(a: &Facts, b: &Facts) -> (Vec<String>, Vec<String>) {
 pub struct Facts {
     numbers: Vec<Number>,
     negations: usize,
-    /// Its words, possessive `'s` cut off.
-    roots: FxHashSet<String>,
+    /// Its words' normal forms end to end, and the byte span of each one's root
+    /// (possessive `'s` cut off) in them: a text names a handful of people, so looking
+    /// their roots up word by word costs less than a set of every word.
+    norms: String,
+    roots: Vec<(usize, usize)>,
     names: Vec<String>,
     quotes: Vec<Quote>,
 }
@@ -265,26 +344,47 @@ pub struct Facts {
 impl Facts {
     /// Reads `text`; `lowercase_vocab` as for [`names`].
     pub fn new(text: &str, lowercase_vocab: &LowercaseWords) -> Facts {
-        let toks = normalize::tokens(text);
-        let numbers = numbers_in(text, &toks);
-        let negations = toks.iter().filter(|t| is_negator(&t.norm)).count();
-        let names = names_in(text, &toks, lowercase_vocab);
-        // The tokens' own strings become the roots: no copy per word.
-        let roots = toks
-            .into_iter()
-            .map(|t| {
-                let mut w = t.norm;
-                w.truncate(possessive_root(&w).len());
-                w
-            })
-            .collect();
+        Facts::of_words(Words::new(text), lowercase_vocab)
+    }
+
+    /// [`Facts::new`] for a text already cut for a word diff.
+    pub fn of_pieces(pieces: &Pieces, lowercase_vocab: &LowercaseWords) -> Facts {
+        Facts::of_words(
+            Words::of_spans(pieces.text(), pieces.word_spans()),
+            lowercase_vocab,
+        )
+    }
+
+    fn of_words(words: Words, lowercase_vocab: &LowercaseWords) -> Facts {
+        let text = words.text;
+        let numbers = numbers_in(&words);
+        let negations = (0..words.len())
+            .filter(|&k| is_negator(words.norm(k)))
+            .count();
+        let names = names_in(&words, lowercase_vocab);
         Facts {
             numbers,
             negations,
-            roots,
+            roots: words
+                .toks
+                .iter()
+                .map(|t| {
+                    let norm = &words.norms[t.norm_start..t.norm_end];
+                    (t.norm_start, t.norm_start + possessive_root(norm).len())
+                })
+                .collect(),
+            norms: words.norms,
             names,
             quotes: quotes(text),
         }
+    }
+
+    /// Whether some word of the text, possessive `'s` cut off, is `root`.
+    fn has_root(&self, root: &str) -> bool {
+        let (norms, root) = (self.norms.as_bytes(), root.as_bytes());
+        self.roots
+            .iter()
+            .any(|&(s, e)| e - s == root.len() && &norms[s..e] == root)
     }
 
     /// How many negating words the text holds (as [`negations`]).
@@ -349,7 +449,8 @@ pub fn quotes(text: &str) -> Vec<Quote> {
 }
 
 fn push_quote(inner: &str, out: &mut Vec<Quote>) {
-    if normalize::tokens(inner).is_empty() {
+    // A passage holds a word as soon as it holds a letter or digit.
+    if !inner.chars().any(char::is_alphanumeric) {
         return;
     }
     out.push(Quote {
@@ -366,27 +467,30 @@ pub fn quote_changes(a: &str, b: &str) -> Vec<(String, String)> {
 
 /// [`quote_changes`] over quotes already found.
 fn quote_changes_in(qa: &[Quote], qb: &[Quote]) -> Vec<(String, String)> {
-    let mut used = vec![false; qb.len()];
     let mut out = Vec::new();
+    if qa.is_empty() || qb.is_empty() {
+        return out;
+    }
+    let mut used = vec![false; qb.len()];
+    let words_b: Vec<Vec<String>> = qb.iter().map(|r| normalize::words(&r.text)).collect();
     for q in qa {
         let wa = normalize::words(&q.text);
         let mut best: Option<(f64, usize)> = None;
-        for (k, r) in qb.iter().enumerate() {
+        for (k, wr) in words_b.iter().enumerate() {
             if used[k] {
                 continue;
             }
-            let wr = normalize::words(&r.text);
-            let overlap = word_overlap(&wa, &wr);
+            let overlap = word_overlap(&wa, wr);
             if overlap >= 0.5 && best.is_none_or(|(o, _)| overlap > o) {
                 best = Some((overlap, k));
             }
         }
         if let Some((_, k)) = best {
             used[k] = true;
-            let wr = normalize::words(&qb[k].text);
+            let wr = &words_b[k];
             // Compare as the run of words the reader sees: a dropped or swapped word in a
             // direct quote is the finding, even when every other word agrees.
-            if !contains_run(&wa, &wr) && !contains_run(&wr, &wa) {
+            if !contains_run(&wa, wr) && !contains_run(wr, &wa) {
                 out.push((q.text.clone(), qb[k].text.clone()));
             }
         }
@@ -432,6 +536,13 @@ pub fn lowercase_vocabulary<'a>(texts: impl IntoIterator<Item = &'a str>) -> Low
             if !raw.starts_with(char::is_lowercase) {
                 return;
             }
+            // An ASCII word without capitals (most of them) is its own normal form.
+            if raw.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+                if !out.contains(raw) {
+                    out.insert(raw.to_string());
+                }
+                return;
+            }
             normalize::norm_token_into(raw, &mut word);
             if !out.contains(word.as_str()) {
                 out.insert(word.clone());
@@ -447,6 +558,53 @@ mod tests {
 
     fn vocab() -> LowercaseWords {
         lowercase_vocabulary(["the talks went on and the minister said it would end"])
+    }
+
+    use proptest::prelude::*;
+
+    /// The words of `text` as [`normalize::tokens`] gives them, spans and normal forms.
+    fn tokens_of(words: &Words) -> Vec<(usize, usize, String)> {
+        (0..words.len())
+            .map(|k| {
+                (
+                    words.toks[k].start,
+                    words.toks[k].end,
+                    words.norm(k).to_string(),
+                )
+            })
+            .collect()
+    }
+
+    proptest! {
+        #[test]
+        fn words_are_the_tokens(text in "[a-zA-Z0-9 ,.'\u{2019}\u{201c}\u{c9}]{0,40}|\\PC{0,30}") {
+            let want: Vec<(usize, usize, String)> = normalize::tokens(&text)
+                .into_iter()
+                .map(|t| (t.start, t.end, t.norm))
+                .collect();
+            prop_assert_eq!(tokens_of(&Words::new(&text)), want);
+        }
+
+        #[test]
+        fn a_passage_has_a_word_when_it_has_a_token(inner in "[ ,.'\u{2019}\u{a0}a1\u{e9}\u{2160}]{0,6}|\\PC{0,8}") {
+            let mut quotes = Vec::new();
+            push_quote(&inner, &mut quotes);
+            prop_assert_eq!(quotes.is_empty(), normalize::tokens(&inner).is_empty());
+        }
+
+        #[test]
+        fn lowercase_vocabulary_is_the_lower_case_words(texts in prop::collection::vec("[a-cA-C0-9 ,'\u{2019}\u{e9}\u{c9}]{0,20}|\\PC{0,12}", 0..4)) {
+            let want: LowercaseWords = texts
+                .iter()
+                .flat_map(|t| {
+                    normalize::tokens(t)
+                        .into_iter()
+                        .filter(|w| t[w.start..w.end].starts_with(char::is_lowercase))
+                        .map(|w| w.norm)
+                })
+                .collect();
+            prop_assert_eq!(lowercase_vocabulary(texts.iter().map(String::as_str)), want);
+        }
     }
 
     #[test]

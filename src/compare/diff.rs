@@ -76,17 +76,56 @@ impl WordDiff {
 }
 
 /// Pieces of a text as byte spans: words and single punctuation marks.
+#[cfg(test)]
 fn pieces(text: &str) -> Vec<(usize, usize)> {
-    // About one piece per five bytes of news text.
-    let mut out = Vec::with_capacity(text.len() / 4 + 1);
-    let mut last = 0;
-    normalize::token_spans(text, |start, end| {
-        push_marks(text, last, start, &mut out);
-        out.push((start, end));
-        last = end;
-    });
-    push_marks(text, last, text.len(), &mut out);
-    out
+    Pieces::new(text).spans
+}
+
+/// A text cut into the pieces a word diff compares, with what they are compared by:
+/// read once, diffed against several texts.
+#[derive(Debug, Clone)]
+pub struct Pieces<'t> {
+    text: &'t str,
+    /// Byte spans of its words and single punctuation marks.
+    spans: Vec<(usize, usize)>,
+    /// Byte spans of its words alone, as [`normalize::token_spans`] gives them.
+    words: Vec<(usize, usize)>,
+    /// Per piece, its typographic fold.
+    keys: Vec<Cow<'t, str>>,
+}
+
+impl<'t> Pieces<'t> {
+    /// Cuts `text`.
+    pub fn new(text: &'t str) -> Self {
+        // About one piece per five bytes of news text, one word per six.
+        let mut spans = Vec::with_capacity(text.len() / 4 + 1);
+        let mut words = Vec::with_capacity(text.len() / 6 + 1);
+        let mut last = 0;
+        normalize::token_spans(text, |start, end| {
+            push_marks(text, last, start, &mut spans);
+            spans.push((start, end));
+            words.push((start, end));
+            last = end;
+        });
+        push_marks(text, last, text.len(), &mut spans);
+        let keys = spans.iter().map(|&p| piece_key(text, p)).collect();
+        Pieces {
+            text,
+            spans,
+            words,
+            keys,
+        }
+    }
+
+    /// The text cut.
+    pub fn text(&self) -> &'t str {
+        self.text
+    }
+
+    /// Byte spans of the text's word tokens, in order.
+    pub fn word_spans(&self) -> &[(usize, usize)] {
+        &self.words
+    }
 }
 
 fn push_marks(text: &str, from: usize, to: usize, out: &mut Vec<(usize, usize)>) {
@@ -117,10 +156,14 @@ fn piece_key(text: &str, (s, e): (usize, usize)) -> Cow<'_, str> {
 
 /// The word diff from `reference` to `other`.
 pub fn word_diff(reference: &str, other: &str) -> WordDiff {
-    let a = pieces(reference);
-    let b = pieces(other);
-    let ka: Vec<Cow<str>> = a.iter().map(|&p| piece_key(reference, p)).collect();
-    let kb: Vec<Cow<str>> = b.iter().map(|&p| piece_key(other, p)).collect();
+    word_diff_of(&Pieces::new(reference), &Pieces::new(other))
+}
+
+/// [`word_diff`] between texts already cut.
+pub fn word_diff_of(reference: &Pieces, other: &Pieces) -> WordDiff {
+    let (a, ka) = (&reference.spans, &reference.keys);
+    let (b, kb) = (&other.spans, &other.keys);
+    let (reference, other) = (reference.text, other.text);
     let mut runs: Vec<Run> = Vec::new();
     let mut push = |op: DiffOp, text: &str, spans: &[(usize, usize)]| {
         let (Some(first), Some(last)) = (spans.first(), spans.last()) else {
@@ -142,7 +185,7 @@ pub fn word_diff(reference: &str, other: &str) -> WordDiff {
             }),
         }
     };
-    for op in capture_diff_slices(Algorithm::Myers, &ka, &kb) {
+    for op in capture_diff_slices(Algorithm::Myers, ka, kb) {
         let (tag, ra, rb) = op.as_tag_tuple();
         match tag {
             DiffTag::Equal => push(DiffOp::Equal, reference, &a[ra]),
@@ -182,6 +225,8 @@ mod tests {
                 }
             }
             prop_assert_eq!(pieces(&text), want);
+            let cut = Pieces::new(&text);
+            prop_assert_eq!(cut.word_spans(), &words[..]);
         }
     }
 

@@ -449,10 +449,9 @@ fn judge_claim(ctx: &Context, members: &[Vec<usize>], number: usize) -> ClaimRes
     };
     let ref_idx = &members[reference];
     let ref_text = join(&versions[reference].sentences, ref_idx);
-    // Folded once, when some version's text is not byte-equal to the reference.
-    let mut ref_folded: Option<String> = None;
-    // Read once, when some version is not identical, for all the versions that are not.
-    let mut ref_facts: Option<detect::Facts> = None;
+    // Cut and read once, when some version is not identical, for all the versions that
+    // are not.
+    let mut ref_read: Option<(diff::Pieces, detect::Facts)> = None;
     let mut out_members = Vec::with_capacity(versions.len());
     let mut differences = Vec::new();
     let mut least: Option<f64> = None;
@@ -488,19 +487,26 @@ fn judge_claim(ctx: &Context, members: &[Vec<usize>], number: usize) -> ClaimRes
         let text = join(&versions[v].sentences, idx);
         let similarity = alignment.claim_similarity(ctx.claim, reference, v);
         least = Some(least.map_or(similarity, |l: f64| l.min(similarity)));
-        let identical = text == ref_text
-            || *ref_folded.get_or_insert_with(|| normalize::fold_typography(&ref_text))
-                == normalize::fold_typography(&text);
-        let word_diff = (!identical).then(|| diff::word_diff(&ref_text, &text));
-        let mut found = match &word_diff {
-            Some(d) => {
-                let ref_facts =
-                    ref_facts.get_or_insert_with(|| detect::Facts::new(&ref_text, lowercase));
-                let facts = detect::Facts::new(&text, lowercase);
-                edits_of(ref_facts, &facts, d, lowercase, v)
-            }
-            None => Vec::new(),
-        };
+        let identical = text == ref_text || normalize::same_typography(&ref_text, &text);
+        let mut word_diff = None;
+        let mut found = Vec::new();
+        if !identical {
+            let (ref_pieces, ref_facts) = ref_read.get_or_insert_with(|| {
+                let pieces = diff::Pieces::new(&ref_text);
+                let facts = detect::Facts::of_pieces(&pieces, lowercase);
+                (pieces, facts)
+            });
+            let pieces = diff::Pieces::new(&text);
+            let d = diff::word_diff_of(ref_pieces, &pieces);
+            found = edits_of(
+                ref_facts,
+                &detect::Facts::of_pieces(&pieces, lowercase),
+                &d,
+                lowercase,
+                v,
+            );
+            word_diff = Some(d);
+        }
         found.extend(credits::claim_differences(
             ctx.attributions,
             reference,
