@@ -306,8 +306,8 @@ fn clean_end(chars: &[char], regions: &[Region], end: usize) -> bool {
 
 /// Writes into `key` what the rules' results for the units of `run` (consecutive, in
 /// order) depend on when the run starts and ends cleanly ([`clean_start`],
-/// [`clean_end`]): its chars, the char after it, where its units start and end, and the
-/// quotation regions inside it. Returns false, and leaves `key` alone, for a run too long
+/// [`clean_end`]): its chars, whether the char after it is `'`, where its units start
+/// and end, and the quotation regions inside it. Returns false, and leaves `key` alone, for a run too long
 /// to key or with units out of order.
 fn run_key(chars: &[char], regions: &[Region], run: &[(usize, usize)], key: &mut Vec<u32>) -> bool {
     // Not a char: separates the parts of the key.
@@ -324,7 +324,10 @@ fn run_key(chars: &[char], regions: &[Region], run: &[(usize, usize)], key: &mut
     key.clear();
     key.extend(chars[start..end].iter().map(|&c| c as u32));
     key.push(SEP);
-    key.push(chars.get(end).map_or(SEP, |&c| c as u32));
+    // The rules read the char after the run only to tell a doubled straight quote (`''`)
+    // from a lone `'` at its last char; a sentence that a version ends with a space and
+    // another with a line break is the same run.
+    key.push(u32::from(chars.get(end) == Some(&'\'')));
     // Within the run, so no offset exceeds its length.
     key.push(run.len() as u32);
     for &(s, e) in run {

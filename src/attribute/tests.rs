@@ -555,6 +555,41 @@ fn a_shared_cache_changes_nothing() {
 }
 
 #[test]
+fn a_shared_cache_tells_a_doubled_quote_after_a_run() {
+    // The same first sentence, followed by `'` (which makes its last `'` a quote mark,
+    // and its content quoted) and by a space or a line break.
+    let texts = [
+        "Kerry said the plan was bad'' today.",
+        "Kerry said the plan was bad' today.",
+        "Kerry said the plan was bad'\ntoday.",
+        "Kerry said the plan was bad'' today.",
+    ];
+    let split = |text: &str| {
+        let cut = "Kerry said the plan was bad'".len();
+        [(0, cut), (cut, text.len())]
+            .into_iter()
+            .map(|(a, b)| crate::segment::Sentence {
+                text: text[a..b].to_string(),
+                start: a,
+                end: b,
+                byte_start: a,
+                byte_end: b,
+                paragraph: 0,
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut cache = UnitCache::default();
+    let mut quoted = Vec::new();
+    for text in texts {
+        let sentences = split(text);
+        let found = extract_cached(text, &sentences, &mut cache);
+        assert_eq!(found, extract(text, &sentences), "{text}");
+        quoted.push(found.first().map(|a| a.quoted));
+    }
+    assert_eq!(quoted, [Some(true), Some(false), Some(false), Some(true)]);
+}
+
+#[test]
 fn token_lower_case_matches_str_to_lowercase() {
     for word in [
         "Kerry",
