@@ -391,11 +391,15 @@ fn link_subsets(
     let mut owner_a: Vec<Option<usize>> = vec![None; a.len()];
     let mut owner_b: Vec<Option<usize>> = vec![None; b.len()];
     let mut groups: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
-    for (_, _, i, j) in ranked {
+    // The score each one-to-one group was taken with: still its score at the end if
+    // nothing joined it (groups only ever grow).
+    let mut taken_with: Vec<f64> = Vec::new();
+    for (score, _, i, j) in ranked {
         if owner_a[i].is_none() && owner_b[j].is_none() {
             owner_a[i] = Some(groups.len());
             owner_b[j] = Some(groups.len());
             groups.push((vec![i], vec![j]));
+            taken_with.push(score);
         }
     }
 
@@ -415,8 +419,15 @@ fn link_subsets(
 
     let mut links: Vec<Link> = groups
         .into_iter()
-        .map(|(ga, gb)| {
-            let score = vocab.similarity(&union(&a, &ga), &union(&b, &gb));
+        .enumerate()
+        .map(|(g, (ga, gb))| {
+            let score = match taken_with.get(g) {
+                Some(&score) if ga.len() == 1 && gb.len() == 1 => {
+                    debug_assert_eq!(score, vocab.similarity(a[ga[0]], b[gb[0]]));
+                    score
+                }
+                _ => vocab.similarity(&union(&a, &ga), &union(&b, &gb)),
+            };
             Link {
                 a: ga.iter().map(|&i| ia[i]).collect(),
                 b: gb.iter().map(|&j| ib[j]).collect(),
