@@ -406,7 +406,7 @@ impl Trigrams {
 }
 
 /// Sorts `v` ascending. Trigram hashes are evenly spread, so one counting pass on their
-/// top bits (about two buckets per item) leaves each item among a handful of others,
+/// top bits (one or two buckets per item) leaves each item among a handful of others,
 /// and an insertion sort finishes the job with few moves and few mispredicted branches:
 /// cheaper than comparison sorting (which mispredicts about every other branch) from a
 /// few dozen items on, and than a radix sort over all four bytes. Values that are not
@@ -418,8 +418,8 @@ fn hash_sort(v: &mut Vec<u32>) {
         v.sort_unstable();
         return;
     }
-    // 2^bits buckets, between 2n and 4n (fewer for huge texts).
-    let bits = (usize::BITS - n.leading_zeros() + 1).min(20);
+    // 2^bits buckets, between n and 2n (fewer for huge texts).
+    let bits = (usize::BITS - n.leading_zeros()).min(20);
     let shift = 32 - bits;
     // starts[b + 1] counts bucket b, then starts[b] is where bucket b begins.
     let mut starts = vec![0u32; (1 << bits) + 1];
