@@ -621,11 +621,13 @@ fn index_candidates(
     drop(fill);
     let cap = opts.common_stem_cap.max(1);
     let mut acc = vec![0.0f64; to.len()];
-    let mut touched: Vec<u32> = Vec::new();
+    // The sentences touched so far, in the order first touched: `touched[..count]`.
+    let mut touched: Vec<u32> = vec![0; to.len() + 1];
     for (i, bag) in from.iter().enumerate() {
         if twin[i].is_some() {
             continue;
         }
+        let mut count = 0;
         for &s in bag.stems() {
             let Some(range) = start.get(s as usize..s as usize + 2) else {
                 continue;
@@ -636,12 +638,15 @@ fn index_candidates(
             }
             let w = vocab.idf(s);
             for &j in list {
-                if acc[j as usize] == 0.0 {
-                    touched.push(j);
-                }
+                // Written always, kept only on the first touch (weights are positive,
+                // so a touched sentence's sum is never zero again): no branch to
+                // mispredict.
+                touched[count] = j;
+                count += usize::from(acc[j as usize] == 0.0);
                 acc[j as usize] += w;
             }
         }
+        let touched = &mut touched[..count];
         // Which ones are the best few matters, not their order (candidates are sorted
         // later): a selection, not a sort. The order is total, so the few are unique.
         let best = opts.candidates.min(touched.len());
@@ -653,10 +658,9 @@ fn index_candidates(
         for &j in &touched[..best] {
             out(i as u32, j);
         }
-        for &j in &touched {
+        for &j in touched.iter() {
             acc[j as usize] = 0.0;
         }
-        touched.clear();
     }
 }
 
