@@ -739,7 +739,8 @@ fn grow_once(
     }
     let other_bag = union(other_bags, other);
     let my_bag = union(my_bags, mine);
-    let current = vocab.similarity(&my_bag, &other_bag);
+    // Scored only once a neighbour passes the containment test (most do not).
+    let mut current: Option<f64> = None;
     let mut best: Option<(f64, usize)> = None;
     for x in [lo.checked_sub(1), Some(hi + 1)].into_iter().flatten() {
         if x >= my_bags.len() || owner[x].is_some() {
@@ -748,6 +749,7 @@ fn grow_once(
         if vocab.containment(my_bags[x], &other_bag) < opts.containment {
             continue;
         }
+        let current = *current.get_or_insert_with(|| vocab.similarity(&my_bag, &other_bag));
         let joined_len = my_bag.trigrams().len() + my_bags[x].trigrams().len();
         if similarity_bound(joined_len, other_bag.trigrams().len()) < current - BOUND_MARGIN {
             // Joining cannot score above the group as it is.
