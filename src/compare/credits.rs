@@ -122,7 +122,9 @@ pub struct Credits {
 /// Span look-ups in `text`, whose spans count chars: the byte offset of every
 /// [`Chars::EVERY`]th char is kept, and a look-up walks on from the one before it. A
 /// fraction of the memory of the text as a `Vec<char>`, which a long text cannot afford.
-struct Chars<'a> {
+/// Built once per version (see [`Chars::of`]) and shared by the index of named
+/// attributions and the credits audit.
+pub struct Chars<'a> {
     text: &'a str,
     marks: Vec<usize>,
     len: usize,
@@ -130,6 +132,11 @@ struct Chars<'a> {
 
 impl<'a> Chars<'a> {
     const EVERY: usize = 64;
+
+    /// The look-ups of every version's text, in version order.
+    pub fn of(versions: &'a [Version]) -> Vec<Chars<'a>> {
+        versions.iter().map(|v| Chars::new(&v.doc.text)).collect()
+    }
 
     fn new(text: &'a str) -> Self {
         let bytes = text.as_bytes();
@@ -274,15 +281,15 @@ pub struct SentenceAttributions(Vec<Vec<Vec<Named>>>);
 
 impl SentenceAttributions {
     /// Indexes the attributions of every version by sentence.
-    pub fn new(versions: &[Version], attributions: &[Vec<Attribution>]) -> Self {
+    pub fn new(versions: &[Version], chars: &[Chars], attributions: &[Vec<Attribution>]) -> Self {
         // Versions repeat the same few sources; key each distinct one once.
         let mut keys: HashMap<String, String> = HashMap::new();
         SentenceAttributions(
             versions
                 .iter()
+                .zip(chars)
                 .zip(attributions)
-                .map(|(v, list)| {
-                    let chars = Chars::new(&v.doc.text);
+                .map(|((v, chars), list)| {
                     let mut per: Vec<Vec<Named>> = Vec::new();
                     per.resize_with(v.sentences.len(), Vec::new);
                     for a in list {
@@ -411,6 +418,7 @@ fn lemma(cue: &str) -> String {
 /// Audits credits, finds uncredited copies and traces provenance, once claims are judged.
 pub fn audit(
     versions: &[Version],
+    chars: &[Chars],
     base: usize,
     alignment: &Alignment,
     claims: &[ClaimResult],
@@ -451,7 +459,7 @@ pub fn audit(
         })
         .collect();
     for (v, list) in attributions.iter().enumerate() {
-        let chars = Chars::new(&versions[v].doc.text);
+        let chars = &chars[v];
         for a in list {
             if matches!(a.kind, Kind::OrganisationCredit | Kind::AccordingTo) {
                 credits_someone.insert((v, a.sentence));

@@ -367,7 +367,8 @@ pub fn compare(docs: Vec<Document>, opts: &CompareOptions) -> Result<Comparison>
             .flat_map(|v| v.sentences.iter().map(|s| s.text.as_str())),
     );
     let attributions = credits::extract_all(&versions);
-    let by_sentence = credits::SentenceAttributions::new(&versions, &attributions);
+    let chars = credits::Chars::of(&versions);
+    let by_sentence = credits::SentenceAttributions::new(&versions, &chars, &attributions);
     let mut claims: Vec<ClaimResult> = alignment
         .claims
         .iter()
@@ -388,6 +389,7 @@ pub fn compare(docs: Vec<Document>, opts: &CompareOptions) -> Result<Comparison>
     let coverage = coverage(&versions, base, &claims);
     let credits = credits::audit(
         &versions,
+        &chars,
         base,
         &alignment,
         &claims,
