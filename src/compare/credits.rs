@@ -374,7 +374,12 @@ pub fn claim_differences(
                 let Some(r) = ra.iter().find(|x| x.key == o.key) else {
                     continue;
                 };
-                let (rc, oc) = (r.cue.to_lowercase(), o.cue.to_lowercase());
+                // Most cues are carried over word for word: no case to fold.
+                let (rc, oc) = if r.cue == o.cue {
+                    (String::new(), String::new())
+                } else {
+                    (r.cue.to_lowercase(), o.cue.to_lowercase())
+                };
                 if rc != oc && lemma(&rc) != lemma(&oc) {
                     let loaded = attribute::is_loaded(&oc) && !attribute::is_loaded(&rc);
                     out.push(with(
