@@ -12,6 +12,8 @@ pub mod credits;
 pub mod detect;
 pub mod diff;
 
+use std::borrow::Cow;
+
 use crate::align::{AlignOptions, Alignment, align_versions};
 use crate::boilerplate::{self, Boilerplate};
 use crate::error::{Error, Result};
@@ -298,15 +300,21 @@ impl Comparison {
 
     /// The text of version `v`'s sentences `idx`, joined with one space.
     pub fn group_text(&self, v: usize, idx: &[usize]) -> String {
-        join(&self.versions[v].sentences, idx)
+        join(&self.versions[v].sentences, idx).into_owned()
     }
 }
 
-fn join(sentences: &[Sentence], idx: &[usize]) -> String {
-    idx.iter()
-        .map(|&i| sentences[i].text.as_str())
-        .collect::<Vec<_>>()
-        .join(" ")
+fn join<'a>(sentences: &'a [Sentence], idx: &[usize]) -> Cow<'a, str> {
+    match idx {
+        // Most claims are one sentence in each version: nothing to copy.
+        [i] => Cow::Borrowed(sentences[*i].text.as_str()),
+        _ => Cow::Owned(
+            idx.iter()
+                .map(|&i| sentences[i].text.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+    }
 }
 
 /// Inputs up to this size share one paragraph cache across their versions.
