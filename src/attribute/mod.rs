@@ -136,13 +136,13 @@ pub fn extract(text: &str, sentences: &[Sentence]) -> Vec<Attribution> {
     extract_cached(text, sentences, &mut UnitCache::default())
 }
 
-/// What the rules found in runs of sentences already seen, by their text, so that
+/// What the rules found in units (sentences, see [`units`]) already seen, so that
 /// documents repeating sentences word for word (versions of one story) run the rules once
-/// per distinct run. A run is one sentence, or several joined by quotations that cross
-/// from one to the next; only runs whose result depends on their own text alone are kept
-/// (see [`clean_start`], [`clean_end`] and [`run_key`]).
+/// per distinct unit. A unit is keyed by what the rules read of it and around it
+/// ([`unit_key`]), which is more than its text where a quotation crosses its ends; its
+/// attributions are kept with offsets relative to it ([`Around::encode`]).
 #[derive(Debug, Default)]
-pub struct UnitCache(rustc_hash::FxHashMap<Vec<u32>, Vec<Vec<Attribution>>>);
+pub struct UnitCache(rustc_hash::FxHashMap<Vec<u32>, Vec<Attribution>>);
 
 /// [`extract`], sharing `cache` with other documents.
 pub fn extract_cached(
@@ -150,43 +150,46 @@ pub fn extract_cached(
     sentences: &[Sentence],
     cache: &mut UnitCache,
 ) -> Vec<Attribution> {
+    extract_with(text, sentences, Some(cache))
+}
+
+/// [`extract`] with no cache at all: what the cache must not change.
+#[cfg(test)]
+fn extract_uncached(text: &str, sentences: &[Sentence]) -> Vec<Attribution> {
+    extract_with(text, sentences, None)
+}
+
+fn extract_with(
+    text: &str,
+    sentences: &[Sentence],
+    mut cache: Option<&mut UnitCache>,
+) -> Vec<Attribution> {
     let chars = char_vec(text);
     let regions = quotes::regions(&chars);
     let units = units(&chars, sentences);
     let mut per_unit: Vec<Vec<Attribution>> = Vec::with_capacity(units.len());
     let mut key: Vec<u32> = Vec::new();
     let mut lower = String::new();
-    let mut first = 0;
-    let mut clean = units
-        .first()
-        .is_some_and(|u| clean_start(&chars, &regions, u.0));
-    while first < units.len() {
-        let (run_len, clean_after) = next_run(&chars, &regions, &units[first..]);
-        let run = &units[first..first + run_len];
-        first += run_len;
-        let keyed = clean && clean_after && run_key(&chars, &regions, run, &mut key);
-        clean = clean_after;
-        let base = run[0].0;
-        if let Some(lists) = keyed.then(|| cache.0.get(&key[..])).flatten() {
-            per_unit.extend(
-                lists
-                    .iter()
-                    .map(|list| list.iter().map(|a| shifted(a, 0, base)).collect()),
-            );
+    for &(start, end) in &units {
+        let around = Around::new(&chars, &regions, start, end);
+        let keyed = cache.is_some() && unit_key(&chars, &regions, &around, &mut key);
+        let seen = keyed
+            .then(|| cache.as_deref()?.0.get(&key[..]))
+            .flatten()
+            .and_then(|list| list.iter().map(|a| around.decode(a)).collect());
+        if let Some(found) = seen {
+            per_unit.push(found);
             continue;
         }
-        let done = per_unit.len();
-        for &(start, end) in run {
-            let toks = tokenize(&chars, start, end, &regions, &mut lower);
-            per_unit.push(sentence_rules(&chars, &toks, &regions, start));
-        }
-        if keyed {
-            let rel = per_unit[done..]
-                .iter()
-                .map(|list| list.iter().map(|a| shifted(a, base, 0)).collect())
-                .collect();
+        let toks = tokenize(&chars, start, end, &regions, &mut lower);
+        let found = sentence_rules(&chars, &toks, &regions, start);
+        if keyed
+            && let Some(cache) = cache.as_deref_mut()
+            && let Some(rel) = found.iter().map(|a| around.encode(a)).collect()
+        {
             cache.0.insert(key.clone(), rel);
         }
+        per_unit.push(found);
     }
     let mut contents: Vec<Span> = Vec::new();
     for a in per_unit.iter_mut().flatten() {
@@ -261,105 +264,186 @@ fn char_vec(text: &str) -> Vec<char> {
     chars
 }
 
-/// Length of the run of units at the start of `units`, which are joined while the
-/// boundary between them is not clean (see [`clean_end`] and [`clean_start`]), and whether
-/// the run ends cleanly.
-fn next_run(chars: &[char], regions: &[Region], units: &[(usize, usize)]) -> (usize, bool) {
-    for k in 1..units.len() {
-        if clean_end(chars, regions, units[k - 1].1) && clean_start(chars, regions, units[k].0) {
-            return (k, true);
+/// Offsets outside a unit that its attributions may hold: the ends of quotation regions
+/// the rules reach through or next to it. In the cache each is a symbol, so that a unit
+/// repeated next to quotations of other lengths (an earlier sentence of the quote was
+/// reworded) is still the same unit; see [`Around::encode`].
+#[derive(Debug)]
+struct Around {
+    start: usize,
+    end: usize,
+    /// Start of the region crossing `start`.
+    crossing_start: Option<usize>,
+    /// Start of the closed region ending right before `start`, past spaces (a quote the
+    /// segmenter split from its `Kerry asked.`), and where it ends.
+    prev: Option<(usize, usize)>,
+    /// End of the region crossing `end`.
+    crossing_end: Option<usize>,
+    /// Start and end of the region a closing `Kerry said:` introduces, when it starts at
+    /// or past `end`, past spaces.
+    next: Option<(usize, usize)>,
+}
+
+/// Cached offsets past a unit's length: each stands for one of [`Around`]'s offsets.
+const CROSSING_START: usize = usize::MAX;
+const PREV_START: usize = usize::MAX - 1;
+const PREV_END: usize = usize::MAX - 2;
+const CROSSING_END: usize = usize::MAX - 3;
+const NEXT_START: usize = usize::MAX - 4;
+const NEXT_END: usize = usize::MAX - 5;
+
+impl Around {
+    fn new(chars: &[char], regions: &[Region], start: usize, end: usize) -> Self {
+        let first = regions.partition_point(|r| r.end <= start);
+        let crossing_start = regions
+            .get(first)
+            .filter(|r| r.start < start)
+            .map(|r| r.start);
+        let last = regions.partition_point(|r| r.start < end);
+        let crossing_end = last
+            .checked_sub(1)
+            .map(|i| regions[i])
+            .filter(|r| r.end > end)
+            .map(|r| r.end);
+        let mut q = start;
+        while q > 0 && chars[q - 1].is_whitespace() {
+            q -= 1;
+        }
+        let prev = region_ending_at(regions, q)
+            .filter(|r| r.closed)
+            .map(|r| (r.start, r.end));
+        // The rules look past the unit only after a closing colon, whose token is the
+        // colon alone.
+        let next = chars[start..end]
+            .iter()
+            .rposition(|c| !c.is_whitespace())
+            .filter(|&k| chars[start + k] == ':')
+            .and_then(|k| {
+                let after = start + k + 1;
+                regions
+                    .get(regions.partition_point(|r| r.start < after))
+                    .filter(|r| {
+                        r.start >= end && chars[after..r.start].iter().all(|c| c.is_whitespace())
+                    })
+            })
+            .map(|r| (r.start, r.end));
+        Around {
+            start,
+            end,
+            crossing_start,
+            prev,
+            crossing_end,
+            next,
         }
     }
-    let end = units.last().map_or(0, |u| u.1);
-    (units.len(), clean_end(chars, regions, end))
+
+    /// `pos` relative to the unit start when it lies in the unit or at its end, else the
+    /// symbol of the outside offset it is; `None` for any other offset.
+    fn encode_pos(&self, pos: usize) -> Option<usize> {
+        if (self.start..=self.end).contains(&pos) {
+            return Some(pos - self.start);
+        }
+        self.outside()
+            .into_iter()
+            .find(|&(at, _)| at == Some(pos))
+            .map(|(_, symbol)| symbol)
+    }
+
+    /// The offset `rel` stands for here; `None` for a symbol with nothing here to stand
+    /// for.
+    fn decode_pos(&self, rel: usize) -> Option<usize> {
+        if rel <= self.end - self.start {
+            return Some(self.start + rel);
+        }
+        self.outside()
+            .into_iter()
+            .find(|&(_, symbol)| symbol == rel)
+            .and_then(|(at, _)| at)
+    }
+
+    fn outside(&self) -> [(Option<usize>, usize); 6] {
+        [
+            (self.crossing_start, CROSSING_START),
+            (self.prev.map(|p| p.0), PREV_START),
+            (self.prev.map(|p| p.1), PREV_END),
+            (self.crossing_end, CROSSING_END),
+            (self.next.map(|n| n.0), NEXT_START),
+            (self.next.map(|n| n.1), NEXT_END),
+        ]
+    }
+
+    /// `a` with its offsets as [`Around::encode_pos`] gives them; `None` when one is
+    /// neither in the unit nor one of the outside offsets.
+    fn encode(&self, a: &Attribution) -> Option<Attribution> {
+        self.map(a, |p| self.encode_pos(p))
+    }
+
+    /// The attribution `a`, cached for a unit with the same key, stands for here.
+    fn decode(&self, a: &Attribution) -> Option<Attribution> {
+        self.map(a, |p| self.decode_pos(p))
+    }
+
+    fn map(&self, a: &Attribution, f: impl Fn(usize) -> Option<usize>) -> Option<Attribution> {
+        let span = |s: Span| {
+            Some(Span {
+                start: f(s.start)?,
+                end: f(s.end)?,
+            })
+        };
+        let opt = |s: Option<Span>| s.map_or(Some(None), |s| span(s).map(Some));
+        Some(Attribution {
+            kind: a.kind,
+            source: opt(a.source)?,
+            antecedent: opt(a.antecedent)?,
+            cue: span(a.cue)?,
+            content: a.content.iter().map(|&s| span(s)).collect::<Option<_>>()?,
+            sentence: a.sentence,
+            quoted: a.quoted,
+        })
+    }
 }
 
-/// Whether the rules, run on units starting at `start`, look at nothing before it: no
-/// quotation region crosses `start`, and none ends right before it, past spaces (a quote
-/// the segmenter split from its `Kerry asked.`).
-fn clean_start(chars: &[char], regions: &[Region], start: usize) -> bool {
-    let i = regions.partition_point(|r| r.end <= start);
-    if regions.get(i).is_some_and(|r| r.start < start) {
-        return false;
-    }
-    let mut q = start;
-    while q > 0 && chars[q - 1].is_whitespace() {
-        q -= 1;
-    }
-    let before = regions.partition_point(|r| r.end < q);
-    regions.get(before).is_none_or(|r| r.end != q)
-}
-
-/// Whether the rules, run on units ending at `end`, look at nothing after it but the char
-/// at `end` (a quote mark may look one char ahead): no quotation region crosses `end`,
-/// and none starts right after it, past spaces (the quotation a closing `Kerry said:`
-/// introduces).
-fn clean_end(chars: &[char], regions: &[Region], end: usize) -> bool {
-    let i = regions.partition_point(|r| r.start < end);
-    if i > 0 && regions[i - 1].end > end {
-        return false;
-    }
-    !regions
-        .get(i)
-        .is_some_and(|r| chars[end..r.start].iter().all(|c| c.is_whitespace()))
-}
-
-/// Writes into `key` what the rules' results for the units of `run` (consecutive, in
-/// order) depend on when the run starts and ends cleanly ([`clean_start`],
-/// [`clean_end`]): its chars, whether the char after it is `'`, where its units start
-/// and end, and the quotation regions inside it. Returns false, and leaves `key` alone, for a run too long
-/// to key or with units out of order.
-fn run_key(chars: &[char], regions: &[Region], run: &[(usize, usize)], key: &mut Vec<u32>) -> bool {
-    // Not a char: separates the parts of the key.
+/// Writes into `key` what the rules' results for the unit `around` describes depend on:
+/// its chars; whether the char after it is `'` (which makes a last `'` a quote mark); the
+/// quotation regions meeting it, relative to its start, with an end outside it only
+/// marked as such; and which of the regions next to it that the rules look at exist, and
+/// whether they touch it. Returns false, and leaves `key` alone, for a unit too long to
+/// key.
+///
+/// Outside the unit the rules read no chars, and of those regions only their ends, which
+/// go into the attributions as they are: [`Around::encode`] keeps them as symbols. (A
+/// content span reaching outside the unit holds a region's opening mark, so whether it is
+/// quoted does not depend on the chars outside.)
+fn unit_key(chars: &[char], regions: &[Region], around: &Around, key: &mut Vec<u32>) -> bool {
+    // Not a char nor an offset in the unit: separates the parts of the key and marks the
+    // region ends outside the unit.
     const SEP: u32 = u32::MAX;
-    let (Some(&(start, _)), Some(&(_, end))) = (run.first(), run.last()) else {
-        return false;
-    };
-    if run.iter().any(|&(s, e)| s < start || e > end)
-        || u32::try_from(end - start).is_err()
-        || u32::try_from(run.len()).is_err()
-    {
+    const BEFORE: u32 = u32::MAX - 1;
+    const AFTER: u32 = u32::MAX - 2;
+    let (start, end) = (around.start, around.end);
+    if u32::try_from(end - start).map_or(true, |len| len >= AFTER) {
         return false;
     }
     key.clear();
     key.extend(chars[start..end].iter().map(|&c| c as u32));
     key.push(SEP);
-    // The rules read the char after the run only to tell a doubled straight quote (`''`)
-    // from a lone `'` at its last char; a sentence that a version ends with a space and
-    // another with a line break is the same run.
     key.push(u32::from(chars.get(end) == Some(&'\'')));
-    // Within the run, so no offset exceeds its length.
-    key.push(run.len() as u32);
-    for &(s, e) in run {
-        key.push((s - start) as u32);
-        key.push((e - start) as u32);
-    }
-    // A region reaching into the run would cross one of its clean ends: these all lie
-    // inside it.
     let first = regions.partition_point(|r| r.end <= start);
     for r in regions[first..].iter().take_while(|r| r.start < end) {
-        key.push((r.start - start) as u32);
-        key.push((r.end - start) as u32);
-        key.push(u32::from(r.closed));
+        // An offset in the unit is at most its length, which is below `AFTER`.
+        key.push(r.start.checked_sub(start).map_or(BEFORE, |s| s as u32));
+        key.push(if r.end > end {
+            AFTER
+        } else {
+            (r.end - start) as u32
+        });
+        // Whether a region is closed is read only where its closing mark is in the unit.
+        key.push(u32::from(r.closed && r.end <= end));
     }
+    key.push(SEP);
+    key.push(around.prev.map_or(0, |p| 1 + u32::from(p.1 == start)));
+    key.push(around.next.map_or(0, |n| 1 + u32::from(n.0 == end)));
     true
-}
-
-/// `a` with every span moved from offset `from` to offset `to`.
-fn shifted(a: &Attribution, from: usize, to: usize) -> Attribution {
-    let mv = |s: Span| Span {
-        start: s.start - from + to,
-        end: s.end - from + to,
-    };
-    Attribution {
-        kind: a.kind,
-        source: a.source.map(mv),
-        antecedent: a.antecedent.map(mv),
-        cue: mv(a.cue),
-        content: a.content.iter().copied().map(mv).collect(),
-        sentence: a.sentence,
-        quoted: a.quoted,
-    }
 }
 
 /// The char ranges the rules run over: the sentences, except that a sentence ending in

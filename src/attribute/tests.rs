@@ -526,7 +526,7 @@ fn a_shared_cache_changes_nothing() {
             let sentences = crate::segment::segment(text);
             assert_eq!(
                 extract_cached(text, &sentences, &mut cache),
-                extract(text, &sentences),
+                extract_uncached(text, &sentences),
                 "{text}"
             );
         }
@@ -546,10 +546,148 @@ fn a_shared_cache_changes_nothing() {
             let sentences = crate::segment::segment(&text);
             assert_eq!(
                 extract_cached(&text, &sentences, &mut cache),
-                extract(&text, &sentences),
+                extract_uncached(&text, &sentences),
                 "{}",
                 file.display()
             );
+        }
+    }
+}
+
+/// The fixture texts, each with its variants: one sentence at a time reworded at its start
+/// or its end, lengthened, shortened, or with its quotation marks changed, so that the
+/// sentences around it recur next to quotations of other lengths and shapes.
+fn fixture_variants() -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    for dir in [
+        "ceasefire-talks",
+        "port-strike",
+        "budget-vote",
+        "wildfire",
+        "bridge-closure",
+    ] {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures")
+            .join(dir);
+        let mut files: Vec<_> = std::fs::read_dir(path)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "txt" || x == "md"))
+            .collect();
+        files.sort();
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap();
+            let mut versions = vec![text.clone()];
+            for s in crate::segment::segment(&text) {
+                let (a, b) = (s.byte_start, s.byte_end);
+                let sentence = &text[a..b];
+                let reworded = [
+                    format!("Indeed, {sentence}"),
+                    sentence.replacen(' ', " really ", 1),
+                    sentence
+                        .split_once(' ')
+                        .map_or(String::new(), |x| x.1.to_string()),
+                    sentence.replace(['“', '”'], "\""),
+                    sentence.replace(['“', '”', '"'], ""),
+                    format!("{}:", sentence.trim_end_matches(['.', ' '])),
+                    format!("“{sentence}"),
+                    format!("{sentence}”"),
+                ];
+                for r in reworded {
+                    versions.push(format!("{}{r}{}", &text[..a], &text[b..]));
+                }
+            }
+            out.push(versions);
+        }
+    }
+    out
+}
+
+#[test]
+fn a_cache_shared_by_variants_changes_nothing() {
+    let mut checked = 0;
+    for versions in fixture_variants() {
+        // One cache per story, as `compare` has it, and one for all.
+        let mut cache = UnitCache::default();
+        for text in &versions {
+            let sentences = crate::segment::segment(text);
+            let want = extract_uncached(text, &sentences);
+            assert_eq!(extract_cached(text, &sentences, &mut cache), want, "{text}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 500, "{checked}");
+}
+
+mod shared_cache_props {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Pieces of sentences: quotations left open or closed across sentence ends, a
+    /// closing `said:`, a quote split from its `Kerry asked.`, doubled straight quotes,
+    /// and plain attributions.
+    const PIECES: &[&str] = &[
+        "“We will go.",
+        "We will win,” Kerry said.",
+        "“Will it work?”",
+        "Kerry asked.",
+        "Kerry said:",
+        "“It is over.”",
+        "The talks failed, officials said.",
+        "He said the plan was bad''",
+        "'' today.",
+        "“The deal is done,” said Lavrov, “and we are glad.”",
+        "According to AP, the talks ended.",
+        "“Never,”",
+        "Officials met.",
+        "The minister, who said the talks had failed, left.",
+        "”",
+        "\"Straight, he said.",
+        "Mr.",
+        "Kerry said the talks were “useful.”",
+        "Kerry said “we will go",
+        "“Talks",
+        "end,” he said:",
+    ];
+
+    fn piece() -> impl Strategy<Value = String> {
+        (
+            0..PIECES.len(),
+            prop::sample::select(vec!["", " again", " in Geneva", "''", "\""]),
+            prop::sample::select(vec![" ", "\n", "", "  ", " \n"]),
+        )
+            .prop_map(|(i, extra, sep)| {
+                let p = PIECES[i];
+                let at = p.rfind(|c: char| c.is_alphanumeric()).map_or(0, |k| k + 1);
+                format!("{}{extra}{}{sep}", &p[..at], &p[at..])
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+        #[test]
+        fn versions_sharing_a_cache_get_what_they_get_alone(
+            base in prop::collection::vec(piece(), 1..9),
+            edits in prop::collection::vec((any::<prop::sample::Index>(), piece()), 1..6),
+        ) {
+            let mut versions = vec![base.clone()];
+            for (at, p) in edits {
+                let mut v = base.clone();
+                let i = at.index(v.len());
+                v[i] = p;
+                versions.push(v);
+            }
+            let mut cache = UnitCache::default();
+            for v in versions.iter().chain(&versions) {
+                let text = v.concat();
+                let sentences = crate::segment::segment(&text);
+                prop_assert_eq!(
+                    extract_cached(&text, &sentences, &mut cache),
+                    extract_uncached(&text, &sentences),
+                    "{:?}",
+                    text
+                );
+            }
         }
     }
 }
@@ -583,10 +721,74 @@ fn a_shared_cache_tells_a_doubled_quote_after_a_run() {
     for text in texts {
         let sentences = split(text);
         let found = extract_cached(text, &sentences, &mut cache);
-        assert_eq!(found, extract(text, &sentences), "{text}");
+        assert_eq!(found, extract_uncached(text, &sentences), "{text}");
         quoted.push(found.first().map(|a| a.quoted));
     }
     assert_eq!(quoted, [Some(true), Some(false), Some(false), Some(true)]);
+}
+
+/// `text` as sentences cut at the char offsets `cuts`, all in one paragraph.
+fn cut(text: &str, cuts: &[usize]) -> Vec<crate::segment::Sentence> {
+    let n = text.chars().count();
+    let byte = |c: usize| text.char_indices().nth(c).map_or(text.len(), |(b, _)| b);
+    let ends: Vec<usize> = std::iter::once(0)
+        .chain(cuts.iter().copied())
+        .chain(std::iter::once(n))
+        .collect();
+    ends.windows(2)
+        .map(|w| crate::segment::Sentence {
+            text: text[byte(w[0])..byte(w[1])].to_string(),
+            start: w[0],
+            end: w[1],
+            byte_start: byte(w[0]),
+            byte_end: byte(w[1]),
+            paragraph: 0,
+        })
+        .collect()
+}
+
+#[test]
+fn a_shared_cache_tells_where_quotes_outside_a_sentence_end() {
+    // Pairs whose second sentence (or first) is the same and reads a quotation outside
+    // it: one touching it, one a space away or running on past it.
+    let pairs: [[(&str, usize); 2]; 5] = [
+        // `Kerry asked.` right after the quote it takes, and after a space.
+        [
+            ("“Will it work?”Kerry asked.", 15),
+            ("“Will it work?” Kerry asked.", 16),
+        ],
+        // `Kerry said:` right before the quote it takes, and before a space.
+        [
+            ("Kerry said:“It is over.”", 11),
+            ("Kerry said: “It is over.”", 11),
+        ],
+        // A quote left open that ends with the sentence, and one that runs on.
+        [
+            ("Kerry said “we will go\nThe talks failed.", 22),
+            ("Kerry said “we will go and win,” he said.", 22),
+        ],
+        [
+            ("Kerry said “we will go\nThe talks failed.", 22),
+            ("Kerry said “we will go and win\nThe end.", 22),
+        ],
+        // A closed quote before `Kerry asked.`, and one left open.
+        [
+            ("“Will it work?”\nKerry asked.", 16),
+            ("“Will it work?\nKerry asked.", 15),
+        ],
+    ];
+    for pair in pairs {
+        for order in [[0, 1], [1, 0]] {
+            let mut cache = UnitCache::default();
+            for i in order {
+                let (text, at) = pair[i];
+                let sentences = cut(text, &[at]);
+                let found = extract_cached(text, &sentences, &mut cache);
+                assert_eq!(found, extract_uncached(text, &sentences), "{text}");
+                assert!(i == 1 || !found.is_empty(), "{text}");
+            }
+        }
+    }
 }
 
 #[test]
