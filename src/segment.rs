@@ -379,6 +379,11 @@ impl Segmenter {
     pub fn segment(&mut self, text: &str) -> Vec<Sentence> {
         // News sentences average well over 100 bytes: one allocation in the usual case.
         let mut out = Vec::with_capacity(text.len() / 128 + 1);
+        if self.seen.is_empty() {
+            // A story's versions hold some hundred distinct paragraphs: room for them
+            // at once rather than by doubling.
+            self.seen.reserve(128);
+        }
         let mut cursor = Cursor::default();
         let mut paragraph = 0;
         let mut offset = 0;
