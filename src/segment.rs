@@ -26,6 +26,8 @@
 //! - **Tokens with inner dots** (`3.5`, `example.com`, e-mail addresses, `U.S.-Russian`)
 //!   are single words, so nothing splits inside them.
 
+use std::sync::OnceLock;
+
 use rustc_hash::FxHashMap;
 
 /// One sentence of a document.
@@ -276,6 +278,53 @@ const CALENDAR: &[&str] = &[
     "local",
 ];
 
+/// Marks of [`listed`]: the lists a lower-case word is on.
+const TITLE: u8 = 1;
+const ABBREVIATION: u8 = 2;
+const STATE: u8 = 4;
+const BEFORE_NUMBER: u8 = 8;
+const STARTER: u8 = 16;
+const DAY_OR_MONTH: u8 = 32;
+const SPEECH_VERB: u8 = 64;
+
+/// The lists above that lower-case `word` is on, as a set of marks: one hash look-up
+/// instead of a scan of each list.
+fn listed(word: &str) -> u8 {
+    static MARKS: OnceLock<FxHashMap<&'static str, u8>> = OnceLock::new();
+    let marks = MARKS.get_or_init(|| {
+        let mut marks = FxHashMap::default();
+        for (list, mark) in [
+            (TITLES, TITLE),
+            (ABBREVIATIONS, ABBREVIATION),
+            (STATES, STATE),
+            (BEFORE_NUMBERS, BEFORE_NUMBER),
+            (STARTERS, STARTER),
+            (CALENDAR, DAY_OR_MONTH),
+            (SPEECH_VERBS, SPEECH_VERB),
+        ] {
+            for &w in list {
+                *marks.entry(w).or_insert(0) |= mark;
+            }
+        }
+        marks
+    });
+    marks.get(word).copied().unwrap_or(0)
+}
+
+/// `s` lower-cased: in `buf` when it is short ASCII (the usual case, no allocation),
+/// else in `heap`.
+fn lowered<'a>(s: &str, buf: &'a mut [u8; 24], heap: &'a mut String) -> &'a str {
+    if s.is_ascii() && s.len() <= buf.len() {
+        let b = &mut buf[..s.len()];
+        b.copy_from_slice(s.as_bytes());
+        b.make_ascii_lowercase();
+        std::str::from_utf8(b).expect("ASCII stays UTF-8")
+    } else {
+        *heap = s.to_lowercase();
+        heap
+    }
+}
+
 const CLOSERS: &[char] = &['"', '\'', '\u{201D}', '\u{2019}', ')', ']', '}', '\u{00BB}'];
 const OPENERS: &[char] = &['"', '\'', '\u{201C}', '\u{2018}', '(', '[', '{', '\u{00AB}'];
 const BULLETS: &[char] = &['•', '⁃', '‣', '◦', '▪', '·', '-', '*', '–', '—'];
@@ -330,6 +379,11 @@ impl Segmenter {
     pub fn segment(&mut self, text: &str) -> Vec<Sentence> {
         // News sentences average well over 100 bytes: one allocation in the usual case.
         let mut out = Vec::with_capacity(text.len() / 128 + 1);
+        if self.seen.is_empty() {
+            // A story's versions hold some hundred distinct paragraphs: room for them
+            // at once rather than by doubling.
+            self.seen.reserve(128);
+        }
         let mut cursor = Cursor::default();
         let mut paragraph = 0;
         let mut offset = 0;
@@ -438,20 +492,28 @@ fn split_paragraph(body: &str, words: &[Word], out: &mut Vec<Span>) {
         });
     };
     let list = list_style(body, words);
-    // The number (or letter) the next item should carry: one past the first marker's.
-    let mut expected = list
-        .and_then(|style| marker_value(body, words, style))
-        .map(|v| v + 1);
     let mut start = 0;
-    for k in 0..words.len().saturating_sub(1) {
-        let boundary = match list {
-            Some(style) if is_marker(body, words, k + 1, style, expected) => {
-                expected = expected.map(|e| e + 1);
-                true
+    let Some(style) = list else {
+        for k in 0..words.len().saturating_sub(1) {
+            if is_boundary(body, words, k, start) {
+                push(words[start].start, words[k].end);
+                start = k + 1;
             }
+        }
+        if let Some(last) = words.last() {
+            push(words[start].start, last.end);
+        }
+        return;
+    };
+    // The number (or letter) the next item should carry: one past the first marker's.
+    let mut expected = marker_value(body, words, style).map(|v| v + 1);
+    for k in 0..words.len().saturating_sub(1) {
+        let boundary = if is_marker(body, words, k + 1, style, expected) {
+            expected = expected.map(|e| e + 1);
+            true
+        } else {
             // An item's own marker (after its bullet, if any) never ends it.
-            Some(_) if is_item_marker(body, words, k, start) => false,
-            _ => is_boundary(body, words, k, start),
+            !is_item_marker(body, words, k, start) && is_boundary(body, words, k, start)
         };
         if boundary {
             push(words[start].start, words[k].end);
@@ -465,7 +527,7 @@ fn split_paragraph(body: &str, words: &[Word], out: &mut Vec<Span>) {
 
 /// Fills `out` with the whitespace-separated words of `body` (as `char::is_whitespace`
 /// separates them). Only a non-ASCII character is decoded; printable ASCII, most of a
-/// word, is passed over in a tight loop.
+/// word, is passed over eight bytes at a time.
 fn words_into(body: &str, out: &mut Vec<Word>) {
     out.clear();
     let bytes = body.as_bytes();
@@ -475,6 +537,10 @@ fn words_into(body: &str, out: &mut Vec<Word>) {
             if i == bytes.len() {
                 return;
             }
+            // Words are mostly separated by one space: the next byte usually opens a word.
+            if matches!(bytes[i], b'!'..=b'~') {
+                break i;
+            }
             let (space, len) = char_at(body, i);
             if !space {
                 break i;
@@ -482,9 +548,7 @@ fn words_into(body: &str, out: &mut Vec<Word>) {
             i += len;
         };
         loop {
-            while i < bytes.len() && matches!(bytes[i], b'!'..=b'~') {
-                i += 1;
-            }
+            i = skip_printable(bytes, i);
             if i == bytes.len() {
                 out.push(Word { start, end: i });
                 return;
@@ -498,6 +562,30 @@ fn words_into(body: &str, out: &mut Vec<Word>) {
             i += len;
         }
     }
+}
+
+/// The first index from `i` whose byte is not printable ASCII (`!` to `~`), or the length.
+fn skip_printable(bytes: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+    const LOW7: u64 = u64::from_le_bytes([0x7F; 8]);
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        // High bit of a byte set where it is 0x7F or above (no carry crosses bytes, as
+        // each byte's low seven bits plus one fit in eight), or below 0x21 (a borrow
+        // only starts at such a byte, so the lowest flagged byte is a true one).
+        let high = (((x & LOW7) + ONES) | x) & HIGH;
+        let low = x.wrapping_sub(ONES * 0x21) & !x & HIGH;
+        let flags = high | low;
+        if flags != 0 {
+            return i + (flags.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < bytes.len() && matches!(bytes[i], b'!'..=b'~') {
+        i += 1;
+    }
+    i
 }
 
 /// Whether the character at byte `i` of `s` is whitespace, and its length in bytes.
@@ -616,7 +704,20 @@ fn is_marker(
 
 /// Strips closing quotes and brackets from the end of a word.
 fn strip_closers(w: &str) -> &str {
-    w.trim_end_matches(CLOSERS)
+    // Most words end in ASCII that closes nothing: no search for the closers.
+    match w.as_bytes().last() {
+        Some(&b) if b.is_ascii() && !matches!(b, b'"' | b'\'' | b')' | b']' | b'}') => w,
+        _ => w.trim_end_matches(CLOSERS),
+    }
+}
+
+/// Strips opening quotes and brackets from the start of a word.
+fn trim_openers(w: &str) -> &str {
+    // Most words start in ASCII that opens nothing: no search for the openers.
+    match w.as_bytes().first() {
+        Some(&b) if b.is_ascii() && !matches!(b, b'"' | b'\'' | b'(' | b'[' | b'{') => w,
+        _ => w.trim_start_matches(OPENERS),
+    }
 }
 
 fn is_dot_word(w: &str) -> bool {
@@ -625,31 +726,41 @@ fn is_dot_word(w: &str) -> bool {
 
 /// Whether the first letter of `w` (after opening marks) is lower case.
 fn starts_lower(w: &str) -> bool {
-    w.trim_start_matches(OPENERS)
+    trim_openers(w)
         .chars()
         .next()
         .is_some_and(char::is_lowercase)
 }
 
 fn starts_upper_or_digit(w: &str) -> bool {
-    w.trim_start_matches(OPENERS)
+    trim_openers(w)
         .chars()
         .next()
         .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
 }
 
+/// `w` without surrounding punctuation, to be lower-cased for list look-ups.
+fn bare_cased(w: &str) -> &str {
+    trim_openers(w).trim_end_matches(|c: char| !c.is_alphanumeric())
+}
+
 /// `w` lower-cased without surrounding punctuation, for list look-ups.
 fn bare(w: &str) -> String {
-    w.trim_start_matches(OPENERS)
-        .trim_end_matches(|c: char| !c.is_alphanumeric())
-        .to_lowercase()
+    bare_cased(w).to_lowercase()
+}
+
+/// The lists (see [`listed`]) that `w`, bare and lower-cased, is on.
+fn listed_bare(w: &str) -> u8 {
+    let (mut buf, mut heap) = ([0; 24], String::new());
+    listed(lowered(bare_cased(w), &mut buf, &mut heap))
 }
 
 fn is_starter(w: &str) -> bool {
-    STARTERS.contains(&bare(w).as_str())
+    listed_bare(w) & STARTER != 0
 }
 
 /// Decides whether a sentence ends after word `k` (the sentence began at word `start`).
+#[inline(always)]
 fn is_boundary(body: &str, words: &[Word], k: usize, start: usize) -> bool {
     // Most words end in a letter, digit or comma: not a terminator, a closing mark or a
     // lone dot, so (unless dots follow) the rules let them continue the sentence.
@@ -666,6 +777,7 @@ fn is_boundary(body: &str, words: &[Word], k: usize, start: usize) -> bool {
 }
 
 /// [`is_boundary`] without its shortcut: the rules of the module docs, in order.
+#[inline(never)]
 fn boundary_by_rules(body: &str, words: &[Word], k: usize, start: usize) -> bool {
     let w = word(body, words, k);
     let n = word(body, words, k + 1);
@@ -700,11 +812,7 @@ fn boundary_by_rules(body: &str, words: &[Word], k: usize, start: usize) -> bool
     if !matches!(last, '.' | '!' | '?' | '…' | '‽') {
         return false;
     }
-    if starts_lower(n)
-        || !n
-            .trim_start_matches(OPENERS)
-            .starts_with(|c: char| c.is_alphanumeric())
-    {
+    if starts_lower(n) || !trim_openers(n).starts_with(|c: char| c.is_alphanumeric()) {
         // Lower case continues; so does a following mark that is not a word.
         if !n.starts_with(OPENERS) {
             return false;
@@ -727,7 +835,8 @@ fn boundary_by_rules(body: &str, words: &[Word], k: usize, start: usize) -> bool
     }
 
     let stem = &core[..core.len() - 1];
-    let key = stem.trim_start_matches(OPENERS).to_lowercase();
+    let (mut buf, mut heap) = ([0; 24], String::new());
+    let key = lowered(trim_openers(stem), &mut buf, &mut heap);
     if key.is_empty() {
         return true;
     }
@@ -735,27 +844,28 @@ fn boundary_by_rules(body: &str, words: &[Word], k: usize, start: usize) -> bool
         // A quotation that closed after its period: the period ended the quoted sentence.
         return true;
     }
-    if TITLES.contains(&key.as_str()) {
+    let marks = listed(key);
+    if marks & TITLE != 0 {
         return false;
     }
-    if BEFORE_NUMBERS.contains(&key.as_str()) && n.starts_with(|c: char| c.is_ascii_digit()) {
+    if marks & BEFORE_NUMBER != 0 && n.starts_with(|c: char| c.is_ascii_digit()) {
         return false;
     }
-    if STATES.contains(&key.as_str())
+    if marks & STATE != 0
         && stem.starts_with(char::is_uppercase)
         && n.starts_with(['(', '-', '\u{2014}', '\u{2013}'])
     {
         return false;
     }
-    let initialism = is_initialism(&key);
+    let initialism = is_initialism(key);
     if key == "a.m" || key == "p.m" {
         let intro = k - start < 4 && !starts_lower(word(body, words, start));
         return !intro
-            && !CALENDAR.contains(&bare(n).as_str())
+            && listed_bare(n) & DAY_OR_MONTH == 0
             && starts_upper_or_digit(n)
             && !n.starts_with(|c: char| c.is_ascii_digit());
     }
-    if ABBREVIATIONS.contains(&key.as_str()) || initialism {
+    if marks & ABBREVIATION != 0 || initialism {
         return is_starter(n);
     }
     // A single capital: an initial (`John F. Kennedy`), except the pronoun `I` before a
@@ -779,16 +889,18 @@ fn is_initialism(key: &str) -> bool {
 fn quote_then_speech_verb(body: &str, words: &[Word], k: usize) -> bool {
     for j in k..(k + 6).min(words.len()) {
         let w = word(body, words, j);
-        let b = bare(w);
-        if SPEECH_VERBS.contains(&b.as_str()) {
+        let (mut buf, mut heap) = ([0; 24], String::new());
+        let b = lowered(bare_cased(w), &mut buf, &mut heap);
+        let marks = listed(b);
+        if marks & SPEECH_VERB != 0 {
             return true;
         }
         let name_like = w.starts_with(char::is_uppercase)
-            || matches!(b.as_str(), "of" | "the" | "de" | "al" | "van" | "von");
+            || matches!(b, "of" | "the" | "de" | "al" | "van" | "von");
         if !name_like
             || (j > k
                 && w.trim_end_matches(CLOSERS).ends_with(['.', '!', '?'])
-                && !TITLES.contains(&b.as_str()))
+                && marks & TITLE == 0)
         {
             return false;
         }
@@ -1047,6 +1159,28 @@ mod tests {
         );
     }
 
+    /// Each list with its mark in [`listed`].
+    const MARKED: [(&[&str], u8); 7] = [
+        (TITLES, TITLE),
+        (ABBREVIATIONS, ABBREVIATION),
+        (STATES, STATE),
+        (BEFORE_NUMBERS, BEFORE_NUMBER),
+        (STARTERS, STARTER),
+        (CALENDAR, DAY_OR_MONTH),
+        (SPEECH_VERBS, SPEECH_VERB),
+    ];
+
+    #[test]
+    fn listed_marks_exactly_the_lists_a_word_is_on() {
+        let all = MARKED.iter().flat_map(|(list, _)| list.iter().copied());
+        let others = ["", "mrx", "m", "said.", "Mr", "n", "u.s.a", "ill", "the "];
+        for w in all.chain(others) {
+            for (list, mark) in MARKED {
+                assert_eq!(listed(w) & mark != 0, list.contains(&w), "{w:?} {mark}");
+            }
+        }
+    }
+
     proptest! {
         #[test]
         fn a_segmenter_gives_any_versions_what_segmenting_each_alone_gives(
@@ -1066,6 +1200,34 @@ mod tests {
                 let text: String = parts.iter().flat_map(|&(p, sep)| [p, sep]).collect();
                 prop_assert_eq!(segmenter.segment(&text), uncached(&text));
             }
+        }
+
+        #[test]
+        fn skip_printable_stops_where_a_byte_loop_stops(
+            bytes in prop::collection::vec(
+                prop_oneof![Just(b' '), Just(b'!'), Just(b'~'), Just(0x7F), 0x19u8..0x23, any::<u8>()],
+                0..40,
+            ),
+            from in 0usize..40,
+        ) {
+            let from = from.min(bytes.len());
+            let mut naive = from;
+            while naive < bytes.len() && matches!(bytes[naive], b'!'..=b'~') {
+                naive += 1;
+            }
+            prop_assert_eq!(skip_printable(&bytes, from), naive);
+        }
+
+        #[test]
+        fn lowered_is_to_lowercase(s in "[a-zA-Z.İ\u{212A}ẞÉ°]{0,30}") {
+            let (mut buf, mut heap) = ([0; 24], String::new());
+            prop_assert_eq!(lowered(&s, &mut buf, &mut heap), s.to_lowercase());
+        }
+
+        #[test]
+        fn trimming_marks_agrees_with_a_full_trim(w in "[\"'“‘(\\[{«”’)\\]}»a.é]{0,6}") {
+            prop_assert_eq!(trim_openers(&w), w.trim_start_matches(OPENERS));
+            prop_assert_eq!(strip_closers(&w), w.trim_end_matches(CLOSERS));
         }
 
         #[test]
