@@ -132,8 +132,10 @@ pub fn extract_text(text: &str) -> Vec<Attribution> {
 }
 
 /// Extracts the attributions of a document from its sentences, in document order.
+/// Nothing is cached: one document seldom repeats a sentence, and a cache of a long
+/// one's sentences would be as large as the text several times over.
 pub fn extract(text: &str, sentences: &[Sentence]) -> Vec<Attribution> {
-    extract_cached(text, sentences, &mut UnitCache::default())
+    extract_with(text, sentences, None)
 }
 
 /// What the rules found in units (sentences, see [`units`]) already seen, so that
@@ -151,12 +153,6 @@ pub fn extract_cached(
     cache: &mut UnitCache,
 ) -> Vec<Attribution> {
     extract_with(text, sentences, Some(cache))
-}
-
-/// [`extract`] with no cache at all: what the cache must not change.
-#[cfg(test)]
-fn extract_uncached(text: &str, sentences: &[Sentence]) -> Vec<Attribution> {
-    extract_with(text, sentences, None)
 }
 
 fn extract_with(

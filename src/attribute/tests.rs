@@ -526,7 +526,7 @@ fn a_shared_cache_changes_nothing() {
             let sentences = crate::segment::segment(text);
             assert_eq!(
                 extract_cached(text, &sentences, &mut cache),
-                extract_uncached(text, &sentences),
+                extract(text, &sentences),
                 "{text}"
             );
         }
@@ -546,7 +546,7 @@ fn a_shared_cache_changes_nothing() {
             let sentences = crate::segment::segment(&text);
             assert_eq!(
                 extract_cached(&text, &sentences, &mut cache),
-                extract_uncached(&text, &sentences),
+                extract(&text, &sentences),
                 "{}",
                 file.display()
             );
@@ -611,7 +611,7 @@ fn a_cache_shared_by_variants_changes_nothing() {
         let mut cache = UnitCache::default();
         for text in &versions {
             let sentences = crate::segment::segment(text);
-            let want = extract_uncached(text, &sentences);
+            let want = extract(text, &sentences);
             assert_eq!(extract_cached(text, &sentences, &mut cache), want, "{text}");
             checked += 1;
         }
@@ -683,7 +683,7 @@ mod shared_cache_props {
                 let sentences = crate::segment::segment(&text);
                 prop_assert_eq!(
                     extract_cached(&text, &sentences, &mut cache),
-                    extract_uncached(&text, &sentences),
+                    extract(&text, &sentences),
                     "{:?}",
                     text
                 );
@@ -721,7 +721,7 @@ fn a_shared_cache_tells_a_doubled_quote_after_a_run() {
     for text in texts {
         let sentences = split(text);
         let found = extract_cached(text, &sentences, &mut cache);
-        assert_eq!(found, extract_uncached(text, &sentences), "{text}");
+        assert_eq!(found, extract(text, &sentences), "{text}");
         quoted.push(found.first().map(|a| a.quoted));
     }
     assert_eq!(quoted, [Some(true), Some(false), Some(false), Some(true)]);
@@ -784,7 +784,7 @@ fn a_shared_cache_tells_where_quotes_outside_a_sentence_end() {
                 let (text, at) = pair[i];
                 let sentences = cut(text, &[at]);
                 let found = extract_cached(text, &sentences, &mut cache);
-                assert_eq!(found, extract_uncached(text, &sentences), "{text}");
+                assert_eq!(found, extract(text, &sentences), "{text}");
                 assert!(i == 1 || !found.is_empty(), "{text}");
             }
         }
