@@ -22,17 +22,19 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// `mi_option_purge_delay` in mimalloc's `mi_option_e` (include/mimalloc.h, v2 and v3).
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
-/// Makes mimalloc hand freed memory back at once. By default it keeps it for 10 ms,
-/// which left the peak resident size of one `compare` to chance (2 x 100k sentences:
-/// 355 to 384 MB from run to run; 2 x 10k: 52 or 90 MB); at once, the peak is the
-/// working set, for a little more system time on huge inputs. `batch` keeps the default:
-/// its stories are small, and handing back every story's memory at once cost it 3-4%
-/// of its time in page faults (peak 11 MB at once, 19 MB by default).
-fn return_freed_memory_at_once() {
+/// Makes mimalloc hand freed memory back within a millisecond. By default it keeps it
+/// for 10 ms, which left the peak resident size of one `compare` to chance (2 x 100k
+/// sentences: 355 to 384 MB from run to run; 2 x 10k: 52 or 90 MB). At once (0 ms) the
+/// peak is the working set but a huge input refaults what it freed: 2 x 100k spent 0.7
+/// of its 3.1 s in the kernel. 1 ms keeps the peak steady (357 MB against 354) and takes
+/// 2.9 s. `batch` keeps the default: its stories are small, and handing back every
+/// story's memory at once cost it 3-4% of its time in page faults (peak 11 MB at once,
+/// 19 MB by default).
+fn return_freed_memory_soon() {
     // SAFETY: sets a plain integer option; called in `main` right after the arguments
     // are read, before any other thread exists (mimalloc's option setters are not
     // thread-safe).
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 1) };
 }
 
 #[derive(Parser)]
@@ -256,7 +258,7 @@ fn unit_interval(s: &str) -> Result<f64, String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if !matches!(cli.command, Command::Batch(_)) {
-        return_freed_memory_at_once();
+        return_freed_memory_soon();
     }
     let result = match cli.command {
         Command::Compare(args) => run_compare(args),
