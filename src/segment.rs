@@ -287,21 +287,24 @@ const STARTER: u8 = 16;
 const DAY_OR_MONTH: u8 = 32;
 const SPEECH_VERB: u8 = 64;
 
+/// Each list above with its mark in [`listed`].
+const MARKED: [(&[&str], u8); 7] = [
+    (TITLES, TITLE),
+    (ABBREVIATIONS, ABBREVIATION),
+    (STATES, STATE),
+    (BEFORE_NUMBERS, BEFORE_NUMBER),
+    (STARTERS, STARTER),
+    (CALENDAR, DAY_OR_MONTH),
+    (SPEECH_VERBS, SPEECH_VERB),
+];
+
 /// The lists above that lower-case `word` is on, as a set of marks: one hash look-up
 /// instead of a scan of each list.
 fn listed(word: &str) -> u8 {
     static MARKS: OnceLock<FxHashMap<&'static str, u8>> = OnceLock::new();
     let marks = MARKS.get_or_init(|| {
         let mut marks = FxHashMap::default();
-        for (list, mark) in [
-            (TITLES, TITLE),
-            (ABBREVIATIONS, ABBREVIATION),
-            (STATES, STATE),
-            (BEFORE_NUMBERS, BEFORE_NUMBER),
-            (STARTERS, STARTER),
-            (CALENDAR, DAY_OR_MONTH),
-            (SPEECH_VERBS, SPEECH_VERB),
-        ] {
+        for (list, mark) in MARKED {
             for &w in list {
                 *marks.entry(w).or_insert(0) |= mark;
             }
@@ -1158,17 +1161,6 @@ mod tests {
             "each paragraph split once"
         );
     }
-
-    /// Each list with its mark in [`listed`].
-    const MARKED: [(&[&str], u8); 7] = [
-        (TITLES, TITLE),
-        (ABBREVIATIONS, ABBREVIATION),
-        (STATES, STATE),
-        (BEFORE_NUMBERS, BEFORE_NUMBER),
-        (STARTERS, STARTER),
-        (CALENDAR, DAY_OR_MONTH),
-        (SPEECH_VERBS, SPEECH_VERB),
-    ];
 
     #[test]
     fn listed_marks_exactly_the_lists_a_word_is_on() {

@@ -532,7 +532,23 @@ fn a_shared_cache_changes_nothing() {
         }
     }
     let mut cache = UnitCache::default();
-    for dir in ["ceasefire-talks", "port-strike", "budget-vote", "wildfire"] {
+    let dirs = ["ceasefire-talks", "port-strike", "budget-vote", "wildfire"];
+    for file in fixture_files(&dirs) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let sentences = crate::segment::segment(&text);
+        assert_eq!(
+            extract_cached(&text, &sentences, &mut cache),
+            extract(&text, &sentences),
+            "{}",
+            file.display()
+        );
+    }
+}
+
+/// Every file of the fixture stories `dirs`, story by story, sorted within each.
+fn fixture_files(dirs: &[&str]) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for dir in dirs {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("fixtures")
             .join(dir);
@@ -541,17 +557,9 @@ fn a_shared_cache_changes_nothing() {
             .map(|e| e.unwrap().path())
             .collect();
         files.sort();
-        for file in files {
-            let text = std::fs::read_to_string(&file).unwrap();
-            let sentences = crate::segment::segment(&text);
-            assert_eq!(
-                extract_cached(&text, &sentences, &mut cache),
-                extract(&text, &sentences),
-                "{}",
-                file.display()
-            );
-        }
+        out.extend(files);
     }
+    out
 }
 
 /// The fixture texts, each with its variants: one sentence at a time reworded at its start
@@ -559,46 +567,39 @@ fn a_shared_cache_changes_nothing() {
 /// sentences around it recur next to quotations of other lengths and shapes.
 fn fixture_variants() -> Vec<Vec<String>> {
     let mut out = Vec::new();
-    for dir in [
+    let dirs = [
         "ceasefire-talks",
         "port-strike",
         "budget-vote",
         "wildfire",
         "bridge-closure",
-    ] {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("fixtures")
-            .join(dir);
-        let mut files: Vec<_> = std::fs::read_dir(path)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|x| x == "txt" || x == "md"))
-            .collect();
-        files.sort();
-        for file in files {
-            let text = std::fs::read_to_string(&file).unwrap();
-            let mut versions = vec![text.clone()];
-            for s in crate::segment::segment(&text) {
-                let (a, b) = (s.byte_start, s.byte_end);
-                let sentence = &text[a..b];
-                let reworded = [
-                    format!("Indeed, {sentence}"),
-                    sentence.replacen(' ', " really ", 1),
-                    sentence
-                        .split_once(' ')
-                        .map_or(String::new(), |x| x.1.to_string()),
-                    sentence.replace(['“', '”'], "\""),
-                    sentence.replace(['“', '”', '"'], ""),
-                    format!("{}:", sentence.trim_end_matches(['.', ' '])),
-                    format!("“{sentence}"),
-                    format!("{sentence}”"),
-                ];
-                for r in reworded {
-                    versions.push(format!("{}{r}{}", &text[..a], &text[b..]));
-                }
+    ];
+    let texts = fixture_files(&dirs)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "txt" || x == "md"));
+    for file in texts {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let mut versions = vec![text.clone()];
+        for s in crate::segment::segment(&text) {
+            let (a, b) = (s.byte_start, s.byte_end);
+            let sentence = &text[a..b];
+            let reworded = [
+                format!("Indeed, {sentence}"),
+                sentence.replacen(' ', " really ", 1),
+                sentence
+                    .split_once(' ')
+                    .map_or(String::new(), |x| x.1.to_string()),
+                sentence.replace(['“', '”'], "\""),
+                sentence.replace(['“', '”', '"'], ""),
+                format!("{}:", sentence.trim_end_matches(['.', ' '])),
+                format!("“{sentence}"),
+                format!("{sentence}”"),
+            ];
+            for r in reworded {
+                versions.push(format!("{}{r}{}", &text[..a], &text[b..]));
             }
-            out.push(versions);
         }
+        out.push(versions);
     }
     out
 }
@@ -607,7 +608,7 @@ fn fixture_variants() -> Vec<Vec<String>> {
 fn a_cache_shared_by_variants_changes_nothing() {
     let mut checked = 0;
     for versions in fixture_variants() {
-        // One cache per story, as `compare` has it, and one for all.
+        // One cache per text and its variants, as `compare` has one per story.
         let mut cache = UnitCache::default();
         for text in &versions {
             let sentences = crate::segment::segment(text);

@@ -385,24 +385,22 @@ pub fn claim_differences(
                     continue;
                 };
                 // Most cues are carried over word for word: no case to fold.
-                let (rc, oc) = if r.cue == o.cue {
-                    (String::new(), String::new())
-                } else {
-                    (r.cue.to_lowercase(), o.cue.to_lowercase())
-                };
-                if rc != oc && lemma(&rc) != lemma(&oc) {
-                    let loaded = attribute::is_loaded(&oc) && !attribute::is_loaded(&rc);
-                    out.push(with(
-                        DiffKind::CueChanged,
-                        Some(r.cue.clone()),
-                        Some(o.cue.clone()),
-                        Some(format!(
-                            "{} → {}{}",
-                            r.cue,
-                            o.cue,
-                            if loaded { " (loaded verb)" } else { "" }
-                        )),
-                    ));
+                if r.cue != o.cue {
+                    let (rc, oc) = (r.cue.to_lowercase(), o.cue.to_lowercase());
+                    if rc != oc && lemma(&rc) != lemma(&oc) {
+                        let loaded = attribute::is_loaded(&oc) && !attribute::is_loaded(&rc);
+                        out.push(with(
+                            DiffKind::CueChanged,
+                            Some(r.cue.clone()),
+                            Some(o.cue.clone()),
+                            Some(format!(
+                                "{} → {}{}",
+                                r.cue,
+                                o.cue,
+                                if loaded { " (loaded verb)" } else { "" }
+                            )),
+                        ));
+                    }
                 }
                 if r.quoted && !o.quoted {
                     out.push(with(DiffKind::QuoteToParaphrase, None, None, None));
