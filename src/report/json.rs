@@ -2,6 +2,7 @@
 //! "JSON schema"). Objects keep a stable key order; version-keyed objects follow the
 //! input order of the versions.
 
+use std::collections::BTreeMap;
 use std::io;
 
 use serde::Serialize;
@@ -78,7 +79,10 @@ impl Serialize for Document<'_> {
         m.serialize_entry("schema_version", &SCHEMA_VERSION)?;
         m.serialize_entry(
             "tool",
-            &json!({ "name": "claimdiff", "version": env!("CARGO_PKG_VERSION") }),
+            &ToolOut {
+                name: "claimdiff",
+                version: env!("CARGO_PKG_VERSION"),
+            },
         )?;
         m.serialize_entry("base", &cmp.versions[cmp.base].doc.id)?;
         m.serialize_entry("threshold", &cmp.threshold)?;
@@ -101,15 +105,15 @@ impl Serialize for Document<'_> {
                     .map(|c| ClaimOut { cmp, c })
             }),
         )?;
-        m.serialize_entry("credits", &credits_value(cmp))?;
+        m.serialize_entry("credits", &CreditsOut(cmp))?;
         m.serialize_entry(
             "summary",
-            &json!({
-                "claims": cmp.claims.len(),
-                "claims_by_status": by_status,
-                "differences_by_kind": by_kind,
-                "agree": !cmp.has_differences(),
-            }),
+            &SummaryOut {
+                claims: cmp.claims.len(),
+                claims_by_status: by_status,
+                differences_by_kind: by_kind,
+                agree: !cmp.has_differences(),
+            },
         )?;
         if let Some(story) = self.story {
             m.serialize_entry("story", story)?;
@@ -118,42 +122,90 @@ impl Serialize for Document<'_> {
     }
 }
 
-/// Credit audits, uncredited copies and provenance.
-fn credits_value(cmp: &Comparison) -> Value {
-    let id = |v: usize| cmp.versions[v].doc.id.clone();
-    let audits: Vec<Value> = cmp
-        .credits
-        .audits
-        .iter()
-        .map(|c| {
-            json!({
-                "version": id(c.version),
-                "sentence": c.sentence,
-                "source": c.source,
-                "cue": c.cue,
-                "cited": id(c.cited),
-                "verdict": c.verdict.as_str(),
-                "matched": c.matched,
-                "found_in": c.found_in.iter().map(|&v| id(v)).collect::<Vec<_>>(),
-                "detail": c.detail,
-            })
-        })
-        .collect();
-    let uncredited: Vec<Value> = cmp
-        .credits
-        .uncredited
-        .iter()
-        .map(|u| {
-            json!({
-                "version": id(u.version),
-                "sentences": u.sentences,
-                "from": id(u.from),
-                "from_sentences": u.from_sentences,
-                "similarity": round(u.similarity),
-            })
-        })
-        .collect();
-    json!({ "audits": audits, "uncredited": uncredited })
+#[derive(Serialize)]
+struct ToolOut {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct SummaryOut {
+    claims: usize,
+    claims_by_status: BTreeMap<&'static str, usize>,
+    differences_by_kind: BTreeMap<&'static str, usize>,
+    agree: bool,
+}
+
+/// Credit audits and uncredited copies, serialized straight from the comparison.
+struct CreditsOut<'a>(&'a Comparison);
+
+impl Serialize for CreditsOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let cmp = self.0;
+        let id = |v: usize| cmp.versions[v].doc.id.as_str();
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry(
+            "audits",
+            &Items(|| {
+                cmp.credits.audits.iter().map(|c| AuditOut {
+                    version: id(c.version),
+                    sentence: c.sentence,
+                    source: &c.source,
+                    cue: &c.cue,
+                    cited: id(c.cited),
+                    verdict: c.verdict.as_str(),
+                    matched: &c.matched,
+                    found_in: VersionIds(cmp, &c.found_in),
+                    detail: c.detail.as_deref(),
+                })
+            }),
+        )?;
+        m.serialize_entry(
+            "uncredited",
+            &Items(|| {
+                cmp.credits.uncredited.iter().map(|u| UncreditedOut {
+                    version: id(u.version),
+                    sentences: &u.sentences,
+                    from: id(u.from),
+                    from_sentences: &u.from_sentences,
+                    similarity: round(u.similarity),
+                })
+            }),
+        )?;
+        m.end()
+    }
+}
+
+#[derive(Serialize)]
+struct AuditOut<'a> {
+    version: &'a str,
+    sentence: usize,
+    source: &'a str,
+    cue: &'a str,
+    cited: &'a str,
+    verdict: &'a str,
+    matched: &'a [usize],
+    found_in: VersionIds<'a>,
+    detail: Option<&'a str>,
+}
+
+/// Versions given by index, written as their ids.
+struct VersionIds<'a>(&'a Comparison, &'a [usize]);
+
+impl Serialize for VersionIds<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.1.iter().map(|&v| &self.0.versions[v].doc.id))
+    }
+}
+
+#[derive(Serialize)]
+struct UncreditedOut<'a> {
+    version: &'a str,
+    sentences: &'a [usize],
+    from: &'a str,
+    from_sentences: &'a [usize],
+    similarity: f64,
 }
 
 #[derive(Serialize)]
