@@ -116,7 +116,7 @@ enum Scores {
     /// The features themselves, scored on demand: used when claims have so many
     /// carriers (hundreds of versions) that the table would outgrow them.
     Bags {
-        vocab: Vocabulary,
+        vocab: Box<Vocabulary>,
         bags: Vec<Vec<Bag>>,
     },
 }
@@ -174,7 +174,10 @@ fn score_claims(claims: &[Claim], vocab: Vocabulary, bags: Vec<Vec<Bag>>) -> Sco
         .map(|b| std::mem::size_of::<Bag>() + 4 * (b.stems().len() + b.trigrams().len()))
         .sum();
     if pairs * std::mem::size_of::<f64>() > feature_bytes {
-        return Scores::Bags { vocab, bags };
+        return Scores::Bags {
+            vocab: Box::new(vocab),
+            bags,
+        };
     }
     let mut start = Vec::with_capacity(claims.len());
     let mut values = Vec::with_capacity(pairs);

@@ -341,11 +341,16 @@ pub fn token_spans(text: &str, mut f: impl FnMut(usize, usize)) {
 
 /// Calls `f` with the normalized form of every word token of `text` (as in [`words`]),
 /// reusing one buffer instead of allocating a string per word.
-pub fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
-    let mut buf = String::new();
+pub fn for_each_word(text: &str, f: impl FnMut(&str)) {
+    for_each_word_in(text, &mut String::new(), f);
+}
+
+/// [`for_each_word`] with `buf` as the buffer each word is normalized into, for callers
+/// that read many texts.
+pub fn for_each_word_in(text: &str, buf: &mut String, mut f: impl FnMut(&str)) {
     token_spans(text, |start, end| {
-        norm_token_into(&text[start..end], &mut buf);
-        f(&buf);
+        norm_token_into(&text[start..end], buf);
+        f(buf);
     });
 }
 

@@ -34,14 +34,11 @@ pub struct Bag {
 }
 
 impl Bag {
-    /// A bag from its sorted, distinct stems and sorted trigrams.
-    fn new(mut stems: Vec<u32>, trigrams: &[u32]) -> Bag {
-        let stems_len = stems.len() as u32;
-        stems.reserve_exact(trigrams.len());
-        stems.extend_from_slice(trigrams);
+    /// A bag from its sorted, distinct stems and sorted trigrams: one allocation.
+    fn new(stems: &[u32], trigrams: &[u32]) -> Bag {
         Bag {
-            data: stems.into(),
-            stems_len,
+            data: stems.iter().chain(trigrams).copied().collect(),
+            stems_len: stems.len() as u32,
         }
     }
 
@@ -140,6 +137,36 @@ pub struct Vocabulary {
     df: Vec<u32>,
     idf: Vec<f64>,
     texts: u32,
+    scratch: Scratch,
+}
+
+/// Buffers a bag is built in, kept from one text to the next: reading a text then
+/// allocates once (the bag) rather than once for every list that grows on the way.
+#[derive(Debug, Default)]
+struct Scratch {
+    word: String,
+    stems: Vec<u32>,
+    trigrams: Vec<u32>,
+    sorted: Vec<u32>,
+    buckets: Vec<u32>,
+}
+
+impl Scratch {
+    /// The sorted trigrams of `text`, as in [`Vocabulary::bag`], into `self.sorted`:
+    /// those of the folded text, read without folding it first where it can be.
+    fn read_trigrams(&mut self, text: &str) {
+        let mut t = Trigrams::new(&mut self.trigrams);
+        let streamed = normalize::for_each_folded_char(text, |c| match c {
+            Some(c) => t.letter(c),
+            None => t.gap(),
+        });
+        if streamed {
+            t.finish();
+        } else {
+            read_trigrams(&normalize::fold(text), Trigrams::new(&mut self.trigrams));
+        }
+        hash_sort(&self.trigrams, &mut self.sorted, &mut self.buckets);
+    }
 }
 
 impl Vocabulary {
@@ -151,8 +178,9 @@ impl Vocabulary {
     /// Reads `text` into a bag, counting its stems towards document frequencies.
     pub fn bag(&mut self, text: &str) -> Bag {
         self.texts += 1;
-        let mut stems: Vec<u32> = Vec::new();
-        normalize::for_each_word(text, |w| {
+        let Scratch { word, stems, .. } = &mut self.scratch;
+        stems.clear();
+        normalize::for_each_word_in(text, word, |w| {
             let stem = stem_str(w);
             let next = (self.short_ids.len() + self.ids.len()) as u32;
             let id = match packed(stem) {
@@ -173,10 +201,11 @@ impl Vocabulary {
         if self.df.len() < known {
             self.df.resize(known, 0);
         }
-        for &s in &stems {
+        for &s in stems.iter() {
             self.df[s as usize] += 1;
         }
-        Bag::new(stems, &text_trigrams(text))
+        self.scratch.read_trigrams(text);
+        Bag::new(&self.scratch.stems, &self.scratch.sorted)
     }
 
     /// Counts a text whose bag was already made from an equal text towards document
@@ -326,9 +355,18 @@ fn stem_str(word: &str) -> &str {
 }
 
 /// Character trigrams of already-folded text, hashed and sorted. Runs of non-alphanumeric
-/// characters count as one space, so punctuation and spacing do not matter.
+/// characters count as one space, so punctuation and spacing do not matter. (Bags read
+/// them through [`Scratch`].)
+#[cfg(test)]
 fn trigrams(folded: &str) -> Vec<u32> {
-    let mut t = Trigrams::with_capacity(folded.len() + 1);
+    let mut scratch = Scratch::default();
+    read_trigrams(folded, Trigrams::new(&mut scratch.trigrams));
+    hash_sort(&scratch.trigrams, &mut scratch.sorted, &mut scratch.buckets);
+    scratch.sorted
+}
+
+/// Feeds the chars of already-folded text to `t`.
+fn read_trigrams(folded: &str, mut t: Trigrams) {
     for c in folded.chars() {
         if c.is_alphanumeric() {
             t.letter(c);
@@ -336,38 +374,34 @@ fn trigrams(folded: &str) -> Vec<u32> {
             t.gap();
         }
     }
-    t.finish()
+    t.finish();
 }
 
 /// [`trigrams`]`(&normalize::fold(text))`, reading the text once where it can.
+#[cfg(test)]
 fn text_trigrams(text: &str) -> Vec<u32> {
-    let mut t = Trigrams::with_capacity(text.len() + 1);
-    let streamed = normalize::for_each_folded_char(text, |c| match c {
-        Some(c) => t.letter(c),
-        None => t.gap(),
-    });
-    if streamed {
-        t.finish()
-    } else {
-        trigrams(&normalize::fold(text))
-    }
+    let mut scratch = Scratch::default();
+    scratch.read_trigrams(text);
+    scratch.sorted
 }
 
-/// Builds the trigrams of a cleaned text fed one char or gap at a time: the cleaned text
-/// is a space, the letters and digits with each run of gaps read as one space, and a
-/// closing space; its windows of three are the trigrams.
-struct Trigrams {
-    out: Vec<u32>,
+/// Builds the trigrams of a cleaned text fed one char or gap at a time, unsorted, into
+/// a buffer: the cleaned text is a space, the letters and digits with each run of gaps
+/// read as one space, and a closing space; its windows of three are the trigrams.
+struct Trigrams<'a> {
+    out: &'a mut Vec<u32>,
     w0: char,
     w1: char,
     /// Chars of the cleaned text so far (the leading space included).
     len: usize,
 }
 
-impl Trigrams {
-    fn with_capacity(n: usize) -> Self {
+impl<'a> Trigrams<'a> {
+    /// Starts over in `out`.
+    fn new(out: &'a mut Vec<u32>) -> Self {
+        out.clear();
         Trigrams {
-            out: Vec::with_capacity(n),
+            out,
             w0: ' ',
             w1: ' ',
             len: 1,
@@ -398,39 +432,41 @@ impl Trigrams {
         }
     }
 
-    fn finish(mut self) -> Vec<u32> {
+    fn finish(mut self) {
         self.gap();
-        hash_sort(&mut self.out);
-        self.out
     }
 }
 
-/// Sorts `v` ascending. Trigram hashes are evenly spread, so one counting pass on their
-/// top bits (one or two buckets per item) leaves each item among a handful of others,
-/// and an insertion sort finishes the job with few moves and few mispredicted branches:
-/// cheaper than comparison sorting (which mispredicts about every other branch) from a
-/// few dozen items on, and than a radix sort over all four bytes. Values that are not
-/// spread (a crafted text) make the insertion sort give up, past a few moves per item,
-/// for a comparison sort.
-fn hash_sort(v: &mut Vec<u32>) {
+/// Sorts `v` ascending into `out`, with `buckets` as working space. Trigram hashes are
+/// evenly spread, so one counting pass on their top bits (one or two buckets per item)
+/// leaves each item among a handful of others, and an insertion sort finishes the job
+/// with few moves and few mispredicted branches: cheaper than comparison sorting (which
+/// mispredicts about every other branch) from a few dozen items on, and than a radix
+/// sort over all four bytes. Values that are not spread (a crafted text) make the
+/// insertion sort give up, past a few moves per item, for a comparison sort.
+fn hash_sort(v: &[u32], out: &mut Vec<u32>, buckets: &mut Vec<u32>) {
     let n = v.len();
+    out.clear();
     if n < 48 {
-        v.sort_unstable();
+        out.extend_from_slice(v);
+        out.sort_unstable();
         return;
     }
     // 2^bits buckets, between n and 2n (fewer for huge texts).
     let bits = (usize::BITS - n.leading_zeros()).min(20);
     let shift = 32 - bits;
     // starts[b + 1] counts bucket b, then starts[b] is where bucket b begins.
-    let mut starts = vec![0u32; (1 << bits) + 1];
-    for &x in v.iter() {
+    let starts = buckets;
+    starts.clear();
+    starts.resize((1 << bits) + 1, 0);
+    for &x in v {
         starts[(x >> shift) as usize + 1] += 1;
     }
     for b in 1..starts.len() {
         starts[b] += starts[b - 1];
     }
-    let mut out = vec![0u32; n];
-    for &x in v.iter() {
+    out.resize(n, 0);
+    for &x in v {
         let slot = &mut starts[(x >> shift) as usize];
         out[*slot as usize] = x;
         *slot += 1;
@@ -450,7 +486,6 @@ fn hash_sort(v: &mut Vec<u32>) {
             break;
         }
     }
-    *v = out;
 }
 
 /// Dice coefficient of two sorted multisets.
@@ -662,8 +697,9 @@ mod tests {
             for v in [&mut v, &mut small.clone(), &mut crowded.clone()] {
                 let mut want = v.clone();
                 want.sort_unstable();
-                hash_sort(v);
-                prop_assert_eq!(&*v, &want);
+                let (mut out, mut buckets) = (vec![7], vec![9; 3]);
+                hash_sort(v, &mut out, &mut buckets);
+                prop_assert_eq!(&out, &want);
             }
         }
 
