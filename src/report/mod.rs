@@ -273,13 +273,37 @@ pub fn is_shown(claim: &ClaimResult, opts: &ReportOptions) -> bool {
 
 /// Counts of claims by status and of differences by kind, keyed by their report names.
 pub fn tallies(cmp: &Comparison) -> (BTreeMap<&'static str, usize>, BTreeMap<&'static str, usize>) {
-    let mut by_status = BTreeMap::new();
-    let mut by_kind = BTreeMap::new();
-    for c in &cmp.claims {
-        *by_status.entry(c.status.as_str()).or_insert(0) += 1;
-        for d in &c.differences {
-            *by_kind.entry(d.kind.as_str()).or_insert(0) += 1;
-        }
-    }
+    let by_status = count_by(
+        cmp.claims.iter().map(|c| c.status),
+        |s| s as usize,
+        |s| s.as_str(),
+    );
+    let kinds = cmp
+        .claims
+        .iter()
+        .flat_map(|c| &c.differences)
+        .map(|d| d.kind);
+    let by_kind = count_by(kinds, |k| k as usize, |k| k.as_str());
     (by_status, by_kind)
+}
+
+/// How often each item occurs, keyed by its name: counted in slots by `index` (a
+/// story has hundreds of differences and a few kinds; no name is compared per item).
+fn count_by<K: Copy>(
+    items: impl Iterator<Item = K>,
+    index: fn(K) -> usize,
+    name: fn(K) -> &'static str,
+) -> BTreeMap<&'static str, usize> {
+    let mut slots: Vec<(usize, Option<K>)> = Vec::new();
+    for item in items {
+        let i = index(item);
+        if i >= slots.len() {
+            slots.resize(i + 1, (0, None));
+        }
+        slots[i] = (slots[i].0 + 1, Some(item));
+    }
+    slots
+        .into_iter()
+        .filter_map(|(n, item)| Some((name(item?), n)))
+        .collect()
 }
