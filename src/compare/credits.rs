@@ -21,7 +21,7 @@
 //! Sources are matched to versions by the version's source name or id, through the
 //! alias table in [`crate::source`] and the entity keys of [`crate::attribute`].
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::align::Alignment;
 use crate::attribute::{self, Attribution, Kind};
@@ -293,7 +293,7 @@ impl SentenceAttributions {
     /// Indexes the attributions of every version by sentence.
     pub fn new(versions: &[Version], chars: &[Chars], attributions: &[Vec<Attribution>]) -> Self {
         // Versions repeat the same few sources; key each distinct one once.
-        let mut keys: HashMap<String, String> = HashMap::new();
+        let mut keys: FxHashMap<String, String> = FxHashMap::default();
         SentenceAttributions(
             versions
                 .iter()
@@ -459,14 +459,14 @@ pub fn audit(
 
     let mut audits = Vec::new();
     // Many credits name the same few sources; look each name up once.
-    let mut cited_cache: std::collections::HashMap<String, Option<usize>> = HashMap::new();
+    let mut cited_cache: FxHashMap<String, Option<usize>> = FxHashMap::default();
     let names: Vec<VersionNames> = versions.iter().map(VersionNames::new).collect();
-    let mut credited: HashSet<(usize, usize, usize)> = HashSet::new(); // (version, sentence, cited)
+    let mut credited: FxHashSet<(usize, usize, usize)> = FxHashSet::default(); // (version, sentence, cited)
     // Sentences that credit some news source or `according to` anyone, loaded or not.
-    let mut credits_someone: HashSet<(usize, usize)> = HashSet::new();
+    let mut credits_someone: FxHashSet<(usize, usize)> = FxHashSet::default();
     // Sources: versions something credits, wire copy, and known agencies by name. The
     // base alone is not one: two outlets compared with each other copy nobody.
-    let mut sources: HashSet<usize> = (0..versions.len())
+    let mut sources: FxHashSet<usize> = (0..versions.len())
         .filter(|&v| {
             source::is_known(&versions[v].doc.source) || source::is_known(&versions[v].doc.id)
         })
@@ -479,9 +479,14 @@ pub fn audit(
             }
             let Some(src_span) = a.source else { continue };
             let src = chars.span(src_span);
-            let cited = *cited_cache
-                .entry(src.clone())
-                .or_insert_with(|| cited_version(&src, &names));
+            let cited = match cited_cache.get(&src) {
+                Some(&cited) => cited,
+                None => {
+                    let cited = cited_version(&src, &names);
+                    cited_cache.insert(src.clone(), cited);
+                    cited
+                }
+            };
             let Some(cited) = cited.filter(|&w| w != v) else {
                 continue;
             };
@@ -546,7 +551,7 @@ pub fn audit(
         .collect();
     let mut uncredited = Vec::new();
     // Whole-story credits depend only on the pair of versions: judged once per pair.
-    let mut story_credit: HashMap<(usize, usize), bool> = HashMap::new();
+    let mut story_credit: FxHashMap<(usize, usize), bool> = FxHashMap::default();
     for (c, claim) in claims.iter().enumerate() {
         let carriers: Vec<usize> = (0..versions.len())
             .filter(|&w| !claim.members[w].sentences.is_empty())
