@@ -436,7 +436,7 @@ pub fn audit(
     alignment: &Alignment,
     claims: &[ClaimResult],
     attributions: Vec<Vec<Attribution>>,
-    lowercase: &LowercaseWords,
+    lowercase: &LowercaseWords<'_>,
 ) -> Credits {
     // Which claim each sentence is in.
     let mut claim_of: Vec<Vec<usize>> = versions

@@ -442,7 +442,7 @@ struct Context<'a> {
     versions: &'a [Version],
     base: usize,
     alignment: &'a Alignment,
-    lowercase: &'a LowercaseWords,
+    lowercase: &'a LowercaseWords<'a>,
     attributions: &'a credits::SentenceAttributions,
     /// Index of the claim being judged in the alignment.
     claim: usize,
@@ -599,7 +599,7 @@ fn edits(
     reference: &str,
     other: &str,
     word_diff: &WordDiff,
-    lowercase: &LowercaseWords,
+    lowercase: &LowercaseWords<'_>,
     v: usize,
 ) -> Vec<Difference> {
     let facts = (
@@ -614,7 +614,7 @@ fn edits_of(
     reference: &detect::Facts,
     other: &detect::Facts,
     word_diff: &WordDiff,
-    lowercase: &LowercaseWords,
+    lowercase: &LowercaseWords<'_>,
     v: usize,
 ) -> Vec<Difference> {
     let mut out = Vec::new();
