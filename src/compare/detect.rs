@@ -432,7 +432,20 @@ pub struct Quote {
 pub fn quotes(text: &str) -> Vec<Quote> {
     let mut out = Vec::new();
     let mut open: Option<usize> = None;
-    for (i, c) in text.char_indices() {
+    let bytes = text.as_bytes();
+    // Only `"` and the curly marks (U+201C..U+201E: E2 80 9C..9E) matter: scan bytes,
+    // decoding nothing else.
+    for (i, &b) in bytes.iter().enumerate() {
+        let c = match b {
+            b'"' => '"',
+            0xE2 => match bytes.get(i + 1..i + 3) {
+                Some([0x80, 0x9C]) => '\u{201C}',
+                Some([0x80, 0x9D]) => '\u{201D}',
+                Some([0x80, 0x9E]) => '\u{201E}',
+                _ => continue,
+            },
+            _ => continue,
+        };
         match (c, open) {
             ('\u{201C}' | '\u{201E}', _) => open = Some(i + c.len_utf8()),
             ('\u{201D}', Some(s)) | ('"', Some(s)) => {
@@ -582,6 +595,27 @@ mod tests {
                 .map(|t| (t.start, t.end, t.norm))
                 .collect();
             prop_assert_eq!(tokens_of(&Words::new(&text)), want);
+        }
+
+        #[test]
+        fn quotes_are_found_as_by_decoding_every_char(text in "[a \"\u{201c}\u{201d}\u{201e}\u{2018}\u{2014}\u{e9}]{0,30}|\\PC{0,30}") {
+            let mut want = Vec::new();
+            let mut open: Option<usize> = None;
+            for (i, c) in text.char_indices() {
+                match (c, open) {
+                    ('\u{201C}' | '\u{201E}', _) => open = Some(i + c.len_utf8()),
+                    ('\u{201D}', Some(s)) | ('"', Some(s)) => {
+                        push_quote(&text[s..i], &mut want);
+                        open = None;
+                    }
+                    ('"', None) => open = Some(i + 1),
+                    _ => {}
+                }
+            }
+            if let Some(s) = open {
+                push_quote(&text[s..], &mut want);
+            }
+            prop_assert_eq!(quotes(&text), want);
         }
 
         #[test]
