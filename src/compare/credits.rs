@@ -203,9 +203,14 @@ impl<'a> Chars<'a> {
         if next - mark == Self::EVERY.min(self.len - block * Self::EVERY) {
             return mark + c % Self::EVERY;
         }
-        self.text[mark..]
-            .char_indices()
-            .nth(c % Self::EVERY)
+        // The char sought is the n-th that starts after the mark: count starts (bytes
+        // that do not continue a char, `10xxxxxx`) without decoding.
+        let n = c % Self::EVERY;
+        self.text.as_bytes()[mark..]
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b & 0xC0 != 0x80)
+            .nth(n)
             .map_or(self.text.len(), |(b, _)| mark + b)
     }
 
