@@ -541,6 +541,10 @@ pub fn lowercase_vocabulary<'a>(texts: impl IntoIterator<Item = &'a str>) -> Low
     let mut word = String::new();
     // Versions of one story repeat most sentences word for word.
     let mut read: FxHashSet<&str> = FxHashSet::default();
+    // Most lower-case words are repeats of a few common ones (`the`, `of`): a small
+    // table of words already added, by length and first and last letter, finds them
+    // without hashing.
+    let mut recent: [&str; 64] = [""; 64];
     for text in texts {
         if !read.insert(text) {
             continue;
@@ -552,7 +556,12 @@ pub fn lowercase_vocabulary<'a>(texts: impl IntoIterator<Item = &'a str>) -> Low
             }
             // An ASCII word without capitals (most of them) is its own normal form.
             if raw.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
-                out.insert(Cow::Borrowed(raw));
+                let b = raw.as_bytes();
+                let slot = (b.len() * 7 + usize::from(b[0]) * 3 + usize::from(b[b.len() - 1])) % 64;
+                if recent[slot] != raw {
+                    recent[slot] = raw;
+                    out.insert(Cow::Borrowed(raw));
+                }
                 return;
             }
             normalize::norm_token_into(raw, &mut word);
