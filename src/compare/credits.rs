@@ -214,10 +214,10 @@ impl<'a> Chars<'a> {
             .map_or(self.text.len(), |(b, _)| mark + b)
     }
 
-    fn span(&self, s: attribute::Span) -> String {
+    fn span(&self, s: attribute::Span) -> &'a str {
         let end = s.end.min(self.len);
         let start = s.start.min(end);
-        self.text[self.byte(start)..self.byte(end)].to_string()
+        &self.text[self.byte(start)..self.byte(end)]
     }
 }
 
@@ -298,7 +298,7 @@ impl SentenceAttributions {
     /// Indexes the attributions of every version by sentence.
     pub fn new(versions: &[Version], chars: &[Chars], attributions: &[Vec<Attribution>]) -> Self {
         // Versions repeat the same few sources; key each distinct one once.
-        let mut keys: FxHashMap<String, String> = FxHashMap::default();
+        let mut keys: FxHashMap<&str, String> = FxHashMap::default();
         SentenceAttributions(
             versions
                 .iter()
@@ -311,18 +311,18 @@ impl SentenceAttributions {
                         let Some(src) = a.source.map(|s| chars.span(s)) else {
                             continue;
                         };
-                        if is_named(&src) && a.sentence < per.len() {
-                            let key = match keys.get(&src) {
+                        if is_named(src) && a.sentence < per.len() {
+                            let key = match keys.get(src) {
                                 Some(k) => k.clone(),
                                 None => {
-                                    let k = source_key(&src);
-                                    keys.insert(src.clone(), k.clone());
+                                    let k = source_key(src);
+                                    keys.insert(src, k.clone());
                                     k
                                 }
                             };
                             per[a.sentence].push(Named {
-                                source: src,
-                                cue: chars.span(a.cue),
+                                source: src.to_string(),
+                                cue: chars.span(a.cue).to_string(),
                                 quoted: a.quoted,
                                 key,
                             });
@@ -464,7 +464,7 @@ pub fn audit(
 
     let mut audits = Vec::new();
     // Many credits name the same few sources; look each name up once.
-    let mut cited_cache: FxHashMap<String, Option<usize>> = FxHashMap::default();
+    let mut cited_cache: FxHashMap<&str, Option<usize>> = FxHashMap::default();
     let names: Vec<VersionNames> = versions.iter().map(VersionNames::new).collect();
     let mut credited: FxHashSet<(usize, usize, usize)> = FxHashSet::default(); // (version, sentence, cited)
     // Sentences that credit some news source or `according to` anyone, loaded or not.
@@ -484,11 +484,11 @@ pub fn audit(
             }
             let Some(src_span) = a.source else { continue };
             let src = chars.span(src_span);
-            let cited = match cited_cache.get(&src) {
+            let cited = match cited_cache.get(src) {
                 Some(&cited) => cited,
                 None => {
-                    let cited = cited_version(&src, &names);
-                    cited_cache.insert(src.clone(), cited);
+                    let cited = cited_version(src, &names);
+                    cited_cache.insert(src, cited);
                     cited
                 }
             };
@@ -498,7 +498,7 @@ pub fn audit(
             sources.insert(cited);
             credited.insert((v, a.sentence, cited));
             if !matches!(a.kind, Kind::OrganisationCredit | Kind::AccordingTo)
-                && !attribute::is_organisation(&src)
+                && !attribute::is_organisation(src)
             {
                 continue;
             }
@@ -508,8 +508,8 @@ pub fn audit(
             let mut credit = Credit {
                 version: v,
                 sentence: a.sentence,
-                source: src,
-                cue: chars.span(a.cue),
+                source: src.to_string(),
+                cue: chars.span(a.cue).to_string(),
                 cited,
                 verdict: Verdict::NotFound,
                 matched: theirs.clone(),
