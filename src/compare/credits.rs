@@ -231,11 +231,22 @@ struct VersionNames {
 
 impl VersionNames {
     fn new(v: &Version) -> Self {
+        let source = source::SourceName::new(&v.doc.source);
+        let source_key = attribute::entity_key(&v.doc.source);
+        // A version whose input names no source goes by its id: prepare that name once.
+        let (id, id_key) = if v.doc.id == v.doc.source {
+            (source.clone(), source_key.clone())
+        } else {
+            (
+                source::SourceName::new(&v.doc.id),
+                attribute::entity_key(&v.doc.id),
+            )
+        };
         VersionNames {
-            source: source::SourceName::new(&v.doc.source),
-            id: source::SourceName::new(&v.doc.id),
-            source_key: attribute::entity_key(&v.doc.source),
-            id_key: attribute::entity_key(&v.doc.id),
+            source,
+            id,
+            source_key,
+            id_key,
         }
     }
 }
