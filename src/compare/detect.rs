@@ -544,7 +544,7 @@ pub fn lowercase_vocabulary<'a>(texts: impl IntoIterator<Item = &'a str>) -> Low
     // Most lower-case words are repeats of a few common ones (`the`, `of`): a small
     // table of words already added, by length and first and last letter, finds them
     // without hashing.
-    let mut recent: [&str; 64] = [""; 64];
+    let mut recent: [&str; 256] = [""; 256];
     for text in texts {
         if !read.insert(text) {
             continue;
@@ -557,7 +557,8 @@ pub fn lowercase_vocabulary<'a>(texts: impl IntoIterator<Item = &'a str>) -> Low
             // An ASCII word without capitals (most of them) is its own normal form.
             if raw.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
                 let b = raw.as_bytes();
-                let slot = (b.len() * 7 + usize::from(b[0]) * 3 + usize::from(b[b.len() - 1])) % 64;
+                let slot =
+                    (b.len() * 7 + usize::from(b[0]) * 3 + usize::from(b[b.len() - 1])) % 256;
                 if recent[slot] != raw {
                     recent[slot] = raw;
                     out.insert(Cow::Borrowed(raw));
