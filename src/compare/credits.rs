@@ -21,7 +21,7 @@
 //! Sources are matched to versions by the version's source name or id, through the
 //! alias table in [`crate::source`] and the entity keys of [`crate::attribute`].
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::align::Alignment;
 use crate::attribute::{self, Attribution, Kind};
@@ -203,16 +203,21 @@ impl<'a> Chars<'a> {
         if next - mark == Self::EVERY.min(self.len - block * Self::EVERY) {
             return mark + c % Self::EVERY;
         }
-        self.text[mark..]
-            .char_indices()
-            .nth(c % Self::EVERY)
+        // The char sought is the n-th that starts after the mark: count starts (bytes
+        // that do not continue a char, `10xxxxxx`) without decoding.
+        let n = c % Self::EVERY;
+        self.text.as_bytes()[mark..]
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b & 0xC0 != 0x80)
+            .nth(n)
             .map_or(self.text.len(), |(b, _)| mark + b)
     }
 
-    fn span(&self, s: attribute::Span) -> String {
+    fn span(&self, s: attribute::Span) -> &'a str {
         let end = s.end.min(self.len);
         let start = s.start.min(end);
-        self.text[self.byte(start)..self.byte(end)].to_string()
+        &self.text[self.byte(start)..self.byte(end)]
     }
 }
 
@@ -226,11 +231,22 @@ struct VersionNames {
 
 impl VersionNames {
     fn new(v: &Version) -> Self {
+        let source = source::SourceName::new(&v.doc.source);
+        let source_key = attribute::entity_key(&v.doc.source);
+        // A version whose input names no source goes by its id: prepare that name once.
+        let (id, id_key) = if v.doc.id == v.doc.source {
+            (source.clone(), source_key.clone())
+        } else {
+            (
+                source::SourceName::new(&v.doc.id),
+                attribute::entity_key(&v.doc.id),
+            )
+        };
         VersionNames {
-            source: source::SourceName::new(&v.doc.source),
-            id: source::SourceName::new(&v.doc.id),
-            source_key: attribute::entity_key(&v.doc.source),
-            id_key: attribute::entity_key(&v.doc.id),
+            source,
+            id,
+            source_key,
+            id_key,
         }
     }
 }
@@ -293,7 +309,7 @@ impl SentenceAttributions {
     /// Indexes the attributions of every version by sentence.
     pub fn new(versions: &[Version], chars: &[Chars], attributions: &[Vec<Attribution>]) -> Self {
         // Versions repeat the same few sources; key each distinct one once.
-        let mut keys: HashMap<String, String> = HashMap::new();
+        let mut keys: FxHashMap<&str, String> = FxHashMap::default();
         SentenceAttributions(
             versions
                 .iter()
@@ -306,18 +322,18 @@ impl SentenceAttributions {
                         let Some(src) = a.source.map(|s| chars.span(s)) else {
                             continue;
                         };
-                        if is_named(&src) && a.sentence < per.len() {
-                            let key = match keys.get(&src) {
+                        if is_named(src) && a.sentence < per.len() {
+                            let key = match keys.get(src) {
                                 Some(k) => k.clone(),
                                 None => {
-                                    let k = source_key(&src);
-                                    keys.insert(src.clone(), k.clone());
+                                    let k = source_key(src);
+                                    keys.insert(src, k.clone());
                                     k
                                 }
                             };
                             per[a.sentence].push(Named {
-                                source: src,
-                                cue: chars.span(a.cue),
+                                source: src.to_string(),
+                                cue: chars.span(a.cue).to_string(),
                                 quoted: a.quoted,
                                 key,
                             });
@@ -436,7 +452,7 @@ pub fn audit(
     alignment: &Alignment,
     claims: &[ClaimResult],
     attributions: Vec<Vec<Attribution>>,
-    lowercase: &LowercaseWords,
+    lowercase: &LowercaseWords<'_>,
 ) -> Credits {
     // Which claim each sentence is in.
     let mut claim_of: Vec<Vec<usize>> = versions
@@ -459,14 +475,14 @@ pub fn audit(
 
     let mut audits = Vec::new();
     // Many credits name the same few sources; look each name up once.
-    let mut cited_cache: std::collections::HashMap<String, Option<usize>> = HashMap::new();
+    let mut cited_cache: FxHashMap<&str, Option<usize>> = FxHashMap::default();
     let names: Vec<VersionNames> = versions.iter().map(VersionNames::new).collect();
-    let mut credited: HashSet<(usize, usize, usize)> = HashSet::new(); // (version, sentence, cited)
+    let mut credited: FxHashSet<(usize, usize, usize)> = FxHashSet::default(); // (version, sentence, cited)
     // Sentences that credit some news source or `according to` anyone, loaded or not.
-    let mut credits_someone: HashSet<(usize, usize)> = HashSet::new();
+    let mut credits_someone: FxHashSet<(usize, usize)> = FxHashSet::default();
     // Sources: versions something credits, wire copy, and known agencies by name. The
     // base alone is not one: two outlets compared with each other copy nobody.
-    let mut sources: HashSet<usize> = (0..versions.len())
+    let mut sources: FxHashSet<usize> = (0..versions.len())
         .filter(|&v| {
             source::is_known(&versions[v].doc.source) || source::is_known(&versions[v].doc.id)
         })
@@ -479,16 +495,21 @@ pub fn audit(
             }
             let Some(src_span) = a.source else { continue };
             let src = chars.span(src_span);
-            let cited = *cited_cache
-                .entry(src.clone())
-                .or_insert_with(|| cited_version(&src, &names));
+            let cited = match cited_cache.get(src) {
+                Some(&cited) => cited,
+                None => {
+                    let cited = cited_version(src, &names);
+                    cited_cache.insert(src, cited);
+                    cited
+                }
+            };
             let Some(cited) = cited.filter(|&w| w != v) else {
                 continue;
             };
             sources.insert(cited);
             credited.insert((v, a.sentence, cited));
             if !matches!(a.kind, Kind::OrganisationCredit | Kind::AccordingTo)
-                && !attribute::is_organisation(&src)
+                && !attribute::is_organisation(src)
             {
                 continue;
             }
@@ -498,8 +519,8 @@ pub fn audit(
             let mut credit = Credit {
                 version: v,
                 sentence: a.sentence,
-                source: src,
-                cue: chars.span(a.cue),
+                source: src.to_string(),
+                cue: chars.span(a.cue).to_string(),
                 cited,
                 verdict: Verdict::NotFound,
                 matched: theirs.clone(),
@@ -546,7 +567,7 @@ pub fn audit(
         .collect();
     let mut uncredited = Vec::new();
     // Whole-story credits depend only on the pair of versions: judged once per pair.
-    let mut story_credit: HashMap<(usize, usize), bool> = HashMap::new();
+    let mut story_credit: FxHashMap<(usize, usize), bool> = FxHashMap::default();
     for (c, claim) in claims.iter().enumerate() {
         let carriers: Vec<usize> = (0..versions.len())
             .filter(|&w| !claim.members[w].sentences.is_empty())

@@ -2,6 +2,7 @@
 //! negation, names and the words inside quotation marks. Each returns what differs, or
 //! nothing; none of them cares about typography (curly vs straight quotes, dashes).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use rustc_hash::FxHashSet;
@@ -11,8 +12,8 @@ use crate::normalize;
 
 /// Words written in lower case somewhere in the texts of a comparison (see
 /// [`lowercase_vocabulary`]): a capitalised word found here is a sentence opener, not a
-/// name.
-pub type LowercaseWords = FxHashSet<String>;
+/// name. Borrowed from the texts where the word is its own normal form.
+pub type LowercaseWords<'t> = FxHashSet<Cow<'t, str>>;
 
 /// The value of a number word. Kept to what news writes out in words. A `match`, not
 /// a table search: it runs for every word of every changed claim.
@@ -264,12 +265,12 @@ fn is_negator(w: &str) -> bool {
 
 /// Capitalised words in `text` that are names: not a sentence's first word unless that
 /// word never appears in lower case in `lowercase_vocab`. Returned lower-cased.
-pub fn names(text: &str, lowercase_vocab: &LowercaseWords) -> Vec<String> {
+pub fn names(text: &str, lowercase_vocab: &LowercaseWords<'_>) -> Vec<String> {
     names_in(&Words::new(text), lowercase_vocab)
 }
 
 /// [`names`] over the words of a text.
-fn names_in(words: &Words, lowercase_vocab: &LowercaseWords) -> Vec<String> {
+fn names_in(words: &Words, lowercase_vocab: &LowercaseWords<'_>) -> Vec<String> {
     let mut out = Vec::new();
     for k in 0..words.len() {
         let raw = words.raw(k);
@@ -303,7 +304,7 @@ fn starts_sentence(between: &str) -> bool {
 pub fn name_changes(
     a: &str,
     b: &str,
-    lowercase_vocab: &LowercaseWords,
+    lowercase_vocab: &LowercaseWords<'_>,
 ) -> (Vec<String>, Vec<String>) {
     let (fa, fb) = (
         Facts::new(a, lowercase_vocab),
@@ -343,19 +344,19 @@ pub struct Facts {
 
 impl Facts {
     /// Reads `text`; `lowercase_vocab` as for [`names`].
-    pub fn new(text: &str, lowercase_vocab: &LowercaseWords) -> Facts {
+    pub fn new(text: &str, lowercase_vocab: &LowercaseWords<'_>) -> Facts {
         Facts::of_words(Words::new(text), lowercase_vocab)
     }
 
     /// [`Facts::new`] for a text already cut for a word diff.
-    pub fn of_pieces(pieces: &Pieces, lowercase_vocab: &LowercaseWords) -> Facts {
+    pub fn of_pieces(pieces: &Pieces, lowercase_vocab: &LowercaseWords<'_>) -> Facts {
         Facts::of_words(
             Words::of_spans(pieces.text(), pieces.word_spans()),
             lowercase_vocab,
         )
     }
 
-    fn of_words(words: Words, lowercase_vocab: &LowercaseWords) -> Facts {
+    fn of_words(words: Words, lowercase_vocab: &LowercaseWords<'_>) -> Facts {
         let text = words.text;
         let numbers = numbers_in(&words);
         let negations = (0..words.len())
@@ -431,7 +432,20 @@ pub struct Quote {
 pub fn quotes(text: &str) -> Vec<Quote> {
     let mut out = Vec::new();
     let mut open: Option<usize> = None;
-    for (i, c) in text.char_indices() {
+    let bytes = text.as_bytes();
+    // Only `"` and the curly marks (U+201C..U+201E: E2 80 9C..9E) matter: scan bytes,
+    // decoding nothing else.
+    for (i, &b) in bytes.iter().enumerate() {
+        let c = match b {
+            b'"' => '"',
+            0xE2 => match bytes.get(i + 1..i + 3) {
+                Some([0x80, 0x9C]) => '\u{201C}',
+                Some([0x80, 0x9D]) => '\u{201D}',
+                Some([0x80, 0x9E]) => '\u{201E}',
+                _ => continue,
+            },
+            _ => continue,
+        };
         match (c, open) {
             ('\u{201C}' | '\u{201E}', _) => open = Some(i + c.len_utf8()),
             ('\u{201D}', Some(s)) | ('"', Some(s)) => {
@@ -522,11 +536,15 @@ fn word_overlap(a: &[String], b: &[String]) -> f64 {
 
 /// Every word of any text that appears in lower case somewhere: lets [`names`] tell a
 /// sentence-initial `The` from a sentence-initial `Kerry`.
-pub fn lowercase_vocabulary<'a>(texts: impl IntoIterator<Item = &'a str>) -> LowercaseWords {
+pub fn lowercase_vocabulary<'a>(texts: impl IntoIterator<Item = &'a str>) -> LowercaseWords<'a> {
     let mut out = LowercaseWords::default();
     let mut word = String::new();
     // Versions of one story repeat most sentences word for word.
     let mut read: FxHashSet<&str> = FxHashSet::default();
+    // Most lower-case words are repeats of a few common ones (`the`, `of`): a small
+    // table of words already added, by length and first and last letter, finds them
+    // without hashing.
+    let mut recent: [&str; 256] = [""; 256];
     for text in texts {
         if !read.insert(text) {
             continue;
@@ -538,14 +556,18 @@ pub fn lowercase_vocabulary<'a>(texts: impl IntoIterator<Item = &'a str>) -> Low
             }
             // An ASCII word without capitals (most of them) is its own normal form.
             if raw.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
-                if !out.contains(raw) {
-                    out.insert(raw.to_string());
+                let b = raw.as_bytes();
+                let slot =
+                    (b.len() * 7 + usize::from(b[0]) * 3 + usize::from(b[b.len() - 1])) % 256;
+                if recent[slot] != raw {
+                    recent[slot] = raw;
+                    out.insert(Cow::Borrowed(raw));
                 }
                 return;
             }
             normalize::norm_token_into(raw, &mut word);
             if !out.contains(word.as_str()) {
-                out.insert(word.clone());
+                out.insert(Cow::Owned(word.clone()));
             }
         });
     }
@@ -556,7 +578,7 @@ pub fn lowercase_vocabulary<'a>(texts: impl IntoIterator<Item = &'a str>) -> Low
 mod tests {
     use super::*;
 
-    fn vocab() -> LowercaseWords {
+    fn vocab() -> LowercaseWords<'static> {
         lowercase_vocabulary(["the talks went on and the minister said it would end"])
     }
 
@@ -586,6 +608,27 @@ mod tests {
         }
 
         #[test]
+        fn quotes_are_found_as_by_decoding_every_char(text in "[a \"\u{201c}\u{201d}\u{201e}\u{2018}\u{2014}\u{e9}]{0,30}|\\PC{0,30}") {
+            let mut want = Vec::new();
+            let mut open: Option<usize> = None;
+            for (i, c) in text.char_indices() {
+                match (c, open) {
+                    ('\u{201C}' | '\u{201E}', _) => open = Some(i + c.len_utf8()),
+                    ('\u{201D}', Some(s)) | ('"', Some(s)) => {
+                        push_quote(&text[s..i], &mut want);
+                        open = None;
+                    }
+                    ('"', None) => open = Some(i + 1),
+                    _ => {}
+                }
+            }
+            if let Some(s) = open {
+                push_quote(&text[s..], &mut want);
+            }
+            prop_assert_eq!(quotes(&text), want);
+        }
+
+        #[test]
         fn a_passage_has_a_word_when_it_has_a_token(inner in "[ ,.'\u{2019}\u{a0}a1\u{e9}\u{2160}]{0,6}|\\PC{0,8}") {
             let mut quotes = Vec::new();
             push_quote(&inner, &mut quotes);
@@ -600,7 +643,7 @@ mod tests {
                     normalize::tokens(t)
                         .into_iter()
                         .filter(|w| t[w.start..w.end].starts_with(char::is_lowercase))
-                        .map(|w| w.norm)
+                        .map(|w| Cow::Owned(w.norm))
                 })
                 .collect();
             prop_assert_eq!(lowercase_vocabulary(texts.iter().map(String::as_str)), want);

@@ -442,7 +442,7 @@ struct Context<'a> {
     versions: &'a [Version],
     base: usize,
     alignment: &'a Alignment,
-    lowercase: &'a LowercaseWords,
+    lowercase: &'a LowercaseWords<'a>,
     attributions: &'a credits::SentenceAttributions,
     /// Index of the claim being judged in the alignment.
     claim: usize,
@@ -599,7 +599,7 @@ fn edits(
     reference: &str,
     other: &str,
     word_diff: &WordDiff,
-    lowercase: &LowercaseWords,
+    lowercase: &LowercaseWords<'_>,
     v: usize,
 ) -> Vec<Difference> {
     let facts = (
@@ -614,7 +614,7 @@ fn edits_of(
     reference: &detect::Facts,
     other: &detect::Facts,
     word_diff: &WordDiff,
-    lowercase: &LowercaseWords,
+    lowercase: &LowercaseWords<'_>,
     v: usize,
 ) -> Vec<Difference> {
     let mut out = Vec::new();
@@ -640,35 +640,39 @@ fn edits_of(
         });
     }
     let (gone, new) = &changes.names;
-    // A swapped name is a local edit in an otherwise kept sentence; in a rewritten
-    // passage, names come and go with the rewrite.
-    let local = |t: &str| t.split_whitespace().count() <= 4;
-    let kept: usize = word_diff
-        .runs
-        .iter()
-        .filter(|r| r.op == DiffOp::Equal)
-        .map(|r| r.text.split_whitespace().count())
-        .sum();
-    let mostly_kept = kept >= word_diff.edits();
-    for (del, ins) in replacements(word_diff).into_iter().filter(|_| mostly_kept) {
-        if !local(del) || !local(ins) {
-            continue;
-        }
-        let del_names: Vec<String> = detect::names(del, lowercase)
-            .into_iter()
-            .filter(|n| gone.contains(n))
-            .collect();
-        let ins_names: Vec<String> = detect::names(ins, lowercase)
-            .into_iter()
-            .filter(|n| new.contains(n))
-            .collect();
-        if !del_names.is_empty() && !ins_names.is_empty() {
-            out.push(Difference {
-                reference: Some(del.to_string()),
-                other: Some(ins.to_string()),
-                detail: Some(format!("{del} → {ins}")),
-                ..Difference::bare(DiffKind::NameChanged, v)
-            });
+    // A swapped name needs one name gone and another come: most edits touch none, and
+    // need no word counts or replacement runs.
+    if !gone.is_empty() && !new.is_empty() {
+        // A swapped name is a local edit in an otherwise kept sentence; in a rewritten
+        // passage, names come and go with the rewrite.
+        let local = |t: &str| t.split_whitespace().count() <= 4;
+        let kept: usize = word_diff
+            .runs
+            .iter()
+            .filter(|r| r.op == DiffOp::Equal)
+            .map(|r| r.text.split_whitespace().count())
+            .sum();
+        let mostly_kept = kept >= word_diff.edits();
+        for (del, ins) in replacements(word_diff).into_iter().filter(|_| mostly_kept) {
+            if !local(del) || !local(ins) {
+                continue;
+            }
+            let del_names: Vec<String> = detect::names(del, lowercase)
+                .into_iter()
+                .filter(|n| gone.contains(n))
+                .collect();
+            let ins_names: Vec<String> = detect::names(ins, lowercase)
+                .into_iter()
+                .filter(|n| new.contains(n))
+                .collect();
+            if !del_names.is_empty() && !ins_names.is_empty() {
+                out.push(Difference {
+                    reference: Some(del.to_string()),
+                    other: Some(ins.to_string()),
+                    detail: Some(format!("{del} → {ins}")),
+                    ..Difference::bare(DiffKind::NameChanged, v)
+                });
+            }
         }
     }
     for (qa, qb) in changes.quotes {
