@@ -163,6 +163,14 @@ fn extract_with(
     let chars = char_vec(text);
     let regions = quotes::regions(&chars);
     let units = units(&chars, sentences);
+    // A story's first version fills the cache with about one entry per unit, and its
+    // later versions add their reworded units: room for twice the first version's at
+    // once saves rehashing every key as the table grows.
+    if let Some(cache) = cache.as_deref_mut()
+        && cache.0.is_empty()
+    {
+        cache.0.reserve(2 * units.len());
+    }
     let mut per_unit: Vec<Vec<Attribution>> = Vec::with_capacity(units.len());
     let mut key: Vec<u32> = Vec::new();
     let mut lower = String::new();
