@@ -245,22 +245,29 @@ fn extract_with(
     out
 }
 
-/// The chars of `text`. Blocks of ASCII (most of a news text) are copied byte for byte,
-/// which is much cheaper than decoding.
+/// The chars of `text`. Runs of ASCII (most of a news text) are found a block at a time
+/// and copied byte for byte, which is much cheaper than decoding.
 fn char_vec(text: &str) -> Vec<char> {
     const BLOCK: usize = 16;
     // At most one char per byte: one allocation.
     let mut chars: Vec<char> = Vec::with_capacity(text.len());
     let bytes = text.as_bytes();
-    // Always at a char boundary: the loop passes whole blocks of ASCII or whole chars.
+    // Always at a char boundary: the loop passes whole runs of ASCII or whole chars.
     let mut i = 0;
     while i < bytes.len() {
-        if let Some(block) = bytes.get(i..i + BLOCK)
+        let mut j = i;
+        while let Some(block) = bytes.get(j..j + BLOCK)
             && block.is_ascii()
         {
-            chars.extend(block.iter().map(|&b| char::from(b)));
-            i += BLOCK;
-        } else if let Some(c) = text[i..].chars().next() {
+            j += BLOCK;
+        }
+        while j < bytes.len() && bytes[j].is_ascii() {
+            j += 1;
+        }
+        // One copy per run: long enough for the copy loop's fast path.
+        chars.extend(bytes[i..j].iter().map(|&b| char::from(b)));
+        i = j;
+        if let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) {
             chars.push(c);
             i += c.len_utf8();
         }
