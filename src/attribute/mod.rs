@@ -160,9 +160,17 @@ fn extract_with(
     sentences: &[Sentence],
     mut cache: Option<&mut UnitCache>,
 ) -> Vec<Attribution> {
-    let chars = char_vec(text);
-    let regions = quotes::regions(&chars);
+    let (chars, matter) = char_vec(text);
+    let regions = quotes::regions_at(&chars, matter);
     let units = units(&chars, sentences);
+    // A story's first version fills the cache with about one entry per unit, and its
+    // later versions add their reworded units: room for twice the first version's at
+    // once saves rehashing every key as the table grows.
+    if let Some(cache) = cache.as_deref_mut()
+        && cache.0.is_empty()
+    {
+        cache.0.reserve(2 * units.len());
+    }
     let mut per_unit: Vec<Vec<Attribution>> = Vec::with_capacity(units.len());
     let mut key: Vec<u32> = Vec::new();
     let mut lower = String::new();
@@ -237,27 +245,59 @@ fn extract_with(
     out
 }
 
-/// The chars of `text`. Blocks of ASCII (most of a news text) are copied byte for byte,
-/// which is much cheaper than decoding.
-fn char_vec(text: &str) -> Vec<char> {
-    const BLOCK: usize = 16;
+/// The chars of `text`, and the offsets of those that [`quotes::may_matter`] (newlines
+/// and quote marks), found on the way. Runs of ASCII (most of a news text) are found
+/// eight bytes at a time and copied byte for byte, which is much cheaper than decoding.
+fn char_vec(text: &str) -> (Vec<char>, Vec<usize>) {
+    // Eight bytes in one word: each test below answers for all of them at once.
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH: u64 = ONES * 0x80;
+    // The high bit of each byte of the ASCII `word` that is `b` (and maybe of the byte
+    // after one that is, which does not matter: only whether any is set is asked).
+    let has = |word: u64, b: u8| {
+        let v = word ^ (ONES * u64::from(b));
+        v.wrapping_sub(ONES) & !v & HIGH
+    };
+    let matters = |b: u8| b == b'\n' || b == b'"' || b == b'\'';
     // At most one char per byte: one allocation.
     let mut chars: Vec<char> = Vec::with_capacity(text.len());
+    let mut matter: Vec<usize> = Vec::new();
     let bytes = text.as_bytes();
-    // Always at a char boundary: the loop passes whole blocks of ASCII or whole chars.
+    // Always at a char boundary: the loop passes whole runs of ASCII or whole chars.
     let mut i = 0;
     while i < bytes.len() {
-        if let Some(block) = bytes.get(i..i + BLOCK)
-            && block.is_ascii()
+        // In a run of ASCII, byte offsets from `i` are char offsets from `chars.len()`.
+        let mut j = i;
+        while let Some(word) = bytes
+            .get(j..j + 8)
+            .and_then(|w| w.try_into().ok())
+            .map(u64::from_le_bytes)
+            && word & HIGH == 0
         {
-            chars.extend(block.iter().map(|&b| char::from(b)));
-            i += BLOCK;
-        } else if let Some(c) = text[i..].chars().next() {
+            if has(word, b'\n') | has(word, b'"') | has(word, b'\'') != 0 {
+                let at = chars.len() + j - i;
+                matter.extend((0..8).filter(|&k| matters(bytes[j + k])).map(|k| at + k));
+            }
+            j += 8;
+        }
+        while j < bytes.len() && bytes[j].is_ascii() {
+            if matters(bytes[j]) {
+                matter.push(chars.len() + j - i);
+            }
+            j += 1;
+        }
+        // One copy per run: long enough for the copy loop's fast path.
+        chars.extend(bytes[i..j].iter().map(|&b| char::from(b)));
+        i = j;
+        if let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) {
+            if quotes::may_matter(c) {
+                matter.push(chars.len());
+            }
             chars.push(c);
             i += c.len_utf8();
         }
     }
-    chars
+    (chars, matter)
 }
 
 /// Offsets outside a unit that its attributions may hold: the ends of quotation regions

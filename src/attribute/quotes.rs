@@ -56,9 +56,9 @@ fn opens_here(chars: &[char], i: usize) -> bool {
     }
 }
 
-/// Whether `c` is a newline or may start a mark (see [`mark_at`]). No branch and no
-/// table, so that a block of chars is tested at once.
-fn may_matter(c: char) -> bool {
+/// Whether `c` is a newline or may start a mark (see [`mark_at`]): the only chars
+/// [`regions_at`] needs to be shown.
+pub fn may_matter(c: char) -> bool {
     let n = u32::from(c);
     // `“ ” „ ‟` are U+201C to U+201F.
     (n == 0x0A)
@@ -71,31 +71,31 @@ fn may_matter(c: char) -> bool {
 
 /// Finds the quotation regions of `chars` (the document as chars), in order.
 pub fn regions(chars: &[char]) -> Vec<Region> {
+    regions_at(chars, (0..chars.len()).filter(|&i| may_matter(chars[i])))
+}
+
+/// [`regions`], given the offsets of the chars that [`may_matter`], in order: the chars
+/// between them are only read for where a line's text ends.
+pub fn regions_at(chars: &[char], matter: impl IntoIterator<Item = usize>) -> Vec<Region> {
     let mut out = Vec::new();
     let mut open: Option<usize> = None;
     let mut line_end = 0;
     let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        // Most chars are neither a newline nor a mark: skip a run of them at once, and
-        // the line then ends after its last char that is not a space.
-        if !may_matter(c) {
-            let mut j = i + 1;
-            // Eight chars at a time while none of them matters.
-            while let Some(block) = chars.get(j..j + 8)
-                && !block.iter().fold(false, |m, &c| m | may_matter(c))
-            {
-                j += 8;
-            }
-            while j < chars.len() && !may_matter(chars[j]) {
-                j += 1;
-            }
-            if let Some(k) = chars[i..j].iter().rposition(|c| !c.is_whitespace()) {
-                line_end = i + k + 1;
-            }
-            i = j;
+    // A run of chars that are neither a newline nor a mark ends its line's text after its
+    // last char that is not a space.
+    let run = |from: usize, to: usize, line_end: &mut usize| {
+        if let Some(k) = chars[from..to].iter().rposition(|c| !c.is_whitespace()) {
+            *line_end = from + k + 1;
+        }
+    };
+    for p in matter {
+        // The second quote of a doubled mark, already passed.
+        if p < i {
             continue;
         }
+        run(i, p, &mut line_end);
+        i = p;
+        let c = chars[i];
         if c == '\n' {
             if let Some(s) = open.take() {
                 out.push(Region {
@@ -139,6 +139,7 @@ pub fn regions(chars: &[char]) -> Vec<Region> {
         i += len;
         line_end = i;
     }
+    run(i, chars.len(), &mut line_end);
     if let Some(s) = open {
         out.push(Region {
             start: s,

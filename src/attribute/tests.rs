@@ -290,7 +290,7 @@ mod props {
         fn tokens_in_quotes_as_a_region_search_finds_them(
             text in "(\\PC|[“”„«»\"' ,.\n]|''|said| Kerry){0,60}",
         ) {
-            let chars = char_vec(&text);
+            let (chars, _) = char_vec(&text);
             let regions = quotes::regions(&chars);
             for (start, end) in units(&chars, &crate::segment::segment(&text)) {
                 let mut buf = String::new();
@@ -881,7 +881,14 @@ fn char_vec_decodes_like_chars() {
         "é",
         "“The talks,” Kerry said, “are over.” Officials in Zürich — and İstanbul — agreed.",
         "0123456789abcdeé0123456789abcde\u{10348}0123456789abcdef€",
+        "He said \"yes\" and ''no'' in a block\nof sixteen chars' end \"«quoted»\"\n",
+        "0123456789abcdef0123456789abcde\"0123456789abcdef\n0123456789abcd''x\u{201F}y",
     ] {
-        assert_eq!(char_vec(s), s.chars().collect::<Vec<_>>());
+        let (chars, matter) = char_vec(s);
+        assert_eq!(chars, s.chars().collect::<Vec<_>>());
+        let want: Vec<usize> = (0..chars.len())
+            .filter(|&i| quotes::may_matter(chars[i]))
+            .collect();
+        assert_eq!(matter, want, "{s}");
     }
 }
