@@ -364,9 +364,24 @@ fn norm_token(raw: &str) -> String {
 /// The normalized form of one raw token (as in [`Token::norm`]) into a reused buffer.
 pub fn norm_token_into(raw: &str, out: &mut String) {
     out.clear();
+    push_norm_token(raw, out);
+}
+
+/// Appends the normal form of one raw token (as [`norm_token_into`] gives it) to `out`,
+/// so the words of a text can share one buffer.
+pub fn push_norm_token(raw: &str, out: &mut String) {
+    // Thousands separators go from numbers; the first char and the commas of the ASCII
+    // forms below are those of the raw token.
+    let number = |t: &str| t.starts_with(|c: char| c.is_ascii_digit()) && t.contains(',');
+    let keep = |c: &char| *c != ',';
     if raw.is_ascii() {
-        out.push_str(raw);
-        out.make_ascii_lowercase();
+        if number(raw) {
+            out.extend(raw.chars().filter(keep).map(|c| c.to_ascii_lowercase()));
+        } else {
+            let start = out.len();
+            out.push_str(raw);
+            out[start..].make_ascii_lowercase();
+        }
     } else if raw
         .chars()
         .all(|c| c.is_ascii() || matches!(c, '\u{2019}' | '\u{02BC}'))
@@ -374,33 +389,25 @@ pub fn norm_token_into(raw: &str, out: &mut String) {
         // An ASCII word with a typographic apostrophe (`Kerry’s`), the most common
         // non-ASCII token in English copy: the apostrophe folds to `'`, nothing else
         // changes, and the rest needs no Unicode tables.
-        out.extend(raw.chars().map(|c| {
+        let folded = raw.chars().map(|c| {
             if c.is_ascii() {
                 c.to_ascii_lowercase()
             } else {
                 '\''
             }
-        }));
+        });
+        if number(raw) {
+            out.extend(folded.filter(keep));
+        } else {
+            out.extend(folded);
+        }
     } else {
-        out.push_str(&fold(raw));
-    }
-    if out.starts_with(|c: char| c.is_ascii_digit()) && out.contains(',') {
-        out.retain(|c| c != ',');
-    }
-}
-
-/// Appends the normal form of one raw token (as [`norm_token_into`] gives it) to `out`,
-/// so the words of a text can share one buffer.
-pub fn push_norm_token(raw: &str, out: &mut String) {
-    let start = out.len();
-    let digits = raw.starts_with(|c: char| c.is_ascii_digit()) && raw.contains(',');
-    if raw.is_ascii() && !digits {
-        out.push_str(raw);
-        out[start..].make_ascii_lowercase();
-    } else {
-        let mut one = String::new();
-        norm_token_into(raw, &mut one);
-        out.push_str(&one);
+        let folded = fold(raw);
+        if number(&folded) {
+            out.extend(folded.chars().filter(keep));
+        } else {
+            out.push_str(&folded);
+        }
     }
 }
 
@@ -471,6 +478,25 @@ mod tests {
         ) {
             let want = unicode_normalization::is_nfkc_quick(text.chars()) == IsNormalized::Yes;
             prop_assert_eq!(is_nfkc(&text), want);
+        }
+
+        #[test]
+        fn tokens_are_appended_in_their_normal_form(
+            before in "[a-z ]{0,6}",
+            raw in "[0-9][0-9,a-zA-Z\u{2019}\u{2bc}]{0,8}|[a-zA-Z\u{2019}\u{2bc}\u{e9}\u{c9}\u{3a3},]{1,10}",
+        ) {
+            // (Tokens as token_spans cuts them: no backticks or other punctuation.)
+            // What the normal form is: the fold (lower case, typography), then no
+            // thousands separators in a number.
+            let mut want = if raw.is_ascii() { raw.to_ascii_lowercase() } else { fold(&raw) };
+            if want.starts_with(|c: char| c.is_ascii_digit()) {
+                want.retain(|c| c != ',');
+            }
+            let mut out = before.clone();
+            push_norm_token(&raw, &mut out);
+            prop_assert_eq!(&out, &format!("{before}{want}"));
+            norm_token_into(&raw, &mut out);
+            prop_assert_eq!(&out, &want);
         }
 
         #[test]
