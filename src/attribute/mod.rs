@@ -144,7 +144,7 @@ pub fn extract(text: &str, sentences: &[Sentence]) -> Vec<Attribution> {
 /// ([`unit_key`]), which is more than its text where a quotation crosses its ends; its
 /// attributions are kept with offsets relative to it ([`Around::encode`]).
 #[derive(Debug, Default)]
-pub struct UnitCache(rustc_hash::FxHashMap<Vec<u32>, Vec<Attribution>>);
+pub struct UnitCache(rustc_hash::FxHashMap<Vec<u8>, Vec<Attribution>>);
 
 /// [`extract`], sharing `cache` with other documents.
 pub fn extract_cached(
@@ -172,7 +172,7 @@ fn extract_with(
         cache.0.reserve(2 * units.len());
     }
     let mut per_unit: Vec<Vec<Attribution>> = Vec::with_capacity(units.len());
-    let mut key: Vec<u32> = Vec::new();
+    let mut key: Vec<u8> = Vec::new();
     let mut lower = String::new();
     for &(start, end) in &units {
         let around = Around::new(&chars, &regions, start, end);
@@ -450,9 +450,9 @@ impl Around {
 /// go into the attributions as they are: [`Around::encode`] keeps them as symbols. (A
 /// content span reaching outside the unit holds a region's opening mark, so whether it is
 /// quoted does not depend on the chars outside.)
-fn unit_key(chars: &[char], regions: &[Region], around: &Around, key: &mut Vec<u32>) -> bool {
-    // Not a char nor an offset in the unit: separates the parts of the key and marks the
-    // region ends outside the unit.
+fn unit_key(chars: &[char], regions: &[Region], around: &Around, key: &mut Vec<u8>) -> bool {
+    // Not an offset in the unit: separates the parts of the key and marks the region
+    // ends outside the unit.
     const SEP: u32 = u32::MAX;
     const BEFORE: u32 = u32::MAX - 1;
     const AFTER: u32 = u32::MAX - 2;
@@ -461,24 +461,39 @@ fn unit_key(chars: &[char], regions: &[Region], around: &Around, key: &mut Vec<u
         return false;
     }
     key.clear();
-    key.extend(chars[start..end].iter().map(|&c| c as u32));
-    key.push(SEP);
-    key.push(u32::from(chars.get(end) == Some(&'\'')));
+    // The chars as UTF-8 (a quarter of their size as u32s: a long input keeps a key per
+    // sentence), ended by a byte UTF-8 never holds; fixed-width numbers after it.
+    let mut rest = &chars[start..end];
+    while !rest.is_empty() {
+        // Runs of ASCII (most of news copy) narrowed in one pass.
+        let ascii = rest
+            .iter()
+            .position(|c| !c.is_ascii())
+            .unwrap_or(rest.len());
+        key.extend(rest[..ascii].iter().map(|&c| c as u8));
+        if let Some(c) = rest.get(ascii) {
+            key.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+        }
+        rest = rest.get(ascii + 1..).unwrap_or_default();
+    }
+    key.push(0xFF);
+    let mut push = |x: u32| key.extend_from_slice(&x.to_le_bytes());
+    push(u32::from(chars.get(end) == Some(&'\'')));
     let first = regions.partition_point(|r| r.end <= start);
     for r in regions[first..].iter().take_while(|r| r.start < end) {
         // An offset in the unit is at most its length, which is below `AFTER`.
-        key.push(r.start.checked_sub(start).map_or(BEFORE, |s| s as u32));
-        key.push(if r.end > end {
+        push(r.start.checked_sub(start).map_or(BEFORE, |s| s as u32));
+        push(if r.end > end {
             AFTER
         } else {
             (r.end - start) as u32
         });
         // Whether a region is closed is read only where its closing mark is in the unit.
-        key.push(u32::from(r.closed && r.end <= end));
+        push(u32::from(r.closed && r.end <= end));
     }
-    key.push(SEP);
-    key.push(around.prev.map_or(0, |p| 1 + u32::from(p.1 == start)));
-    key.push(around.next.map_or(0, |n| 1 + u32::from(n.0 == end)));
+    push(SEP);
+    push(around.prev.map_or(0, |p| 1 + u32::from(p.1 == start)));
+    push(around.next.map_or(0, |n| 1 + u32::from(n.0 == end)));
     true
 }
 

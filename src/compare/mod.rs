@@ -317,8 +317,9 @@ fn join<'a>(sentences: &'a [Sentence], idx: &[usize]) -> Cow<'a, str> {
     }
 }
 
-/// Inputs up to this size share their paragraph caches and attribution cache across
-/// their versions; larger ones read each version on its own, within the memory budget.
+/// Inputs up to this size share their paragraph caches across their versions; larger
+/// ones segment each version on its own, within the memory budget. (The attribution
+/// cache is shared at every size.)
 const SHARED_CACHE_BYTES: usize = 8 << 20;
 
 /// Segments, aligns and compares loaded documents. Needs at least two, with distinct ids.
@@ -375,7 +376,7 @@ pub fn compare(docs: Vec<Document>, opts: &CompareOptions) -> Result<Comparison>
             .iter()
             .flat_map(|v| v.sentences.iter().map(|s| s.text.as_str())),
     );
-    let attributions = credits::extract_all(&versions, share_caches);
+    let attributions = credits::extract_all(&versions);
     let chars = credits::Chars::of(&versions);
     let by_sentence = credits::SentenceAttributions::new(&versions, &chars, &attributions);
     let mut claims: Vec<ClaimResult> = alignment
