@@ -432,20 +432,7 @@ pub struct Quote {
 pub fn quotes(text: &str) -> Vec<Quote> {
     let mut out = Vec::new();
     let mut open: Option<usize> = None;
-    let bytes = text.as_bytes();
-    // Only `"` and the curly marks (U+201C..U+201E: E2 80 9C..9E) matter: scan bytes,
-    // decoding nothing else.
-    for (i, &b) in bytes.iter().enumerate() {
-        let c = match b {
-            b'"' => '"',
-            0xE2 => match bytes.get(i + 1..i + 3) {
-                Some([0x80, 0x9C]) => '\u{201C}',
-                Some([0x80, 0x9D]) => '\u{201D}',
-                Some([0x80, 0x9E]) => '\u{201E}',
-                _ => continue,
-            },
-            _ => continue,
-        };
+    for (i, c) in quote_marks(text) {
         match (c, open) {
             ('\u{201C}' | '\u{201E}', _) => open = Some(i + c.len_utf8()),
             ('\u{201D}', Some(s)) | ('"', Some(s)) => {
@@ -460,6 +447,23 @@ pub fn quotes(text: &str) -> Vec<Quote> {
         push_quote(&text[s..], &mut out);
     }
     out
+}
+
+/// The double quotation marks of `text` (`"` and U+201C to U+201E) with their byte
+/// offsets. Only those marks matter: bytes are scanned (the curly ones are E2 80 9C to
+/// 9E), decoding nothing else.
+fn quote_marks(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().filter_map(move |(i, &b)| match b {
+        b'"' => Some((i, '"')),
+        0xE2 => match bytes.get(i + 1..i + 3) {
+            Some([0x80, 0x9C]) => Some((i, '\u{201C}')),
+            Some([0x80, 0x9D]) => Some((i, '\u{201D}')),
+            Some([0x80, 0x9E]) => Some((i, '\u{201E}')),
+            _ => None,
+        },
+        _ => None,
+    })
 }
 
 fn push_quote(inner: &str, out: &mut Vec<Quote>) {
@@ -608,24 +612,12 @@ mod tests {
         }
 
         #[test]
-        fn quotes_are_found_as_by_decoding_every_char(text in "[a \"\u{201c}\u{201d}\u{201e}\u{2018}\u{2014}\u{e9}]{0,30}|\\PC{0,30}") {
-            let mut want = Vec::new();
-            let mut open: Option<usize> = None;
-            for (i, c) in text.char_indices() {
-                match (c, open) {
-                    ('\u{201C}' | '\u{201E}', _) => open = Some(i + c.len_utf8()),
-                    ('\u{201D}', Some(s)) | ('"', Some(s)) => {
-                        push_quote(&text[s..i], &mut want);
-                        open = None;
-                    }
-                    ('"', None) => open = Some(i + 1),
-                    _ => {}
-                }
-            }
-            if let Some(s) = open {
-                push_quote(&text[s..], &mut want);
-            }
-            prop_assert_eq!(quotes(&text), want);
+        fn quote_marks_are_found_as_by_decoding_every_char(text in "[a \"\u{201c}\u{201d}\u{201e}\u{201f}\u{2018}\u{2014}\u{e9}]{0,30}|\\PC{0,30}") {
+            let want: Vec<(usize, char)> = text
+                .char_indices()
+                .filter(|&(_, c)| matches!(c, '"' | '\u{201C}' | '\u{201D}' | '\u{201E}'))
+                .collect();
+            prop_assert_eq!(quote_marks(&text).collect::<Vec<_>>(), want);
         }
 
         #[test]
