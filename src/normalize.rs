@@ -49,6 +49,14 @@ pub fn fold_typography(text: &str) -> String {
 /// for curly quotes and dashes, which are in NFKC with no combining class: such a text
 /// is answered from its bytes, without the normalizer's tables.
 fn is_nfkc(text: &str) -> bool {
+    is_plain(text) || unicode_normalization::is_nfkc_quick(text.chars()) == IsNormalized::Yes
+}
+
+/// Whether every char of `text` outside ASCII is a curly quote (U+2018, U+2019, U+201C,
+/// U+201D) or an en or em dash: most news copy. Such a text is in NFKC, its only folds
+/// are those chars to punctuation, and it has no letter outside ASCII, so readers can
+/// take it byte by byte.
+pub(crate) fn is_plain(text: &str) -> bool {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -56,12 +64,14 @@ fn is_nfkc(text: &str) -> bool {
             i += 1;
         } else if bytes[i] == 0xE2
             && bytes.get(i + 1) == Some(&0x80)
-            // U+2013 and U+2014 (dashes), U+2018, U+2019, U+201C, U+201D (quotes).
-            && matches!(bytes.get(i + 2), Some(0x93 | 0x94 | 0x98 | 0x99 | 0x9C | 0x9D))
+            && matches!(
+                bytes.get(i + 2),
+                Some(0x93 | 0x94 | 0x98 | 0x99 | 0x9C | 0x9D)
+            )
         {
             i += 3;
         } else {
-            return unicode_normalization::is_nfkc_quick(text.chars()) == IsNormalized::Yes;
+            return false;
         }
     }
     true

@@ -129,15 +129,42 @@ fn merge_sorted(a: &[u32], b: &[u32], out: &mut Vec<u32>, dedup: bool) {
 /// [`Vocabulary::freeze`] before scoring.
 #[derive(Debug, Default)]
 pub struct Vocabulary {
-    /// Ids of stems up to 7 bytes (nearly all: a stem is six chars or a number), keyed
-    /// by their bytes packed into a word: no string to hash, compare or allocate.
-    short_ids: FxHashMap<u64, u32>,
-    /// Ids of longer stems.
-    ids: FxHashMap<Box<str>, u32>,
+    ids: StemIds,
     df: Vec<u32>,
     idf: Vec<f64>,
     texts: u32,
     scratch: Scratch,
+}
+
+/// Stem ids, numbered in order of first appearance.
+#[derive(Debug, Default)]
+struct StemIds {
+    /// Ids of stems up to 7 bytes (nearly all: a stem is six chars or a number), keyed
+    /// by their bytes packed into a word: no string to hash, compare or allocate.
+    short: FxHashMap<u64, u32>,
+    /// Ids of longer stems.
+    long: FxHashMap<Box<[u8]>, u32>,
+}
+
+impl StemIds {
+    fn len(&self) -> usize {
+        self.short.len() + self.long.len()
+    }
+
+    /// The id of `stem` (UTF-8), a new one if it was never seen.
+    fn id(&mut self, stem: &[u8]) -> u32 {
+        let next = self.len() as u32;
+        match packed(stem) {
+            Some(key) => *self.short.entry(key).or_insert(next),
+            None => match self.long.get(stem) {
+                Some(&id) => id,
+                None => {
+                    self.long.insert(stem.into(), next);
+                    next
+                }
+            },
+        }
+    }
 }
 
 /// Buffers a bag is built in, kept from one text to the next: reading a text then
@@ -152,7 +179,7 @@ struct Scratch {
 }
 
 impl Scratch {
-    /// The sorted trigrams of `text`, as in [`Vocabulary::bag`], into `self.sorted`:
+    /// The trigrams of `text`, as in [`Vocabulary::bag`], unsorted into `self.trigrams`:
     /// those of the folded text, read without folding it first where it can be.
     fn read_trigrams(&mut self, text: &str) {
         let mut t = Trigrams::new(&mut self.trigrams);
@@ -165,7 +192,6 @@ impl Scratch {
         } else {
             read_trigrams(&normalize::fold(text), Trigrams::new(&mut self.trigrams));
         }
-        hash_sort(&self.trigrams, &mut self.sorted, &mut self.buckets);
     }
 }
 
@@ -177,35 +203,50 @@ impl Vocabulary {
 
     /// Reads `text` into a bag, counting its stems towards document frequencies.
     pub fn bag(&mut self, text: &str) -> Bag {
-        self.texts += 1;
+        if !normalize::is_plain(text) {
+            return self.bag_general(text);
+        }
+        let Scratch {
+            stems, trigrams, ..
+        } = &mut self.scratch;
+        stems.clear();
+        read_plain(text, trigrams, |stem| stems.push(self.ids.id(stem)));
+        self.finish_bag()
+    }
+
+    /// [`Vocabulary::bag`] for any text, through the normalizer's general paths.
+    fn bag_general(&mut self, text: &str) -> Bag {
         let Scratch { word, stems, .. } = &mut self.scratch;
         stems.clear();
         normalize::for_each_word_in(text, word, |w| {
-            let stem = stem_str(w);
-            let next = (self.short_ids.len() + self.ids.len()) as u32;
-            let id = match packed(stem) {
-                Some(key) => *self.short_ids.entry(key).or_insert(next),
-                None => match self.ids.get(stem) {
-                    Some(&id) => id,
-                    None => {
-                        self.ids.insert(stem.into(), next);
-                        next
-                    }
-                },
-            };
-            stems.push(id);
+            stems.push(self.ids.id(stem_str(w).as_bytes()));
         });
+        self.scratch.read_trigrams(text);
+        self.finish_bag()
+    }
+
+    /// Counts the stems read into the scratch buffers and makes the bag of them and of
+    /// the trigrams read there.
+    fn finish_bag(&mut self) -> Bag {
+        self.texts += 1;
+        let Scratch {
+            stems,
+            trigrams,
+            sorted,
+            buckets,
+            ..
+        } = &mut self.scratch;
         stems.sort_unstable();
         stems.dedup();
-        let known = self.short_ids.len() + self.ids.len();
+        let known = self.ids.len();
         if self.df.len() < known {
             self.df.resize(known, 0);
         }
         for &s in stems.iter() {
             self.df[s as usize] += 1;
         }
-        self.scratch.read_trigrams(text);
-        Bag::new(&self.scratch.stems, &self.scratch.sorted)
+        hash_sort(trigrams, sorted, buckets);
+        Bag::new(stems, sorted)
     }
 
     /// Counts a text whose bag was already made from an equal text towards document
@@ -315,8 +356,7 @@ impl Vocabulary {
 
 /// A stem of at most 7 bytes as one word: its bytes, zero-padded, and its length in the
 /// top byte, so that distinct stems get distinct words.
-fn packed(stem: &str) -> Option<u64> {
-    let bytes = stem.as_bytes();
+fn packed(bytes: &[u8]) -> Option<u64> {
     (bytes.len() <= 7).then(|| {
         let mut word = [0u8; 8];
         word[..bytes.len()].copy_from_slice(bytes);
@@ -382,7 +422,98 @@ fn read_trigrams(folded: &str, mut t: Trigrams) {
 fn text_trigrams(text: &str) -> Vec<u32> {
     let mut scratch = Scratch::default();
     scratch.read_trigrams(text);
+    hash_sort(&scratch.trigrams, &mut scratch.sorted, &mut scratch.buckets);
     scratch.sorted
+}
+
+/// Each ASCII byte lower-cased when it is a letter or digit, else 0.
+const ALNUM_LOWER: [u8; 128] = {
+    let mut table = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() {
+            table[b] = c.to_ascii_lowercase();
+        }
+        b += 1;
+    }
+    table
+};
+
+/// Reads a text that [`normalize::is_plain`] accepts in one pass over its bytes: its
+/// trigrams, unsorted, into `trigrams` (as [`Scratch::read_trigrams`] gives them), and
+/// the stems of its words (of the words [`normalize::for_each_word_in`] gives) to
+/// `stem`. In such a text a word is ASCII letters and digits, joined by an apostrophe
+/// (straight or curly) between letters or by `.` or `,` between digits, and every char
+/// outside ASCII (three bytes long) folds to punctuation: a gap between trigrams.
+fn read_plain(text: &str, trigrams: &mut Vec<u32>, mut stem: impl FnMut(&[u8])) {
+    let bytes = text.as_bytes();
+    let mut t = Trigrams::new(trigrams);
+    t.out.reserve(bytes.len() + 1);
+    // The word being read (`buf[..len]`), and what its normalization needs to know.
+    let mut buf: Vec<u8> = Vec::with_capacity(32);
+    let (mut in_word, mut number, mut commas, mut digits) = (false, false, false, false);
+    let mut emit = |buf: &mut Vec<u8>, number: bool, commas: bool, digits: bool| {
+        if number && commas {
+            // Thousands separators go from numbers.
+            buf.retain(|&c| c != b',');
+        }
+        // The stem: numbers whole, other words their first STEM_CHARS chars.
+        stem(if digits {
+            &buf[..]
+        } else {
+            &buf[..buf.len().min(STEM_CHARS)]
+        });
+    };
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let lower = ALNUM_LOWER.get(usize::from(b)).copied().unwrap_or(0);
+        if lower != 0 {
+            t.letter(char::from(lower));
+            let digit = lower.is_ascii_digit();
+            if !in_word {
+                buf.clear();
+                (in_word, number, commas, digits) = (true, digit, false, false);
+            }
+            buf.push(lower);
+            digits |= digit;
+            i += 1;
+            continue;
+        }
+        t.gap();
+        // Chars outside ASCII are three bytes long; U+2019 is the curly apostrophe.
+        let len = if b.is_ascii() { 1 } else { 3 };
+        if in_word {
+            let apostrophe = b == b'\'' || (b == 0xE2 && bytes[i + 2] == 0x99);
+            let prev = bytes[i - 1];
+            let next = bytes.get(i + len).copied().unwrap_or(b' ');
+            let joins = if apostrophe {
+                prev.is_ascii_alphabetic() && next.is_ascii_alphabetic()
+            } else {
+                matches!(b, b'.' | b',') && prev.is_ascii_digit() && next.is_ascii_digit()
+            };
+            if joins {
+                buf.push(if apostrophe { b'\'' } else { b });
+                commas |= b == b',';
+            } else {
+                in_word = false;
+                emit(&mut buf, number, commas, digits);
+            }
+        }
+        i += len;
+    }
+    if in_word {
+        emit(&mut buf, number, commas, digits);
+    }
+    t.finish();
+}
+
+/// The 32-bit hash of the trigram of chars `a`, `b`, `c`.
+fn trigram_hash(a: u64, b: u64, c: u64) -> u32 {
+    let code = (a << 42) | (b << 21) | c;
+    // Fibonacci hashing keeps the high, well-mixed bits.
+    (code.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as u32
 }
 
 /// Builds the trigrams of a cleaned text fed one char or gap at a time, unsorted, into
@@ -410,10 +541,8 @@ impl<'a> Trigrams<'a> {
 
     fn push(&mut self, c: char) {
         if self.len >= 2 {
-            let code = (u64::from(self.w0) << 42) | (u64::from(self.w1) << 21) | u64::from(c);
-            // Fibonacci hashing keeps the high, well-mixed bits.
-            self.out
-                .push((code.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as u32);
+            let (a, b) = (u64::from(self.w0), u64::from(self.w1));
+            self.out.push(trigram_hash(a, b, u64::from(c)));
         }
         self.w0 = self.w1;
         self.w1 = c;
@@ -641,6 +770,25 @@ mod tests {
             a in "\\PC{0,60}|[aA\u{3a3}\u{3c3}\u{130}\u{2019}\u{201c}\u{2014}\u{200b}\u{a0}\u{2026}\u{fb01}` .\t\u{b}\u{2028}]{0,20}",
         ) {
             prop_assert_eq!(text_trigrams(&a), reference_trigrams(&normalize::fold(&a)));
+        }
+
+        #[test]
+        fn plain_texts_read_as_the_general_path_reads_them(
+            texts in proptest::collection::vec(
+                "[aBz09 ,.'\u{2019}\u{2018}\u{201c}\u{201d}\u{2013}\u{2014}-]{0,40}\
+                 |((Kerry|SAID|5,000|3\\.5|1,2,3|rep|abcdefgh|x9|’|'|,|\\.|“|—) ?){0,12}",
+                1..6,
+            ),
+        ) {
+            let (mut fast, mut general) = (Vocabulary::new(), Vocabulary::new());
+            for text in &texts {
+                prop_assert!(normalize::is_plain(text));
+                prop_assert_eq!(fast.bag(text), general.bag_general(text));
+            }
+            // The same stems under the same ids, not merely ids in the same order.
+            prop_assert_eq!(&fast.ids.short, &general.ids.short);
+            prop_assert_eq!(&fast.ids.long, &general.ids.long);
+            prop_assert_eq!(&fast.df, &general.df);
         }
 
         #[test]
