@@ -290,17 +290,16 @@ impl Vocabulary {
         hash_sort(trigrams, sorted, buckets);
         // Split into distinct values (kept in `sorted`) and repeats (into `trigrams`).
         trigrams.clear();
-        let mut kept = 0;
-        for k in 0..sorted.len() {
-            let x = sorted[k];
-            if kept > 0 && sorted[kept - 1] == x {
+        let mut last = None;
+        sorted.retain(|&x| {
+            let repeat = last == Some(x);
+            if repeat {
                 trigrams.push(x);
-            } else {
-                sorted[kept] = x;
-                kept += 1;
             }
-        }
-        Bag::new(stems, &sorted[..kept], trigrams)
+            last = Some(x);
+            !repeat
+        });
+        Bag::new(stems, sorted, trigrams)
     }
 
     /// Counts a text whose bag was already made from an equal text towards document
@@ -411,11 +410,13 @@ impl Vocabulary {
 /// A stem of at most 7 bytes as one word: its bytes, zero-padded, and its length in the
 /// top byte, so that distinct stems get distinct words.
 fn packed(bytes: &[u8]) -> Option<u64> {
+    // Shifted in byte by byte: a copy of a few bytes of varying length would be a call.
     (bytes.len() <= 7).then(|| {
-        let mut word = [0u8; 8];
-        word[..bytes.len()].copy_from_slice(bytes);
-        word[7] = bytes.len() as u8;
-        u64::from_le_bytes(word)
+        let word = bytes
+            .iter()
+            .rev()
+            .fold(0u64, |word, &b| (word << 8) | u64::from(b));
+        word | (bytes.len() as u64) << 56
     })
 }
 
