@@ -174,9 +174,14 @@ fn extract_with(
     let mut per_unit: Vec<Vec<Attribution>> = Vec::with_capacity(units.len());
     let mut key: Vec<u8> = Vec::new();
     let mut lower = String::new();
+    let mut cursor = ByteCursor::default();
     for &(start, end) in &units {
         let around = Around::new(&chars, &regions, start, end);
-        let keyed = cache.is_some() && unit_key(&chars, &regions, &around, &mut key);
+        let keyed = cache.is_some() && {
+            let from = cursor.byte_of(&chars, start);
+            let utf8 = &text.as_bytes()[from..cursor.byte_of(&chars, end)];
+            unit_key(utf8, &chars, &regions, &around, &mut key)
+        };
         let seen = keyed
             .then(|| cache.as_deref()?.0.get(&key[..]))
             .flatten()
@@ -439,18 +444,63 @@ impl Around {
     }
 }
 
+/// Byte offsets of char offsets in the text `chars` decodes, found by walking from the
+/// last offset asked for: units come in order, so the walks cover the text about once.
+#[derive(Debug, Default)]
+struct ByteCursor {
+    /// The char offset last asked for.
+    at: usize,
+    /// Its byte offset.
+    byte: usize,
+}
+
+impl ByteCursor {
+    /// The byte offset of the char offset `c` (at most `chars.len()`).
+    fn byte_of(&mut self, chars: &[char], c: usize) -> usize {
+        // The UTF-8 length of each char, as sums of comparisons the compiler runs four
+        // chars at a time in 32-bit lanes: in parts short enough for their sums to fit.
+        let len = |run: &[char]| {
+            run.chunks(1 << 24)
+                .map(|part| {
+                    part.iter()
+                        .map(|&ch| {
+                            let n = u32::from(ch);
+                            1 + u32::from(n >= 0x80)
+                                + u32::from(n >= 0x800)
+                                + u32::from(n >= 0x10000)
+                        })
+                        .sum::<u32>() as usize
+                })
+                .sum::<usize>()
+        };
+        if c >= self.at {
+            self.byte += len(&chars[self.at..c]);
+        } else {
+            self.byte -= len(&chars[c..self.at]);
+        }
+        self.at = c;
+        self.byte
+    }
+}
+
 /// Writes into `key` what the rules' results for the unit `around` describes depend on:
-/// its chars; whether the char after it is `'` (which makes a last `'` a quote mark); the
-/// quotation regions meeting it, relative to its start, with an end outside it only
-/// marked as such; and which of the regions next to it that the rules look at exist, and
-/// whether they touch it. Returns false, and leaves `key` alone, for a unit too long to
-/// key.
+/// its chars (`utf8`, the unit's text as UTF-8); whether the char after it is `'` (which
+/// makes a last `'` a quote mark); the quotation regions meeting it, relative to its
+/// start, with an end outside it only marked as such; and which of the regions next to
+/// it that the rules look at exist, and whether they touch it. Returns false, and leaves
+/// `key` alone, for a unit too long to key.
 ///
 /// Outside the unit the rules read no chars, and of those regions only their ends, which
 /// go into the attributions as they are: [`Around::encode`] keeps them as symbols. (A
 /// content span reaching outside the unit holds a region's opening mark, so whether it is
 /// quoted does not depend on the chars outside.)
-fn unit_key(chars: &[char], regions: &[Region], around: &Around, key: &mut Vec<u8>) -> bool {
+fn unit_key(
+    utf8: &[u8],
+    chars: &[char],
+    regions: &[Region],
+    around: &Around,
+    key: &mut Vec<u8>,
+) -> bool {
     // Not an offset in the unit: separates the parts of the key and marks the region
     // ends outside the unit.
     const SEP: u32 = u32::MAX;
@@ -463,19 +513,7 @@ fn unit_key(chars: &[char], regions: &[Region], around: &Around, key: &mut Vec<u
     key.clear();
     // The chars as UTF-8 (a quarter of their size as u32s: a long input keeps a key per
     // sentence), ended by a byte UTF-8 never holds; fixed-width numbers after it.
-    let mut rest = &chars[start..end];
-    while !rest.is_empty() {
-        // Runs of ASCII (most of news copy) narrowed in one pass.
-        let ascii = rest
-            .iter()
-            .position(|c| !c.is_ascii())
-            .unwrap_or(rest.len());
-        key.extend(rest[..ascii].iter().map(|&c| c as u8));
-        if let Some(c) = rest.get(ascii) {
-            key.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
-        }
-        rest = rest.get(ascii + 1..).unwrap_or_default();
-    }
+    key.extend_from_slice(utf8);
     key.push(0xFF);
     let mut push = |x: u32| key.extend_from_slice(&x.to_le_bytes());
     push(u32::from(chars.get(end) == Some(&'\'')));

@@ -287,6 +287,20 @@ mod props {
         }
 
         #[test]
+        fn byte_cursor_finds_the_byte_offset_of_any_char(
+            text in "(\\PC|[é€“\u{10348}]){0,60}",
+            at in prop::collection::vec(any::<prop::sample::Index>(), 0..12),
+        ) {
+            let (chars, _) = char_vec(&text);
+            let mut cursor = ByteCursor::default();
+            for i in at {
+                let c = i.index(chars.len() + 1);
+                let want = text.char_indices().nth(c).map_or(text.len(), |(b, _)| b);
+                prop_assert_eq!(cursor.byte_of(&chars, c), want);
+            }
+        }
+
+        #[test]
         fn tokens_in_quotes_as_a_region_search_finds_them(
             text in "(\\PC|[“”„«»\"' ,.\n]|''|said| Kerry){0,60}",
         ) {
