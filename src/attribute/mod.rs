@@ -161,7 +161,7 @@ fn extract_with(
     mut cache: Option<&mut UnitCache>,
 ) -> Vec<Attribution> {
     let (chars, matter) = char_vec(text);
-    let regions = quotes::regions_at(&chars, matter);
+    let regions = quotes::regions_at(&chars, matter.iter().copied());
     let units = units(&chars, sentences);
     // A story's first version fills the cache with about one entry per unit, and its
     // later versions add their reworded units: room for twice the first version's at
@@ -191,7 +191,7 @@ fn extract_with(
             continue;
         }
         let toks = tokenize(&chars, start, end, &regions, &mut lower);
-        let found = sentence_rules(&chars, &toks, &regions, start);
+        let found = sentence_rules(&chars, &matter, &toks, &regions, start);
         if keyed
             && let Some(cache) = cache.as_deref_mut()
             && let Some(rel) = found.iter().map(|a| around.encode(a)).collect()
@@ -1643,8 +1643,20 @@ fn content_span(toks: &[Tok], regions: &[Region], a: usize, mut b: usize) -> Opt
     Some(s)
 }
 
+/// Whether a quote mark ([`quotes::mark_at`]) starts in `span`: asked only of the
+/// chars in `matter` (the offsets of those that [`quotes::may_matter`], in order), the
+/// only ones that can start one.
+fn has_mark(chars: &[char], matter: &[usize], span: Span) -> bool {
+    let first = matter.partition_point(|&p| p < span.start);
+    matter[first..]
+        .iter()
+        .take_while(|&&p| p < span.end)
+        .any(|&p| quotes::mark_at(chars, p).is_some())
+}
+
 fn sentence_rules(
     chars: &[char],
+    matter: &[usize],
     toks: &[Tok],
     regions: &[Region],
     sent_start: usize,
@@ -1833,9 +1845,7 @@ fn sentence_rules(
         let Some(cue) = span_of(toks, f.cue.0, f.cue.1) else {
             continue;
         };
-        let quoted = merged
-            .iter()
-            .any(|s| (s.start..s.end).any(|c| quotes::mark_at(chars, c).is_some()));
+        let quoted = merged.iter().any(|&s| has_mark(chars, matter, s));
         let source_text: Option<String> = source.map(|s| chars[s.start..s.end].iter().collect());
         let kind = if f.according {
             Kind::AccordingTo

@@ -301,6 +301,19 @@ mod props {
         }
 
         #[test]
+        fn marks_found_among_the_chars_that_matter_are_all_the_marks(
+            text in "(\\PC|[“”„‟«»\"' \n]|''){0,40}",
+            a in any::<prop::sample::Index>(),
+            b in any::<prop::sample::Index>(),
+        ) {
+            let (chars, matter) = char_vec(&text);
+            let (a, b) = (a.index(chars.len() + 1), b.index(chars.len() + 1));
+            let span = Span { start: a.min(b), end: a.max(b) };
+            let want = (span.start..span.end).any(|c| quotes::mark_at(&chars, c).is_some());
+            prop_assert_eq!(has_mark(&chars, &matter, span), want);
+        }
+
+        #[test]
         fn tokens_in_quotes_as_a_region_search_finds_them(
             text in "(\\PC|[“”„«»\"' ,.\n]|''|said| Kerry){0,60}",
         ) {
