@@ -161,7 +161,7 @@ fn extract_with(
     mut cache: Option<&mut UnitCache>,
 ) -> Vec<Attribution> {
     let (chars, matter) = char_vec(text);
-    let regions = quotes::regions_at(&chars, matter);
+    let regions = quotes::regions_at(&chars, matter.iter().copied());
     let units = units(&chars, sentences);
     // A story's first version fills the cache with about one entry per unit, and its
     // later versions add their reworded units: room for twice the first version's at
@@ -173,10 +173,15 @@ fn extract_with(
     }
     let mut per_unit: Vec<Vec<Attribution>> = Vec::with_capacity(units.len());
     let mut key: Vec<u8> = Vec::new();
-    let mut lower = String::new();
+    let mut lower: Vec<u8> = Vec::new();
+    let mut cursor = ByteCursor::default();
     for &(start, end) in &units {
         let around = Around::new(&chars, &regions, start, end);
-        let keyed = cache.is_some() && unit_key(&chars, &regions, &around, &mut key);
+        let keyed = cache.is_some() && {
+            let from = cursor.byte_of(&chars, start);
+            let utf8 = &text.as_bytes()[from..cursor.byte_of(&chars, end)];
+            unit_key(utf8, &chars, &regions, &around, &mut key)
+        };
         let seen = keyed
             .then(|| cache.as_deref()?.0.get(&key[..]))
             .flatten()
@@ -186,7 +191,7 @@ fn extract_with(
             continue;
         }
         let toks = tokenize(&chars, start, end, &regions, &mut lower);
-        let found = sentence_rules(&chars, &toks, &regions, start);
+        let found = sentence_rules(&chars, &matter, &toks, &regions, start);
         if keyed
             && let Some(cache) = cache.as_deref_mut()
             && let Some(rel) = found.iter().map(|a| around.encode(a)).collect()
@@ -439,18 +444,63 @@ impl Around {
     }
 }
 
+/// Byte offsets of char offsets in the text `chars` decodes, found by walking from the
+/// last offset asked for: units come in order, so the walks cover the text about once.
+#[derive(Debug, Default)]
+struct ByteCursor {
+    /// The char offset last asked for.
+    at: usize,
+    /// Its byte offset.
+    byte: usize,
+}
+
+impl ByteCursor {
+    /// The byte offset of the char offset `c` (at most `chars.len()`).
+    fn byte_of(&mut self, chars: &[char], c: usize) -> usize {
+        // The UTF-8 length of each char, as sums of comparisons the compiler runs four
+        // chars at a time in 32-bit lanes: in parts short enough for their sums to fit.
+        let len = |run: &[char]| {
+            run.chunks(1 << 24)
+                .map(|part| {
+                    part.iter()
+                        .map(|&ch| {
+                            let n = u32::from(ch);
+                            1 + u32::from(n >= 0x80)
+                                + u32::from(n >= 0x800)
+                                + u32::from(n >= 0x10000)
+                        })
+                        .sum::<u32>() as usize
+                })
+                .sum::<usize>()
+        };
+        if c >= self.at {
+            self.byte += len(&chars[self.at..c]);
+        } else {
+            self.byte -= len(&chars[c..self.at]);
+        }
+        self.at = c;
+        self.byte
+    }
+}
+
 /// Writes into `key` what the rules' results for the unit `around` describes depend on:
-/// its chars; whether the char after it is `'` (which makes a last `'` a quote mark); the
-/// quotation regions meeting it, relative to its start, with an end outside it only
-/// marked as such; and which of the regions next to it that the rules look at exist, and
-/// whether they touch it. Returns false, and leaves `key` alone, for a unit too long to
-/// key.
+/// its chars (`utf8`, the unit's text as UTF-8); whether the char after it is `'` (which
+/// makes a last `'` a quote mark); the quotation regions meeting it, relative to its
+/// start, with an end outside it only marked as such; and which of the regions next to
+/// it that the rules look at exist, and whether they touch it. Returns false, and leaves
+/// `key` alone, for a unit too long to key.
 ///
 /// Outside the unit the rules read no chars, and of those regions only their ends, which
 /// go into the attributions as they are: [`Around::encode`] keeps them as symbols. (A
 /// content span reaching outside the unit holds a region's opening mark, so whether it is
 /// quoted does not depend on the chars outside.)
-fn unit_key(chars: &[char], regions: &[Region], around: &Around, key: &mut Vec<u8>) -> bool {
+fn unit_key(
+    utf8: &[u8],
+    chars: &[char],
+    regions: &[Region],
+    around: &Around,
+    key: &mut Vec<u8>,
+) -> bool {
     // Not an offset in the unit: separates the parts of the key and marks the region
     // ends outside the unit.
     const SEP: u32 = u32::MAX;
@@ -463,19 +513,7 @@ fn unit_key(chars: &[char], regions: &[Region], around: &Around, key: &mut Vec<u
     key.clear();
     // The chars as UTF-8 (a quarter of their size as u32s: a long input keeps a key per
     // sentence), ended by a byte UTF-8 never holds; fixed-width numbers after it.
-    let mut rest = &chars[start..end];
-    while !rest.is_empty() {
-        // Runs of ASCII (most of news copy) narrowed in one pass.
-        let ascii = rest
-            .iter()
-            .position(|c| !c.is_ascii())
-            .unwrap_or(rest.len());
-        key.extend(rest[..ascii].iter().map(|&c| c as u8));
-        if let Some(c) = rest.get(ascii) {
-            key.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
-        }
-        rest = rest.get(ascii + 1..).unwrap_or_default();
-    }
+    key.extend_from_slice(utf8);
     key.push(0xFF);
     let mut push = |x: u32| key.extend_from_slice(&x.to_le_bytes());
     push(u32::from(chars.get(end) == Some(&'\'')));
@@ -524,9 +562,7 @@ fn ends_with_title(chars: &[char]) -> bool {
     let n = rest.iter().rev().take_while(|c| c.is_alphabetic()).count();
     let run = &rest[rest.len() - n..];
     if run.iter().all(char::is_ascii) {
-        return (n == 1 && run[0].is_ascii_uppercase())
-            || (n <= const { longest(TITLE_ABBREVIATIONS) }
-                && TITLE_ABBREVIATIONS.iter().any(|a| ascii_lower_eq(run, a)));
+        return (n == 1 && run[0].is_ascii_uppercase()) || in_packed(&TITLE_KEYS, run);
     }
     let word = run.iter().collect::<String>().to_lowercase();
     (word.chars().count() == 1 && rest.last().is_some_and(|c| c.is_uppercase()))
@@ -651,7 +687,7 @@ fn tokenize<'a>(
     start: usize,
     end: usize,
     regions: &[Region],
-    buf: &'a mut String,
+    buf: &'a mut Vec<u8>,
 ) -> Vec<Tok<'a>> {
     buf.clear();
     // Each token with the byte range of its lower-case form in `buf`, filled in once
@@ -660,14 +696,17 @@ fn tokenize<'a>(
     // The first region not ending before `i`: the one holding `i`, if any (regions are
     // sorted and disjoint).
     let mut held = regions.partition_point(|r| r.end <= start);
+    let unit = &chars[..end];
     let mut i = start;
-    while i < end {
-        let c = chars[i];
-        if c == ' ' || c.is_whitespace() {
+    while let Some(&c) = unit.get(i) {
+        // Most tokens are words starting with an ASCII letter or digit: tested first,
+        // before the tests that words never pass.
+        let (e, kind) = if c.is_ascii_alphanumeric() {
+            (word_end(unit, i), TokKind::Word)
+        } else if c == ' ' || c.is_whitespace() {
             i += 1;
             continue;
-        }
-        let (e, kind) = if let Some(len) = quotes::mark_at(chars, i).filter(|l| i + l <= end) {
+        } else if let Some(len) = quotes::mark_at(chars, i).filter(|l| i + l <= end) {
             let kind = if region_at(regions, i, None).is_some() {
                 TokKind::QOpen
             } else if region_ending_at(regions, i + len).is_some_and(|r| r.closed) {
@@ -676,35 +715,17 @@ fn tokenize<'a>(
                 TokKind::Punct
             };
             (i + len, kind)
-        } else if c.is_alphanumeric() {
-            let mut j = i + 1;
-            while j < end {
-                let d = chars[j];
-                if d.is_ascii_alphanumeric() || (!d.is_ascii() && d.is_alphanumeric()) {
-                    j += 1;
-                } else if matches!(d, '\'' | '’' | '-' | '.' | '&')
-                    && j + 1 < end
-                    && chars[j + 1].is_alphanumeric()
-                {
-                    j += 2;
-                } else if d == '.' && takes_period(&chars[i..j]) {
-                    j += 1;
-                    break;
-                } else {
-                    break;
-                }
-            }
-            (j, TokKind::Word)
+        } else if is_alphanumeric(c) {
+            (word_end(unit, i), TokKind::Word)
         } else {
             (i + 1, TokKind::Punct)
         };
-        let text = &chars[i..e];
         while regions.get(held).is_some_and(|r| r.end <= i) {
             held += 1;
         }
         let in_quote = regions.get(held).is_some_and(|r| r.start < i);
         let from = buf.len();
-        let acronym = push_lower(text, buf);
+        let acronym = push_lower(&unit[i..e], buf);
         spans.push((
             Tok {
                 s: i,
@@ -720,43 +741,92 @@ fn tokenize<'a>(
         ));
         i = e;
     }
-    let buf: &'a str = buf;
+    // `buf` holds whole chars' UTF-8 only, so this never fails (and if it did, the
+    // tokens would be empty words, not a panic).
+    let buf = std::str::from_utf8(buf).unwrap_or_default();
     spans
         .into_iter()
         .map(|(t, a, b)| Tok {
-            lower: &buf[a..b],
+            lower: buf.get(a..b).unwrap_or_default(),
             ..t
         })
         .collect()
 }
 
-/// Appends `word` lower-cased, with `’` as `'`, to `buf`: what
+/// End of the word starting at `i`, an alphanumeric char of `unit`: alphanumerics, with
+/// `'`, `’`, `-`, `.` or `&` between two of them (`U.S`, `don’t`), and a period that
+/// [`takes_period`].
+fn word_end(unit: &[char], i: usize) -> usize {
+    let mut j = i + 1;
+    loop {
+        // Most of a word: a run of ASCII letters and digits.
+        while unit.get(j).is_some_and(char::is_ascii_alphanumeric) {
+            j += 1;
+        }
+        let Some(&d) = unit.get(j) else {
+            break;
+        };
+        if !d.is_ascii() && is_alphanumeric(d) {
+            j += 1;
+        } else if matches!(d, '\'' | '’' | '-' | '.' | '&')
+            && unit.get(j + 1).is_some_and(|&n| is_alphanumeric(n))
+        {
+            j += 2;
+        } else if d == '.' && takes_period(&unit[i..j]) {
+            j += 1;
+            break;
+        } else {
+            break;
+        }
+    }
+    j
+}
+
+/// [`char::is_alphanumeric`], answered without the Unicode tables for ASCII and for the
+/// General Punctuation block (`’ “ ” —`, U+2000 to U+206F, none of them alphanumeric), the
+/// non-ASCII chars news copy is full of.
+fn is_alphanumeric(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        !('\u{2000}'..='\u{206F}').contains(&c) && c.is_alphanumeric()
+    }
+}
+
+/// Appends `word` lower-cased, with `’` as `'`, to `buf` as UTF-8: what
 /// `word.to_lowercase().replace('’', "'")` gives on the word as a string. Returns whether
 /// the word is an acronym: two or more letters, none lower-case (`US`, `CNN`).
-fn push_lower(word: &[char], buf: &mut String) -> bool {
-    let from = buf.len();
+fn push_lower(word: &[char], buf: &mut Vec<u8>) -> bool {
     let mut letters = 0;
     let mut lower = false;
+    if word.iter().all(char::is_ascii) {
+        // One byte per char, written without a capacity check each.
+        buf.extend(word.iter().map(|&c| {
+            let b = c as u8;
+            letters += usize::from((b | 0x20).wrapping_sub(b'a') < 26);
+            lower |= b.wrapping_sub(b'a') < 26;
+            b.to_ascii_lowercase()
+        }));
+        return letters >= 2 && !lower;
+    }
+    let from = buf.len();
     for &c in word {
-        if c.is_ascii() {
-            letters += usize::from(c.is_ascii_alphabetic());
-            lower |= c.is_ascii_lowercase();
-            buf.push(c.to_ascii_lowercase());
-        } else if c == 'Σ' {
+        if c == 'Σ' {
             // The one letter whose lower case depends on its neighbours (a final `ς`):
             // `str::to_lowercase` knows the rule.
             buf.truncate(from);
             let text: String = word.iter().collect();
-            buf.push_str(&text.to_lowercase().replace('’', "'"));
+            buf.extend_from_slice(text.to_lowercase().replace('’', "'").as_bytes());
             return word.iter().filter(|c| c.is_alphabetic()).count() >= 2
                 && !word.iter().any(|c| c.is_lowercase());
+        }
+        letters += usize::from(c.is_alphabetic());
+        lower |= c.is_lowercase();
+        if c == '’' {
+            buf.push(b'\'');
         } else {
-            letters += usize::from(c.is_alphabetic());
-            lower |= c.is_lowercase();
-            if c == '’' {
-                buf.push('\'');
-            } else {
-                buf.extend(c.to_lowercase());
+            for l in c.to_lowercase() {
+                buf.extend_from_slice(l.encode_utf8(&mut [0; 4]).as_bytes());
             }
         }
     }
@@ -769,8 +839,7 @@ fn takes_period(word: &[char]) -> bool {
     if word.iter().all(char::is_ascii) {
         return word.contains(&'.')
             || (word.len() == 1 && word[0].is_ascii_uppercase())
-            || (word.len() <= const { longest(ABBREVIATIONS) }
-                && ABBREVIATIONS.iter().any(|a| ascii_lower_eq(word, a)));
+            || in_packed(&ABBREVIATION_KEYS, word);
     }
     let w: String = word.iter().collect::<String>().to_lowercase();
     w.contains('.')
@@ -778,26 +847,62 @@ fn takes_period(word: &[char]) -> bool {
         || ABBREVIATIONS.contains(&w.as_str())
 }
 
-/// The length of the longest of `words`: no longer word is among them.
-const fn longest(words: &[&str]) -> usize {
+/// [`TITLE_ABBREVIATIONS`] for [`in_packed`].
+const TITLE_KEYS: [u64; TITLE_ABBREVIATIONS.len()] = packed(TITLE_ABBREVIATIONS);
+
+/// [`ABBREVIATIONS`] for [`in_packed`].
+const ABBREVIATION_KEYS: [u64; ABBREVIATIONS.len()] = packed(ABBREVIATIONS);
+
+/// A word of at most seven bytes as one number, its bytes in the low seven bytes and its
+/// length in the top one: two words are equal when their numbers are.
+const fn pack(bytes: &[u8]) -> u64 {
+    let mut key = (bytes.len() as u64) << 56;
+    let mut k = 0;
+    while k < bytes.len() {
+        key |= (bytes[k] as u64) << (8 * k);
+        k += 1;
+    }
+    key
+}
+
+/// The words of `list` (lower case, at most seven bytes each) as [`pack`]s them, sorted.
+const fn packed<const N: usize>(list: &[&str]) -> [u64; N] {
+    let mut out = [0; N];
     let mut i = 0;
-    let mut max = 0;
-    while i < words.len() {
-        if words[i].len() > max {
-            max = words[i].len();
+    while i < N {
+        assert!(list[i].len() <= 7);
+        out[i] = pack(list[i].as_bytes());
+        i += 1;
+    }
+    // Insertion sort: the lists are short, and `sort` is not `const`.
+    let mut i = 1;
+    while i < N {
+        let mut j = i;
+        while j > 0 && out[j - 1] > out[j] {
+            let t = out[j];
+            out[j] = out[j - 1];
+            out[j - 1] = t;
+            j -= 1;
         }
         i += 1;
     }
-    max
+    out
 }
 
-/// Whether the ASCII `word` lower-cased is `lower`.
-fn ascii_lower_eq(word: &[char], lower: &str) -> bool {
-    word.len() == lower.len()
-        && word
-            .iter()
-            .zip(lower.bytes())
-            .all(|(c, b)| c.to_ascii_lowercase() == char::from(b))
+/// Whether `word` is ASCII and, lower-cased, one of the words that `keys` holds (made by
+/// [`packed`]): one binary search instead of comparing it with each word.
+fn in_packed(keys: &[u64], word: &[char]) -> bool {
+    if word.len() > 7 {
+        return false;
+    }
+    let mut key = (word.len() as u64) << 56;
+    for (k, &c) in word.iter().enumerate() {
+        let Ok(b) = u8::try_from(c.to_ascii_lowercase()) else {
+            return false;
+        };
+        key |= u64::from(b) << (8 * k);
+    }
+    keys.binary_search(&key).is_ok()
 }
 
 /// A source + cue found in a sentence, before its content is resolved.
@@ -1538,8 +1643,20 @@ fn content_span(toks: &[Tok], regions: &[Region], a: usize, mut b: usize) -> Opt
     Some(s)
 }
 
+/// Whether a quote mark ([`quotes::mark_at`]) starts in `span`: asked only of the
+/// chars in `matter` (the offsets of those that [`quotes::may_matter`], in order), the
+/// only ones that can start one.
+fn has_mark(chars: &[char], matter: &[usize], span: Span) -> bool {
+    let first = matter.partition_point(|&p| p < span.start);
+    matter[first..]
+        .iter()
+        .take_while(|&&p| p < span.end)
+        .any(|&p| quotes::mark_at(chars, p).is_some())
+}
+
 fn sentence_rules(
     chars: &[char],
+    matter: &[usize],
     toks: &[Tok],
     regions: &[Region],
     sent_start: usize,
@@ -1728,9 +1845,7 @@ fn sentence_rules(
         let Some(cue) = span_of(toks, f.cue.0, f.cue.1) else {
             continue;
         };
-        let quoted = merged
-            .iter()
-            .any(|s| (s.start..s.end).any(|c| quotes::mark_at(chars, c).is_some()));
+        let quoted = merged.iter().any(|&s| has_mark(chars, matter, s));
         let source_text: Option<String> = source.map(|s| chars[s.start..s.end].iter().collect());
         let kind = if f.according {
             Kind::AccordingTo

@@ -287,13 +287,40 @@ mod props {
         }
 
         #[test]
+        fn byte_cursor_finds_the_byte_offset_of_any_char(
+            text in "(\\PC|[é€“\u{10348}]){0,60}",
+            at in prop::collection::vec(any::<prop::sample::Index>(), 0..12),
+        ) {
+            let (chars, _) = char_vec(&text);
+            let mut cursor = ByteCursor::default();
+            for i in at {
+                let c = i.index(chars.len() + 1);
+                let want = text.char_indices().nth(c).map_or(text.len(), |(b, _)| b);
+                prop_assert_eq!(cursor.byte_of(&chars, c), want);
+            }
+        }
+
+        #[test]
+        fn marks_found_among_the_chars_that_matter_are_all_the_marks(
+            text in "(\\PC|[“”„‟«»\"' \n]|''){0,40}",
+            a in any::<prop::sample::Index>(),
+            b in any::<prop::sample::Index>(),
+        ) {
+            let (chars, matter) = char_vec(&text);
+            let (a, b) = (a.index(chars.len() + 1), b.index(chars.len() + 1));
+            let span = Span { start: a.min(b), end: a.max(b) };
+            let want = (span.start..span.end).any(|c| quotes::mark_at(&chars, c).is_some());
+            prop_assert_eq!(has_mark(&chars, &matter, span), want);
+        }
+
+        #[test]
         fn tokens_in_quotes_as_a_region_search_finds_them(
             text in "(\\PC|[“”„«»\"' ,.\n]|''|said| Kerry){0,60}",
         ) {
             let (chars, _) = char_vec(&text);
             let regions = quotes::regions(&chars);
             for (start, end) in units(&chars, &crate::segment::segment(&text)) {
-                let mut buf = String::new();
+                let mut buf = Vec::new();
                 for t in tokenize(&chars, start, end, &regions, &mut buf) {
                     let want = region_of(&regions, t.s).is_some_and(|r| r.start < t.s);
                     prop_assert_eq!(t.in_quote, want);
@@ -792,6 +819,21 @@ fn a_shared_cache_tells_where_quotes_outside_a_sentence_end() {
     }
 }
 
+/// What [`push_lower`] writes after `x` for `word`, and what it returns, next to what
+/// they should be.
+fn lower_both_ways(word: &str) -> ((String, bool), (String, bool)) {
+    let chars: Vec<char> = word.chars().collect();
+    let mut buf = b"x".to_vec();
+    let acronym = push_lower(&chars, &mut buf);
+    let got = String::from_utf8(buf[1..].to_vec()).expect("UTF-8");
+    let want = word.chars().filter(|c| c.is_alphabetic()).count() >= 2
+        && !word.chars().any(char::is_lowercase);
+    (
+        (got, acronym),
+        (word.to_lowercase().replace('’', "'"), want),
+    )
+}
+
 #[test]
 fn token_lower_case_matches_str_to_lowercase() {
     for word in [
@@ -808,14 +850,83 @@ fn token_lower_case_matches_str_to_lowercase() {
         "’",
         "”",
         "CNN",
+        "A",
+        "US",
+        "",
     ] {
-        let chars: Vec<char> = word.chars().collect();
-        let mut buf = String::from("x");
-        let acronym = push_lower(&chars, &mut buf);
-        assert_eq!(buf[1..], word.to_lowercase().replace('’', "'"), "{word}");
-        let want = word.chars().filter(|c| c.is_alphabetic()).count() >= 2
-            && !word.chars().any(char::is_lowercase);
-        assert_eq!(acronym, want, "{word}");
+        let (got, want) = lower_both_ways(word);
+        assert_eq!(got, want, "{word}");
+    }
+}
+
+#[test]
+fn alphanumeric_shortcut_agrees_with_char() {
+    for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+        assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
+        // `tokenize` takes an ASCII letter or digit for a word before asking whether it
+        // is a space or a quote mark: it is neither.
+        if c.is_ascii_alphanumeric() {
+            assert!(!c.is_whitespace() && quotes::mark_at(&[c, '\''], 0).is_none());
+        }
+    }
+}
+
+/// Whether `word` lower-cased is in `list`, comparing it with each word.
+fn in_list_one_by_one(list: &[&str], word: &str) -> bool {
+    list.contains(&word.to_ascii_lowercase().as_str()) && word.is_ascii()
+}
+
+#[test]
+fn packed_lists_hold_their_words_in_any_case() {
+    for (list, keys) in [
+        (TITLE_ABBREVIATIONS, &TITLE_KEYS[..]),
+        (ABBREVIATIONS, &ABBREVIATION_KEYS[..]),
+    ] {
+        assert_eq!(keys.len(), list.len());
+        for word in list {
+            for w in [
+                word.to_string(),
+                word.to_uppercase(),
+                word[..1].to_uppercase() + &word[1..],
+            ] {
+                let chars: Vec<char> = w.chars().collect();
+                assert!(in_packed(keys, &chars), "{w}");
+                let longer: Vec<char> = w.chars().chain(['s']).collect();
+                assert_eq!(
+                    in_packed(keys, &longer),
+                    in_list_one_by_one(list, &(w.clone() + "s"))
+                );
+                assert!(
+                    !in_packed(keys, &chars[1..]) || list.contains(&&word[1..]),
+                    "{w}"
+                );
+            }
+        }
+        assert!(!in_packed(keys, &[]));
+    }
+}
+
+mod lower_props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn packed_lists_answer_as_comparing_each_word(word in "([a-zA-Z.\0]|\\PC){0,9}") {
+            let chars: Vec<char> = word.chars().collect();
+            for (list, keys) in [
+                (TITLE_ABBREVIATIONS, &TITLE_KEYS[..]),
+                (ABBREVIATIONS, &ABBREVIATION_KEYS[..]),
+            ] {
+                prop_assert_eq!(in_packed(keys, &chars), in_list_one_by_one(list, &word));
+            }
+        }
+
+        #[test]
+        fn push_lower_matches_str_to_lowercase(word in "([A-Za-z0-9.'&-]|\\PC|[’ΣσİK\u{212A}ß]){0,12}") {
+            let (got, want) = lower_both_ways(&word);
+            prop_assert_eq!(got, want);
+        }
     }
 }
 
