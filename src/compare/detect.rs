@@ -272,7 +272,13 @@ pub fn names(text: &str, lowercase_vocab: &LowercaseWords<'_>) -> Vec<String> {
 /// [`names`] over the words of a text.
 fn names_in(words: &Words, lowercase_vocab: &LowercaseWords<'_>) -> Vec<String> {
     let mut out = Vec::new();
+    let bytes = words.text.as_bytes();
     for k in 0..words.len() {
+        // Most words start with an ASCII char other than a capital: no char to decode.
+        let first = bytes[words.toks[k].start];
+        if first.is_ascii() && !first.is_ascii_uppercase() {
+            continue;
+        }
         let raw = words.raw(k);
         let norm = words.norm(k);
         if !raw.starts_with(char::is_uppercase) || norm.chars().count() < 2 {
@@ -678,6 +684,26 @@ mod tests {
                 .map(|t| (t.start, t.end, t.norm))
                 .collect();
             prop_assert_eq!(tokens_of(&Words::new(&text)), want);
+        }
+
+        #[test]
+        fn names_are_found_as_by_decoding_every_first_char(text in "[a-bA-B1 ,.'\u{2019}\u{e9}\u{c9}\u{1f1}\u{2160}]{0,40}|\\PC{0,30}", vocab in "[a-b \u{e9}]{0,12}") {
+            let vocab = lowercase_vocabulary([vocab.as_str()]);
+            let words = Words::new(&text);
+            let mut want = Vec::new();
+            for k in 0..words.len() {
+                let (raw, norm) = (words.raw(k), words.norm(k));
+                if !raw.starts_with(char::is_uppercase) || norm.chars().count() < 2 {
+                    continue;
+                }
+                let sentence_initial = k == 0
+                    || starts_sentence(&words.text[words.toks[k - 1].end..words.toks[k].start]);
+                if (sentence_initial || is_all_caps(raw)) && vocab.contains(norm) {
+                    continue;
+                }
+                want.push(norm.to_string());
+            }
+            prop_assert_eq!(names_in(&words, &vocab), want);
         }
 
         #[test]
