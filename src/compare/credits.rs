@@ -21,6 +21,8 @@
 //! Sources are matched to versions by the version's source name or id, through the
 //! alias table in [`crate::source`] and the entity keys of [`crate::attribute`].
 
+use std::borrow::Cow;
+
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::align::Alignment;
@@ -251,9 +253,8 @@ impl VersionNames {
     }
 }
 
-/// The versions a source name points at.
-fn cited_version(name: &str, versions: &[VersionNames]) -> Option<usize> {
-    let key = attribute::entity_key(name);
+/// The versions a source name points at, given its [`attribute::entity_key`].
+fn cited_version(name: &str, key: &str, versions: &[VersionNames]) -> Option<usize> {
     let prepared = source::SourceName::new(name);
     versions.iter().position(|v| {
         prepared.same(&v.source)
@@ -284,61 +285,79 @@ struct Named {
 
 /// The key two attributions' sources are matched by: the alias table's key for a known
 /// agency or outlet, else the entity key.
-fn source_key(s: &str) -> String {
+fn source_key<'a>(s: &'a str, entity_keys: &mut FxHashMap<&'a str, String>) -> String {
     let k = source::canonical(s);
     if source::aliases(s).len() > 1 {
         k
     } else {
-        attribute::entity_key(s)
+        entity_keys
+            .entry(s)
+            .or_insert_with(|| attribute::entity_key(s))
+            .clone()
     }
 }
 
 /// Per version, each sentence's named attributions as (source, cue, quoted) texts, built
 /// once so that judging a claim costs only its own sentences.
-pub struct SentenceAttributions(Vec<Vec<Vec<Named>>>);
+pub struct SentenceAttributions<'a> {
+    per: Vec<Vec<Vec<Named>>>,
+    /// The span look-ups the index was built with, one per version.
+    chars: &'a [Chars<'a>],
+    /// The entity keys of the sources named, by source as written: the audit matches
+    /// the same sources to versions by them.
+    entity_keys: FxHashMap<&'a str, String>,
+}
 
-impl SentenceAttributions {
+impl<'a> SentenceAttributions<'a> {
     /// Indexes the attributions of every version by sentence.
-    pub fn new(versions: &[Version], chars: &[Chars], attributions: &[Vec<Attribution>]) -> Self {
+    pub fn new(
+        versions: &[Version],
+        chars: &'a [Chars<'a>],
+        attributions: &[Vec<Attribution>],
+    ) -> Self {
         // Versions repeat the same few sources; key each distinct one once.
         let mut keys: FxHashMap<&str, String> = FxHashMap::default();
-        SentenceAttributions(
-            versions
-                .iter()
-                .zip(chars)
-                .zip(attributions)
-                .map(|((v, chars), list)| {
-                    let mut per: Vec<Vec<Named>> = Vec::new();
-                    per.resize_with(v.sentences.len(), Vec::new);
-                    for a in list {
-                        let Some(src) = a.source.map(|s| chars.span(s)) else {
-                            continue;
+        let mut entity_keys = FxHashMap::default();
+        let per = versions
+            .iter()
+            .zip(chars)
+            .zip(attributions)
+            .map(|((v, chars), list)| {
+                let mut per: Vec<Vec<Named>> = Vec::new();
+                per.resize_with(v.sentences.len(), Vec::new);
+                for a in list {
+                    let Some(src) = a.source.map(|s| chars.span(s)) else {
+                        continue;
+                    };
+                    if is_named(src) && a.sentence < per.len() {
+                        let key = match keys.get(src) {
+                            Some(k) => k.clone(),
+                            None => {
+                                let k = source_key(src, &mut entity_keys);
+                                keys.insert(src, k.clone());
+                                k
+                            }
                         };
-                        if is_named(src) && a.sentence < per.len() {
-                            let key = match keys.get(src) {
-                                Some(k) => k.clone(),
-                                None => {
-                                    let k = source_key(src);
-                                    keys.insert(src, k.clone());
-                                    k
-                                }
-                            };
-                            per[a.sentence].push(Named {
-                                source: src.to_string(),
-                                cue: chars.span(a.cue).to_string(),
-                                quoted: a.quoted,
-                                key,
-                            });
-                        }
+                        per[a.sentence].push(Named {
+                            source: src.to_string(),
+                            cue: chars.span(a.cue).to_string(),
+                            quoted: a.quoted,
+                            key,
+                        });
                     }
-                    per
-                })
-                .collect(),
-        )
+                }
+                per
+            })
+            .collect();
+        SentenceAttributions {
+            per,
+            chars,
+            entity_keys,
+        }
     }
 
     fn within(&self, v: usize, idx: &[usize]) -> Vec<&Named> {
-        idx.iter().flat_map(|&i| self.0[v][i].iter()).collect()
+        idx.iter().flat_map(|&i| self.per[v][i].iter()).collect()
     }
 }
 
@@ -436,16 +455,19 @@ fn lemma(cue: &str) -> String {
     attribute::lexicon::lookup(first).map_or_else(|| cue.to_string(), |v| v.base.to_string())
 }
 
-/// Audits credits, finds uncredited copies and traces provenance, once claims are judged.
+/// Audits credits, finds uncredited copies and traces provenance, once claims are judged;
+/// `index` is the one claims were judged with (its span look-ups and source keys serve
+/// again).
 pub fn audit(
     versions: &[Version],
-    chars: &[Chars],
     base: usize,
     alignment: &Alignment,
     claims: &[ClaimResult],
     attributions: Vec<Vec<Attribution>>,
+    index: &SentenceAttributions,
     lowercase: &LowercaseWords<'_>,
 ) -> Credits {
+    let chars = index.chars;
     // Which claim each sentence is in.
     let mut claim_of: Vec<Vec<usize>> = versions
         .iter()
@@ -490,7 +512,11 @@ pub fn audit(
             let cited = match cited_cache.get(src) {
                 Some(&cited) => cited,
                 None => {
-                    let cited = cited_version(src, &names);
+                    let key = match index.entity_keys.get(src) {
+                        Some(key) => Cow::Borrowed(key.as_str()),
+                        None => Cow::Owned(attribute::entity_key(src)),
+                    };
+                    let cited = cited_version(src, &key, &names);
                     cited_cache.insert(src, cited);
                     cited
                 }

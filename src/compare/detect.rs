@@ -272,7 +272,13 @@ pub fn names(text: &str, lowercase_vocab: &LowercaseWords<'_>) -> Vec<String> {
 /// [`names`] over the words of a text.
 fn names_in(words: &Words, lowercase_vocab: &LowercaseWords<'_>) -> Vec<String> {
     let mut out = Vec::new();
+    let bytes = words.text.as_bytes();
     for k in 0..words.len() {
+        // Most words start with an ASCII char other than a capital: no char to decode.
+        let first = bytes[words.toks[k].start];
+        if first.is_ascii() && !first.is_ascii_uppercase() {
+            continue;
+        }
         let raw = words.raw(k);
         let norm = words.norm(k);
         if !raw.starts_with(char::is_uppercase) || norm.chars().count() < 2 {
@@ -338,8 +344,14 @@ pub struct Facts {
     /// their roots up word by word costs less than a set of every word.
     norms: String,
     roots: Vec<(usize, usize)>,
+    /// Per word, the end of its normal form in `norms` (it starts where its root does).
+    norm_ends: Vec<usize>,
     names: Vec<String>,
     quotes: Vec<Quote>,
+    /// Per quote, the words it holds, as indices into `roots`: the words of the passage
+    /// alone are the text's words inside it, since a quotation mark neither belongs to
+    /// a word nor joins two.
+    quote_words: Vec<std::ops::Range<usize>>,
 }
 
 impl Facts {
@@ -363,9 +375,19 @@ impl Facts {
             .filter(|&k| is_negator(words.norm(k)))
             .count();
         let names = names_in(&words, lowercase_vocab);
+        let spans = quote_spans(text);
+        let quote_words = spans
+            .iter()
+            .map(|&(s, e)| {
+                let first = words.toks.partition_point(|t| t.start < s);
+                let end = words.toks.partition_point(|t| t.start < e);
+                first..end
+            })
+            .collect();
         Facts {
             numbers,
             negations,
+            norm_ends: words.toks.iter().map(|t| t.norm_end).collect(),
             roots: words
                 .toks
                 .iter()
@@ -376,8 +398,25 @@ impl Facts {
                 .collect(),
             norms: words.norms,
             names,
-            quotes: quotes(text),
+            quotes: spans
+                .iter()
+                .map(|&(s, e)| Quote::new(&text[s..e]))
+                .collect(),
+            quote_words,
         }
+    }
+
+    /// Per quote, the normal forms of its words.
+    fn quote_words(&self) -> Vec<Vec<&str>> {
+        self.quote_words
+            .iter()
+            .map(|words| {
+                words
+                    .clone()
+                    .map(|k| &self.norms[self.roots[k].0..self.norm_ends[k]])
+                    .collect()
+            })
+            .collect()
     }
 
     /// Whether some word of the text, possessive `'s` cut off, is `root`.
@@ -400,7 +439,11 @@ pub fn changes(a: &Facts, b: &Facts) -> Changes {
     Changes {
         numbers: number_changes_in(&a.numbers, &b.numbers),
         names: name_changes_in(a, b),
-        quotes: quote_changes_in(&a.quotes, &b.quotes),
+        quotes: if a.quotes.is_empty() || b.quotes.is_empty() {
+            Vec::new()
+        } else {
+            quote_changes_in(&a.quotes, &b.quotes, a.quote_words(), b.quote_words())
+        },
     }
 }
 
@@ -430,13 +473,26 @@ pub struct Quote {
 /// Quoted passages in `text`: between curly double quotes, or between pairs of straight
 /// double quotes. An opening mark with no closing one runs to the end of the text.
 pub fn quotes(text: &str) -> Vec<Quote> {
+    quote_spans(text)
+        .into_iter()
+        .map(|(s, e)| Quote::new(&text[s..e]))
+        .collect()
+}
+
+/// The byte spans of the passages [`quotes`] finds, quotation marks left out.
+fn quote_spans(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut open: Option<usize> = None;
+    let mut push = |s: usize, e: usize| {
+        if holds_word(&text[s..e]) {
+            out.push((s, e));
+        }
+    };
     for (i, c) in quote_marks(text) {
         match (c, open) {
             ('\u{201C}' | '\u{201E}', _) => open = Some(i + c.len_utf8()),
             ('\u{201D}', Some(s)) | ('"', Some(s)) => {
-                push_quote(&text[s..i], &mut out);
+                push(s, i);
                 open = None;
             }
             ('"', None) => open = Some(i + 1),
@@ -444,7 +500,7 @@ pub fn quotes(text: &str) -> Vec<Quote> {
         }
     }
     if let Some(s) = open {
-        push_quote(&text[s..], &mut out);
+        push(s, text.len());
     }
     out
 }
@@ -466,33 +522,52 @@ fn quote_marks(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
     })
 }
 
-fn push_quote(inner: &str, out: &mut Vec<Quote>) {
-    // A passage holds a word as soon as it holds a letter or digit.
-    if !inner.chars().any(char::is_alphanumeric) {
-        return;
+impl Quote {
+    /// The quote of a passage found between quotation marks.
+    fn new(inner: &str) -> Self {
+        Quote {
+            text: inner.trim().to_string(),
+        }
     }
-    out.push(Quote {
-        text: inner.trim().to_string(),
-    });
+}
+
+/// Whether a passage between quotation marks is a quote: it holds a word as soon as it
+/// holds a letter or digit.
+fn holds_word(inner: &str) -> bool {
+    inner.chars().any(char::is_alphanumeric)
 }
 
 /// Quoted passages that correspond across the two texts but whose words differ:
 /// `(quote in a, quote in b)` pairs. Passages correspond when they share at least half
 /// their words; equality ignores case, typography and punctuation.
 pub fn quote_changes(a: &str, b: &str) -> Vec<(String, String)> {
-    quote_changes_in(&quotes(a), &quotes(b))
+    let (qa, qb) = (quotes(a), quotes(b));
+    let words =
+        |q: &[Quote]| -> Vec<Vec<String>> { q.iter().map(|q| normalize::words(&q.text)).collect() };
+    let (wa, wb) = (words(&qa), words(&qb));
+    quote_changes_in(&qa, &qb, as_strs(&wa), as_strs(&wb))
 }
 
-/// [`quote_changes`] over quotes already found.
-fn quote_changes_in(qa: &[Quote], qb: &[Quote]) -> Vec<(String, String)> {
+fn as_strs(words: &[Vec<String>]) -> Vec<Vec<&str>> {
+    words
+        .iter()
+        .map(|w| w.iter().map(String::as_str).collect())
+        .collect()
+}
+
+/// [`quote_changes`] over quotes already found, with the normal forms of their words.
+fn quote_changes_in(
+    qa: &[Quote],
+    qb: &[Quote],
+    words_a: Vec<Vec<&str>>,
+    words_b: Vec<Vec<&str>>,
+) -> Vec<(String, String)> {
     let mut out = Vec::new();
     if qa.is_empty() || qb.is_empty() {
         return out;
     }
     let mut used = vec![false; qb.len()];
-    let words_b: Vec<Vec<String>> = qb.iter().map(|r| normalize::words(&r.text)).collect();
-    for q in qa {
-        let wa = normalize::words(&q.text);
+    for (q, wa) in qa.iter().zip(words_a) {
         let mut best: Option<(f64, usize)> = None;
         for (k, wr) in words_b.iter().enumerate() {
             if used[k] {
@@ -518,7 +593,7 @@ fn quote_changes_in(qa: &[Quote], qb: &[Quote]) -> Vec<(String, String)> {
 
 /// Whether `part` occurs as a contiguous run inside `whole`. A quote that an outlet
 /// trimmed at either end keeps the speaker's words; one edited inside does not.
-fn contains_run(whole: &[String], part: &[String]) -> bool {
+fn contains_run(whole: &[&str], part: &[&str]) -> bool {
     if part.is_empty() {
         return true;
     }
@@ -526,9 +601,9 @@ fn contains_run(whole: &[String], part: &[String]) -> bool {
 }
 
 /// Share of the smaller word set found in the larger.
-fn word_overlap(a: &[String], b: &[String]) -> f64 {
-    let sa: FxHashSet<&String> = a.iter().collect();
-    let sb: FxHashSet<&String> = b.iter().collect();
+fn word_overlap(a: &[&str], b: &[&str]) -> f64 {
+    let sa: FxHashSet<&str> = a.iter().copied().collect();
+    let sb: FxHashSet<&str> = b.iter().copied().collect();
     let shared = sa.intersection(&sb).count();
     let small = sa.len().min(sb.len());
     if small == 0 {
@@ -612,6 +687,35 @@ mod tests {
         }
 
         #[test]
+        fn names_are_found_as_by_decoding_every_first_char(text in "[a-bA-B1 ,.'\u{2019}\u{e9}\u{c9}\u{1f1}\u{2160}]{0,40}|\\PC{0,30}", vocab in "[a-b \u{e9}]{0,12}") {
+            let vocab = lowercase_vocabulary([vocab.as_str()]);
+            let words = Words::new(&text);
+            let mut want = Vec::new();
+            for k in 0..words.len() {
+                let (raw, norm) = (words.raw(k), words.norm(k));
+                if !raw.starts_with(char::is_uppercase) || norm.chars().count() < 2 {
+                    continue;
+                }
+                let sentence_initial = k == 0
+                    || starts_sentence(&words.text[words.toks[k - 1].end..words.toks[k].start]);
+                if (sentence_initial || is_all_caps(raw)) && vocab.contains(norm) {
+                    continue;
+                }
+                want.push(norm.to_string());
+            }
+            prop_assert_eq!(names_in(&words, &vocab), want);
+        }
+
+        #[test]
+        fn the_words_of_a_quote_are_the_texts_words_inside_it(text in "[a-bA1 ,.'\u{2019}\"\u{201c}\u{201d}\u{201e}\u{e9}]{0,40}|\\PC{0,30}") {
+            let facts = Facts::new(&text, &vocab());
+            let quotes = quotes(&text);
+            let want: Vec<Vec<String>> = quotes.iter().map(|q| normalize::words(&q.text)).collect();
+            prop_assert_eq!(&facts.quotes, &quotes);
+            prop_assert_eq!(facts.quote_words(), as_strs(&want));
+        }
+
+        #[test]
         fn quote_marks_are_found_as_by_decoding_every_char(text in "[a \"\u{201c}\u{201d}\u{201e}\u{201f}\u{2018}\u{2014}\u{e9}]{0,30}|\\PC{0,30}") {
             let want: Vec<(usize, char)> = text
                 .char_indices()
@@ -622,9 +726,7 @@ mod tests {
 
         #[test]
         fn a_passage_has_a_word_when_it_has_a_token(inner in "[ ,.'\u{2019}\u{a0}a1\u{e9}\u{2160}]{0,6}|\\PC{0,8}") {
-            let mut quotes = Vec::new();
-            push_quote(&inner, &mut quotes);
-            prop_assert_eq!(quotes.is_empty(), normalize::tokens(&inner).is_empty());
+            prop_assert_eq!(holds_word(&inner), !normalize::tokens(&inner).is_empty());
         }
 
         #[test]

@@ -388,11 +388,11 @@ pub fn compare(docs: Vec<Document>, opts: &CompareOptions) -> Result<Comparison>
     let coverage = coverage(&versions, base, &claims);
     let credits = credits::audit(
         &versions,
-        &chars,
         base,
         &alignment,
         &claims,
         attributions,
+        &by_sentence,
         &lowercase,
     );
     Ok(Comparison {
@@ -433,7 +433,7 @@ struct Context<'a> {
     base: usize,
     alignment: &'a Alignment,
     lowercase: &'a LowercaseWords<'a>,
-    attributions: &'a credits::SentenceAttributions,
+    attributions: &'a credits::SentenceAttributions<'a>,
     /// Index of the claim being judged in the alignment.
     claim: usize,
 }
