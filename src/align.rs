@@ -171,7 +171,7 @@ fn score_claims(claims: &[Claim], vocab: Vocabulary, bags: Vec<Vec<Bag>>) -> Sco
     let feature_bytes: usize = bags
         .iter()
         .flatten()
-        .map(|b| std::mem::size_of::<Bag>() + 4 * (b.stems().len() + b.trigram_count()))
+        .map(|b| std::mem::size_of::<Bag>() + 4 * (b.stems().len() + b.trigrams().len()))
         .sum();
     if pairs * std::mem::size_of::<f64>() > feature_bytes {
         return Scores::Bags {
@@ -753,8 +753,8 @@ fn grow_once(
             continue;
         }
         let current = *current.get_or_insert_with(|| vocab.similarity(&my_bag, &other_bag));
-        let joined_len = my_bag.trigram_count() + my_bags[x].trigram_count();
-        if similarity_bound(joined_len, other_bag.trigram_count()) < current - BOUND_MARGIN {
+        let joined_len = my_bag.trigrams().len() + my_bags[x].trigrams().len();
+        if similarity_bound(joined_len, other_bag.trigrams().len()) < current - BOUND_MARGIN {
             // Joining cannot score above the group as it is.
             continue;
         }
@@ -851,11 +851,11 @@ fn grown_scores<'a>(
     pieces: impl Iterator<Item = &'a Bag> + Clone,
 ) -> Vec<f64> {
     let first = vocab.similarity(fixed, &start);
-    let fixed_len = fixed.trigram_count();
+    let fixed_len = fixed.trigrams().len();
     let reachable = pieces
         .clone()
-        .scan(start.trigram_count(), |len, piece| {
-            *len += piece.trigram_count();
+        .scan(start.trigrams().len(), |len, piece| {
+            *len += piece.trigrams().len();
             Some(*len)
         })
         .any(|len| similarity_bound(fixed_len, len) >= first - GAP_SLACK - BOUND_MARGIN);

@@ -23,34 +23,22 @@ pub const STEM_CHARS: usize = 6;
 const WORD_WEIGHT: f64 = 0.4;
 
 /// The features of one sentence or of a group of sentences, ready to compare: sorted,
-/// distinct stem ids, and the multiset of its 32-bit character-trigram hashes (half the
-/// size of exact 63-bit codes; a rare collision only nudges a similarity). The multiset
-/// is kept as its distinct values, sorted, then the repeats (each value once less than
-/// it occurs), sorted: two multisets share the values their distinct sets share plus
-/// what their repeats share, and the distinct sets, holding most of the trigrams, are
-/// compared four values at a time. All three lists share one allocation, since a long
-/// input holds hundreds of thousands of bags; clones share it too (versions repeat most
-/// sentences).
+/// distinct stem ids, then sorted 32-bit character-trigram hashes with repeats (a
+/// multiset; half the size of exact 63-bit codes, and a rare collision only nudges a
+/// similarity). Both lists share one allocation, since a long input holds hundreds of
+/// thousands of bags; clones share it too (versions repeat most sentences).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Bag {
     data: Arc<[u32]>,
     stems_len: u32,
-    distinct_len: u32,
 }
 
 impl Bag {
-    /// A bag from its sorted, distinct stems and the sorted distinct trigrams and
-    /// repeats: one allocation.
-    fn new(stems: &[u32], distinct: &[u32], repeats: &[u32]) -> Bag {
+    /// A bag from its sorted, distinct stems and sorted trigrams: one allocation.
+    fn new(stems: &[u32], trigrams: &[u32]) -> Bag {
         Bag {
-            data: stems
-                .iter()
-                .chain(distinct)
-                .chain(repeats)
-                .copied()
-                .collect(),
+            data: stems.iter().chain(trigrams).copied().collect(),
             stems_len: stems.len() as u32,
-            distinct_len: distinct.len() as u32,
         }
     }
 
@@ -59,21 +47,9 @@ impl Bag {
         &self.data[..self.stems_len as usize]
     }
 
-    /// Sorted distinct trigram hashes.
-    fn distinct(&self) -> &[u32] {
-        let start = self.stems_len as usize;
-        &self.data[start..start + self.distinct_len as usize]
-    }
-
-    /// Sorted repeated trigram hashes: a value occurring `k` times occurs `k - 1` times
-    /// here.
-    fn repeats(&self) -> &[u32] {
-        &self.data[(self.stems_len + self.distinct_len) as usize..]
-    }
-
-    /// How many trigrams the text has, repeats included.
-    pub fn trigram_count(&self) -> usize {
-        self.data.len() - self.stems_len as usize
+    /// Sorted character-trigram hashes, with repeats.
+    pub fn trigrams(&self) -> &[u32] {
+        &self.data[self.stems_len as usize..]
     }
 
     /// The bag as a hash-table key: equal exactly when the bags are.
@@ -84,7 +60,6 @@ impl Bag {
     /// Whether the two bags are equal (cheaply when one is a clone of the other).
     pub(crate) fn same_as(&self, other: &Bag) -> bool {
         self.stems_len == other.stems_len
-            && self.distinct_len == other.distinct_len
             && (Arc::ptr_eq(&self.data, &other.data) || self.data == other.data)
     }
 
@@ -94,28 +69,11 @@ impl Bag {
         let mut out = Vec::with_capacity(a.data.len() + b.data.len());
         merge_sorted(a.stems(), b.stems(), &mut out, true);
         let stems_len = out.len() as u32;
-        merge_sorted(a.distinct(), b.distinct(), &mut out, true);
-        let distinct_len = out.len() as u32 - stems_len;
-        // A value in both distinct sets occurs once more than the union's distinct set
-        // holds it. Unions are few and small: a sort is enough.
-        let start = out.len();
-        out.extend_from_slice(a.repeats());
-        out.extend_from_slice(b.repeats());
-        for_each_shared(a.distinct(), b.distinct(), |x| out.push(x));
-        out[start..].sort_unstable();
+        merge_sorted(a.trigrams(), b.trigrams(), &mut out, false);
         Bag {
             data: out.into(),
             stems_len,
-            distinct_len,
         }
-    }
-
-    /// The trigram multiset as one sorted list, for tests.
-    #[cfg(test)]
-    fn trigrams(&self) -> Vec<u32> {
-        let mut all = [self.distinct(), self.repeats()].concat();
-        all.sort_unstable();
-        all
     }
 }
 
@@ -136,7 +94,7 @@ impl Eq for BagKey<'_> {}
 impl std::hash::Hash for BagKey<'_> {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.0.stems().hash(state);
-        self.0.trigram_count().hash(state);
+        self.0.trigrams().len().hash(state);
     }
 }
 
@@ -288,18 +246,7 @@ impl Vocabulary {
             self.df[s as usize] += 1;
         }
         hash_sort(trigrams, sorted, buckets);
-        // Split into distinct values (kept in `sorted`) and repeats (into `trigrams`).
-        trigrams.clear();
-        let mut last = None;
-        sorted.retain(|&x| {
-            let repeat = last == Some(x);
-            if repeat {
-                trigrams.push(x);
-            }
-            last = Some(x);
-            !repeat
-        });
-        Bag::new(stems, sorted, trigrams)
+        Bag::new(stems, sorted)
     }
 
     /// Counts a text whose bag was already made from an equal text towards document
@@ -398,11 +345,11 @@ impl Vocabulary {
     fn blend(&self, a: &Bag, wa: f64, b: &Bag, wb: f64) -> f64 {
         let words = if wa + wb == 0.0 {
             // Neither side has a word: fall back on characters alone.
-            return trigram_dice(a, b);
+            return trigram_dice(a.trigrams(), b.trigrams());
         } else {
             2.0 * self.shared_weight(a, b) / (wa + wb)
         };
-        let chars = trigram_dice(a, b);
+        let chars = trigram_dice(a.trigrams(), b.trigrams());
         (WORD_WEIGHT * words + (1.0 - WORD_WEIGHT) * chars).clamp(0.0, 1.0)
     }
 }
@@ -672,81 +619,51 @@ fn hash_sort(v: &[u32], out: &mut Vec<u32>, buckets: &mut Vec<u32>) {
     }
 }
 
-/// Dice coefficient of two bags' trigram multisets.
-fn trigram_dice(a: &Bag, b: &Bag) -> f64 {
-    let total = a.trigram_count() + b.trigram_count();
-    if total == 0 {
+/// Dice coefficient of two sorted multisets.
+fn trigram_dice(a: &[u32], b: &[u32]) -> f64 {
+    if a.is_empty() && b.is_empty() {
         return 1.0;
     }
-    let shared =
-        shared_distinct(a.distinct(), b.distinct()) + merge_count(a.repeats(), b.repeats());
-    2.0 * shared as f64 / total as f64
+    2.0 * shared_count(a, b) as f64 / (a.len() + b.len()) as f64
 }
 
-/// Calls `f` with each value two sorted sets share, ascending.
-fn for_each_shared(a: &[u32], b: &[u32], mut f: impl FnMut(u32)) {
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        let (x, y) = (a[i], b[j]);
-        if x == y {
-            f(x);
+/// How many items two sorted multisets share (with repeats).
+fn shared_count(a: &[u32], b: &[u32]) -> usize {
+    const LANES: usize = 4;
+    if a.len() < 8 * LANES || b.len() < 8 * LANES {
+        return merge_count(a, b);
+    }
+    // A merge is one long dependency chain (each step waits for the comparison before
+    // it). Cut both lists at the same values into four ranges and merge the four pairs
+    // of ranges side by side: independent chains the processor runs in parallel. Equal
+    // values always land in the same range, so the count is exact.
+    let mut a_cut = [0usize; LANES + 1];
+    let mut b_cut = [0usize; LANES + 1];
+    a_cut[LANES] = a.len();
+    b_cut[LANES] = b.len();
+    for k in 1..LANES {
+        let pivot = a[k * a.len() / LANES];
+        a_cut[k] = a.partition_point(|&x| x < pivot);
+        b_cut[k] = b.partition_point(|&x| x < pivot);
+    }
+    let mut i: [usize; LANES] = std::array::from_fn(|k| a_cut[k]);
+    let mut j: [usize; LANES] = std::array::from_fn(|k| b_cut[k]);
+    let mut shared = 0usize;
+    while (0..LANES).all(|k| i[k] < a_cut[k + 1] && j[k] < b_cut[k + 1]) {
+        for k in 0..LANES {
+            let (x, y) = (a[i[k]], b[j[k]]);
+            shared += usize::from(x == y);
+            i[k] += usize::from(x <= y);
+            j[k] += usize::from(y <= x);
         }
-        i += usize::from(x <= y);
-        j += usize::from(y <= x);
     }
-}
-
-/// How many values two sorted sets (no repeats) share. Four values of each are compared
-/// with each other at once, in the lanes of a vector register; the block whose last
-/// value is lower moves on (both, when those are equal), so every pair of blocks whose
-/// ranges overlap meets once and each shared value is counted once. The few values left
-/// when either side runs out of whole blocks are merged one by one.
-fn shared_distinct(a: &[u32], b: &[u32]) -> usize {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: SSE2 is part of every x86_64 processor.
-    return unsafe { shared_distinct_sse2(a, b) };
-    #[cfg(not(target_arch = "x86_64"))]
-    return merge_count(a, b);
-}
-
-/// [`shared_distinct`] with SSE2.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "sse2")]
-fn shared_distinct_sse2(a: &[u32], b: &[u32]) -> usize {
-    use std::arch::x86_64::{
-        _mm_add_epi32, _mm_cmpeq_epi32, _mm_cvtsi128_si32, _mm_or_si128, _mm_set_epi32,
-        _mm_setzero_si128, _mm_shuffle_epi32,
-    };
-    let (blocks_a, blocks_b) = (a.as_chunks::<4>().0, b.as_chunks::<4>().0);
-    let (mut p, mut q) = (0, 0);
-    // Per lane of `a`'s blocks: how many of its values were found, negated (a match is
-    // all ones, -1; at most one per value, since neither side repeats a value).
-    let mut found = _mm_setzero_si128();
-    while p < blocks_a.len() && q < blocks_b.len() {
-        let (u, v) = (&blocks_a[p], &blocks_b[q]);
-        // Compiled to one load each.
-        let x = _mm_set_epi32(u[3] as i32, u[2] as i32, u[1] as i32, u[0] as i32);
-        let y = _mm_set_epi32(v[3] as i32, v[2] as i32, v[1] as i32, v[0] as i32);
-        let hits = _mm_or_si128(
-            _mm_or_si128(
-                _mm_cmpeq_epi32(x, y),
-                _mm_cmpeq_epi32(x, _mm_shuffle_epi32::<0b00_11_10_01>(y)),
-            ),
-            _mm_or_si128(
-                _mm_cmpeq_epi32(x, _mm_shuffle_epi32::<0b01_00_11_10>(y)),
-                _mm_cmpeq_epi32(x, _mm_shuffle_epi32::<0b10_01_00_11>(y)),
-            ),
-        );
-        found = _mm_add_epi32(found, hits);
-        p += usize::from(u[3] <= v[3]);
-        q += usize::from(v[3] <= u[3]);
+    for k in 0..LANES {
+        shared += merge_count(&a[i[k]..a_cut[k + 1]], &b[j[k]..b_cut[k + 1]]);
     }
-    let pairs = _mm_add_epi32(found, _mm_shuffle_epi32::<0b01_00_11_10>(found));
-    let total = _mm_add_epi32(pairs, _mm_shuffle_epi32::<0b10_11_00_01>(pairs));
-    (-_mm_cvtsi128_si32(total)) as usize + merge_count(&a[4 * p..], &b[4 * q..])
+    shared
 }
 
-/// How many values two sorted multisets share (with repeats), as one merge. Branch-free: which side advances is computed, not
+/// [`shared_count`] as one merge. Branch-free: which side advances is computed, not
 /// guessed, since the comparisons are unpredictable.
 fn merge_count(a: &[u32], b: &[u32]) -> usize {
     let (mut i, mut j, mut shared) = (0, 0, 0usize);
@@ -916,31 +833,7 @@ mod tests {
                     shared += 1;
                 }
             }
-            prop_assert_eq!(merge_count(&ta, &tb), shared);
-            // Bags keep the multiset as distinct values and repeats; the dice is the same.
-            let mut v = Vocabulary::new();
-            let (ba, bb) = (v.bag(&a), v.bag(&b));
-            prop_assert_eq!(ba.trigrams(), reference_trigrams(&normalize::fold(&a)));
-            prop_assert_eq!(ba.trigram_count(), ba.trigrams().len());
-            let (fa, fb) = (normalize::fold(&a), normalize::fold(&b));
-            let (ra, rb) = (reference_trigrams(&fa), reference_trigrams(&fb));
-            let mut left = rb.clone();
-            let shared = ra
-                .iter()
-                .filter(|t| left.iter().position(|x| x == *t).map(|k| left.remove(k)).is_some())
-                .count();
-            let total = ra.len() + rb.len();
-            let want = if total == 0 { 1.0 } else { 2.0 * shared as f64 / total as f64 };
-            prop_assert_eq!(trigram_dice(&ba, &bb), want);
-        }
-
-        #[test]
-        fn shared_distinct_counts_the_common_values(
-            a in proptest::collection::btree_set(0u32..300, 0..120),
-            b in proptest::collection::btree_set(0u32..300, 0..120),
-        ) {
-            let (a, b): (Vec<u32>, Vec<u32>) = (a.into_iter().collect(), b.into_iter().collect());
-            prop_assert_eq!(shared_distinct(&a, &b), a.iter().filter(|x| b.contains(x)).count());
+            prop_assert_eq!(shared_count(&ta, &tb), shared);
         }
 
         #[test]
@@ -995,7 +888,7 @@ mod tests {
                 for y in &bags {
                     let union = x.union(y);
                     for (p, q) in [(x, y), (x, &union), (&union, y)] {
-                        let bound = similarity_bound(p.trigram_count(), q.trigram_count());
+                        let bound = similarity_bound(p.trigrams().len(), q.trigrams().len());
                         prop_assert!(v.similarity(p, q) <= bound, "{} > {}", v.similarity(p, q), bound);
                     }
                 }
