@@ -77,6 +77,21 @@ pub(crate) fn is_plain(text: &str) -> bool {
     true
 }
 
+/// A word of at most seven bytes as one number: its bytes in the low seven bytes and its
+/// length in the top one, so two such words are equal exactly when their numbers are. A
+/// key that needs no string to hash, compare or allocate (`const`, for tables built at
+/// compile time).
+pub(crate) const fn pack_short(bytes: &[u8]) -> u64 {
+    assert!(bytes.len() <= 7);
+    let mut key = (bytes.len() as u64) << 56;
+    let mut k = 0;
+    while k < bytes.len() {
+        key |= (bytes[k] as u64) << (8 * k);
+        k += 1;
+    }
+    key
+}
+
 /// Maps already-NFKC characters through [`fold_char`], collapsing whitespace.
 fn fold_chars(chars: impl Iterator<Item = char>, len: usize) -> String {
     let mut out = String::with_capacity(len);

@@ -354,17 +354,9 @@ impl Vocabulary {
     }
 }
 
-/// A stem of at most 7 bytes as one word: its bytes, zero-padded, and its length in the
-/// top byte, so that distinct stems get distinct words.
+/// A stem of at most 7 bytes as one word ([`normalize::pack_short`]).
 fn packed(bytes: &[u8]) -> Option<u64> {
-    // Shifted in byte by byte: a copy of a few bytes of varying length would be a call.
-    (bytes.len() <= 7).then(|| {
-        let word = bytes
-            .iter()
-            .rev()
-            .fold(0u64, |word, &b| (word << 8) | u64::from(b));
-        word | (bytes.len() as u64) << 56
-    })
+    (bytes.len() <= 7).then(|| normalize::pack_short(bytes))
 }
 
 /// A bound on [`Vocabulary::similarity`] of two bags of `ta` and `tb` trigrams, from
@@ -452,7 +444,7 @@ fn read_plain(text: &str, trigrams: &mut Vec<u32>, mut stem: impl FnMut(&[u8])) 
     let bytes = text.as_bytes();
     let mut t = Trigrams::new(trigrams);
     t.out.reserve(bytes.len() + 1);
-    // The word being read (`buf[..len]`), and what its normalization needs to know.
+    // The word being read, and what its normalization needs to know.
     let mut buf: Vec<u8> = Vec::with_capacity(32);
     let (mut in_word, mut number, mut commas, mut digits) = (false, false, false, false);
     let mut emit = |buf: &mut Vec<u8>, number: bool, commas: bool, digits: bool| {
@@ -511,13 +503,6 @@ fn read_plain(text: &str, trigrams: &mut Vec<u32>, mut stem: impl FnMut(&[u8])) 
     t.finish();
 }
 
-/// The 32-bit hash of the trigram of chars `a`, `b`, `c`.
-fn trigram_hash(a: u64, b: u64, c: u64) -> u32 {
-    let code = (a << 42) | (b << 21) | c;
-    // Fibonacci hashing keeps the high, well-mixed bits.
-    (code.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as u32
-}
-
 /// Builds the trigrams of a cleaned text fed one char or gap at a time, unsorted, into
 /// a buffer: the cleaned text is a space, the letters and digits with each run of gaps
 /// read as one space, and a closing space; its windows of three are the trigrams.
@@ -543,8 +528,10 @@ impl<'a> Trigrams<'a> {
 
     fn push(&mut self, c: char) {
         if self.len >= 2 {
-            let (a, b) = (u64::from(self.w0), u64::from(self.w1));
-            self.out.push(trigram_hash(a, b, u64::from(c)));
+            let code = (u64::from(self.w0) << 42) | (u64::from(self.w1) << 21) | u64::from(c);
+            // Fibonacci hashing keeps the high, well-mixed bits.
+            self.out
+                .push((code.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as u32);
         }
         self.w0 = self.w1;
         self.w1 = c;

@@ -853,25 +853,13 @@ const TITLE_KEYS: [u64; TITLE_ABBREVIATIONS.len()] = packed(TITLE_ABBREVIATIONS)
 /// [`ABBREVIATIONS`] for [`in_packed`].
 const ABBREVIATION_KEYS: [u64; ABBREVIATIONS.len()] = packed(ABBREVIATIONS);
 
-/// A word of at most seven bytes as one number, its bytes in the low seven bytes and its
-/// length in the top one: two words are equal when their numbers are.
-const fn pack(bytes: &[u8]) -> u64 {
-    let mut key = (bytes.len() as u64) << 56;
-    let mut k = 0;
-    while k < bytes.len() {
-        key |= (bytes[k] as u64) << (8 * k);
-        k += 1;
-    }
-    key
-}
-
-/// The words of `list` (lower case, at most seven bytes each) as [`pack`]s them, sorted.
+/// The words of `list` (lower case, at most seven bytes each) as
+/// [`normalize::pack_short`] packs them, sorted.
 const fn packed<const N: usize>(list: &[&str]) -> [u64; N] {
     let mut out = [0; N];
     let mut i = 0;
     while i < N {
-        assert!(list[i].len() <= 7);
-        out[i] = pack(list[i].as_bytes());
+        out[i] = crate::normalize::pack_short(list[i].as_bytes());
         i += 1;
     }
     // Insertion sort: the lists are short, and `sort` is not `const`.
@@ -895,13 +883,14 @@ fn in_packed(keys: &[u64], word: &[char]) -> bool {
     if word.len() > 7 {
         return false;
     }
-    let mut key = (word.len() as u64) << 56;
-    for (k, &c) in word.iter().enumerate() {
-        let Ok(b) = u8::try_from(c.to_ascii_lowercase()) else {
+    let mut lower = [0u8; 7];
+    for (b, &c) in lower.iter_mut().zip(word) {
+        let Ok(l) = u8::try_from(c.to_ascii_lowercase()) else {
             return false;
         };
-        key |= u64::from(b) << (8 * k);
+        *b = l;
     }
+    let key = crate::normalize::pack_short(&lower[..word.len()]);
     keys.binary_search(&key).is_ok()
 }
 
