@@ -25,6 +25,7 @@
 //! the claim that precedes it in its own version.
 
 use std::borrow::{Borrow, Cow};
+use std::cmp::Ordering;
 use std::hash::BuildHasher;
 
 use rustc_hash::FxHashMap;
@@ -463,11 +464,14 @@ fn candidate_pairs(vocab: &Vocabulary, a: &[&Bag], b: &[&Bag], opts: &AlignOptio
     let (twin_a, twin_b) = twins(vocab, a, b, opts);
     let free_a = twin_a.iter().filter(|t| t.is_none()).count();
     let free_b = twin_b.iter().filter(|t| t.is_none()).count();
-    let mut seen: Vec<(u32, u32)> =
+    // Each pair as one number, `i` high: sorting numbers is cheaper than sorting tuples
+    // and gives the same (i, j) order.
+    let pack = |i: u32, j: u32| (u64::from(i) << 32) | u64::from(j);
+    let mut seen: Vec<u64> =
         Vec::with_capacity((free_a + free_b) * (opts.candidates + 2) + (n - free_a));
     let mut keep = |i: u32, j: u32| {
         if twin_a[i as usize].is_none() && twin_b[j as usize].is_none() {
-            seen.push((i, j));
+            seen.push(pack(i, j));
         }
     };
     index_candidates(vocab, a, b, &twin_a, opts, &mut keep);
@@ -483,7 +487,7 @@ fn candidate_pairs(vocab: &Vocabulary, a: &[&Bag], b: &[&Bag], opts: &AlignOptio
         twin_a
             .iter()
             .enumerate()
-            .filter_map(|(i, t)| t.map(|j| (i as u32, j))),
+            .filter_map(|(i, t)| t.map(|j| pack(i as u32, j))),
     );
     seen.sort_unstable();
     seen.dedup();
@@ -491,7 +495,8 @@ fn candidate_pairs(vocab: &Vocabulary, a: &[&Bag], b: &[&Bag], opts: &AlignOptio
     let weight_a: Vec<f64> = a.iter().map(|x| vocab.weight(x)).collect();
     let weight_b: Vec<f64> = b.iter().map(|x| vocab.weight(x)).collect();
     seen.into_iter()
-        .map(|(i, j)| {
+        .map(|key| {
+            let (i, j) = ((key >> 32) as u32, key as u32);
             let (iu, ju) = (i as usize, j as usize);
             Pair {
                 i,
@@ -650,20 +655,45 @@ fn index_candidates(
             }
         }
         let touched = &mut touched[..count];
-        // Which ones are the best few matters, not their order (candidates are sorted
-        // later): a selection, not a sort. The order is total, so the few are unique.
+        // Higher sums first, then lower indices: a total order, so the few are unique.
         let best = opts.candidates.min(touched.len());
-        if best > 0 && best < touched.len() {
-            touched.select_nth_unstable_by(best - 1, |&x, &y| {
-                acc[y as usize].total_cmp(&acc[x as usize]).then(x.cmp(&y))
-            });
-        }
+        best_first(touched, best, |x, y| {
+            acc[y as usize].total_cmp(&acc[x as usize]).then(x.cmp(&y)) == Ordering::Less
+        });
         for &j in &touched[..best] {
             out(i as u32, j);
         }
         for &j in touched.iter() {
             acc[j as usize] = 0.0;
         }
+    }
+}
+
+/// Moves the `few` first of `items` in the order `before` (a strict total order) to the
+/// front of `items`, in that order. One pass that mostly compares each item with the
+/// last of the few kept: cheaper than a selection when the few are a handful.
+fn best_first(items: &mut [u32], few: usize, before: impl Fn(u32, u32) -> bool) {
+    let few = few.min(items.len());
+    if few == 0 {
+        return;
+    }
+    // Insertion keeps `items[..few]` sorted; a later item that beats the last of them
+    // takes its place there.
+    for k in 1..items.len() {
+        let x = items[k];
+        let end = k.min(few);
+        if end == few && !before(x, items[few - 1]) {
+            continue;
+        }
+        let mut at = if end == few { few - 1 } else { k };
+        if end == few {
+            items[k] = items[few - 1];
+        }
+        while at > 0 && before(x, items[at - 1]) {
+            items[at] = items[at - 1];
+            at -= 1;
+        }
+        items[at] = x;
     }
 }
 
@@ -1132,6 +1162,24 @@ mod tests {
                 prop_assert_eq!(&l.a, &vec![k]);
                 prop_assert_eq!(&l.b, &vec![k]);
             }
+        }
+
+        #[test]
+        fn best_first_keeps_what_a_full_sort_puts_first(
+            keys in proptest::collection::vec(0u8..6, 0..40),
+            few in 0usize..12,
+        ) {
+            // Ties in the key fall back on the index, as the candidate index does.
+            let before = |x: u32, y: u32| (keys[y as usize], x) < (keys[x as usize], y);
+            let mut items: Vec<u32> = (0..keys.len() as u32).rev().collect();
+            best_first(&mut items, few, before);
+            let mut sorted: Vec<u32> = (0..keys.len() as u32).collect();
+            sorted.sort_by(|&x, &y| keys[y as usize].cmp(&keys[x as usize]).then(x.cmp(&y)));
+            let few = few.min(keys.len());
+            prop_assert_eq!(&items[..few], &sorted[..few]);
+            let mut all = items.clone();
+            all.sort_unstable();
+            prop_assert_eq!(all, (0..keys.len() as u32).collect::<Vec<_>>());
         }
 
         #[test]
