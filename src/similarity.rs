@@ -34,11 +34,12 @@ pub struct Bag {
 }
 
 impl Bag {
-    /// A bag from its sorted, distinct stems and sorted trigrams: one allocation.
-    fn new(stems: &[u32], trigrams: &[u32]) -> Bag {
+    /// A bag from its sorted, distinct stems followed by its sorted trigrams, the first
+    /// `stems_len` of `data` being stems: one allocation and one copy.
+    fn new(data: &[u32], stems_len: usize) -> Bag {
         Bag {
-            data: stems.iter().chain(trigrams).copied().collect(),
-            stems_len: stems.len() as u32,
+            data: Arc::from(data),
+            stems_len: stems_len as u32,
         }
     }
 
@@ -245,8 +246,11 @@ impl Vocabulary {
         for &s in stems.iter() {
             self.df[s as usize] += 1;
         }
+        // The bag's data in one buffer: the stems, then the trigrams sorted after them.
+        sorted.clear();
+        sorted.extend_from_slice(stems);
         hash_sort(trigrams, sorted, buckets);
-        Bag::new(stems, sorted)
+        Bag::new(sorted, stems.len())
     }
 
     /// Counts a text whose bag was already made from an equal text towards document
@@ -555,7 +559,7 @@ impl<'a> Trigrams<'a> {
     }
 }
 
-/// Sorts `v` ascending into `out`, with `buckets` as working space. Trigram hashes are
+/// Sorts `v` ascending onto the end of `out`, with `buckets` as working space. Trigram hashes are
 /// evenly spread, so one counting pass on their top bits (one or two buckets per item)
 /// leaves each item among a handful of others, and an insertion sort finishes the job
 /// with few moves and few mispredicted branches: cheaper than comparison sorting (which
@@ -564,10 +568,11 @@ impl<'a> Trigrams<'a> {
 /// insertion sort give up, past a few moves per item, for a comparison sort.
 fn hash_sort(v: &[u32], out: &mut Vec<u32>, buckets: &mut Vec<u32>) {
     let n = v.len();
-    out.clear();
+    // Sorted after what `out` already holds.
+    let base = out.len();
     if n < 48 {
         out.extend_from_slice(v);
-        out.sort_unstable();
+        out[base..].sort_unstable();
         return;
     }
     // 2^bits buckets, between n and 2n (fewer for huge texts).
@@ -583,7 +588,8 @@ fn hash_sort(v: &[u32], out: &mut Vec<u32>, buckets: &mut Vec<u32>) {
     for b in 1..starts.len() {
         starts[b] += starts[b - 1];
     }
-    out.resize(n, 0);
+    out.resize(base + n, 0);
+    let out = &mut out[base..];
     for &x in v {
         let slot = &mut starts[(x >> shift) as usize];
         out[*slot as usize] = x;
@@ -834,9 +840,11 @@ mod tests {
             for v in [&mut v, &mut small.clone(), &mut crowded.clone()] {
                 let mut want = v.clone();
                 want.sort_unstable();
+                // What `out` holds stays in front.
                 let (mut out, mut buckets) = (vec![7], vec![9; 3]);
                 hash_sort(v, &mut out, &mut buckets);
-                prop_assert_eq!(&out, &want);
+                prop_assert_eq!(out[0], 7);
+                prop_assert_eq!(&out[1..], &want[..]);
             }
         }
 
