@@ -265,15 +265,18 @@ pub fn align_versions(versions: &[Vec<&str>], base: usize, opts: &AlignOptions) 
     let all = |v: usize| (0..versions[v].len()).collect::<Vec<_>>();
     let mut linked: Vec<Vec<bool>> = versions.iter().map(|v| vec![false; v.len()]).collect();
     let base_all = all(base);
+    // Only which sentences a link joins matters here, not its score: the groups are
+    // taken as they come, in the local indices of the sentences linked.
     for v in (0..versions.len()).filter(|&v| v != base) {
-        for link in link_subsets(&vocab, &bags[base], &base_all, &bags[v], &all(v), opts) {
-            let anchor = node(base, link.a[0]);
-            for &i in &link.a {
-                sets.union(anchor, node(base, i));
+        let ib = all(v);
+        for (ga, gb) in link_groups(&vocab, &bags[base], &base_all, &bags[v], &ib, opts).0 {
+            let anchor = node(base, base_all[ga[0]]);
+            for &i in &ga {
+                sets.union(anchor, node(base, base_all[i]));
             }
-            for &j in &link.b {
-                sets.union(anchor, node(v, j));
-                linked[v][j] = true;
+            for &j in &gb {
+                sets.union(anchor, node(v, ib[j]));
+                linked[v][ib[j]] = true;
             }
         }
     }
@@ -285,13 +288,14 @@ pub fn align_versions(versions: &[Vec<&str>], base: usize, opts: &AlignOptions) 
     let others: Vec<usize> = (0..versions.len()).filter(|&v| v != base).collect();
     for (k, &v) in others.iter().enumerate() {
         for &w in &others[k + 1..] {
-            for link in link_subsets(&vocab, &bags[v], &rest[v], &bags[w], &rest[w], opts) {
-                let anchor = node(v, link.a[0]);
-                for &i in &link.a {
-                    sets.union(anchor, node(v, i));
+            let (ia, ib) = (&rest[v], &rest[w]);
+            for (ga, gb) in link_groups(&vocab, &bags[v], ia, &bags[w], ib, opts).0 {
+                let anchor = node(v, ia[ga[0]]);
+                for &i in &ga {
+                    sets.union(anchor, node(v, ia[i]));
                 }
-                for &j in &link.b {
-                    sets.union(anchor, node(w, j));
+                for &j in &gb {
+                    sets.union(anchor, node(w, ib[j]));
                 }
             }
         }
@@ -363,8 +367,44 @@ fn link_subsets(
     ib: &[usize],
     opts: &AlignOptions,
 ) -> Vec<Link> {
+    let (groups, taken_with) = link_groups(vocab, bags_a, ia, bags_b, ib, opts);
+    let a: Vec<&Bag> = ia.iter().map(|&i| &bags_a[i]).collect();
+    let b: Vec<&Bag> = ib.iter().map(|&j| &bags_b[j]).collect();
+    let mut links: Vec<Link> = groups
+        .into_iter()
+        .enumerate()
+        .map(|(g, (ga, gb))| {
+            let score = match taken_with.get(g) {
+                Some(&score) if ga.len() == 1 && gb.len() == 1 => {
+                    debug_assert_eq!(score, vocab.similarity(a[ga[0]], b[gb[0]]));
+                    score
+                }
+                _ => vocab.similarity(&union(&a, &ga), &union(&b, &gb)),
+            };
+            Link {
+                a: ga.iter().map(|&i| ia[i]).collect(),
+                b: gb.iter().map(|&j| ib[j]).collect(),
+                score,
+            }
+        })
+        .collect();
+    links.sort_unstable_by(|x, y| x.a[0].cmp(&y.a[0]).then(x.b[0].cmp(&y.b[0])));
+    links
+}
+
+/// The linked groups of [`link_subsets`], unordered, as positions in `ia` and `ib`;
+/// and the score each of the first groups was taken with (one to one), which is still
+/// its score if nothing joined it.
+fn link_groups(
+    vocab: &Vocabulary,
+    bags_a: &[Bag],
+    ia: &[usize],
+    bags_b: &[Bag],
+    ib: &[usize],
+    opts: &AlignOptions,
+) -> (Vec<(Vec<usize>, Vec<usize>)>, Vec<f64>) {
     if ia.is_empty() || ib.is_empty() {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
     let a: Vec<&Bag> = ia.iter().map(|&i| &bags_a[i]).collect();
     let b: Vec<&Bag> = ib.iter().map(|&j| &bags_b[j]).collect();
@@ -420,27 +460,7 @@ fn link_subsets(
     );
     fill_gaps(vocab, &a, &b, opts, &mut groups, &mut owner_b, true);
     fill_gaps(vocab, &b, &a, opts, &mut groups, &mut owner_a, false);
-
-    let mut links: Vec<Link> = groups
-        .into_iter()
-        .enumerate()
-        .map(|(g, (ga, gb))| {
-            let score = match taken_with.get(g) {
-                Some(&score) if ga.len() == 1 && gb.len() == 1 => {
-                    debug_assert_eq!(score, vocab.similarity(a[ga[0]], b[gb[0]]));
-                    score
-                }
-                _ => vocab.similarity(&union(&a, &ga), &union(&b, &gb)),
-            };
-            Link {
-                a: ga.iter().map(|&i| ia[i]).collect(),
-                b: gb.iter().map(|&j| ib[j]).collect(),
-                score,
-            }
-        })
-        .collect();
-    links.sort_unstable_by(|x, y| x.a[0].cmp(&y.a[0]).then(x.b[0].cmp(&y.b[0])));
-    links
+    (groups, taken_with)
 }
 
 /// A candidate pair of local indices with its similarity.
