@@ -358,6 +358,9 @@ fn collect_claims(
         .collect()
 }
 
+/// Sentences linked as one: positions on side A, then on side B, each ascending.
+type Group = (Vec<usize>, Vec<usize>);
+
 /// Aligns the sentences `ia` of side A with the sentences `ib` of side B.
 fn link_subsets(
     vocab: &Vocabulary,
@@ -402,7 +405,7 @@ fn link_groups(
     bags_b: &[Bag],
     ib: &[usize],
     opts: &AlignOptions,
-) -> (Vec<(Vec<usize>, Vec<usize>)>, Vec<f64>) {
+) -> (Vec<Group>, Vec<f64>) {
     if ia.is_empty() || ib.is_empty() {
         return (Vec::new(), Vec::new());
     }
@@ -434,7 +437,7 @@ fn link_groups(
     pairs.shrink_to_fit();
     let mut owner_a: Vec<Option<usize>> = vec![None; a.len()];
     let mut owner_b: Vec<Option<usize>> = vec![None; b.len()];
-    let mut groups: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
+    let mut groups: Vec<Group> = Vec::new();
     // The score each one-to-one group was taken with: still its score at the end if
     // nothing joined it (groups only ever grow).
     let mut taken_with: Vec<f64> = Vec::new();
@@ -736,7 +739,7 @@ fn grow_groups(
     a: &[&Bag],
     b: &[&Bag],
     opts: &AlignOptions,
-    groups: &mut [(Vec<usize>, Vec<usize>)],
+    groups: &mut [Group],
     owner_a: &mut [Option<usize>],
     owner_b: &mut [Option<usize>],
 ) {
@@ -773,7 +776,7 @@ fn grow_once(
     a: &[&Bag],
     b: &[&Bag],
     opts: &AlignOptions,
-    group: &(Vec<usize>, Vec<usize>),
+    group: &Group,
     side_b: bool,
     owner: &[Option<usize>],
 ) -> Option<usize> {
@@ -826,11 +829,11 @@ fn fill_gaps(
     a: &[&Bag],
     b: &[&Bag],
     opts: &AlignOptions,
-    groups: &mut [(Vec<usize>, Vec<usize>)],
+    groups: &mut [Group],
     owner_b: &mut [Option<usize>],
     b_side: bool,
 ) {
-    fn sides(g: &(Vec<usize>, Vec<usize>), b_side: bool) -> (&[usize], &[usize]) {
+    fn sides(g: &Group, b_side: bool) -> (&[usize], &[usize]) {
         if b_side { (&g.0, &g.1) } else { (&g.1, &g.0) }
     }
     let mut order: Vec<usize> = (0..groups.len()).collect();
@@ -936,7 +939,7 @@ fn link_pieces(
     b: &[&Bag],
     opts: &AlignOptions,
     pairs: &[Pair],
-    groups: &mut Vec<(Vec<usize>, Vec<usize>)>,
+    groups: &mut Vec<Group>,
     owner_a: &mut [Option<usize>],
     owner_b: &mut [Option<usize>],
 ) {
