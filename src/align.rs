@@ -29,6 +29,7 @@ use std::cmp::Ordering;
 use std::hash::BuildHasher;
 
 use rustc_hash::FxHashMap;
+use smallvec::{SmallVec, smallvec};
 
 use crate::similarity::{Bag, Vocabulary, similarity_bound};
 
@@ -358,8 +359,12 @@ fn collect_claims(
         .collect()
 }
 
-/// Sentences linked as one: positions on side A, then on side B, each ascending.
-type Group = (Vec<usize>, Vec<usize>);
+/// Sentences linked as one: positions on side A, then on side B, each ascending. Most
+/// links are one to one, so a side holds two positions without allocating.
+type Group = (Side, Side);
+
+/// One side of a [`Group`].
+type Side = SmallVec<[usize; 2]>;
 
 /// Aligns the sentences `ia` of side A with the sentences `ib` of side B.
 fn link_subsets(
@@ -445,7 +450,7 @@ fn link_groups(
         if owner_a[i].is_none() && owner_b[j].is_none() {
             owner_a[i] = Some(groups.len());
             owner_b[j] = Some(groups.len());
-            groups.push((vec![i], vec![j]));
+            groups.push((smallvec![i], smallvec![j]));
             taken_with.push(score);
         }
     }
@@ -1001,13 +1006,13 @@ fn link_pieces(
                     for &y in &run {
                         owner_b[y] = Some(g);
                     }
-                    groups.push((vec![single], run));
+                    groups.push((smallvec![single], run.into()));
                 } else {
                     owner_b[single] = Some(g);
                     for &y in &run {
                         owner_a[y] = Some(g);
                     }
-                    groups.push((run, vec![single]));
+                    groups.push((run.into(), smallvec![single]));
                 }
                 break;
             }
