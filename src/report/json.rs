@@ -30,7 +30,7 @@ impl JsonRenderer {
 
 impl Renderer for JsonRenderer {
     fn render(&self, cmp: &Comparison, out: &mut dyn io::Write) -> io::Result<()> {
-        serde_json::to_writer_pretty(
+        super::json_writer::to_writer_pretty(
             &mut *out,
             &Document {
                 cmp,
@@ -50,7 +50,7 @@ pub fn write_story_line(
     story: &str,
     out: &mut impl io::Write,
 ) -> io::Result<()> {
-    serde_json::to_writer(
+    super::json_writer::to_writer(
         &mut *out,
         &Document {
             cmp,

@@ -5,6 +5,7 @@
 
 pub mod html;
 pub mod json;
+mod json_writer;
 pub mod markdown;
 pub mod table;
 
