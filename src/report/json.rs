@@ -42,23 +42,24 @@ impl Renderer for JsonRenderer {
     }
 }
 
-/// Writes a comparison as one compact JSON line (newline included) with `story` as the
-/// last key: the line `claimdiff batch` writes for each story.
+/// Appends a comparison to `out` as one compact JSON line (newline included) with
+/// `story` as the last key: the line `claimdiff batch` writes for each story.
 pub fn write_story_line(
     cmp: &Comparison,
     opts: &ReportOptions,
     story: &str,
-    out: &mut impl io::Write,
+    out: &mut Vec<u8>,
 ) -> io::Result<()> {
-    super::json_writer::to_writer(
-        &mut *out,
+    super::json_writer::append(
+        out,
         &Document {
             cmp,
             opts,
             story: Some(story),
         },
     )?;
-    out.write_all(b"\n")
+    out.push(b'\n');
+    Ok(())
 }
 
 /// The whole document, serialized claim by claim so that memory stays at one claim's
