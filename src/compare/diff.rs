@@ -100,18 +100,26 @@ impl<'t> Pieces<'t> {
         // About one piece per five bytes of news text, one word per six.
         let mut spans = Vec::with_capacity(text.len() / 4 + 1);
         let mut words = Vec::with_capacity(text.len() / 6 + 1);
-        let plain = cut_plain(text, |start, end, word| {
+        let mut keys = Vec::with_capacity(spans.capacity());
+        let plain = cut_plain(text, |start, end, word, ascii| {
             spans.push((start, end));
             if word {
                 words.push((start, end));
             }
+            // The cut tells which pieces need folding.
+            let piece = &text[start..end];
+            keys.push(if ascii {
+                Cow::Borrowed(piece)
+            } else {
+                Cow::Owned(normalize::fold_typography(piece))
+            });
         });
         if !plain {
             spans.clear();
             words.clear();
             cut(text, &mut spans, &mut words);
+            keys = spans.iter().map(|&p| piece_key(text, p)).collect();
         }
-        let keys = spans.iter().map(|&p| piece_key(text, p)).collect();
         Pieces {
             text,
             spans,
@@ -136,7 +144,7 @@ impl<'t> Pieces<'t> {
 /// byte.
 pub fn word_spans(text: &str, out: &mut Vec<(usize, usize)>) {
     let before = out.len();
-    let plain = cut_plain(text, |start, end, word| {
+    let plain = cut_plain(text, |start, end, word, _| {
         if word {
             out.push((start, end));
         }
@@ -160,11 +168,11 @@ fn cut(text: &str, spans: &mut Vec<(usize, usize)>, words: &mut Vec<(usize, usiz
 }
 
 /// Cuts a text of ASCII, curly quotes and dashes (most news copy) into pieces byte by
-/// byte, as [`Pieces::new`] does in general: calls `f(start, end, is_word)` for each
-/// piece in order. Returns `false`, having stopped, at a char such a text does not hold.
+/// byte, as [`Pieces::new`] does in general: calls `f(start, end, is_word, is_ascii)`
+/// for each piece in order. Returns `false`, having stopped, at a char such a text does not hold.
 /// Its letters and digits are all ASCII and its other chars all punctuation, which
 /// keeps [`normalize::token_spans`]'s rules to a few byte tests.
-fn cut_plain(text: &str, mut f: impl FnMut(usize, usize, bool)) -> bool {
+fn cut_plain(text: &str, mut f: impl FnMut(usize, usize, bool, bool)) -> bool {
     let bytes = text.as_bytes();
     let class = |b: u8| BYTE_CLASS[usize::from(b)];
     let mut i = 0;
@@ -172,6 +180,7 @@ fn cut_plain(text: &str, mut f: impl FnMut(usize, usize, bool)) -> bool {
         let b = bytes[i];
         if class(b) & (LETTER | DIGIT) != 0 {
             let start = i;
+            let mut ascii = true;
             loop {
                 i += 1;
                 while i < bytes.len() && class(bytes[i]) & (LETTER | DIGIT) != 0 {
@@ -192,18 +201,19 @@ fn cut_plain(text: &str, mut f: impl FnMut(usize, usize, bool)) -> bool {
                     break;
                 }
                 // On to the letter or digit after the joiner, which the loop takes.
+                ascii &= n == 1;
                 i += n;
             }
-            f(start, i, true);
+            f(start, i, true, ascii);
         } else if b.is_ascii() {
             if class(b) & SPACE == 0 {
-                f(i, i + 1, false);
+                f(i, i + 1, false, true);
             }
             i += 1;
         } else if let Some([0xE2, 0x80, 0x93 | 0x94 | 0x98 | 0x99 | 0x9C | 0x9D]) =
             bytes.get(i..i + 3)
         {
-            f(i, i + 3, false);
+            f(i, i + 3, false, false);
             i += 3;
         } else {
             return false;
@@ -350,13 +360,16 @@ mod tests {
             let (mut spans, mut words) = (Vec::new(), Vec::new());
             cut(&text, &mut spans, &mut words);
             let mut plain = (Vec::new(), Vec::new());
-            let done = cut_plain(&text, |s, e, word| {
+            let mut ascii_told = true;
+            let done = cut_plain(&text, |s, e, word, ascii| {
+                ascii_told &= ascii == text[s..e].is_ascii();
                 plain.0.push((s, e));
                 if word {
                     plain.1.push((s, e));
                 }
             });
             prop_assert_eq!(done, normalize::is_plain(&text));
+            prop_assert!(ascii_told);
             if done {
                 prop_assert_eq!(&plain, &(spans, words.clone()));
             }
