@@ -554,8 +554,14 @@ pub fn audit(
                 }
             } else {
                 let (ours, cited_text) = (text_of(v, mine), text_of(cited, theirs));
-                let d = diff::word_diff(&cited_text, &ours);
-                let found = edits(&cited_text, &ours, &d, lowercase, v);
+                // Most credited claims are copied word for word, and a text holds no
+                // edit against itself: nothing to cut or diff.
+                let found = if ours == cited_text {
+                    Vec::new()
+                } else {
+                    let d = diff::word_diff(&cited_text, &ours);
+                    edits(&cited_text, &ours, &d, lowercase, v)
+                };
                 if found.is_empty() {
                     credit.verdict = Verdict::Supported;
                 } else {

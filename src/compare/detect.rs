@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use rustc_hash::FxHashSet;
 
-use super::diff::Pieces;
+use super::diff::{self, Pieces};
 use crate::normalize;
 
 /// Words written in lower case somewhere in the texts of a comparison (see
@@ -79,7 +79,7 @@ pub fn numbers(text: &str) -> Vec<Number> {
 }
 
 /// The word tokens of a text (as [`normalize::tokens`] finds them) with their normal
-/// forms end to end in one buffer: no string per word.
+/// forms in one buffer: no string per word.
 struct Words<'t> {
     text: &'t str,
     norms: String,
@@ -99,18 +99,35 @@ impl<'t> Words<'t> {
     fn new(text: &'t str) -> Self {
         // About one word per six bytes of English news text.
         let mut spans = Vec::with_capacity(text.len() / 6 + 1);
-        normalize::token_spans(text, |start, end| spans.push((start, end)));
+        diff::word_spans(text, &mut spans);
         Words::of_spans(text, &spans)
     }
 
     /// The words of `text` at `spans`, as [`normalize::token_spans`] gives them.
     fn of_spans(text: &'t str, spans: &[(usize, usize)]) -> Self {
-        let mut norms = String::with_capacity(text.len());
+        // The normal form of an ASCII word is its lower case, but for a number's
+        // thousands separators: most words' normal forms are where they stand in a
+        // lower-cased copy of the text. The others are normalized one by one after it.
+        let mut norms = String::with_capacity(text.len() + text.len() / 4);
+        norms.push_str(text);
+        norms.make_ascii_lowercase();
+        let ascii = text.is_ascii();
         let toks = spans
             .iter()
             .map(|&(start, end)| {
+                let raw = &text[start..end];
+                // (A token is never empty.)
+                let number = raw.as_bytes()[0].is_ascii_digit() && raw.contains(',');
+                if (ascii || raw.is_ascii()) && !number {
+                    return Tok {
+                        start,
+                        end,
+                        norm_start: start,
+                        norm_end: end,
+                    };
+                }
                 let norm_start = norms.len();
-                normalize::push_norm_token(&text[start..end], &mut norms);
+                normalize::push_norm_token(raw, &mut norms);
                 Tok {
                     start,
                     end,
@@ -324,7 +341,9 @@ fn name_changes_in(a: &Facts, b: &Facts) -> (Vec<String>, Vec<String>) {
     let only = |names: &[String], other: &Facts| {
         let mut v: Vec<String> = names
             .iter()
-            .filter(|n| !other.has_root(possessive_root(n)))
+            // A name the other text also names is one of its words, root and all: found
+            // among a handful of names without reading every word.
+            .filter(|n| !other.names.contains(n) && !other.has_root(possessive_root(n)))
             .cloned()
             .collect();
         v.dedup();
@@ -339,7 +358,7 @@ fn name_changes_in(a: &Facts, b: &Facts) -> (Vec<String>, Vec<String>) {
 pub struct Facts {
     numbers: Vec<Number>,
     negations: usize,
-    /// Its words' normal forms end to end, and the byte span of each one's root
+    /// A buffer holding its words' normal forms, and the byte span of each one's root
     /// (possessive `'s` cut off) in them: a text names a handful of people, so looking
     /// their roots up word by word costs less than a set of every word.
     norms: String,
@@ -624,14 +643,17 @@ pub fn lowercase_vocabulary<'a>(texts: impl IntoIterator<Item = &'a str>) -> Low
     // table of words already added, by length and first and last letter, finds them
     // without hashing.
     let mut recent: [&str; 256] = [""; 256];
+    let mut spans = Vec::new();
     for text in texts {
         if !read.insert(text) {
             continue;
         }
-        normalize::token_spans(text, |start, end| {
+        spans.clear();
+        diff::word_spans(text, &mut spans);
+        for &(start, end) in &spans {
             let raw = &text[start..end];
             if !raw.starts_with(char::is_lowercase) {
-                return;
+                continue;
             }
             // An ASCII word without capitals (most of them) is its own normal form.
             if raw.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
@@ -642,13 +664,13 @@ pub fn lowercase_vocabulary<'a>(texts: impl IntoIterator<Item = &'a str>) -> Low
                     recent[slot] = raw;
                     out.insert(Cow::Borrowed(raw));
                 }
-                return;
+                continue;
             }
             normalize::norm_token_into(raw, &mut word);
             if !out.contains(word.as_str()) {
                 out.insert(Cow::Owned(word.clone()));
             }
-        });
+        }
     }
     out
 }
@@ -684,6 +706,25 @@ mod tests {
                 .map(|t| (t.start, t.end, t.norm))
                 .collect();
             prop_assert_eq!(tokens_of(&Words::new(&text)), want);
+        }
+
+        #[test]
+        fn name_changes_are_names_whose_root_the_other_text_lacks(
+            a in "[a-bA-B ,.'\u{2019}\u{c9}]{0,30}|\\PC{0,20}",
+            b in "[a-bA-B ,.'\u{2019}\u{c9}]{0,30}|\\PC{0,20}",
+        ) {
+            let (fa, fb) = (Facts::new(&a, &vocab()), Facts::new(&b, &vocab()));
+            let only = |x: &Facts, y: &Facts| {
+                let mut v: Vec<String> = x
+                    .names
+                    .iter()
+                    .filter(|n| !y.has_root(possessive_root(n)))
+                    .cloned()
+                    .collect();
+                v.dedup();
+                v
+            };
+            prop_assert_eq!(name_changes_in(&fa, &fb), (only(&fa, &fb), only(&fb, &fa)));
         }
 
         #[test]

@@ -100,15 +100,26 @@ impl<'t> Pieces<'t> {
         // About one piece per five bytes of news text, one word per six.
         let mut spans = Vec::with_capacity(text.len() / 4 + 1);
         let mut words = Vec::with_capacity(text.len() / 6 + 1);
-        let mut last = 0;
-        normalize::token_spans(text, |start, end| {
-            push_marks(text, last, start, &mut spans);
+        let mut keys = Vec::with_capacity(spans.capacity());
+        let plain = cut_plain(text, |start, end, word, ascii| {
             spans.push((start, end));
-            words.push((start, end));
-            last = end;
+            if word {
+                words.push((start, end));
+            }
+            // The cut tells which pieces need folding.
+            let piece = &text[start..end];
+            keys.push(if ascii {
+                Cow::Borrowed(piece)
+            } else {
+                Cow::Owned(normalize::fold_typography(piece))
+            });
         });
-        push_marks(text, last, text.len(), &mut spans);
-        let keys = spans.iter().map(|&p| piece_key(text, p)).collect();
+        if !plain {
+            spans.clear();
+            words.clear();
+            cut(text, &mut spans, &mut words);
+            keys = spans.iter().map(|&p| piece_key(text, p)).collect();
+        }
         Pieces {
             text,
             spans,
@@ -127,6 +138,116 @@ impl<'t> Pieces<'t> {
         &self.words
     }
 }
+
+/// Appends the byte spans of the word tokens of `text` to `out`, as
+/// [`normalize::token_spans`] finds them; a plain text (most news copy) is read byte by
+/// byte.
+pub fn word_spans(text: &str, out: &mut Vec<(usize, usize)>) {
+    let before = out.len();
+    let plain = cut_plain(text, |start, end, word, _| {
+        if word {
+            out.push((start, end));
+        }
+    });
+    if !plain {
+        out.truncate(before);
+        normalize::token_spans(text, |start, end| out.push((start, end)));
+    }
+}
+
+/// Cuts `text` into pieces (`spans`) and words alone (`words`), any text.
+fn cut(text: &str, spans: &mut Vec<(usize, usize)>, words: &mut Vec<(usize, usize)>) {
+    let mut last = 0;
+    normalize::token_spans(text, |start, end| {
+        push_marks(text, last, start, spans);
+        spans.push((start, end));
+        words.push((start, end));
+        last = end;
+    });
+    push_marks(text, last, text.len(), spans);
+}
+
+/// Cuts a text of ASCII, curly quotes and dashes (most news copy) into pieces byte by
+/// byte, as [`Pieces::new`] does in general: calls `f(start, end, is_word, is_ascii)`
+/// for each piece in order. Returns `false`, having stopped, at a char such a text does not hold.
+/// Its letters and digits are all ASCII and its other chars all punctuation, which
+/// keeps [`normalize::token_spans`]'s rules to a few byte tests.
+fn cut_plain(text: &str, mut f: impl FnMut(usize, usize, bool, bool)) -> bool {
+    let bytes = text.as_bytes();
+    let class = |b: u8| BYTE_CLASS[usize::from(b)];
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if class(b) & (LETTER | DIGIT) != 0 {
+            let start = i;
+            let mut ascii = true;
+            loop {
+                i += 1;
+                while i < bytes.len() && class(bytes[i]) & (LETTER | DIGIT) != 0 {
+                    i += 1;
+                }
+                // An apostrophe (straight or U+2019) between letters, or a `.` or `,`
+                // between digits, joins them; the byte before `i` is the word's last.
+                let (n, joined) = match bytes.get(i) {
+                    Some(b'\'') => (1, LETTER),
+                    Some(b'.' | b',') => (1, DIGIT),
+                    Some(0xE2) if bytes[i..].starts_with("\u{2019}".as_bytes()) => (3, LETTER),
+                    _ => break,
+                };
+                let joins = bytes
+                    .get(i + n)
+                    .is_some_and(|&next| class(bytes[i - 1]) & class(next) & joined != 0);
+                if !joins {
+                    break;
+                }
+                // On to the letter or digit after the joiner, which the loop takes.
+                ascii &= n == 1;
+                i += n;
+            }
+            f(start, i, true, ascii);
+        } else if b.is_ascii() {
+            if class(b) & SPACE == 0 {
+                f(i, i + 1, false, true);
+            }
+            i += 1;
+        } else if let Some([0xE2, 0x80, 0x93 | 0x94 | 0x98 | 0x99 | 0x9C | 0x9D]) =
+            bytes.get(i..i + 3)
+        {
+            f(i, i + 3, false, false);
+            i += 3;
+        } else {
+            return false;
+        }
+    }
+    true
+}
+
+/// [`BYTE_CLASS`] bits: an ASCII letter, an ASCII digit, whitespace as
+/// `char::is_whitespace` has it in ASCII.
+const LETTER: u8 = 1;
+const DIGIT: u8 = 2;
+const SPACE: u8 = 4;
+
+/// The class of every byte, looked up rather than computed: [`cut_plain`] asks for
+/// each byte of every text.
+const BYTE_CLASS: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = if c.is_ascii_alphabetic() {
+            LETTER
+        } else if c.is_ascii_digit() {
+            DIGIT
+        } else if matches!(c, b' ' | b'\t'..=b'\r') {
+            SPACE
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+};
 
 fn push_marks(text: &str, from: usize, to: usize, out: &mut Vec<(usize, usize)>) {
     if to - from == 1 {
@@ -227,6 +348,34 @@ mod tests {
             prop_assert_eq!(pieces(&text), want);
             let cut = Pieces::new(&text);
             prop_assert_eq!(cut.word_spans(), &words[..]);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn plain_text_is_cut_as_any_text(
+            // Plain texts, texts with a char that is not, and any text.
+            text in "[a-c1-2 \t\u{b},.'\u{2013}\u{2014}\u{2018}\u{2019}\u{201c}\u{201d}]{0,30}|[a1 ,'\u{2019}\u{e9}\u{2bc}\u{a0}]{0,10}|\\PC{0,30}",
+        ) {
+            let (mut spans, mut words) = (Vec::new(), Vec::new());
+            cut(&text, &mut spans, &mut words);
+            let mut plain = (Vec::new(), Vec::new());
+            let mut ascii_told = true;
+            let done = cut_plain(&text, |s, e, word, ascii| {
+                ascii_told &= ascii == text[s..e].is_ascii();
+                plain.0.push((s, e));
+                if word {
+                    plain.1.push((s, e));
+                }
+            });
+            prop_assert_eq!(done, normalize::is_plain(&text));
+            prop_assert!(ascii_told);
+            if done {
+                prop_assert_eq!(&plain, &(spans, words.clone()));
+            }
+            let mut got = vec![(0, 0)];
+            word_spans(&text, &mut got);
+            prop_assert_eq!(&got[1..], &words[..]);
         }
     }
 

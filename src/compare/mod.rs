@@ -449,7 +449,12 @@ fn judge_claim(ctx: &Context, members: &[Vec<usize>], number: usize) -> ClaimRes
         base
     };
     let ref_idx = &members[reference];
-    let ref_text = join(&versions[reference].sentences, ref_idx);
+    let texts: Vec<Cow<str>> = members
+        .iter()
+        .zip(versions)
+        .map(|(idx, version)| join(&version.sentences, idx))
+        .collect();
+    let ref_text = &texts[reference];
     // Cut and read once, when some version is not identical, for all the versions that
     // are not.
     let mut ref_read: Option<(diff::Pieces, detect::Facts)> = None;
@@ -459,6 +464,9 @@ fn judge_claim(ctx: &Context, members: &[Vec<usize>], number: usize) -> ClaimRes
     let mut any_changed = false;
     let mut any_reworded = false;
     let mut all_carry = true;
+    // Versions that carry a claim in the same words are judged once: (version, edits
+    // found) for a text some later version repeats.
+    let mut judged: Vec<(usize, Vec<Difference>)> = Vec::new();
     for (v, idx) in members.iter().enumerate() {
         if idx.is_empty() {
             all_carry = false;
@@ -485,19 +493,30 @@ fn judge_claim(ctx: &Context, members: &[Vec<usize>], number: usize) -> ClaimRes
             });
             continue;
         }
-        let text = join(&versions[v].sentences, idx);
+        let text = &texts[v];
         let similarity = alignment.claim_similarity(ctx.claim, reference, v);
         least = Some(least.map_or(similarity, |l: f64| l.min(similarity)));
-        let identical = text == ref_text || normalize::same_typography(&ref_text, &text);
+        let identical = text == ref_text || normalize::same_typography(ref_text, text);
         let mut word_diff = None;
         let mut found = Vec::new();
-        if !identical {
+        let repeated = judged.iter().find(|(w, _)| texts[*w] == *text);
+        if let Some((w, edits)) = repeated {
+            // The same words against the same reference: not identical either.
+            word_diff.clone_from(&out_members[*w].diff);
+            found = edits
+                .iter()
+                .map(|d| Difference {
+                    version: v,
+                    ..d.clone()
+                })
+                .collect();
+        } else if !identical {
             let (ref_pieces, ref_facts) = ref_read.get_or_insert_with(|| {
-                let pieces = diff::Pieces::new(&ref_text);
+                let pieces = diff::Pieces::new(ref_text);
                 let facts = detect::Facts::of_pieces(&pieces, lowercase);
                 (pieces, facts)
             });
-            let pieces = diff::Pieces::new(&text);
+            let pieces = diff::Pieces::new(text);
             let d = diff::word_diff_of(ref_pieces, &pieces);
             found = edits_of(
                 ref_facts,
@@ -507,6 +526,9 @@ fn judge_claim(ctx: &Context, members: &[Vec<usize>], number: usize) -> ClaimRes
                 v,
             );
             word_diff = Some(d);
+            if texts[v + 1..].contains(text) {
+                judged.push((v, found.clone()));
+            }
         }
         found.extend(credits::claim_differences(
             ctx.attributions,
@@ -862,6 +884,41 @@ mod tests {
     }
 
     #[test]
+    fn a_version_repeating_anothers_words_is_judged_as_if_alone() {
+        let other = WIRE
+            .replace("10 hours", "12 hours")
+            .replace("will not be tomorrow", "will not come tomorrow")
+            .replace("Both sides stressed", "Both sides said");
+        // Version 2 repeats version 1's words; in `alone`, version 1 is the base's copy
+        // and version 2 is judged on its own.
+        let repeated = run(&[("a", WIRE), ("b", &other), ("c", &other)]);
+        let alone = run(&[("a", WIRE), ("b", WIRE), ("c", &other)]);
+        // (Similarity weighs words by how many versions use them: not compared.)
+        let of_version_2 = |c: &Comparison| -> Vec<(Member, Vec<Difference>)> {
+            c.claims
+                .iter()
+                .map(|cl| {
+                    let found = cl.differences.iter().filter(|d| d.version == 2);
+                    let member = Member {
+                        similarity: None,
+                        ..cl.members[2].clone()
+                    };
+                    (member, found.cloned().collect())
+                })
+                .collect()
+        };
+        let got = of_version_2(&repeated);
+        assert_eq!(got, of_version_2(&alone));
+        assert_eq!(got.iter().filter(|(m, _)| m.diff.is_some()).count(), 3);
+        let kinds: Vec<DiffKind> = got
+            .iter()
+            .flat_map(|(_, d)| d.iter().map(|d| d.kind))
+            .collect();
+        assert!(kinds.contains(&DiffKind::NumberChanged), "{kinds:?}");
+        assert!(kinds.contains(&DiffKind::QuoteChanged), "{kinds:?}");
+    }
+
+    #[test]
     fn dropped_and_added_sentences_are_reported() {
         let other = "The ministers met for 10 hours in a villa outside the capital.\n\
             A local farmer said the road had been closed since dawn.\n";
@@ -973,6 +1030,19 @@ mod tests {
             .find(|d| d.kind == DiffKind::QuoteChanged)
             .expect("quote change");
         assert_eq!(d.detail.as_deref(), Some("negotiated → genuine"));
+    }
+
+    proptest::proptest! {
+        // `credits::audit` skips the diff of a copy word for word on this ground.
+        #[test]
+        fn a_text_holds_no_edit_against_itself(
+            text in "[a-cA-C0-9 ,.'\"\u{2019}\u{201c}\u{201d}\u{e9}\u{c9}]{0,40}|\\PC{0,30}",
+            vocab in "[a-c \u{e9}]{0,12}",
+        ) {
+            let vocab = detect::lowercase_vocabulary([vocab.as_str()]);
+            let found = edits(&text, &text, &diff::word_diff(&text, &text), &vocab, 1);
+            proptest::prop_assert!(found.is_empty(), "{:?}", found);
+        }
     }
 
     #[test]
