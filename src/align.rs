@@ -25,7 +25,6 @@
 //! the claim that precedes it in its own version.
 
 use std::borrow::{Borrow, Cow};
-use std::cmp::Ordering;
 use std::hash::BuildHasher;
 
 use rustc_hash::FxHashMap;
@@ -420,22 +419,20 @@ fn link_groups(
 
     // One-to-one, best first; ties to the pair nearest in relative position.
     let (n, m) = (a.len() as f64, b.len() as f64);
-    let mut ranked: Vec<(f64, f64, usize, usize)> = pairs
+    // Scores and offsets are finite and not negative, so their bits order them as their
+    // values do: the keys are integers (the score's inverted, for best first).
+    let mut ranked: Vec<(u64, u64, u32, u32)> = pairs
         .iter()
         .filter(|p| p.score >= opts.threshold)
         .map(|p| {
-            let (i, j) = (p.i as usize, p.j as usize);
-            let offset = ((i as f64 + 0.5) / n - (j as f64 + 0.5) / m).abs();
-            (p.score, offset, i, j)
+            let (i, j) = (p.i as f64, p.j as f64);
+            let offset = ((i + 0.5) / n - (j + 0.5) / m).abs();
+            debug_assert!(p.score.is_sign_positive() && p.score.is_finite());
+            (!p.score.to_bits(), offset.to_bits(), p.i, p.j)
         })
         .collect();
     // Every key is distinct (each pair once), so an unstable sort gives the same order.
-    ranked.sort_unstable_by(|x, y| {
-        y.0.total_cmp(&x.0)
-            .then(x.1.total_cmp(&y.1))
-            .then(x.2.cmp(&y.2))
-            .then(x.3.cmp(&y.3))
-    });
+    ranked.sort_unstable();
     // Only the near misses are needed from here on (as seeds for step 4); a long input
     // has millions of candidate pairs.
     pairs.retain(|p| p.score >= opts.threshold * 0.5 && p.score < opts.threshold);
@@ -447,6 +444,7 @@ fn link_groups(
     // nothing joined it (groups only ever grow).
     let mut taken_with: Vec<f64> = Vec::new();
     for (score, _, i, j) in ranked {
+        let (score, i, j) = (f64::from_bits(!score), i as usize, j as usize);
         if owner_a[i].is_none() && owner_b[j].is_none() {
             owner_a[i] = Some(groups.len());
             owner_b[j] = Some(groups.len());
@@ -685,8 +683,10 @@ fn index_candidates(
         let touched = &mut touched[..count];
         // Higher sums first, then lower indices: a total order, so the few are unique.
         let best = opts.candidates.min(touched.len());
+        // (Sums are positive and finite: `>` and `==` order them as `total_cmp` would.)
         best_first(touched, best, |x, y| {
-            acc[y as usize].total_cmp(&acc[x as usize]).then(x.cmp(&y)) == Ordering::Less
+            let (sx, sy) = (acc[x as usize], acc[y as usize]);
+            sx > sy || (sx == sy && x < y)
         });
         for &j in &touched[..best] {
             out(i as u32, j);
