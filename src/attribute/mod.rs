@@ -160,7 +160,7 @@ fn extract_with(
     sentences: &[Sentence],
     mut cache: Option<&mut UnitCache>,
 ) -> Vec<Attribution> {
-    let (chars, matter) = char_vec(text);
+    let (chars, matter, bytes) = char_vec(text);
     let regions = quotes::regions_at(&chars, matter.iter().copied());
     let units = units(&chars, sentences);
     // A story's first version fills the cache with about one entry per unit, and its
@@ -174,12 +174,10 @@ fn extract_with(
     let mut per_unit: Vec<Vec<Attribution>> = Vec::with_capacity(units.len());
     let mut key: Vec<u8> = Vec::new();
     let mut lower: Vec<u8> = Vec::new();
-    let mut cursor = ByteCursor::default();
     for &(start, end) in &units {
         let around = Around::new(&chars, &regions, start, end);
         let keyed = cache.is_some() && {
-            let from = cursor.byte_of(&chars, start);
-            let utf8 = &text.as_bytes()[from..cursor.byte_of(&chars, end)];
+            let utf8 = &text.as_bytes()[bytes.byte_of(start)..bytes.byte_of(end)];
             unit_key(utf8, &chars, &regions, &around, &mut key)
         };
         let seen = keyed
@@ -250,10 +248,10 @@ fn extract_with(
     out
 }
 
-/// The chars of `text`, and the offsets of those that [`quotes::may_matter`] (newlines
-/// and quote marks), found on the way. Runs of ASCII (most of a news text) are found
+/// The chars of `text`, the offsets of those that [`quotes::may_matter`] (newlines
+/// and quote marks), and the byte offsets of the chars, found on the way. Runs of ASCII (most of a news text) are found
 /// eight bytes at a time and copied byte for byte, which is much cheaper than decoding.
-fn char_vec(text: &str) -> (Vec<char>, Vec<usize>) {
+fn char_vec(text: &str) -> (Vec<char>, Vec<usize>, ByteOffsets) {
     // Eight bytes in one word: each test below answers for all of them at once.
     const ONES: u64 = u64::from_le_bytes([1; 8]);
     const HIGH: u64 = ONES * 0x80;
@@ -267,6 +265,7 @@ fn char_vec(text: &str) -> (Vec<char>, Vec<usize>) {
     // At most one char per byte: one allocation.
     let mut chars: Vec<char> = Vec::with_capacity(text.len());
     let mut matter: Vec<usize> = Vec::new();
+    let mut offsets = ByteOffsets::default();
     let bytes = text.as_bytes();
     // Always at a char boundary: the loop passes whole runs of ASCII or whole chars.
     let mut i = 0;
@@ -298,11 +297,13 @@ fn char_vec(text: &str) -> (Vec<char>, Vec<usize>) {
             if quotes::may_matter(c) {
                 matter.push(chars.len());
             }
+            let extra = offsets.wide.last().map_or(0, |w| w.1) + c.len_utf8() - 1;
+            offsets.wide.push((chars.len(), extra));
             chars.push(c);
             i += c.len_utf8();
         }
     }
-    (chars, matter)
+    (chars, matter, offsets)
 }
 
 /// Offsets outside a unit that its attributions may hold: the ends of quotation regions
@@ -444,42 +445,22 @@ impl Around {
     }
 }
 
-/// Byte offsets of char offsets in the text `chars` decodes, found by walking from the
-/// last offset asked for: units come in order, so the walks cover the text about once.
+/// Byte offsets of char offsets in the text [`char_vec`] decoded: each char is one byte
+/// plus the extra bytes of the non-ASCII chars before it, recorded as they were decoded.
+/// News copy has few of those (`’ “ ” —`), so a binary search over them is much cheaper
+/// than summing the UTF-8 lengths of the chars in between.
 #[derive(Debug, Default)]
-struct ByteCursor {
-    /// The char offset last asked for.
-    at: usize,
-    /// Its byte offset.
-    byte: usize,
+struct ByteOffsets {
+    /// For each non-ASCII char in order: its char offset and the extra bytes (beyond one
+    /// per char) of it and all those before it.
+    wide: Vec<(usize, usize)>,
 }
 
-impl ByteCursor {
-    /// The byte offset of the char offset `c` (at most `chars.len()`).
-    fn byte_of(&mut self, chars: &[char], c: usize) -> usize {
-        // The UTF-8 length of each char, as sums of comparisons the compiler runs four
-        // chars at a time in 32-bit lanes: in parts short enough for their sums to fit.
-        let len = |run: &[char]| {
-            run.chunks(1 << 24)
-                .map(|part| {
-                    part.iter()
-                        .map(|&ch| {
-                            let n = u32::from(ch);
-                            1 + u32::from(n >= 0x80)
-                                + u32::from(n >= 0x800)
-                                + u32::from(n >= 0x10000)
-                        })
-                        .sum::<u32>() as usize
-                })
-                .sum::<usize>()
-        };
-        if c >= self.at {
-            self.byte += len(&chars[self.at..c]);
-        } else {
-            self.byte -= len(&chars[c..self.at]);
-        }
-        self.at = c;
-        self.byte
+impl ByteOffsets {
+    /// The byte offset of the char offset `c` (at most the number of chars).
+    fn byte_of(&self, c: usize) -> usize {
+        let n = self.wide.partition_point(|&(at, _)| at < c);
+        c + n.checked_sub(1).map_or(0, |k| self.wide[k].1)
     }
 }
 

@@ -287,16 +287,15 @@ mod props {
         }
 
         #[test]
-        fn byte_cursor_finds_the_byte_offset_of_any_char(
+        fn byte_offsets_find_the_byte_offset_of_any_char(
             text in "(\\PC|[é€“\u{10348}]){0,60}",
             at in prop::collection::vec(any::<prop::sample::Index>(), 0..12),
         ) {
-            let (chars, _) = char_vec(&text);
-            let mut cursor = ByteCursor::default();
+            let (chars, _, bytes) = char_vec(&text);
             for i in at {
                 let c = i.index(chars.len() + 1);
                 let want = text.char_indices().nth(c).map_or(text.len(), |(b, _)| b);
-                prop_assert_eq!(cursor.byte_of(&chars, c), want);
+                prop_assert_eq!(bytes.byte_of(c), want);
             }
         }
 
@@ -306,7 +305,7 @@ mod props {
             a in any::<prop::sample::Index>(),
             b in any::<prop::sample::Index>(),
         ) {
-            let (chars, matter) = char_vec(&text);
+            let (chars, matter, _) = char_vec(&text);
             let (a, b) = (a.index(chars.len() + 1), b.index(chars.len() + 1));
             let span = Span { start: a.min(b), end: a.max(b) };
             let want = (span.start..span.end).any(|c| quotes::mark_at(&chars, c).is_some());
@@ -317,7 +316,7 @@ mod props {
         fn tokens_in_quotes_as_a_region_search_finds_them(
             text in "(\\PC|[“”„«»\"' ,.\n]|''|said| Kerry){0,60}",
         ) {
-            let (chars, _) = char_vec(&text);
+            let (chars, _, _) = char_vec(&text);
             let regions = quotes::regions(&chars);
             for (start, end) in units(&chars, &crate::segment::segment(&text)) {
                 let mut buf = Vec::new();
@@ -995,7 +994,7 @@ fn char_vec_decodes_like_chars() {
         "He said \"yes\" and ''no'' in a block\nof sixteen chars' end \"«quoted»\"\n",
         "0123456789abcdef0123456789abcde\"0123456789abcdef\n0123456789abcd''x\u{201F}y",
     ] {
-        let (chars, matter) = char_vec(s);
+        let (chars, matter, _) = char_vec(s);
         assert_eq!(chars, s.chars().collect::<Vec<_>>());
         let want: Vec<usize> = (0..chars.len())
             .filter(|&i| quotes::may_matter(chars[i]))
