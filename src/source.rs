@@ -7,6 +7,7 @@
 //! in the table is its own folded form.
 
 use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use crate::normalize;
@@ -110,11 +111,36 @@ fn table() -> &'static FxHashMap<String, &'static str> {
 /// The canonical key of a source name: the table's first name for a known agency or
 /// outlet, else the folded name.
 pub fn canonical(name: &str) -> String {
+    canonical_key(name).into_owned()
+}
+
+/// [`canonical`], borrowing a known key from the table.
+fn canonical_key(name: &str) -> Cow<'static, str> {
     let f = fold(name);
     match table().get(&f) {
-        Some(key) => (*key).to_string(),
-        None => f,
+        Some(key) => Cow::Borrowed(key),
+        None => Cow::Owned(f),
     }
+}
+
+/// `s` without spaces or punctuation: its alphanumeric chars alone.
+fn squash(s: &str) -> String {
+    if s.is_ascii() {
+        let mut out = String::with_capacity(s.len());
+        out.extend(s.bytes().filter(u8::is_ascii_alphanumeric).map(char::from));
+        return out;
+    }
+    s.chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+/// The canonical key of a name whose table row lists several names (as when
+/// [`aliases`] gives more than one), else `None`.
+pub fn key_with_aliases(name: &str) -> Option<&'static str> {
+    let key = *table().get(&fold(name))?;
+    ALIASES
+        .iter()
+        .any(|row| row[0] == key && row.len() > 1)
+        .then_some(key)
 }
 
 /// Whether a name is one of the agencies or outlets in the alias table.
@@ -140,13 +166,20 @@ pub struct SourceName {
 impl SourceName {
     /// Prepares `name`.
     pub fn new(name: &str) -> Self {
-        let squash = |s: String| {
-            s.chars()
-                .filter(|c| c.is_alphanumeric())
-                .collect::<String>()
+        let squashed = squash(&canonical_key(name));
+        // Lower-case ASCII letters and digits alone (nearly every key) fold to
+        // themselves: the squashed key is looked up as it stands.
+        let again = if squashed
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        {
+            match table().get(squashed.as_str()) {
+                Some(key) => squash(key),
+                None => squashed.clone(),
+            }
+        } else {
+            squash(&canonical(&squashed))
         };
-        let squashed = squash(canonical(name));
-        let again = squash(canonical(&squashed));
         SourceName { squashed, again }
     }
 
@@ -181,6 +214,35 @@ mod tests {
         ) {
             // The general path, which the ASCII shortcut must agree with.
             prop_assert_eq!(fold(&name), fold_any(&name));
+        }
+
+        #[test]
+        fn source_names_are_prepared_as_by_canonical_keys(
+            name in "((the|The|AP|ap|Arab|news|NEWS|reuters|wp|wapo|al-jazeera|aljazeera|washington|post|Ü|é|ß|1|-|'|\\.| )( )?){0,6}|\\PC{0,16}",
+        ) {
+            // The general path: squash the canonical key, then the key of that.
+            let squash = |s: String| s.chars().filter(|c| c.is_alphanumeric()).collect::<String>();
+            let squashed = squash(canonical(&name));
+            let again = squash(canonical(&squashed));
+            let got = SourceName::new(&name);
+            prop_assert_eq!(got.squashed, squashed);
+            prop_assert_eq!(got.again, again);
+        }
+    }
+
+    #[test]
+    fn keys_with_aliases_are_those_of_rows_of_several_names() {
+        let names = ALIASES.iter().flat_map(|row| row.iter().copied()).chain([
+            "The AP",
+            "Arab News",
+            "Coast News",
+            "",
+            "REUTERS.",
+            "Politico",
+        ]);
+        for name in names {
+            let want = (aliases(name).len() > 1).then(|| canonical(name));
+            assert_eq!(key_with_aliases(name).map(str::to_string), want, "{name}");
         }
     }
 

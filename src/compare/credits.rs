@@ -24,6 +24,7 @@
 use std::borrow::Cow;
 
 use rustc_hash::{FxHashMap, FxHashSet};
+use smallvec::SmallVec;
 
 use crate::align::Alignment;
 use crate::attribute::{self, Attribution, Kind};
@@ -206,14 +207,29 @@ impl<'a> Chars<'a> {
             return mark + c % Self::EVERY;
         }
         // The char sought is the n-th that starts after the mark: count starts (bytes
-        // that do not continue a char, `10xxxxxx`) without decoding.
-        let n = c % Self::EVERY;
-        self.text.as_bytes()[mark..]
+        // that do not continue a char, `10xxxxxx`) without decoding, eight bytes at a
+        // time while the one sought is further on.
+        let mut n = c % Self::EVERY;
+        let rest = &self.text.as_bytes()[mark..];
+        let mut j = 0;
+        for word in rest.chunks_exact(8) {
+            let Ok(word) = <[u8; 8]>::try_from(word) else {
+                break;
+            };
+            let w = u64::from_le_bytes(word);
+            let starts = 8 - (w & !(w << 1) & 0x8080_8080_8080_8080).count_ones() as usize;
+            if starts > n {
+                break;
+            }
+            n -= starts;
+            j += 8;
+        }
+        rest[j..]
             .iter()
             .enumerate()
             .filter(|(_, b)| **b & 0xC0 != 0x80)
             .nth(n)
-            .map_or(self.text.len(), |(b, _)| mark + b)
+            .map_or(self.text.len(), |(b, _)| mark + j + b)
     }
 
     fn span(&self, s: attribute::Span) -> &'a str {
@@ -286,9 +302,8 @@ struct Named {
 /// The key two attributions' sources are matched by: the alias table's key for a known
 /// agency or outlet, else the entity key.
 fn source_key<'a>(s: &'a str, entity_keys: &mut FxHashMap<&'a str, String>) -> String {
-    let k = source::canonical(s);
-    if source::aliases(s).len() > 1 {
-        k
+    if let Some(k) = source::key_with_aliases(s) {
+        k.to_string()
     } else {
         entity_keys
             .entry(s)
@@ -356,7 +371,8 @@ impl<'a> SentenceAttributions<'a> {
         }
     }
 
-    fn within(&self, v: usize, idx: &[usize]) -> Vec<&Named> {
+    // A claim's sentences name a source or two: kept inline, no allocation.
+    fn within(&self, v: usize, idx: &[usize]) -> SmallVec<[&Named; 4]> {
         idx.iter().flat_map(|&i| self.per[v][i].iter()).collect()
     }
 }
@@ -496,10 +512,10 @@ pub fn audit(
     let mut credits_someone: FxHashSet<(usize, usize)> = FxHashSet::default();
     // Sources: versions something credits, wire copy, and known agencies by name. The
     // base alone is not one: two outlets compared with each other copy nobody.
-    let mut sources: FxHashSet<usize> = (0..versions.len())
-        .filter(|&v| {
-            source::is_known(&versions[v].doc.source) || source::is_known(&versions[v].doc.id)
-        })
+    // (Per version: looked up for every pair of carriers of every claim.)
+    let mut sources: Vec<bool> = versions
+        .iter()
+        .map(|v| source::is_known(&v.doc.source) || source::is_known(&v.doc.id))
         .collect();
     for (v, list) in attributions.iter().enumerate() {
         let chars = &chars[v];
@@ -524,7 +540,7 @@ pub fn audit(
             let Some(cited) = cited.filter(|&w| w != v) else {
                 continue;
             };
-            sources.insert(cited);
+            sources[cited] = true;
             credited.insert((v, a.sentence, cited));
             if !matches!(a.kind, Kind::OrganisationCredit | Kind::AccordingTo)
                 && !attribute::is_organisation(src)
@@ -580,7 +596,7 @@ pub fn audit(
             .as_deref()
             .is_some_and(|r| r.eq_ignore_ascii_case("wire"))
         {
-            sources.insert(v);
+            sources[v] = true;
         }
     }
 
@@ -592,14 +608,17 @@ pub fn audit(
     let mut uncredited = Vec::new();
     // Whole-story credits depend only on the pair of versions: judged once per pair.
     let mut story_credit: FxHashMap<(usize, usize), bool> = FxHashMap::default();
+    // Buffers for one claim at a time.
+    let n = versions.len();
+    let mut carriers: Vec<usize> = Vec::with_capacity(n);
+    let mut scores: Vec<Option<f64>> = Vec::with_capacity(n * n);
     for (c, claim) in claims.iter().enumerate() {
-        let carriers: Vec<usize> = (0..versions.len())
-            .filter(|&w| !claim.members[w].sentences.is_empty())
-            .collect();
+        carriers.clear();
+        carriers.extend((0..n).filter(|&w| !claim.members[w].sentences.is_empty()));
         // Similarity is symmetric: score each pair of carriers once, and take pairs with
         // the reference from the claim, where judging already scored them.
-        let n = versions.len();
-        let mut scores: Vec<Option<f64>> = vec![None; n * n];
+        scores.clear();
+        scores.resize(n * n, None);
         let mut pair_score = |v: usize, w: usize| -> f64 {
             if let Some(s) = scores[v * n + w] {
                 return s;
@@ -622,15 +641,13 @@ pub fn audit(
             // A source's text comes from another source, never from an outlet that ran it.
             let candidates = carriers
                 .iter()
-                .filter(|&&w| w != v && (!sources.contains(&v) || sources.contains(&w)));
+                .filter(|&&w| w != v && (!sources[v] || sources[w]));
             for &w in candidates {
                 let score = pair_score(v, w);
                 // Ties go to a source version, then to the earlier version.
                 let better = best.is_none_or(|b| {
                     score > b.score + 1e-12
-                        || ((score - b.score).abs() <= 1e-12
-                            && sources.contains(&w)
-                            && !sources.contains(&b.from))
+                        || ((score - b.score).abs() <= 1e-12 && sources[w] && !sources[b.from])
                 });
                 if better {
                     best = Some(Provenance { from: w, score });
@@ -640,7 +657,7 @@ pub fn audit(
                 provenance[v][i] = best;
             }
             let Some(p) = best else { continue };
-            if v == base || !sources.contains(&p.from) || p.score < COPY_SIMILARITY {
+            if v == base || !sources[p.from] || p.score < COPY_SIMILARITY {
                 continue;
             }
             let credits_it = mine
