@@ -254,6 +254,9 @@ enum State {
 struct Compound<'a, W, F> {
     ser: &'a mut Serializer<W, F>,
     state: State,
+    /// Whether it is an enum variant's content, which [`Serializer::begin_variant`]
+    /// wrapped: closing it closes the wrapper too.
+    variant: bool,
 }
 
 impl<'a, W: io::Write, F: Formatter> ser::Serializer for &'a mut Serializer<W, F> {
@@ -365,7 +368,11 @@ impl<'a, W: io::Write, F: Formatter> ser::Serializer for &'a mut Serializer<W, F
         } else {
             State::First
         };
-        Ok(Compound { ser: self, state })
+        Ok(Compound {
+            ser: self,
+            state,
+            variant: false,
+        })
     }
     fn serialize_tuple(self, len: usize) -> Result<Self::SerializeTuple> {
         self.serialize_seq(Some(len))
@@ -385,7 +392,9 @@ impl<'a, W: io::Write, F: Formatter> ser::Serializer for &'a mut Serializer<W, F
         len: usize,
     ) -> Result<Self::SerializeTupleVariant> {
         self.begin_variant(variant)?;
-        self.serialize_seq(Some(len))
+        let mut seq = self.serialize_seq(Some(len))?;
+        seq.variant = true;
+        Ok(seq)
     }
     fn serialize_map(self, len: Option<usize>) -> Result<Self::SerializeMap> {
         self.format(|f, w| f.begin_object(w))?;
@@ -395,7 +404,11 @@ impl<'a, W: io::Write, F: Formatter> ser::Serializer for &'a mut Serializer<W, F
         } else {
             State::First
         };
-        Ok(Compound { ser: self, state })
+        Ok(Compound {
+            ser: self,
+            state,
+            variant: false,
+        })
     }
     fn serialize_struct(self, _name: &'static str, len: usize) -> Result<Self::SerializeStruct> {
         self.serialize_map(Some(len))
@@ -408,7 +421,9 @@ impl<'a, W: io::Write, F: Formatter> ser::Serializer for &'a mut Serializer<W, F
         len: usize,
     ) -> Result<Self::SerializeStructVariant> {
         self.begin_variant(variant)?;
-        self.serialize_map(Some(len))
+        let mut map = self.serialize_map(Some(len))?;
+        map.variant = true;
+        Ok(map)
     }
 }
 
@@ -423,10 +438,18 @@ impl<W: io::Write, F: Formatter> Compound<'_, W, F> {
     }
 
     fn end_array(self) -> Result<()> {
-        if self.state == State::Empty {
-            return Ok(());
+        if self.state != State::Empty {
+            self.ser.format(|f, w| f.end_array(w))?;
         }
-        self.ser.format(|f, w| f.end_array(w))
+        self.end_variant()
+    }
+
+    /// Closes the variant wrapper, if there is one.
+    fn end_variant(self) -> Result<()> {
+        if self.variant {
+            self.ser.end_variant()?;
+        }
+        Ok(())
     }
 
     fn key<T: ?Sized + Serialize>(&mut self, key: &T) -> Result<()> {
@@ -445,60 +468,58 @@ impl<W: io::Write, F: Formatter> Compound<'_, W, F> {
     }
 
     fn end_object(self) -> Result<()> {
-        if self.state == State::Empty {
-            return Ok(());
-        }
-        self.ser.format(|f, w| f.end_object(w))
-    }
-}
-
-impl<W: io::Write, F: Formatter> ser::SerializeSeq for Compound<'_, W, F> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
-        self.element(value)
-    }
-    fn end(self) -> Result<()> {
-        self.end_array()
-    }
-}
-
-impl<W: io::Write, F: Formatter> ser::SerializeTuple for Compound<'_, W, F> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
-        self.element(value)
-    }
-    fn end(self) -> Result<()> {
-        self.end_array()
-    }
-}
-
-impl<W: io::Write, F: Formatter> ser::SerializeTupleStruct for Compound<'_, W, F> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
-        self.element(value)
-    }
-    fn end(self) -> Result<()> {
-        self.end_array()
-    }
-}
-
-impl<W: io::Write, F: Formatter> ser::SerializeTupleVariant for Compound<'_, W, F> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
-        self.element(value)
-    }
-    fn end(self) -> Result<()> {
-        let ser = &mut *self.ser;
         if self.state != State::Empty {
-            ser.format(|f, w| f.end_array(w))?;
+            self.ser.format(|f, w| f.end_object(w))?;
         }
-        ser.end_variant()
+        self.end_variant()
     }
 }
+
+// serde has four traits for arrays and two for objects with fixed keys; here they differ
+// in their names alone.
+macro_rules! array_traits {
+    ($($trait:ident::$add:ident),*) => {$(
+        impl<W: io::Write, F: Formatter> ser::$trait for Compound<'_, W, F> {
+            type Ok = ();
+            type Error = Error;
+            fn $add<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
+                self.element(value)
+            }
+            fn end(self) -> Result<()> {
+                self.end_array()
+            }
+        }
+    )*};
+}
+
+array_traits!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
+
+macro_rules! struct_traits {
+    ($($trait:ident),*) => {$(
+        impl<W: io::Write, F: Formatter> ser::$trait for Compound<'_, W, F> {
+            type Ok = ();
+            type Error = Error;
+            fn serialize_field<T: ?Sized + Serialize>(
+                &mut self,
+                key: &'static str,
+                value: &T,
+            ) -> Result<()> {
+                self.key(key)?;
+                self.value(value)
+            }
+            fn end(self) -> Result<()> {
+                self.end_object()
+            }
+        }
+    )*};
+}
+
+struct_traits!(SerializeStruct, SerializeStructVariant);
 
 impl<W: io::Write, F: Formatter> ser::SerializeMap for Compound<'_, W, F> {
     type Ok = ();
@@ -511,42 +532,6 @@ impl<W: io::Write, F: Formatter> ser::SerializeMap for Compound<'_, W, F> {
     }
     fn end(self) -> Result<()> {
         self.end_object()
-    }
-}
-
-impl<W: io::Write, F: Formatter> ser::SerializeStruct for Compound<'_, W, F> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: ?Sized + Serialize>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<()> {
-        self.key(key)?;
-        self.value(value)
-    }
-    fn end(self) -> Result<()> {
-        self.end_object()
-    }
-}
-
-impl<W: io::Write, F: Formatter> ser::SerializeStructVariant for Compound<'_, W, F> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: ?Sized + Serialize>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<()> {
-        self.key(key)?;
-        self.value(value)
-    }
-    fn end(self) -> Result<()> {
-        let ser = &mut *self.ser;
-        if self.state != State::Empty {
-            ser.format(|f, w| f.end_object(w))?;
-        }
-        ser.end_variant()
     }
 }
 
