@@ -265,19 +265,29 @@ pub fn align_versions(versions: &[Vec<&str>], base: usize, opts: &AlignOptions) 
     let all = |v: usize| (0..versions[v].len()).collect::<Vec<_>>();
     let mut linked: Vec<Vec<bool>> = versions.iter().map(|v| vec![false; v.len()]).collect();
     let base_all = all(base);
-    // Only which sentences a link joins matters here, not its score: the groups are
-    // taken as they come, in the local indices of the sentences linked.
+    // Only which sentences a link joins matters here, not its score. A group's side A
+    // holds positions in `ia` of version `v`, its side B positions in `ib` of `w`.
+    let join = |sets: &mut DisjointSets,
+                groups: &[Group],
+                (v, ia): (usize, &[usize]),
+                (w, ib): (usize, &[usize])| {
+        for (ga, gb) in groups {
+            let anchor = node(v, ia[ga[0]]);
+            for &i in ga {
+                sets.union(anchor, node(v, ia[i]));
+            }
+            for &j in gb {
+                sets.union(anchor, node(w, ib[j]));
+            }
+        }
+    };
+    let base_bags = subset(&bags[base], &base_all);
     for v in (0..versions.len()).filter(|&v| v != base) {
         let ib = all(v);
-        for (ga, gb) in link_groups(&vocab, &bags[base], &base_all, &bags[v], &ib, opts).0 {
-            let anchor = node(base, base_all[ga[0]]);
-            for &i in &ga {
-                sets.union(anchor, node(base, base_all[i]));
-            }
-            for &j in &gb {
-                sets.union(anchor, node(v, ib[j]));
-                linked[v][ib[j]] = true;
-            }
+        let groups = link_groups(&vocab, &base_bags, &subset(&bags[v], &ib), opts).0;
+        join(&mut sets, &groups, (base, &base_all), (v, &ib));
+        for &j in groups.iter().flat_map(|(_, gb)| gb) {
+            linked[v][ib[j]] = true;
         }
     }
     // What the base lacks may still be shared by several other versions.
@@ -288,16 +298,9 @@ pub fn align_versions(versions: &[Vec<&str>], base: usize, opts: &AlignOptions) 
     let others: Vec<usize> = (0..versions.len()).filter(|&v| v != base).collect();
     for (k, &v) in others.iter().enumerate() {
         for &w in &others[k + 1..] {
-            let (ia, ib) = (&rest[v], &rest[w]);
-            for (ga, gb) in link_groups(&vocab, &bags[v], ia, &bags[w], ib, opts).0 {
-                let anchor = node(v, ia[ga[0]]);
-                for &i in &ga {
-                    sets.union(anchor, node(v, ia[i]));
-                }
-                for &j in &gb {
-                    sets.union(anchor, node(w, ib[j]));
-                }
-            }
+            let (a, b) = (subset(&bags[v], &rest[v]), subset(&bags[w], &rest[w]));
+            let groups = link_groups(&vocab, &a, &b, opts).0;
+            join(&mut sets, &groups, (v, &rest[v]), (w, &rest[w]));
         }
     }
     let claims = collect_claims(versions, base, &offsets, &mut sets);
@@ -374,9 +377,8 @@ fn link_subsets(
     ib: &[usize],
     opts: &AlignOptions,
 ) -> Vec<Link> {
-    let (groups, taken_with) = link_groups(vocab, bags_a, ia, bags_b, ib, opts);
-    let a: Vec<&Bag> = ia.iter().map(|&i| &bags_a[i]).collect();
-    let b: Vec<&Bag> = ib.iter().map(|&j| &bags_b[j]).collect();
+    let (a, b) = (subset(bags_a, ia), subset(bags_b, ib));
+    let (groups, taken_with) = link_groups(vocab, &a, &b, opts);
     let mut links: Vec<Link> = groups
         .into_iter()
         .enumerate()
@@ -399,23 +401,24 @@ fn link_subsets(
     links
 }
 
-/// The linked groups of [`link_subsets`], unordered, as positions in `ia` and `ib`;
-/// and the score each of the first groups was taken with (one to one), which is still
-/// its score if nothing joined it.
+/// The bags of the sentences `idx`.
+fn subset<'a>(bags: &'a [Bag], idx: &[usize]) -> Vec<&'a Bag> {
+    idx.iter().map(|&i| &bags[i]).collect()
+}
+
+/// The groups [`link_subsets`] links, unordered, as positions in `a` and `b`; and the
+/// score each of the first groups was taken with (one to one), which is still its score
+/// if nothing joined it.
 fn link_groups(
     vocab: &Vocabulary,
-    bags_a: &[Bag],
-    ia: &[usize],
-    bags_b: &[Bag],
-    ib: &[usize],
+    a: &[&Bag],
+    b: &[&Bag],
     opts: &AlignOptions,
 ) -> (Vec<Group>, Vec<f64>) {
-    if ia.is_empty() || ib.is_empty() {
+    if a.is_empty() || b.is_empty() {
         return (Vec::new(), Vec::new());
     }
-    let a: Vec<&Bag> = ia.iter().map(|&i| &bags_a[i]).collect();
-    let b: Vec<&Bag> = ib.iter().map(|&j| &bags_b[j]).collect();
-    let mut pairs = candidate_pairs(vocab, &a, &b, opts);
+    let mut pairs = candidate_pairs(vocab, a, b, opts);
 
     // One-to-one, best first; ties to the pair nearest in relative position.
     let (n, m) = (a.len() as f64, b.len() as f64);
@@ -453,19 +456,19 @@ fn link_groups(
         }
     }
 
-    grow_groups(vocab, &a, &b, opts, &mut groups, &mut owner_a, &mut owner_b);
+    grow_groups(vocab, a, b, opts, &mut groups, &mut owner_a, &mut owner_b);
     link_pieces(
         vocab,
-        &a,
-        &b,
+        a,
+        b,
         opts,
         &pairs,
         &mut groups,
         &mut owner_a,
         &mut owner_b,
     );
-    fill_gaps(vocab, &a, &b, opts, &mut groups, &mut owner_b, true);
-    fill_gaps(vocab, &b, &a, opts, &mut groups, &mut owner_a, false);
+    fill_gaps(vocab, a, b, opts, &mut groups, &mut owner_b, true);
+    fill_gaps(vocab, b, a, opts, &mut groups, &mut owner_a, false);
     (groups, taken_with)
 }
 
@@ -706,16 +709,16 @@ fn best_first(items: &mut [u32], few: usize, before: impl Fn(u32, u32) -> bool) 
         return;
     }
     // Insertion keeps `items[..few]` sorted; a later item that beats the last of them
-    // takes its place there.
+    // swaps places with it, then moves up.
     for k in 1..items.len() {
         let x = items[k];
-        let end = k.min(few);
-        if end == few && !before(x, items[few - 1]) {
-            continue;
-        }
-        let mut at = if end == few { few - 1 } else { k };
-        if end == few {
+        let mut at = k;
+        if k >= few {
+            if !before(x, items[few - 1]) {
+                continue;
+            }
             items[k] = items[few - 1];
+            at = few - 1;
         }
         while at > 0 && before(x, items[at - 1]) {
             items[at] = items[at - 1];
