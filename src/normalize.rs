@@ -62,19 +62,22 @@ pub(crate) fn is_plain(text: &str) -> bool {
     while i < bytes.len() {
         if bytes[i].is_ascii() {
             i += 1;
-        } else if bytes[i] == 0xE2
-            && bytes.get(i + 1) == Some(&0x80)
-            && matches!(
-                bytes.get(i + 2),
-                Some(0x93 | 0x94 | 0x98 | 0x99 | 0x9C | 0x9D)
-            )
-        {
+        } else if is_plain_mark(&bytes[i..]) {
             i += 3;
         } else {
             return false;
         }
     }
     true
+}
+
+/// Whether `bytes` start with one of the chars outside ASCII that [`is_plain`] allows
+/// (three bytes each in UTF-8): U+2013, U+2014, U+2018, U+2019, U+201C, U+201D.
+pub(crate) fn is_plain_mark(bytes: &[u8]) -> bool {
+    matches!(
+        bytes,
+        [0xE2, 0x80, 0x93 | 0x94 | 0x98 | 0x99 | 0x9C | 0x9D, ..]
+    )
 }
 
 /// A word of at most seven bytes as one number: its bytes in the low seven bytes and its

@@ -559,12 +559,12 @@ impl<'a> Trigrams<'a> {
     }
 }
 
-/// Sorts `v` ascending onto the end of `out`, with `buckets` as working space. Trigram hashes are
-/// evenly spread, so one counting pass on their top bits (one or two buckets per item)
-/// leaves each item among a handful of others, and an insertion sort finishes the job
-/// with few moves and few mispredicted branches: cheaper than comparison sorting (which
-/// mispredicts about every other branch) from a few dozen items on, and than a radix
-/// sort over all four bytes. Values that are not spread (a crafted text) make the
+/// Sorts `v` ascending onto the end of `out`, with `buckets` as working space. Trigram
+/// hashes are evenly spread, so one counting pass on their top bits (one or two buckets
+/// per item) leaves each item among a handful of others, and an insertion sort finishes
+/// the job with few moves and few mispredicted branches: cheaper than comparison sorting
+/// (which mispredicts about every other branch) from a few dozen items on, and than a
+/// radix sort over all four bytes. Values that are not spread (a crafted text) make the
 /// insertion sort give up, past a few moves per item, for a comparison sort.
 fn hash_sort(v: &[u32], out: &mut Vec<u32>, buckets: &mut Vec<u32>) {
     let n = v.len();

@@ -107,18 +107,16 @@ impl<'t> Pieces<'t> {
                 words.push((start, end));
             }
             // The cut tells which pieces need folding.
-            let piece = &text[start..end];
-            keys.push(if ascii {
-                Cow::Borrowed(piece)
-            } else {
-                Cow::Owned(normalize::fold_typography(piece))
-            });
+            keys.push(piece_key(&text[start..end], ascii));
         });
         if !plain {
             spans.clear();
             words.clear();
             cut(text, &mut spans, &mut words);
-            keys = spans.iter().map(|&p| piece_key(text, p)).collect();
+            keys = spans
+                .iter()
+                .map(|&(s, e)| piece_key(&text[s..e], text[s..e].is_ascii()))
+                .collect();
         }
         Pieces {
             text,
@@ -210,9 +208,7 @@ fn cut_plain(text: &str, mut f: impl FnMut(usize, usize, bool, bool)) -> bool {
                 f(i, i + 1, false, true);
             }
             i += 1;
-        } else if let Some([0xE2, 0x80, 0x93 | 0x94 | 0x98 | 0x99 | 0x9C | 0x9D]) =
-            bytes.get(i..i + 3)
-        {
+        } else if normalize::is_plain_mark(&bytes[i..]) {
             f(i, i + 3, false, false);
             i += 3;
         } else {
@@ -265,10 +261,9 @@ fn push_marks(text: &str, from: usize, to: usize, out: &mut Vec<(usize, usize)>)
 }
 
 /// What a piece is compared by: its typographic fold. A piece holds no whitespace, so
-/// an ASCII one is its own fold.
-fn piece_key(text: &str, (s, e): (usize, usize)) -> Cow<'_, str> {
-    let piece = &text[s..e];
-    if piece.is_ascii() {
+/// an ASCII one (`ascii`: the caller knows) is its own fold.
+fn piece_key(piece: &str, ascii: bool) -> Cow<'_, str> {
+    if ascii {
         Cow::Borrowed(piece)
     } else {
         Cow::Owned(normalize::fold_typography(piece))
