@@ -248,9 +248,10 @@ fn extract_with(
     out
 }
 
-/// The chars of `text`, the offsets of those that [`quotes::may_matter`] (newlines
-/// and quote marks), and the byte offsets of the chars, found on the way. Runs of ASCII (most of a news text) are found
-/// eight bytes at a time and copied byte for byte, which is much cheaper than decoding.
+/// The chars of `text`, the offsets of those that [`quotes::may_matter`] (newlines and
+/// quote marks), and the byte offsets of the chars, found on the way. Runs of ASCII
+/// (most of a news text) are found eight bytes at a time and copied byte for byte,
+/// which is much cheaper than decoding.
 fn char_vec(text: &str) -> (Vec<char>, Vec<usize>, ByteOffsets) {
     // Eight bytes in one word: each test below answers for all of them at once.
     const ONES: u64 = u64::from_le_bytes([1; 8]);
