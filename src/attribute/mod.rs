@@ -683,8 +683,10 @@ fn tokenize<'a>(
     while let Some(&c) = unit.get(i) {
         // Most tokens are words starting with an ASCII letter or digit: tested first,
         // before the tests that words never pass.
-        let (e, kind) = if c.is_ascii_alphanumeric() {
-            (word_end(unit, i), TokKind::Word)
+        let from = buf.len();
+        let (e, kind, acronym) = if c.is_ascii_alphanumeric() {
+            let (e, acronym) = scan_word(unit, i, buf);
+            (e, TokKind::Word, acronym)
         } else if c == ' ' || c.is_whitespace() {
             i += 1;
             continue;
@@ -696,18 +698,17 @@ fn tokenize<'a>(
             } else {
                 TokKind::Punct
             };
-            (i + len, kind)
+            (i + len, kind, push_lower(&unit[i..i + len], buf))
         } else if is_alphanumeric(c) {
-            (word_end(unit, i), TokKind::Word)
+            let e = word_end(unit, i);
+            (e, TokKind::Word, push_lower(&unit[i..e], buf))
         } else {
-            (i + 1, TokKind::Punct)
+            (i + 1, TokKind::Punct, push_lower(&unit[i..i + 1], buf))
         };
         while regions.get(held).is_some_and(|r| r.end <= i) {
             held += 1;
         }
         let in_quote = regions.get(held).is_some_and(|r| r.start < i);
-        let from = buf.len();
-        let acronym = push_lower(&unit[i..e], buf);
         spans.push((
             Tok {
                 s: i,
@@ -762,6 +763,56 @@ fn word_end(unit: &[char], i: usize) -> usize {
         }
     }
     j
+}
+
+/// [`word_end`] and [`push_lower`] of the word starting at `i`, an ASCII letter or digit
+/// of `unit`, in one pass: returns where the word ends and whether it is an acronym, and
+/// appends its lower-case form to `buf`. Most words are ASCII, lower-cased here as they
+/// are read; a word with any other char is handed to [`push_lower`] once its end is known.
+fn scan_word(unit: &[char], i: usize, buf: &mut Vec<u8>) -> (usize, bool) {
+    let from = buf.len();
+    let mut letters = 0;
+    let mut lower = false;
+    let mut ascii = true;
+    let mut j = i;
+    loop {
+        while let Some(&c) = unit.get(j)
+            && c.is_ascii_alphanumeric()
+        {
+            let b = c as u8;
+            letters += usize::from(b.is_ascii_alphabetic());
+            lower |= b.is_ascii_lowercase();
+            buf.push(b.to_ascii_lowercase());
+            j += 1;
+        }
+        let Some(&d) = unit.get(j) else {
+            break;
+        };
+        // As in `word_end`, except that the alphanumeric char after a joining one is left
+        // to the next round, which takes it whatever it is.
+        if !d.is_ascii() && is_alphanumeric(d) {
+            ascii = false;
+        } else if matches!(d, '\'' | '’' | '-' | '.' | '&')
+            && unit.get(j + 1).is_some_and(|&n| is_alphanumeric(n))
+        {
+            ascii &= d.is_ascii();
+        } else if d == '.' && takes_period(&unit[i..j]) {
+            buf.push(b'.');
+            j += 1;
+            break;
+        } else {
+            break;
+        }
+        // A joining ASCII char is its own lower case and no letter; anything else written
+        // here is dropped below.
+        buf.push(d as u8);
+        j += 1;
+    }
+    if !ascii {
+        buf.truncate(from);
+        return (j, push_lower(&unit[i..j], buf));
+    }
+    (j, letters >= 2 && !lower)
 }
 
 /// [`char::is_alphanumeric`], answered without the Unicode tables for ASCII and for the

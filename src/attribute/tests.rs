@@ -922,6 +922,22 @@ mod lower_props {
         }
 
         #[test]
+        fn scan_word_is_word_end_then_push_lower(
+            text in "([A-Za-z0-9.'&’ -]|\\PC|[ΣσİK\u{212A}ßé—]|Sen|Mr|U\\.S){0,16}",
+        ) {
+            let unit: Vec<char> = text.chars().collect();
+            for i in (0..unit.len()).filter(|&i| unit[i].is_ascii_alphanumeric()) {
+                let mut got = b"x".to_vec();
+                let got_end = scan_word(&unit, i, &mut got);
+                let mut want = b"x".to_vec();
+                let end = word_end(&unit, i);
+                let want_end = (end, push_lower(&unit[i..end], &mut want));
+                prop_assert_eq!(got_end, want_end);
+                prop_assert_eq!(got, want);
+            }
+        }
+
+        #[test]
         fn push_lower_matches_str_to_lowercase(word in "([A-Za-z0-9.'&-]|\\PC|[’ΣσİK\u{212A}ß]){0,12}") {
             let (got, want) = lower_both_ways(&word);
             prop_assert_eq!(got, want);
