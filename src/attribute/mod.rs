@@ -702,6 +702,10 @@ fn tokenize<'a>(
         } else if is_alphanumeric(c) {
             let e = word_end(unit, i);
             (e, TokKind::Word, push_lower(&unit[i..e], buf))
+        } else if c.is_ascii() {
+            // ASCII punctuation: its own lower case, and no letter.
+            buf.push(c as u8);
+            (i + 1, TokKind::Punct, false)
         } else {
             (i + 1, TokKind::Punct, push_lower(&unit[i..i + 1], buf))
         };
@@ -767,13 +771,15 @@ fn word_end(unit: &[char], i: usize) -> usize {
 
 /// [`word_end`] and [`push_lower`] of the word starting at `i`, an ASCII letter or digit
 /// of `unit`, in one pass: returns where the word ends and whether it is an acronym, and
-/// appends its lower-case form to `buf`. Most words are ASCII, lower-cased here as they
-/// are read; a word with any other char is handed to [`push_lower`] once its end is known.
+/// appends its lower-case form to `buf`. Most words are ASCII, perhaps with a `’`
+/// (`Russia’s`), lower-cased here as they are read; a word with any other char is handed
+/// to [`push_lower`] once its end is known.
 fn scan_word(unit: &[char], i: usize, buf: &mut Vec<u8>) -> (usize, bool) {
     let from = buf.len();
     let mut letters = 0;
     let mut lower = false;
-    let mut ascii = true;
+    // Whether every char so far is ASCII or `’`.
+    let mut plain = true;
     let mut j = i;
     loop {
         while let Some(&c) = unit.get(j)
@@ -790,25 +796,23 @@ fn scan_word(unit: &[char], i: usize, buf: &mut Vec<u8>) -> (usize, bool) {
         };
         // As in `word_end`, except that the alphanumeric char after a joining one is left
         // to the next round, which takes it whatever it is.
+        let joining = matches!(d, '\'' | '’' | '-' | '.' | '&')
+            && unit.get(j + 1).is_some_and(|&n| is_alphanumeric(n));
         if !d.is_ascii() && is_alphanumeric(d) {
-            ascii = false;
-        } else if matches!(d, '\'' | '’' | '-' | '.' | '&')
-            && unit.get(j + 1).is_some_and(|&n| is_alphanumeric(n))
-        {
-            ascii &= d.is_ascii();
-        } else if d == '.' && takes_period(&unit[i..j]) {
-            buf.push(b'.');
-            j += 1;
-            break;
-        } else {
+            plain = false;
+        } else if !joining {
+            if d == '.' && takes_period(&unit[i..j]) {
+                buf.push(b'.');
+                j += 1;
+            }
             break;
         }
-        // A joining ASCII char is its own lower case and no letter; anything else written
-        // here is dropped below.
-        buf.push(d as u8);
+        // A joining char is no letter, and its own lower case but for `’`; anything else
+        // written here is dropped below.
+        buf.push(if d == '’' { b'\'' } else { d as u8 });
         j += 1;
     }
-    if !ascii {
+    if !plain {
         buf.truncate(from);
         return (j, push_lower(&unit[i..j], buf));
     }
@@ -822,8 +826,14 @@ fn is_alphanumeric(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphanumeric()
     } else {
-        !('\u{2000}'..='\u{206F}').contains(&c) && c.is_alphanumeric()
+        !is_general_punctuation(c) && c.is_alphanumeric()
     }
+}
+
+/// Whether `c` is in the General Punctuation block (U+2000 to U+206F: `’ “ ” —` and
+/// spaces), whose chars are no letters or digits and are their own lower case.
+fn is_general_punctuation(c: char) -> bool {
+    ('\u{2000}'..='\u{206F}').contains(&c)
 }
 
 /// Appends `word` lower-cased, with `’` as `'`, to `buf` as UTF-8: what
@@ -853,11 +863,14 @@ fn push_lower(word: &[char], buf: &mut Vec<u8>) -> bool {
             return word.iter().filter(|c| c.is_alphabetic()).count() >= 2
                 && !word.iter().any(|c| c.is_lowercase());
         }
-        letters += usize::from(c.is_alphabetic());
-        lower |= c.is_lowercase();
         if c == '’' {
             buf.push(b'\'');
+        } else if is_general_punctuation(c) {
+            // No letter, and its own lower case: the Unicode tables need not be asked.
+            buf.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
         } else {
+            letters += usize::from(c.is_alphabetic());
+            lower |= c.is_lowercase();
             for l in c.to_lowercase() {
                 buf.extend_from_slice(l.encode_utf8(&mut [0; 4]).as_bytes());
             }

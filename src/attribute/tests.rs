@@ -862,6 +862,11 @@ fn token_lower_case_matches_str_to_lowercase() {
 fn alphanumeric_shortcut_agrees_with_char() {
     for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
         assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
+        // `push_lower` writes these as they are, counting no letter.
+        if is_general_punctuation(c) {
+            assert!(!c.is_alphabetic() && !c.is_lowercase(), "{c:?}");
+            assert!(c.to_lowercase().eq([c]), "{c:?}");
+        }
         // `tokenize` takes an ASCII letter or digit for a word before asking whether it
         // is a space or a quote mark: it is neither.
         if c.is_ascii_alphanumeric() {
