@@ -421,17 +421,15 @@ fn searched_name_changes(a: &Facts, b: &Facts) -> (Vec<String>, Vec<String>) {
 pub struct Facts {
     numbers: Vec<Number>,
     negations: usize,
-    /// A buffer holding its words' normal forms, and the byte span of each one's root
-    /// (possessive `'s` cut off) in them: a text names a handful of people, so looking
+    /// A buffer holding its words' normal forms, and per word the span of its normal form
+    /// in it (kept from its [`Words`]): a text names a handful of people, so looking
     /// their roots up word by word costs less than a set of every word.
     norms: String,
-    roots: Vec<(usize, usize)>,
-    /// Per word, the end of its normal form in `norms` (it starts where its root does).
-    norm_ends: Vec<usize>,
-    /// The words that are names (see [`names`]), as indices into `roots`.
+    toks: Vec<Tok>,
+    /// The words that are names (see [`names`]), as indices into `toks`.
     names: Vec<usize>,
     quotes: Vec<Quote>,
-    /// Per quote, the words it holds, as indices into `roots`: the words of the passage
+    /// Per quote, the words it holds, as indices into `toks`: the words of the passage
     /// alone are the text's words inside it, since a quotation mark neither belongs to
     /// a word nor joins two.
     quote_words: Vec<std::ops::Range<usize>>,
@@ -469,16 +467,9 @@ impl Facts {
         let text = words.text;
         let numbers = numbers_in(&words);
         let names = names_in(&words, lowercase_vocab);
-        // Negations, roots and ends in one pass over the words.
-        let mut negations = 0;
-        let mut roots = Vec::with_capacity(words.len());
-        let mut norm_ends = Vec::with_capacity(words.len());
-        for t in &words.toks {
-            let norm = &words.norms[t.norm_start..t.norm_end];
-            negations += usize::from(is_negator(norm));
-            roots.push((t.norm_start, t.norm_start + possessive_root(norm).len()));
-            norm_ends.push(t.norm_end);
-        }
+        let negations = (0..words.len())
+            .filter(|&k| is_negator(words.norm(k)))
+            .count();
         let quote_words = spans
             .iter()
             .map(|&(s, e)| {
@@ -490,9 +481,8 @@ impl Facts {
         Facts {
             numbers,
             negations,
-            norm_ends,
-            roots,
             norms: words.norms,
+            toks: words.toks,
             names,
             quotes: spans
                 .iter()
@@ -512,7 +502,7 @@ impl Facts {
 
     /// The normal form of word `k`.
     fn word(&self, k: usize) -> &str {
-        &self.norms[self.roots[k].0..self.norm_ends[k]]
+        &self.norms[self.toks[k].norm_start..self.toks[k].norm_end]
     }
 
     /// The names of the text, in order, as [`names`] gives them.
@@ -522,10 +512,8 @@ impl Facts {
 
     /// Whether some word of the text, possessive `'s` cut off, is `root`.
     fn has_root(&self, root: &str) -> bool {
-        let (norms, root) = (self.norms.as_bytes(), root.as_bytes());
-        self.roots
-            .iter()
-            .any(|&(s, e)| e - s == root.len() && &norms[s..e] == root)
+        // Roots are cut when asked: most texts never are (see [`name_changes_in`]).
+        (0..self.toks.len()).any(|k| possessive_root(self.word(k)) == root)
     }
 
     /// How many negating words the text holds (as [`negations`]).
@@ -871,6 +859,16 @@ mod tests {
                     counted_number_changes(&fa.numbers, &fb.numbers)
                 );
             }
+        }
+
+        #[test]
+        fn a_root_is_found_when_some_word_has_it(
+            text in "[a-bA-B ,.'\u{2019}s]{0,30}|\\PC{0,20}",
+            probe in "[a-b]{0,3}|[a-b]{0,2}'s",
+        ) {
+            let facts = Facts::new(&text, &vocab());
+            let want = normalize::words(&text).iter().any(|w| possessive_root(w) == probe);
+            prop_assert_eq!(facts.has_root(&probe), want);
         }
 
         #[test]
