@@ -115,9 +115,10 @@ impl<'t> Words<'t> {
         let toks = spans
             .iter()
             .map(|&(start, end)| {
-                let raw = &text[start..end];
-                // (A token is never empty.)
-                let number = raw.as_bytes()[0].is_ascii_digit() && raw.contains(',');
+                // Its bytes tell whether a token is its own lower case: no `str` to cut
+                // unless it is not. (A token is never empty.)
+                let raw = &text.as_bytes()[start..end];
+                let number = raw[0].is_ascii_digit() && raw.contains(&b',');
                 if (ascii || raw.is_ascii()) && !number {
                     return Tok {
                         start,
@@ -127,7 +128,7 @@ impl<'t> Words<'t> {
                     };
                 }
                 let norm_start = norms.len();
-                normalize::push_norm_token(raw, &mut norms);
+                normalize::push_norm_token(&text[start..end], &mut norms);
                 Tok {
                     start,
                     end,
@@ -338,7 +339,8 @@ fn names_in(words: &Words, lowercase_vocab: &LowercaseWords<'_>) -> Vec<usize> {
         }
         let raw = words.raw(k);
         let norm = words.norm(k);
-        if !raw.starts_with(char::is_uppercase) || norm.chars().count() < 2 {
+        // (Fewer than two chars: no second one, found without counting them all.)
+        if !raw.starts_with(char::is_uppercase) || norm.chars().nth(1).is_none() {
             continue;
         }
         let sentence_initial =
