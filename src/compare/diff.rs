@@ -92,6 +92,9 @@ pub struct Pieces<'t> {
     words: Vec<(usize, usize)>,
     /// Per piece, its typographic fold.
     keys: Vec<Cow<'t, str>>,
+    /// Whether the text may hold a double quotation mark: `false` only when the cut saw
+    /// none among its pieces.
+    quote_mark: bool,
 }
 
 impl<'t> Pieces<'t> {
@@ -101,15 +104,20 @@ impl<'t> Pieces<'t> {
         let mut spans = Vec::with_capacity(text.len() / 4 + 1);
         let mut words = Vec::with_capacity(text.len() / 6 + 1);
         let mut keys = Vec::with_capacity(spans.capacity());
+        let mut quote_mark = false;
         let plain = cut_plain(text, |start, end, word, ascii| {
             spans.push((start, end));
             if word {
                 words.push((start, end));
+            } else {
+                // A mark is a piece of its own: only marks are looked at.
+                quote_mark |= is_double_quote(&text.as_bytes()[start..end]);
             }
             // The cut tells which pieces need folding.
             keys.push(piece_key(&text[start..end], ascii));
         });
         if !plain {
+            quote_mark = true;
             spans.clear();
             words.clear();
             cut(text, &mut spans, &mut words);
@@ -123,7 +131,14 @@ impl<'t> Pieces<'t> {
             spans,
             words,
             keys,
+            quote_mark,
         }
+    }
+
+    /// Whether the text may hold a double quotation mark (`"`, U+201C to U+201E): `false`
+    /// tells a text that quotes nobody without a search.
+    pub fn may_quote(&self) -> bool {
+        self.quote_mark
     }
 
     /// The text cut.
@@ -176,8 +191,9 @@ fn cut_plain(text: &str, mut f: impl FnMut(usize, usize, bool, bool)) -> bool {
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        if class(b) & (LETTER | DIGIT) != 0 {
-            let start = i;
+        let start = i;
+        // One call of `f` in the loop, which lets it be inlined into every cut.
+        let (word, ascii) = if class(b) & (LETTER | DIGIT) != 0 {
             let mut ascii = true;
             loop {
                 i += 1;
@@ -202,20 +218,27 @@ fn cut_plain(text: &str, mut f: impl FnMut(usize, usize, bool, bool)) -> bool {
                 ascii &= n == 1;
                 i += n;
             }
-            f(start, i, true, ascii);
+            (true, ascii)
         } else if b.is_ascii() {
-            if class(b) & SPACE == 0 {
-                f(i, i + 1, false, true);
-            }
             i += 1;
+            if class(b) & SPACE != 0 {
+                continue;
+            }
+            (false, true)
         } else if normalize::is_plain_mark(&bytes[i..]) {
-            f(i, i + 3, false, false);
             i += 3;
+            (false, false)
         } else {
             return false;
-        }
+        };
+        f(start, i, word, ascii);
     }
     true
+}
+
+/// Whether a piece is a double quotation mark: `"` or U+201C to U+201E (E2 80 9C to 9E).
+fn is_double_quote(piece: &[u8]) -> bool {
+    matches!(piece, [b'"'] | [0xE2, 0x80, 0x9C..=0x9E])
 }
 
 /// [`BYTE_CLASS`] bits: an ASCII letter, an ASCII digit, whitespace as
