@@ -66,7 +66,9 @@ pub fn stories(input: &Path, opts: &LoadOptions) -> Result<Box<dyn Iterator<Item
     let file = File::open(input).map_err(|e| Error::new(&shown, e.to_string()))?;
     Ok(Box::new(JsonlStories {
         path: shown,
-        lines: BufReader::new(file).lines().enumerate(),
+        reader: BufReader::new(file),
+        line: String::new(),
+        line_no: 0,
         pending: None,
         seen: std::collections::HashSet::new(),
         done: false,
@@ -113,7 +115,11 @@ fn table_stories(input: &Path, opts: &LoadOptions) -> Result<Vec<Story>> {
 /// Groups consecutive JSONL lines by their `story` key.
 struct JsonlStories {
     path: String,
-    lines: std::iter::Enumerate<std::io::Lines<BufReader<File>>>,
+    reader: BufReader<File>,
+    /// The line being read: one buffer for all of them.
+    line: String,
+    /// The number of the last line read, from 1.
+    line_no: usize,
     /// A line already read that begins the next story.
     pending: Option<(usize, Result<(String, Document)>)>,
     seen: std::collections::HashSet<String>,
@@ -127,34 +133,37 @@ impl JsonlStories {
             return Some(p);
         }
         loop {
-            let (n, line) = self.lines.next()?;
-            let line_no = n + 1;
-            let line = match line {
-                Ok(l) => l,
-                Err(e) => {
-                    return Some((
-                        line_no,
-                        Err(Error::at(&self.path, line_no, None, e.to_string())),
-                    ));
-                }
+            // As `BufRead::lines` reads: a line that is not UTF-8 (or fails to read) is an
+            // error for that line, and reading goes on after it.
+            self.line.clear();
+            let read = self.reader.read_line(&mut self.line);
+            if matches!(read, Ok(0)) {
+                return None;
+            }
+            self.line_no += 1;
+            let line_no = self.line_no;
+            if let Err(e) = read {
+                return Some((
+                    line_no,
+                    Err(Error::at(&self.path, line_no, None, e.to_string())),
+                ));
+            }
+            let line = match self.line.strip_suffix('\n') {
+                Some(l) => l.strip_suffix('\r').unwrap_or(l),
+                None => &self.line,
             };
             if line.trim().is_empty() {
                 continue;
             }
-            return Some((line_no, parse_line(&self.path, line_no, &line)));
+            return Some((line_no, parse_line(&self.path, line_no, line)));
         }
     }
 }
 
 fn parse_line(path: &str, line_no: usize, line: &str) -> Result<(String, Document)> {
     let origin = format!("{path}:{line_no}");
-    let mut docs = load::load_bytes(
-        &origin,
-        &format!("line-{line_no}"),
-        line.as_bytes(),
-        Format::Json,
-    )
-    .map_err(|e| Error::at(path, line_no, e.column, e.message))?;
+    let mut docs = load::load_str(&origin, &format!("line-{line_no}"), line, Format::Json)
+        .map_err(|e| Error::at(path, line_no, e.column, e.message))?;
     if docs.len() != 1 {
         return Err(Error::at(
             path,

@@ -390,7 +390,7 @@ impl Segmenter {
         let mut cursor = Cursor::default();
         let mut paragraph = 0;
         let mut offset = 0;
-        for line in text.split_inclusive('\n') {
+        for line in lines_of(text) {
             let body = line.trim_end_matches(['\n', '\r']);
             if !body.trim().is_empty() {
                 let (from, to) = self.spans_of(body);
@@ -422,6 +422,21 @@ impl Segmenter {
         self.seen.insert(body.into(), range);
         range
     }
+}
+
+/// The lines of `text`, each with its line break, as `text.split_inclusive('\n')` gives
+/// them; the breaks are found sixteen or more bytes at a time.
+fn lines_of(text: &str) -> impl Iterator<Item = &str> {
+    let ends = memchr::memchr_iter(b'\n', text.as_bytes())
+        .map(|nl| nl + 1)
+        .chain(std::iter::once(text.len()));
+    let mut start = 0;
+    // Only the last piece, after a final line break or of an empty text, can be empty.
+    ends.filter_map(move |end| {
+        let line = &text[start..end];
+        start = end;
+        (!line.is_empty()).then_some(line)
+    })
 }
 
 /// Builds sentences from byte ranges given by the input, one paragraph each.
@@ -1192,6 +1207,20 @@ mod tests {
                 let text: String = parts.iter().flat_map(|&(p, sep)| [p, sep]).collect();
                 prop_assert_eq!(segmenter.segment(&text), uncached(&text));
             }
+        }
+
+        #[test]
+        fn lines_of_splits_as_split_inclusive_does(
+            parts in prop::collection::vec(
+                prop::sample::select(vec!["", "\n", "\r\n", "a", "Ça va.", " ", "\n\n"]),
+                0..12,
+            )
+        ) {
+            let text = parts.concat();
+            prop_assert_eq!(
+                lines_of(&text).collect::<Vec<_>>(),
+                text.split_inclusive('\n').collect::<Vec<_>>()
+            );
         }
 
         #[test]

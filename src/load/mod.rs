@@ -189,7 +189,36 @@ pub fn load_bytes_with(
     format: Format,
     opts: &LoadOptions,
 ) -> Result<Vec<Document>> {
-    let text = decode(origin, bytes)?;
+    load_text(origin, stem, decode(origin, bytes)?, format, opts)
+}
+
+/// [`load_bytes`] for input already known to be UTF-8 text, such as a line that
+/// [`std::io::BufRead::read_line`] read: the same checks and the same documents, without
+/// validating the UTF-8 a second time.
+pub fn load_str(origin: &str, stem: &str, text: &str, format: Format) -> Result<Vec<Document>> {
+    let opts = LoadOptions::default();
+    if matches!(format, Format::Json | Format::Jsonl) {
+        // JSON has no place for a raw NUL byte (not between tokens, not inside a string),
+        // so JSON text that loads holds none: the search for one, a pass over every
+        // byte, runs only when loading fails, to name a binary file as such.
+        return strip_bom(origin, text)
+            .and_then(|t| load_text(origin, stem, t, format, &opts))
+            .or_else(|e| {
+                refuse_nul(origin, text.as_bytes())?;
+                Err(e)
+            });
+    }
+    load_text(origin, stem, check_text(origin, text)?, format, &opts)
+}
+
+/// Loads decoded text (see [`decode`]) in `format`.
+fn load_text(
+    origin: &str,
+    stem: &str,
+    text: &str,
+    format: Format,
+    opts: &LoadOptions,
+) -> Result<Vec<Document>> {
     let docs = match format {
         Format::Text => vec![plain_document(origin, stem, text)?],
         Format::Markdown => vec![markdown::document(origin, stem, text)?],
@@ -443,6 +472,29 @@ fn decode<'a>(origin: &str, bytes: &'a [u8]) -> Result<&'a str> {
             "UTF-16 text is not supported; convert it to UTF-8",
         ));
     }
+    refuse_nul(origin, bytes)?;
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let pos = e.valid_up_to();
+        Error::at(
+            origin,
+            line_of(bytes, pos),
+            None,
+            format!("invalid UTF-8 at byte {pos}; expected UTF-8 text"),
+        )
+    })?;
+    strip_bom(origin, text)
+}
+
+/// [`decode`] for text already known to be UTF-8: the checks that remain (no NUL byte,
+/// not empty) and the byte-order mark dropped. A UTF-16 byte-order mark is not UTF-8, so
+/// a `str` cannot start with one.
+fn check_text<'a>(origin: &str, text: &'a str) -> Result<&'a str> {
+    refuse_nul(origin, text.as_bytes())?;
+    strip_bom(origin, text)
+}
+
+/// A NUL byte means a binary file: an error naming its line.
+fn refuse_nul(origin: &str, bytes: &[u8]) -> Result<()> {
     // `contains` on bytes runs a word-at-a-time search; the position only on failure.
     if bytes.contains(&0) {
         let pos = bytes
@@ -456,15 +508,11 @@ fn decode<'a>(origin: &str, bytes: &'a [u8]) -> Result<&'a str> {
             "binary file (NUL byte); expected UTF-8 text",
         ));
     }
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let pos = e.valid_up_to();
-        Error::at(
-            origin,
-            line_of(bytes, pos),
-            None,
-            format!("invalid UTF-8 at byte {pos}; expected UTF-8 text"),
-        )
-    })?;
+    Ok(())
+}
+
+/// The last step of [`decode`]: drops a leading byte-order mark and refuses empty text.
+fn strip_bom<'a>(origin: &str, text: &'a str) -> Result<&'a str> {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     if text.trim().is_empty() {
         return Err(Error::new(origin, "empty input: no text to compare"));
@@ -572,6 +620,44 @@ mod tests {
         assert!(e.to_string().contains("empty input"), "{e}");
         let e = load_bytes("a.txt", "a", b"\xff\xfeh\0i\0", Format::Text).unwrap_err();
         assert!(e.to_string().contains("UTF-16"), "{e}");
+    }
+
+    /// What [`load_str`] gives, from the checks in the order [`decode`] makes them.
+    fn load_str_in_order(origin: &str, text: &str, format: Format) -> Result<Vec<Document>> {
+        let text = check_text(origin, text)?;
+        load_text(origin, "s", text, format, &LoadOptions::default())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn json_loads_as_if_nul_bytes_were_looked_for_first(
+            base in proptest::sample::select(vec![
+                r#"{"story": "s", "id": "a", "text": "One. Two.", "n": 5}"#,
+                r#"{"sentences": ["A.", "B."], "title": null}"#,
+                r#"[{"text": "A."}, {"body": "B.\nC."}]"#,
+                r#"{"text": 5}"#,
+                "\u{FEFF} {\"content\": \"x\"}\n{\"text\": \"y\"} ",
+            ]),
+            edits in proptest::collection::vec(
+                (0usize..64, proptest::sample::select(vec!["\0", "\0", "\u{FEFF}", " ", "\"", "\n", "}", "x"])),
+                0..3,
+            ),
+            json_lines in proptest::bool::ANY,
+        ) {
+            let mut text = base.to_string();
+            for (at, insert) in edits {
+                let mut at = at.min(text.len());
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                text.insert_str(at, insert);
+            }
+            let format = if json_lines { Format::Jsonl } else { Format::Json };
+            proptest::prop_assert_eq!(
+                load_str("x", "s", &text, format),
+                load_str_in_order("x", &text, format)
+            );
+        }
     }
 
     #[test]
