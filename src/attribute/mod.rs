@@ -776,21 +776,18 @@ fn word_end(unit: &[char], i: usize) -> usize {
 /// to [`push_lower`] once its end is known.
 fn scan_word(unit: &[char], i: usize, buf: &mut Vec<u8>) -> (usize, bool) {
     let from = buf.len();
-    let mut letters = 0;
-    let mut lower = false;
     // Whether every char so far is ASCII or `’`.
     let mut plain = true;
     let mut j = i;
     loop {
-        while let Some(&c) = unit.get(j)
-            && c.is_ascii_alphanumeric()
-        {
-            let b = c as u8;
-            letters += usize::from(b.is_ascii_alphabetic());
-            lower |= b.is_ascii_lowercase();
-            buf.push(b.to_ascii_lowercase());
-            j += 1;
+        // The run's end found first, then the run copied in one go: one capacity check
+        // per run instead of one per char.
+        let mut run = j;
+        while unit.get(run).is_some_and(char::is_ascii_alphanumeric) {
+            run += 1;
         }
+        buf.extend(unit[j..run].iter().map(|&c| (c as u8).to_ascii_lowercase()));
+        j = run;
         let Some(&d) = unit.get(j) else {
             break;
         };
@@ -816,7 +813,18 @@ fn scan_word(unit: &[char], i: usize, buf: &mut Vec<u8>) -> (usize, bool) {
         buf.truncate(from);
         return (j, push_lower(&unit[i..j], buf));
     }
-    (j, letters >= 2 && !lower)
+    (j, is_plain_acronym(&unit[i..j]))
+}
+
+/// Whether `word`, of ASCII chars and `’` only, is an acronym as [`push_lower`] tells
+/// one. Most words start with a lower-case letter, which answers at once.
+fn is_plain_acronym(word: &[char]) -> bool {
+    !word.iter().any(char::is_ascii_lowercase)
+        && word
+            .iter()
+            .filter(|c| c.is_ascii_alphabetic())
+            .nth(1)
+            .is_some()
 }
 
 /// [`char::is_alphanumeric`], answered without the Unicode tables for ASCII and for the
