@@ -314,13 +314,21 @@ const EXCLUDED_FORMS: &[&str] = &[
 ];
 
 /// Looks up a lower-case word form (`said`, `claims`) in the verb lexicon.
+#[inline]
 pub fn lookup(word: &str) -> Option<Verb> {
-    // Most words are no verb at all: the filter answers them before any hashing.
+    // Most words are no verb at all: the filter, inlined into the callers, answers them
+    // before any call or hashing.
     let lexicon = table();
     let c = class(word);
     if lexicon.classes[c / 64] & (1 << (c % 64)) == 0 {
         return None;
     }
+    lookup_hashed(lexicon, word)
+}
+
+/// [`lookup`] of a word its filter let through: out of line, to keep the callers small.
+#[inline(never)]
+fn lookup_hashed(lexicon: &Lexicon, word: &str) -> Option<Verb> {
     let &(verb, excluded) = lexicon.verbs.get(word)?;
     (!excluded).then_some(verb)
 }
