@@ -672,9 +672,11 @@ fn tokenize<'a>(
     buf: &'a mut Vec<u8>,
 ) -> Vec<Tok<'a>> {
     buf.clear();
-    // Each token with the byte range of its lower-case form in `buf`, filled in once
-    // `buf` is complete; about one token per four chars, so the vector seldom grows.
-    let mut spans: Vec<(Tok<'a>, usize, usize)> = Vec::with_capacity((end - start) / 4 + 4);
+    // About one token per four chars, so the vectors seldom grow. A token's lower-case
+    // form is filled in once `buf` is complete: it is the bytes of `buf` from the end of
+    // the previous token's to the end of its own, kept in `ends`.
+    let mut toks: Vec<Tok<'a>> = Vec::with_capacity((end - start) / 4 + 4);
+    let mut ends: Vec<usize> = Vec::with_capacity(toks.capacity());
     // The first region not ending before `i`: the one holding `i`, if any (regions are
     // sorted and disjoint).
     let mut held = regions.partition_point(|r| r.end <= start);
@@ -683,7 +685,6 @@ fn tokenize<'a>(
     while let Some(&c) = unit.get(i) {
         // Most tokens are words starting with an ASCII letter or digit: tested first,
         // before the tests that words never pass.
-        let from = buf.len();
         let (e, kind, acronym) = if c.is_ascii_alphanumeric() {
             let (e, acronym) = scan_word(unit, i, buf);
             (e, TokKind::Word, acronym)
@@ -713,31 +714,27 @@ fn tokenize<'a>(
             held += 1;
         }
         let in_quote = regions.get(held).is_some_and(|r| r.start < i);
-        spans.push((
-            Tok {
-                s: i,
-                e,
-                kind,
-                lower: "",
-                cap: c.is_uppercase(),
-                acronym,
-                in_quote,
-            },
-            from,
-            buf.len(),
-        ));
+        toks.push(Tok {
+            s: i,
+            e,
+            kind,
+            lower: "",
+            cap: c.is_uppercase(),
+            acronym,
+            in_quote,
+        });
+        ends.push(buf.len());
         i = e;
     }
     // `buf` holds whole chars' UTF-8 only, so this never fails (and if it did, the
     // tokens would be empty words, not a panic).
     let buf = std::str::from_utf8(buf).unwrap_or_default();
-    spans
-        .into_iter()
-        .map(|(t, a, b)| Tok {
-            lower: buf.get(a..b).unwrap_or_default(),
-            ..t
-        })
-        .collect()
+    let mut from = 0;
+    for (t, &to) in toks.iter_mut().zip(&ends) {
+        t.lower = buf.get(from..to).unwrap_or_default();
+        from = to;
+    }
+    toks
 }
 
 /// End of the word starting at `i`, an alphanumeric char of `unit`: alphanumerics, with
