@@ -255,26 +255,24 @@ fn number_changes_in(na: &[Number], nb: &[Number]) -> (Vec<String>, Vec<String>)
 
 /// [`number_changes_in`] by counting every value.
 fn counted_number_changes(na: &[Number], nb: &[Number]) -> (Vec<String>, Vec<String>) {
-    let key = number_key;
     let mut count: BTreeMap<i64, i64> = BTreeMap::new();
     for n in na {
-        *count.entry(key(n.value)).or_default() += 1;
+        *count.entry(number_key(n.value)).or_default() += 1;
     }
     for n in nb {
-        *count.entry(key(n.value)).or_default() -= 1;
+        *count.entry(number_key(n.value)).or_default() -= 1;
     }
     let mut only_a = Vec::new();
     let mut only_b = Vec::new();
-    let mut left = count.clone();
     for n in na {
-        let c = left.get_mut(&key(n.value)).expect("counted above");
+        let c = count.get_mut(&number_key(n.value)).expect("counted above");
         if *c > 0 {
             only_a.push(n.text.clone());
             *c -= 1;
         }
     }
     for n in nb {
-        let c = left.get_mut(&key(n.value)).expect("counted above");
+        let c = count.get_mut(&number_key(n.value)).expect("counted above");
         if *c < 0 {
             only_b.push(n.text.clone());
             *c += 1;
