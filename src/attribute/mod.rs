@@ -672,6 +672,8 @@ fn tokenize<'a>(
     buf: &'a mut Vec<u8>,
 ) -> Vec<Tok<'a>> {
     buf.clear();
+    // Mostly one byte per char: the pushes of lower-case bytes seldom grow it.
+    buf.reserve(end - start);
     // About one token per four chars, so the vectors seldom grow. A token's lower-case
     // form is filled in once `buf` is complete: it is the bytes of `buf` from the end of
     // the previous token's to the end of its own, kept in `ends`.
@@ -777,14 +779,16 @@ fn scan_word(unit: &[char], i: usize, buf: &mut Vec<u8>) -> (usize, bool) {
     let mut plain = true;
     let mut j = i;
     loop {
-        // The run's end found first, then the run copied in one go: one capacity check
-        // per run instead of one per char.
-        let mut run = j;
-        while unit.get(run).is_some_and(char::is_ascii_alphanumeric) {
-            run += 1;
+        // A run of ASCII letters and digits, lower-cased as it is read: one table look-up
+        // per char answers both whether it is in the run and what to write.
+        while let Some(&l) = unit
+            .get(j)
+            .and_then(|&c| ASCII_ALNUM_LOWER.get(c as usize))
+            .filter(|&&l| l != 0)
+        {
+            buf.push(l);
+            j += 1;
         }
-        buf.extend(unit[j..run].iter().map(|&c| (c as u8).to_ascii_lowercase()));
-        j = run;
         let Some(&d) = unit.get(j) else {
             break;
         };
@@ -812,6 +816,19 @@ fn scan_word(unit: &[char], i: usize, buf: &mut Vec<u8>) -> (usize, bool) {
     }
     (j, is_plain_acronym(&unit[i..j]))
 }
+
+/// For each ASCII char: its lower case when it is a letter or a digit, else 0.
+const ASCII_ALNUM_LOWER: [u8; 128] = {
+    let mut out = [0; 128];
+    let mut b: u8 = 0;
+    while b < 128 {
+        if b.is_ascii_alphanumeric() {
+            out[b as usize] = b.to_ascii_lowercase();
+        }
+        b += 1;
+    }
+    out
+};
 
 /// Whether `word`, of ASCII chars and `’` only, is an acronym as [`push_lower`] tells
 /// one. Most words start with a lower-case letter, which answers at once.
