@@ -80,6 +80,20 @@ pub(crate) fn is_plain_mark(bytes: &[u8]) -> bool {
     )
 }
 
+/// For each ASCII char: its lower case when it is a letter or a digit, else 0. One
+/// look-up answers both whether a byte continues a plain word and what to write.
+pub(crate) const ASCII_ALNUM_LOWER: [u8; 128] = {
+    let mut out = [0; 128];
+    let mut b: u8 = 0;
+    while b < 128 {
+        if b.is_ascii_alphanumeric() {
+            out[b as usize] = b.to_ascii_lowercase();
+        }
+        b += 1;
+    }
+    out
+};
+
 /// A word of at most seven bytes as one number: its bytes in the low seven bytes and its
 /// length in the top one, so two such words are equal exactly when their numbers are. A
 /// key that needs no string to hash, compare or allocate (`const`, for tables built at
@@ -475,6 +489,18 @@ pub fn words(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_table_lowers_letters_and_digits_only() {
+        for b in 0..128u8 {
+            let want = if b.is_ascii_alphanumeric() {
+                b.to_ascii_lowercase()
+            } else {
+                0
+            };
+            assert_eq!(ASCII_ALNUM_LOWER[usize::from(b)], want, "{b}");
+        }
+    }
     use proptest::prelude::*;
 
     /// The first tokenizer, over a vector of chars: the reference [`token_spans`] must

@@ -424,20 +424,6 @@ fn text_trigrams(text: &str) -> Vec<u32> {
     scratch.sorted
 }
 
-/// Each ASCII byte lower-cased when it is a letter or digit, else 0.
-const ALNUM_LOWER: [u8; 128] = {
-    let mut table = [0u8; 128];
-    let mut b = 0;
-    while b < 128 {
-        let c = b as u8;
-        if c.is_ascii_alphanumeric() {
-            table[b] = c.to_ascii_lowercase();
-        }
-        b += 1;
-    }
-    table
-};
-
 /// Reads a text that [`normalize::is_plain`] accepts in one pass over its bytes: its
 /// trigrams, unsorted, into `trigrams` (as [`Scratch::read_trigrams`] gives them), and
 /// the stems of its words (of the words [`normalize::for_each_word_in`] gives) to
@@ -466,7 +452,10 @@ fn read_plain(text: &str, trigrams: &mut Vec<u32>, mut stem: impl FnMut(&[u8])) 
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        let lower = ALNUM_LOWER.get(usize::from(b)).copied().unwrap_or(0);
+        let lower = normalize::ASCII_ALNUM_LOWER
+            .get(usize::from(b))
+            .copied()
+            .unwrap_or(0);
         if lower != 0 {
             t.letter(char::from(lower));
             let digit = lower.is_ascii_digit();

@@ -783,7 +783,7 @@ fn scan_word(unit: &[char], i: usize, buf: &mut Vec<u8>) -> (usize, bool) {
         // per char answers both whether it is in the run and what to write.
         while let Some(&l) = unit
             .get(j)
-            .and_then(|&c| ASCII_ALNUM_LOWER.get(c as usize))
+            .and_then(|&c| crate::normalize::ASCII_ALNUM_LOWER.get(c as usize))
             .filter(|&&l| l != 0)
         {
             buf.push(l);
@@ -816,19 +816,6 @@ fn scan_word(unit: &[char], i: usize, buf: &mut Vec<u8>) -> (usize, bool) {
     }
     (j, is_plain_acronym(&unit[i..j]))
 }
-
-/// For each ASCII char: its lower case when it is a letter or a digit, else 0.
-const ASCII_ALNUM_LOWER: [u8; 128] = {
-    let mut out = [0; 128];
-    let mut b: u8 = 0;
-    while b < 128 {
-        if b.is_ascii_alphanumeric() {
-            out[b as usize] = b.to_ascii_lowercase();
-        }
-        b += 1;
-    }
-    out
-};
 
 /// Whether `word`, of ASCII chars and `’` only, is an acronym as [`push_lower`] tells
 /// one. Most words start with a lower-case letter, which answers at once.

@@ -875,18 +875,6 @@ fn alphanumeric_shortcut_agrees_with_char() {
     }
 }
 
-#[test]
-fn ascii_table_lowers_letters_and_digits_only() {
-    for b in 0..128u8 {
-        let want = if b.is_ascii_alphanumeric() {
-            b.to_ascii_lowercase()
-        } else {
-            0
-        };
-        assert_eq!(ASCII_ALNUM_LOWER[usize::from(b)], want, "{b}");
-    }
-}
-
 /// Whether `word` lower-cased is in `list`, comparing it with each word.
 fn in_list_one_by_one(list: &[&str], word: &str) -> bool {
     list.contains(&word.to_ascii_lowercase().as_str()) && word.is_ascii()
