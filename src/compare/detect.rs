@@ -724,7 +724,9 @@ fn word_overlap(a: &[&str], b: &[&str]) -> f64 {
 /// Every word of any text that appears in lower case somewhere: lets [`names`] tell a
 /// sentence-initial `The` from a sentence-initial `Kerry`.
 pub fn lowercase_vocabulary<'a>(texts: impl IntoIterator<Item = &'a str>) -> LowercaseWords<'a> {
-    let mut out = LowercaseWords::default();
+    // A story's texts write some hundreds of lower-case words: room for them from the
+    // start, not rehashed as the set grows.
+    let mut out = LowercaseWords::with_capacity_and_hasher(1024, Default::default());
     let mut word = String::new();
     // Versions of one story repeat most sentences word for word.
     let mut read: FxHashSet<&str> = FxHashSet::default();
