@@ -729,14 +729,15 @@ pub fn lowercase_vocabulary<'a>(texts: impl IntoIterator<Item = &'a str>) -> Low
     let mut out = LowercaseWords::with_capacity_and_hasher(1024, Default::default());
     let mut word = String::new();
     // Versions of one story repeat most sentences word for word.
-    let mut read: FxHashSet<&str> = FxHashSet::default();
+    let mut read: FxHashSet<Sentence> =
+        FxHashSet::with_capacity_and_hasher(256, Default::default());
     // Most lower-case words are repeats of a few common ones (`the`, `of`): a small
     // table of words already added, by length and first and last letter, finds them
     // without hashing.
     let mut recent: [&str; 256] = [""; 256];
     let mut spans = Vec::new();
     for text in texts {
-        if !read.insert(text) {
+        if !read.insert(Sentence(text)) {
             continue;
         }
         spans.clear();
@@ -764,6 +765,27 @@ pub fn lowercase_vocabulary<'a>(texts: impl IntoIterator<Item = &'a str>) -> Low
         }
     }
     out
+}
+
+/// A text as [`lowercase_vocabulary`] tells repeats: hashed by its length and its first
+/// and last eight bytes, not by all of them (two texts that agree there but differ are
+/// told apart by comparing them).
+#[derive(PartialEq, Eq)]
+struct Sentence<'a>(&'a str);
+
+impl std::hash::Hash for Sentence<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let bytes = self.0.as_bytes();
+        let word = |b: &[u8]| {
+            let mut w = [0; 8];
+            w[..b.len()].copy_from_slice(b);
+            u64::from_le_bytes(w)
+        };
+        let n = bytes.len();
+        state.write_usize(n);
+        state.write_u64(word(&bytes[..n.min(8)]));
+        state.write_u64(word(&bytes[n.saturating_sub(8)..]));
+    }
 }
 
 #[cfg(test)]
@@ -954,7 +976,10 @@ mod tests {
                         .map(|w| Cow::Owned(w.norm))
                 })
                 .collect();
-            prop_assert_eq!(lowercase_vocabulary(texts.iter().map(String::as_str)), want);
+            prop_assert_eq!(lowercase_vocabulary(texts.iter().map(String::as_str)), want.clone());
+            // Texts read again, as repeats of a story's sentences are, add nothing.
+            let twice = texts.iter().chain(texts.iter().rev()).map(String::as_str);
+            prop_assert_eq!(lowercase_vocabulary(twice), want);
         }
     }
 
