@@ -732,9 +732,9 @@ pub fn lowercase_vocabulary<'a>(texts: impl IntoIterator<Item = &'a str>) -> Low
     let mut read: FxHashSet<Sentence> =
         FxHashSet::with_capacity_and_hasher(256, Default::default());
     // Most lower-case words are repeats of a few common ones (`the`, `of`): a small
-    // table of words already added, by length and first and last letter, finds them
-    // without hashing.
-    let mut recent: [&str; 256] = [""; 256];
+    // table of words already added, by length and first, middle and last letter, finds
+    // them without hashing.
+    let mut recent: [&str; 1024] = [""; 1024];
     let mut spans = Vec::new();
     for text in texts {
         if !read.insert(Sentence(text)) {
@@ -750,8 +750,8 @@ pub fn lowercase_vocabulary<'a>(texts: impl IntoIterator<Item = &'a str>) -> Low
             // An ASCII word without capitals (most of them) is its own normal form.
             if raw.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
                 let b = raw.as_bytes();
-                let slot =
-                    (b.len() * 7 + usize::from(b[0]) * 3 + usize::from(b[b.len() - 1])) % 256;
+                let key = u32::from_le_bytes([b[0], b[b.len() / 2], b[b.len() - 1], b.len() as u8]);
+                let slot = (key.wrapping_mul(0x9E37_79B1) >> 22) as usize;
                 if recent[slot] != raw {
                     recent[slot] = raw;
                     out.insert(Cow::Borrowed(raw));
