@@ -732,9 +732,9 @@ pub fn lowercase_vocabulary<'a>(texts: impl IntoIterator<Item = &'a str>) -> Low
     let mut read: FxHashSet<Sentence> =
         FxHashSet::with_capacity_and_hasher(256, Default::default());
     // Most lower-case words are repeats of a few common ones (`the`, `of`): a small
-    // table of words already added, by length and first, middle and last letter, finds
-    // them without hashing.
-    let mut recent: [&str; 1024] = [""; 1024];
+    // table of words already added, by first eight bytes ([`word_key`]) and length, finds
+    // them without hashing, and most without comparing their bytes.
+    let mut recent: [(u64, &str); 1024] = [(0, ""); 1024];
     let mut spans = Vec::new();
     for text in texts {
         if !read.insert(Sentence(text)) {
@@ -749,11 +749,12 @@ pub fn lowercase_vocabulary<'a>(texts: impl IntoIterator<Item = &'a str>) -> Low
             }
             // An ASCII word without capitals (most of them) is its own normal form.
             if raw.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
-                let b = raw.as_bytes();
-                let key = u32::from_le_bytes([b[0], b[b.len() / 2], b[b.len() - 1], b.len() as u8]);
-                let slot = (key.wrapping_mul(0x9E37_79B1) >> 22) as usize;
-                if recent[slot] != raw {
-                    recent[slot] = raw;
+                let key = word_key(text.as_bytes(), start, end);
+                let slot =
+                    ((key ^ raw.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54) as usize;
+                let (k, w) = recent[slot];
+                if k != key || w.len() != raw.len() || (raw.len() > 8 && w != raw) {
+                    recent[slot] = (key, raw);
                     out.insert(Cow::Borrowed(raw));
                 }
                 continue;
@@ -765,6 +766,21 @@ pub fn lowercase_vocabulary<'a>(texts: impl IntoIterator<Item = &'a str>) -> Low
         }
     }
     out
+}
+
+/// The first eight bytes of the word at `start..end` of `text` as a number, zero past
+/// its end: two words of one length up to eight bytes are equal when their keys are.
+fn word_key(text: &[u8], start: usize, end: usize) -> u64 {
+    let n = (end - start).min(8);
+    let x = match text.get(start..start + 8) {
+        Some(chunk) => u64::from_le_bytes(chunk.try_into().expect("eight bytes")),
+        // Fewer than eight bytes left: read one by one, first byte lowest.
+        None => text[start..]
+            .iter()
+            .rev()
+            .fold(0, |k, &b| k << 8 | u64::from(b)),
+    };
+    x & (u64::MAX >> (64 - 8 * n))
 }
 
 /// A text as [`lowercase_vocabulary`] tells repeats: hashed by its length and its first
@@ -966,7 +982,7 @@ mod tests {
         }
 
         #[test]
-        fn lowercase_vocabulary_is_the_lower_case_words(texts in prop::collection::vec("[a-cA-C0-9 ,'\u{2019}\u{e9}\u{c9}]{0,20}|\\PC{0,12}", 0..4)) {
+        fn lowercase_vocabulary_is_the_lower_case_words(texts in prop::collection::vec("[a-cA-C0-9 ,'\u{2019}\u{e9}\u{c9}]{0,20}|\\PC{0,12}|((abcdefg|abcdefgh|abcdefgi|abcdefghi|abcdefghj|a|b) ?){0,8}", 0..4)) {
             let want: LowercaseWords = texts
                 .iter()
                 .flat_map(|t| {
@@ -980,6 +996,18 @@ mod tests {
             // Texts read again, as repeats of a story's sentences are, add nothing.
             let twice = texts.iter().chain(texts.iter().rev()).map(String::as_str);
             prop_assert_eq!(lowercase_vocabulary(twice), want);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn a_word_key_is_its_first_eight_bytes(text in "[a-z ]{0,20}", start in 0usize..20, len in 1usize..12) {
+            let end = (start + len).min(text.len());
+            prop_assume!(start < end);
+            let mut want = [0; 8];
+            let n = (end - start).min(8);
+            want[..n].copy_from_slice(&text.as_bytes()[start..start + n]);
+            prop_assert_eq!(word_key(text.as_bytes(), start, end), u64::from_le_bytes(want));
         }
     }
 
