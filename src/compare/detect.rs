@@ -729,15 +729,14 @@ pub fn lowercase_vocabulary<'a>(texts: impl IntoIterator<Item = &'a str>) -> Low
     let mut out = LowercaseWords::with_capacity_and_hasher(1024, Default::default());
     let mut word = String::new();
     // Versions of one story repeat most sentences word for word.
-    let mut read: FxHashSet<Sentence> =
-        FxHashSet::with_capacity_and_hasher(256, Default::default());
+    let mut read: FxHashSet<&str> = FxHashSet::with_capacity_and_hasher(256, Default::default());
     // Most lower-case words are repeats of a few common ones (`the`, `of`): a small
     // table of words already added, by first eight bytes ([`word_key`]) and length, finds
     // them without hashing, and most without comparing their bytes.
     let mut recent: [(u64, &str); 1024] = [(0, ""); 1024];
     let mut spans = Vec::new();
     for text in texts {
-        if !read.insert(Sentence(text)) {
+        if !read.insert(text) {
             continue;
         }
         spans.clear();
@@ -781,27 +780,6 @@ fn word_key(text: &[u8], start: usize, end: usize) -> u64 {
             .fold(0, |k, &b| k << 8 | u64::from(b)),
     };
     x & (u64::MAX >> (64 - 8 * n))
-}
-
-/// A text as [`lowercase_vocabulary`] tells repeats: hashed by its length and its first
-/// and last eight bytes, not by all of them (two texts that agree there but differ are
-/// told apart by comparing them).
-#[derive(PartialEq, Eq)]
-struct Sentence<'a>(&'a str);
-
-impl std::hash::Hash for Sentence<'_> {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        let bytes = self.0.as_bytes();
-        let word = |b: &[u8]| {
-            let mut w = [0; 8];
-            w[..b.len()].copy_from_slice(b);
-            u64::from_le_bytes(w)
-        };
-        let n = bytes.len();
-        state.write_usize(n);
-        state.write_u64(word(&bytes[..n.min(8)]));
-        state.write_u64(word(&bytes[n.saturating_sub(8)..]));
-    }
 }
 
 #[cfg(test)]
