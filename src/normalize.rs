@@ -489,6 +489,7 @@ pub fn words(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn ascii_table_lowers_letters_and_digits_only() {
@@ -501,7 +502,6 @@ mod tests {
             assert_eq!(ASCII_ALNUM_LOWER[usize::from(b)], want, "{b}");
         }
     }
-    use proptest::prelude::*;
 
     /// The first tokenizer, over a vector of chars: the reference [`token_spans`] must
     /// agree with.
