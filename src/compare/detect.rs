@@ -731,8 +731,9 @@ pub fn lowercase_vocabulary<'a>(texts: impl IntoIterator<Item = &'a str>) -> Low
     // Versions of one story repeat most sentences word for word.
     let mut read: FxHashSet<&str> = FxHashSet::with_capacity_and_hasher(256, Default::default());
     // Most lower-case words are repeats of a few common ones (`the`, `of`): a small
-    // table of words already added, by first eight bytes ([`word_key`]) and length, finds
-    // them without hashing, and most without comparing their bytes.
+    // table of words already added, keyed by their first seven bytes and length
+    // ([`normalize::pack_short`]), finds them without hashing, and most without comparing
+    // their bytes.
     let mut recent: [(u64, &str); 1024] = [(0, ""); 1024];
     let mut spans = Vec::new();
     for text in texts {
@@ -748,11 +749,12 @@ pub fn lowercase_vocabulary<'a>(texts: impl IntoIterator<Item = &'a str>) -> Low
             }
             // An ASCII word without capitals (most of them) is its own normal form.
             if raw.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
-                let key = word_key(text.as_bytes(), start, end);
-                let slot =
-                    ((key ^ raw.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54) as usize;
+                // A word of up to seven bytes is its key; a longer one shares its key with
+                // the words of its first seven bytes, and is compared whole.
+                let key = normalize::pack_short(&raw.as_bytes()[..raw.len().min(7)]);
+                let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54) as usize;
                 let (k, w) = recent[slot];
-                if k != key || w.len() != raw.len() || (raw.len() > 8 && w != raw) {
+                if k != key || w.len() != raw.len() || (raw.len() > 7 && w != raw) {
                     recent[slot] = (key, raw);
                     out.insert(Cow::Borrowed(raw));
                 }
@@ -765,21 +767,6 @@ pub fn lowercase_vocabulary<'a>(texts: impl IntoIterator<Item = &'a str>) -> Low
         }
     }
     out
-}
-
-/// The first eight bytes of the word at `start..end` of `text` as a number, zero past
-/// its end: two words of one length up to eight bytes are equal when their keys are.
-fn word_key(text: &[u8], start: usize, end: usize) -> u64 {
-    let n = (end - start).min(8);
-    let x = match text.get(start..start + 8) {
-        Some(chunk) => u64::from_le_bytes(chunk.try_into().expect("eight bytes")),
-        // Fewer than eight bytes left: read one by one, first byte lowest.
-        None => text[start..]
-            .iter()
-            .rev()
-            .fold(0, |k, &b| k << 8 | u64::from(b)),
-    };
-    x & (u64::MAX >> (64 - 8 * n))
 }
 
 #[cfg(test)]
@@ -974,18 +961,6 @@ mod tests {
             // Texts read again, as repeats of a story's sentences are, add nothing.
             let twice = texts.iter().chain(texts.iter().rev()).map(String::as_str);
             prop_assert_eq!(lowercase_vocabulary(twice), want);
-        }
-    }
-
-    proptest! {
-        #[test]
-        fn a_word_key_is_its_first_eight_bytes(text in "[a-z ]{0,20}", start in 0usize..20, len in 1usize..12) {
-            let end = (start + len).min(text.len());
-            prop_assume!(start < end);
-            let mut want = [0; 8];
-            let n = (end - start).min(8);
-            want[..n].copy_from_slice(&text.as_bytes()[start..start + n]);
-            prop_assert_eq!(word_key(text.as_bytes(), start, end), u64::from_le_bytes(want));
         }
     }
 
