@@ -432,46 +432,59 @@ fn text_trigrams(text: &str) -> Vec<u32> {
 /// outside ASCII (three bytes long) folds to punctuation: a gap between trigrams.
 fn read_plain(text: &str, trigrams: &mut Vec<u32>, mut stem: impl FnMut(&[u8])) {
     let bytes = text.as_bytes();
-    let mut t = Trigrams::new(trigrams);
-    t.out.reserve(bytes.len() + 1);
-    // The word being read, and what its normalization needs to know.
-    let mut buf: Vec<u8> = Vec::with_capacity(32);
-    let (mut in_word, mut number, mut commas, mut digits) = (false, false, false, false);
-    let mut emit = |buf: &mut Vec<u8>, number: bool, commas: bool, digits: bool| {
-        if number && commas {
-            // Thousands separators go from numbers.
-            buf.retain(|&c| c != b',');
-        }
-        // The stem: numbers whole, other words their first STEM_CHARS chars.
-        stem(if digits {
-            &buf[..]
-        } else {
-            &buf[..buf.len().min(STEM_CHARS)]
-        });
-    };
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let lower = normalize::ASCII_ALNUM_LOWER
+    let lower = |b: u8| {
+        normalize::ASCII_ALNUM_LOWER
             .get(usize::from(b))
             .copied()
-            .unwrap_or(0);
-        if lower != 0 {
-            t.letter(char::from(lower));
-            let digit = lower.is_ascii_digit();
-            if !in_word {
-                buf.clear();
-                (in_word, number, commas, digits) = (true, digit, false, false);
-            }
-            buf.push(lower);
-            digits |= digit;
-            i += 1;
-            continue;
+            .unwrap_or(0)
+    };
+    // Each letter or digit gives a trigram, and so does the gap after each run of them:
+    // at most one a byte, and one more for a run that ends the text. They are written
+    // into storage sized once, so no write checks the capacity.
+    trigrams.clear();
+    trigrams.resize(bytes.len() + 1, 0);
+    let out = &mut trigrams[..];
+    let mut n = 0;
+    // The cleaned text's last three chars as in `Trigrams`, from its leading space. The
+    // first letter's window (two spaces and the letter) is written too, to slot 0, and
+    // replaced at the end, so no char is tested for whether its window is complete.
+    let mut window = (u64::from(b' ') << 21) | u64::from(b' ');
+    let mut put = |window: &mut u64, c: u8| {
+        *window = ((*window << 21) | u64::from(c)) & TRIGRAM_MASK;
+        out[n] = trigram_hash(*window);
+        n += 1;
+    };
+    // Stems that cannot be read straight from the text are built here.
+    let mut buf = Vec::new();
+    let mut i = 0;
+    loop {
+        while i < bytes.len() && lower(bytes[i]) == 0 {
+            // Chars outside ASCII are three bytes long.
+            i += if bytes[i].is_ascii() { 1 } else { 3 };
         }
-        t.gap();
-        // Chars outside ASCII are three bytes long; U+2019 is the curly apostrophe.
-        let len = if b.is_ascii() { 1 } else { 3 };
-        if in_word {
+        if i == bytes.len() {
+            break;
+        }
+        // A word: runs of letters and digits, with what joins them.
+        let start = i;
+        // The AND of its letters and digits: bit 6 (set in letters) is clear once a
+        // digit is among them.
+        let mut seen = u8::MAX;
+        let mut joined = false;
+        loop {
+            while let Some(&b) = bytes.get(i) {
+                let c = lower(b);
+                if c == 0 {
+                    break;
+                }
+                put(&mut window, c);
+                seen &= c;
+                i += 1;
+            }
+            put(&mut window, b' ');
+            let Some(&b) = bytes.get(i) else { break };
+            // U+2019 is the curly apostrophe.
+            let len = if b.is_ascii() { 1 } else { 3 };
             let apostrophe = b == b'\'' || (b == 0xE2 && bytes[i + 2] == 0x99);
             let prev = bytes[i - 1];
             let next = bytes.get(i + len).copied().unwrap_or(b' ');
@@ -480,20 +493,55 @@ fn read_plain(text: &str, trigrams: &mut Vec<u32>, mut stem: impl FnMut(&[u8])) 
             } else {
                 matches!(b, b'.' | b',') && prev.is_ascii_digit() && next.is_ascii_digit()
             };
-            if joins {
-                buf.push(if apostrophe { b'\'' } else { b });
-                commas |= b == b',';
-            } else {
-                in_word = false;
-                emit(&mut buf, number, commas, digits);
+            if !joins {
+                break;
             }
+            joined = true;
+            i += len;
         }
-        i += len;
+        // The stem: numbers whole (without thousands separators), other words their
+        // first STEM_CHARS chars, lower-cased.
+        let word = &bytes[start..i];
+        let digits = seen & 0x40 == 0;
+        let chars = if digits {
+            word.len()
+        } else {
+            word.len().min(STEM_CHARS)
+        };
+        if !joined && chars <= 8 && start + 8 <= bytes.len() {
+            // Letters and digits only, so setting bit 5 lower-cases them, eight at once.
+            let eight = u64::from_le_bytes(bytes[start..start + 8].try_into().unwrap());
+            stem(&(eight | 0x2020_2020_2020_2020).to_le_bytes()[..chars]);
+            continue;
+        }
+        buf.clear();
+        let number = word[0].is_ascii_digit();
+        let mut j = 0;
+        while j < word.len() {
+            match word[j] {
+                b',' if number => {}
+                b @ (b'.' | b',') => buf.push(b),
+                b'\'' => buf.push(b'\''),
+                0xE2 => {
+                    buf.push(b'\'');
+                    j += 2;
+                }
+                b => buf.push(b | 0x20),
+            }
+            j += 1;
+        }
+        stem(if digits {
+            &buf[..]
+        } else {
+            &buf[..buf.len().min(STEM_CHARS)]
+        });
     }
-    if in_word {
-        emit(&mut buf, number, commas, digits);
+    // The first letter's window goes; the last trigram takes its slot.
+    if n > 0 {
+        n -= 1;
+        out[0] = out[n];
     }
-    t.finish();
+    trigrams.truncate(n);
 }
 
 /// Builds the trigrams of a cleaned text fed one char or gap at a time, unsorted, into
@@ -522,9 +570,7 @@ impl<'a> Trigrams<'a> {
     fn push(&mut self, c: char) {
         if self.len >= 2 {
             let code = (u64::from(self.w0) << 42) | (u64::from(self.w1) << 21) | u64::from(c);
-            // Fibonacci hashing keeps the high, well-mixed bits.
-            self.out
-                .push((code.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as u32);
+            self.out.push(trigram_hash(code));
         }
         self.w0 = self.w1;
         self.w1 = c;
@@ -546,6 +592,15 @@ impl<'a> Trigrams<'a> {
     fn finish(mut self) {
         self.gap();
     }
+}
+
+/// Three chars of 21 bits each: a trigram before it is hashed.
+const TRIGRAM_MASK: u64 = (1 << 63) - 1;
+
+/// The hash of a trigram packed as `(first << 42) | (second << 21) | third`.
+fn trigram_hash(code: u64) -> u32 {
+    // Fibonacci hashing keeps the high, well-mixed bits.
+    (code.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as u32
 }
 
 /// Sorts `v` ascending onto the end of `out`, with `buckets` as working space. Trigram
