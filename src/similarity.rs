@@ -642,6 +642,10 @@ fn hash_sort(v: &[u32], out: &mut Vec<u32>, buckets: &mut Vec<u32>) {
     let mut budget = 8 * n;
     for i in 1..n {
         let x = out[i];
+        if out[i - 1] <= x {
+            // Most items are in place already: nothing to move, write or count.
+            continue;
+        }
         let mut j = i;
         while j > 0 && out[j - 1] > x {
             out[j] = out[j - 1];
