@@ -154,17 +154,23 @@ impl StemIds {
 
     /// The id of `stem` (UTF-8), a new one if it was never seen.
     fn id(&mut self, stem: &[u8]) -> u32 {
-        let next = self.len() as u32;
         match packed(stem) {
-            Some(key) => *self.short.entry(key).or_insert(next),
+            Some(key) => self.short_id(key),
             None => match self.long.get(stem) {
                 Some(&id) => id,
                 None => {
+                    let next = self.len() as u32;
                     self.long.insert(stem.into(), next);
                     next
                 }
             },
         }
+    }
+
+    /// The id of the stem [`packed`] into `key`, a new one if it was never seen.
+    fn short_id(&mut self, key: u64) -> u32 {
+        let next = self.len() as u32;
+        *self.short.entry(key).or_insert(next)
     }
 }
 
@@ -211,7 +217,7 @@ impl Vocabulary {
             stems, trigrams, ..
         } = &mut self.scratch;
         stems.clear();
-        read_plain(text, trigrams, |stem| stems.push(self.ids.id(stem)));
+        read_plain(text, trigrams, &mut self.ids, stems);
         self.finish_bag()
     }
 
@@ -426,18 +432,14 @@ fn text_trigrams(text: &str) -> Vec<u32> {
 
 /// Reads a text that [`normalize::is_plain`] accepts in one pass over its bytes: its
 /// trigrams, unsorted, into `trigrams` (as [`Scratch::read_trigrams`] gives them), and
-/// the stems of its words (of the words [`normalize::for_each_word_in`] gives) to
-/// `stem`. In such a text a word is ASCII letters and digits, joined by an apostrophe
-/// (straight or curly) between letters or by `.` or `,` between digits, and every char
-/// outside ASCII (three bytes long) folds to punctuation: a gap between trigrams.
-fn read_plain(text: &str, trigrams: &mut Vec<u32>, mut stem: impl FnMut(&[u8])) {
+/// the ids of the stems of its words (of the words [`normalize::for_each_word_in`]
+/// gives) into `stems`. In such a text a word is ASCII letters and digits, joined by an
+/// apostrophe (straight or curly) between letters or by `.` or `,` between digits, and
+/// every char outside ASCII (three bytes long) folds to punctuation: a gap between
+/// trigrams.
+fn read_plain(text: &str, trigrams: &mut Vec<u32>, ids: &mut StemIds, stems: &mut Vec<u32>) {
     let bytes = text.as_bytes();
-    let lower = |b: u8| {
-        normalize::ASCII_ALNUM_LOWER
-            .get(usize::from(b))
-            .copied()
-            .unwrap_or(0)
-    };
+    let lower = |b: u8| ALNUM_LOWER[usize::from(b)];
     // Each letter or digit gives a trigram, and so does the gap after each run of them:
     // at most one a byte, and one more for a run that ends the text. They are written
     // into storage sized once, so no write checks the capacity.
@@ -471,7 +473,7 @@ fn read_plain(text: &str, trigrams: &mut Vec<u32>, mut stem: impl FnMut(&[u8])) 
         // digit is among them.
         let mut seen = u8::MAX;
         let mut joined = false;
-        loop {
+        let end = loop {
             while let Some(&b) = bytes.get(i) {
                 let c = lower(b);
                 if c == 0 {
@@ -482,36 +484,44 @@ fn read_plain(text: &str, trigrams: &mut Vec<u32>, mut stem: impl FnMut(&[u8])) 
                 i += 1;
             }
             put(&mut window, b' ');
-            let Some(&b) = bytes.get(i) else { break };
-            // U+2019 is the curly apostrophe.
+            let Some(&b) = bytes.get(i) else { break i };
             let len = if b.is_ascii() { 1 } else { 3 };
-            let apostrophe = b == b'\'' || (b == 0xE2 && bytes[i + 2] == 0x99);
-            let prev = bytes[i - 1];
-            let next = bytes.get(i + len).copied().unwrap_or(b' ');
-            let joins = if apostrophe {
-                prev.is_ascii_alphabetic() && next.is_ascii_alphabetic()
-            } else {
-                matches!(b, b'.' | b',') && prev.is_ascii_digit() && next.is_ascii_digit()
+            // Only an apostrophe (U+2019 is the curly one) between letters, or `.` or `,`
+            // between digits, joins.
+            let joins = matches!(b, b'\'' | b'.' | b',' | 0xE2) && {
+                let prev = bytes[i - 1];
+                let next = bytes.get(i + len).copied().unwrap_or(b' ');
+                if b == b'\'' || (b == 0xE2 && bytes[i + 2] == 0x99) {
+                    prev.is_ascii_alphabetic() && next.is_ascii_alphabetic()
+                } else {
+                    b != 0xE2 && prev.is_ascii_digit() && next.is_ascii_digit()
+                }
             };
+            i += len;
             if !joins {
-                break;
+                break i - len;
             }
             joined = true;
-            i += len;
-        }
+        };
         // The stem: numbers whole (without thousands separators), other words their
         // first STEM_CHARS chars, lower-cased.
-        let word = &bytes[start..i];
+        let word = &bytes[start..end];
         let digits = seen & 0x40 == 0;
         let chars = if digits {
             word.len()
         } else {
             word.len().min(STEM_CHARS)
         };
-        if !joined && chars <= 8 && start + 8 <= bytes.len() {
-            // Letters and digits only, so setting bit 5 lower-cases them, eight at once.
-            let eight = u64::from_le_bytes(bytes[start..start + 8].try_into().unwrap());
-            stem(&(eight | 0x2020_2020_2020_2020).to_le_bytes()[..chars]);
+        if !joined && chars <= 7 && bytes.len() >= 8 {
+            // The key [`packed`] gives, read straight from the text: the eight bytes from
+            // the word's start (near the end of the text, the last eight shifted down to
+            // it), lower-cased by setting bit 5 (they are letters and digits), cut to the
+            // stem, with its length on top.
+            let from = start.min(bytes.len() - 8);
+            let eight = u64::from_le_bytes(bytes[from..from + 8].try_into().unwrap())
+                >> (8 * (start - from));
+            let stem = (eight | 0x2020_2020_2020_2020) & (u64::MAX >> (64 - 8 * chars));
+            stems.push(ids.short_id(stem | (chars as u64) << 56));
             continue;
         }
         buf.clear();
@@ -530,11 +540,11 @@ fn read_plain(text: &str, trigrams: &mut Vec<u32>, mut stem: impl FnMut(&[u8])) 
             }
             j += 1;
         }
-        stem(if digits {
+        stems.push(ids.id(if digits {
             &buf[..]
         } else {
             &buf[..buf.len().min(STEM_CHARS)]
-        });
+        }));
     }
     // The first letter's window goes; the last trigram takes its slot.
     if n > 0 {
@@ -594,6 +604,18 @@ impl<'a> Trigrams<'a> {
     }
 }
 
+/// [`normalize::ASCII_ALNUM_LOWER`] for every byte (0 from 128 on): a look-up with no
+/// range check.
+const ALNUM_LOWER: [u8; 256] = {
+    let mut out = [0; 256];
+    let mut b = 0;
+    while b < 128 {
+        out[b] = normalize::ASCII_ALNUM_LOWER[b];
+        b += 1;
+    }
+    out
+};
+
 /// Three chars of 21 bits each: a trigram before it is hashed.
 const TRIGRAM_MASK: u64 = (1 << 63) - 1;
 
@@ -640,7 +662,7 @@ fn hash_sort(v: &[u32], out: &mut Vec<u32>, buckets: &mut Vec<u32>) {
         *slot += 1;
     }
     let mut budget = 8 * n;
-    for i in 1..n {
+    for i in 1..out.len() {
         let x = out[i];
         if out[i - 1] <= x {
             // Most items are in place already: nothing to move, write or count.
