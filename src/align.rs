@@ -160,8 +160,16 @@ fn group_similarity(
 }
 
 /// Scores every pair of carriers of every claim when that table takes no more memory
-/// than the sentence features it replaces; otherwise keeps the features.
-fn score_claims(claims: &[Claim], vocab: Vocabulary, bags: Vec<Vec<Bag>>) -> Scores {
+/// than the sentence features it replaces; otherwise keeps the features. `kept[v][j]`
+/// is the score sentence `j` of version `v` was linked with to the base one to one, if
+/// nothing joined that link, and NaN otherwise.
+fn score_claims(
+    claims: &[Claim],
+    base: usize,
+    kept: &[Vec<f64>],
+    vocab: Vocabulary,
+    bags: Vec<Vec<Bag>>,
+) -> Scores {
     let pairs: usize = claims
         .iter()
         .map(|c| {
@@ -185,10 +193,27 @@ fn score_claims(claims: &[Claim], vocab: Vocabulary, bags: Vec<Vec<Bag>>) -> Sco
     let mut memo: Vec<(usize, usize, f64)> = Vec::new();
     for c in claims {
         start.push(values.len());
-        let groups: Vec<Cow<Bag>> = (0..c.members.len())
+        let carriers: Vec<usize> = (0..c.members.len())
             .filter(|&v| !c.members[v].is_empty())
-            .map(|v| union(&bags[v], &c.members[v]))
             .collect();
+        let groups: Vec<Cow<Bag>> = carriers
+            .iter()
+            .map(|&v| union(&bags[v], &c.members[v]))
+            .collect();
+        // A base sentence alone and a sentence alone linked to it one to one: the link's
+        // score is their similarity (the same function of the same two bags), and the
+        // other sentence's kept link can only be with the base sentence of its claim.
+        let linked = |v: usize, w: usize| {
+            let other = match (v == base, w == base) {
+                (true, _) => w,
+                (_, true) => v,
+                _ => return None,
+            };
+            match (&c.members[base][..], &c.members[other][..]) {
+                ([_], &[j]) => Some(kept[other][j]).filter(|s| !s.is_nan()),
+                _ => None,
+            }
+        };
         // Most versions carry a claim in the same words: each distinct text is scored
         // against each other once, and equal inputs give equal scores.
         let class: Vec<usize> = (0..groups.len())
@@ -200,7 +225,9 @@ fn score_claims(claims: &[Claim], vocab: Vocabulary, bags: Vec<Vec<Bag>>) -> Sco
                 let (x, y) = (class[p], class[q]);
                 let known = memo.iter().find(|m| (m.0, m.1) == (x, y)).map(|m| m.2);
                 let score = known.unwrap_or_else(|| {
-                    let s = vocab.similarity(&groups[x], &groups[y]);
+                    let s = linked(carriers[p], carriers[q])
+                        .unwrap_or_else(|| vocab.similarity(&groups[x], &groups[y]));
+                    debug_assert_eq!(s, vocab.similarity(&groups[x], &groups[y]));
                     memo.push((x, y, s));
                     s
                 });
@@ -215,38 +242,7 @@ fn score_claims(claims: &[Claim], vocab: Vocabulary, bags: Vec<Vec<Bag>>) -> Sco
 /// version `v`; `base` is the version the others are read against. Every sentence of
 /// every version belongs to exactly one claim.
 pub fn align_versions(versions: &[Vec<&str>], base: usize, opts: &AlignOptions) -> Alignment {
-    let mut vocab = Vocabulary::new();
-    // Versions of one story repeat most sentences word for word: each text is read once.
-    // Keyed by hash (checked against the text) to keep the table small on long inputs.
-    let total: usize = versions.iter().map(Vec::len).sum();
-    let mut first: FxHashMap<u64, (u32, u32)> =
-        FxHashMap::with_capacity_and_hasher(total, Default::default());
-    let mut bags: Vec<Vec<Bag>> = Vec::with_capacity(versions.len());
-    for (v, texts) in versions.iter().enumerate() {
-        let mut list = Vec::with_capacity(texts.len());
-        for (i, &text) in texts.iter().enumerate() {
-            let key = rustc_hash::FxBuildHasher.hash_one(text);
-            let seen = first
-                .get(&key)
-                .map(|&(w, k)| (w as usize, k as usize))
-                .filter(|&(w, k)| versions[w][k] == text);
-            let bag = match seen {
-                Some((w, k)) => {
-                    let bag = if w == v { &list[k] } else { &bags[w][k] };
-                    vocab.recount(bag);
-                    Bag::clone(bag)
-                }
-                None => {
-                    first.entry(key).or_insert((v as u32, i as u32));
-                    vocab.bag(text)
-                }
-            };
-            list.push(bag);
-        }
-        bags.push(list);
-    }
-    drop(first);
-    vocab.freeze();
+    let (vocab, bags) = read_versions(versions);
 
     let offsets: Vec<usize> = versions
         .iter()
@@ -282,12 +278,22 @@ pub fn align_versions(versions: &[Vec<&str>], base: usize, opts: &AlignOptions) 
         }
     };
     let base_bags = subset(&bags[base], &base_all);
+    // Per version other than the base, the score each sentence was linked with to a base
+    // sentence one to one, if nothing joined that link; NaN for the others (eight bytes
+    // a sentence, since long inputs hold many).
+    let mut kept: Vec<Vec<f64>> = vec![Vec::new(); versions.len()];
     for v in (0..versions.len()).filter(|&v| v != base) {
         let ib = all(v);
-        let groups = link_groups(&vocab, &base_bags, &subset(&bags[v], &ib), opts).0;
+        let (groups, taken_with) = link_groups(&vocab, &base_bags, &subset(&bags[v], &ib), opts);
         join(&mut sets, &groups, (base, &base_all), (v, &ib));
         for &j in groups.iter().flat_map(|(_, gb)| gb) {
             linked[v][ib[j]] = true;
+        }
+        kept[v] = vec![f64::NAN; ib.len()];
+        for ((ga, gb), &score) in groups.iter().zip(&taken_with) {
+            if ga.len() == 1 && gb.len() == 1 {
+                kept[v][ib[gb[0]]] = score;
+            }
         }
     }
     // What the base lacks may still be shared by several other versions.
@@ -304,8 +310,45 @@ pub fn align_versions(versions: &[Vec<&str>], base: usize, opts: &AlignOptions) 
         }
     }
     let claims = collect_claims(versions, base, &offsets, &mut sets);
-    let scores = score_claims(&claims, vocab, bags);
+    let scores = score_claims(&claims, base, &kept, vocab, bags);
     Alignment { claims, scores }
+}
+
+/// The vocabulary of all versions, frozen, and the bag of each sentence of each version.
+fn read_versions(versions: &[Vec<&str>]) -> (Vocabulary, Vec<Vec<Bag>>) {
+    let mut vocab = Vocabulary::new();
+    // Versions of one story repeat most sentences word for word: each text is read once.
+    // Keyed by hash (checked against the text) to keep the table small on long inputs.
+    let total: usize = versions.iter().map(Vec::len).sum();
+    let mut first: FxHashMap<u64, (u32, u32)> =
+        FxHashMap::with_capacity_and_hasher(total, Default::default());
+    let mut bags: Vec<Vec<Bag>> = Vec::with_capacity(versions.len());
+    for (v, texts) in versions.iter().enumerate() {
+        let mut list = Vec::with_capacity(texts.len());
+        for (i, &text) in texts.iter().enumerate() {
+            let key = rustc_hash::FxBuildHasher.hash_one(text);
+            let seen = first
+                .get(&key)
+                .map(|&(w, k)| (w as usize, k as usize))
+                .filter(|&(w, k)| versions[w][k] == text);
+            let bag = match seen {
+                Some((w, k)) => {
+                    let bag = if w == v { &list[k] } else { &bags[w][k] };
+                    vocab.recount(bag);
+                    Bag::clone(bag)
+                }
+                None => {
+                    first.entry(key).or_insert((v as u32, i as u32));
+                    vocab.bag(text)
+                }
+            };
+            list.push(bag);
+        }
+        bags.push(list);
+    }
+    drop(first);
+    vocab.freeze();
+    (vocab, bags)
 }
 
 /// Turns connected sentence groups into claims, in reading order of the base; a claim
@@ -1211,6 +1254,41 @@ mod tests {
             let mut all = items.clone();
             all.sort_unstable();
             prop_assert_eq!(all, (0..keys.len() as u32).collect::<Vec<_>>());
+        }
+
+        #[test]
+        fn claim_scores_are_the_similarities_of_the_claim_texts(
+            text in proptest::collection::vec(sentence(), 1..12),
+            edits in proptest::collection::vec((0u8..4, 0u8..4), 12),
+            extra in sentence(),
+            base in 0usize..3,
+        ) {
+            // Two versions reword some of the base's sentences (links scored below 1),
+            // split or drop others, and one adds a sentence (claims the base lacks).
+            let edit = |s: &String, e: u8| match e {
+                0 => Some(s.clone()),
+                1 => Some(s.replacen(' ', " also ", 1)),
+                2 => Some(s.replacen(' ', ". Then ", 1)),
+                _ => None,
+            };
+            let v1: Vec<String> = text.iter().zip(&edits).filter_map(|(s, e)| edit(s, e.0)).collect();
+            let mut v2: Vec<String> =
+                text.iter().zip(&edits).filter_map(|(s, e)| edit(s, e.1)).collect();
+            v2.push(extra);
+            let texts = [text, v1, v2];
+            let vs: Vec<Vec<&str>> =
+                texts.iter().map(|v| v.iter().map(String::as_str).collect()).collect();
+            let al = align_versions(&vs, base, &AlignOptions::default());
+            let (vocab, bags) = read_versions(&vs);
+            for (k, c) in al.claims.iter().enumerate() {
+                let carriers: Vec<usize> = (0..vs.len()).filter(|&v| c.has(v)).collect();
+                for (p, &v) in carriers.iter().enumerate() {
+                    for &w in &carriers[p + 1..] {
+                        let s = group_similarity(&vocab, &bags, v, &c.members[v], w, &c.members[w]);
+                        prop_assert_eq!(al.claim_similarity(k, v, w).to_bits(), s.to_bits());
+                    }
+                }
+            }
         }
 
         #[test]
