@@ -278,13 +278,22 @@ pub fn align_versions(versions: &[Vec<&str>], base: usize, opts: &AlignOptions) 
         }
     };
     let base_bags = subset(&bags[base], &base_all);
+    // Every other version is linked to the base: its postings are built once when
+    // several are (with one, they would only be held longer).
+    let base_postings = (versions.len() > 2).then(|| Postings::new(&vocab, &base_bags));
     // Per version other than the base, the score each sentence was linked with to a base
     // sentence one to one, if nothing joined that link; NaN for the others (eight bytes
     // a sentence, since long inputs hold many).
     let mut kept: Vec<Vec<f64>> = vec![Vec::new(); versions.len()];
     for v in (0..versions.len()).filter(|&v| v != base) {
         let ib = all(v);
-        let (groups, taken_with) = link_groups(&vocab, &base_bags, &subset(&bags[v], &ib), opts);
+        let (groups, taken_with) = link_groups(
+            &vocab,
+            &base_bags,
+            &subset(&bags[v], &ib),
+            opts,
+            base_postings.as_ref(),
+        );
         join(&mut sets, &groups, (base, &base_all), (v, &ib));
         for &j in groups.iter().flat_map(|(_, gb)| gb) {
             linked[v][ib[j]] = true;
@@ -296,6 +305,7 @@ pub fn align_versions(versions: &[Vec<&str>], base: usize, opts: &AlignOptions) 
             }
         }
     }
+    drop(base_postings);
     // What the base lacks may still be shared by several other versions.
     let rest: Vec<Vec<usize>> = linked
         .iter()
@@ -305,7 +315,7 @@ pub fn align_versions(versions: &[Vec<&str>], base: usize, opts: &AlignOptions) 
     for (k, &v) in others.iter().enumerate() {
         for &w in &others[k + 1..] {
             let (a, b) = (subset(&bags[v], &rest[v]), subset(&bags[w], &rest[w]));
-            let groups = link_groups(&vocab, &a, &b, opts).0;
+            let groups = link_groups(&vocab, &a, &b, opts, None).0;
             join(&mut sets, &groups, (v, &rest[v]), (w, &rest[w]));
         }
     }
@@ -421,7 +431,7 @@ fn link_subsets(
     opts: &AlignOptions,
 ) -> Vec<Link> {
     let (a, b) = (subset(bags_a, ia), subset(bags_b, ib));
-    let (groups, taken_with) = link_groups(vocab, &a, &b, opts);
+    let (groups, taken_with) = link_groups(vocab, &a, &b, opts, None);
     let mut links: Vec<Link> = groups
         .into_iter()
         .enumerate()
@@ -451,17 +461,18 @@ fn subset<'a>(bags: &'a [Bag], idx: &[usize]) -> Vec<&'a Bag> {
 
 /// The groups [`link_subsets`] links, unordered, as positions in `a` and `b`; and the
 /// score each of the first groups was taken with (one to one), which is still its score
-/// if nothing joined it.
+/// if nothing joined it. `postings_a`, if given, are those of `a`.
 fn link_groups(
     vocab: &Vocabulary,
     a: &[&Bag],
     b: &[&Bag],
     opts: &AlignOptions,
+    postings_a: Option<&Postings>,
 ) -> (Vec<Group>, Vec<f64>) {
     if a.is_empty() || b.is_empty() {
         return (Vec::new(), Vec::new());
     }
-    let mut pairs = candidate_pairs(vocab, a, b, opts);
+    let mut pairs = candidate_pairs(vocab, a, b, opts, postings_a);
 
     // One-to-one, best first; ties to the pair nearest in relative position.
     let (n, m) = (a.len() as f64, b.len() as f64);
@@ -531,7 +542,13 @@ struct Pair {
 /// one-to-one pass never look at a pair holding a linked sentence; so leaving the other
 /// pairs unscored changes nothing but the time, which for wire copy run mostly
 /// unchanged is most of the scoring.
-fn candidate_pairs(vocab: &Vocabulary, a: &[&Bag], b: &[&Bag], opts: &AlignOptions) -> Vec<Pair> {
+fn candidate_pairs(
+    vocab: &Vocabulary,
+    a: &[&Bag],
+    b: &[&Bag],
+    opts: &AlignOptions,
+    postings_a: Option<&Postings>,
+) -> Vec<Pair> {
     let (n, m) = (a.len(), b.len());
     let (twin_a, twin_b) = twins(vocab, a, b, opts);
     let free_a = twin_a.iter().filter(|t| t.is_none()).count();
@@ -546,8 +563,16 @@ fn candidate_pairs(vocab: &Vocabulary, a: &[&Bag], b: &[&Bag], opts: &AlignOptio
             seen.push(pack(i, j));
         }
     };
-    index_candidates(vocab, a, b, &twin_a, opts, &mut keep);
-    index_candidates(vocab, b, a, &twin_b, opts, |j, i| keep(i, j));
+    index_candidates(vocab, a, &Postings::new(vocab, b), &twin_a, opts, &mut keep);
+    let built;
+    let postings_a = match postings_a {
+        Some(postings) => postings,
+        None => {
+            built = Postings::new(vocab, a);
+            &built
+        }
+    };
+    index_candidates(vocab, b, postings_a, &twin_b, opts, |j, i| keep(i, j));
     for i in 0..n {
         let j = (i * m) / n.max(1);
         for j in j.saturating_sub(1)..(j + 2).min(m) {
@@ -668,41 +693,61 @@ fn increasing_chain(pairs: &[(usize, usize)]) -> Vec<usize> {
     chain
 }
 
-/// For each sentence of `from` without a twin, the sentences of `to` sharing the most
-/// rare-stem weight, passed to `out` as (from index, to index).
+/// The sentences of one side holding each stem, ascending, laid out flat.
+struct Postings {
+    /// `start[s]..start[s + 1]` is where the sentences with stem `s` lie in `list`.
+    start: Vec<u32>,
+    list: Vec<u32>,
+    /// How many sentences the side has.
+    sentences: usize,
+}
+
+impl Postings {
+    /// The postings of `bags` over the stems of `vocab`.
+    fn new(vocab: &Vocabulary, bags: &[&Bag]) -> Postings {
+        let stems = vocab.len();
+        let mut start = vec![0u32; stems + 1];
+        for bag in bags {
+            for &s in bag.stems() {
+                start[s as usize + 1] += 1;
+            }
+        }
+        for s in 0..stems {
+            start[s + 1] += start[s];
+        }
+        let mut fill = start.clone();
+        let mut list = vec![0u32; start[stems] as usize];
+        for (j, bag) in bags.iter().enumerate() {
+            for &s in bag.stems() {
+                list[fill[s as usize] as usize] = j as u32;
+                fill[s as usize] += 1;
+            }
+        }
+        Postings {
+            start,
+            list,
+            sentences: bags.len(),
+        }
+    }
+}
+
+/// For each sentence of `from` without a twin, the sentences of the other side (whose
+/// postings are `to`) sharing the most rare-stem weight, passed to `out` as (from index,
+/// to index).
 fn index_candidates(
     vocab: &Vocabulary,
     from: &[&Bag],
-    to: &[&Bag],
+    to: &Postings,
     twin: &[Option<u32>],
     opts: &AlignOptions,
     mut out: impl FnMut(u32, u32),
 ) {
-    // Postings of every stem in `to`, laid out flat: `start[s]..start[s + 1]` holds the
-    // sentences with stem `s`, ascending.
-    let stems = vocab.len();
-    let mut start = vec![0u32; stems + 1];
-    for bag in to {
-        for &s in bag.stems() {
-            start[s as usize + 1] += 1;
-        }
-    }
-    for s in 0..stems {
-        start[s + 1] += start[s];
-    }
-    let mut fill = start.clone();
-    let mut postings = vec![0u32; start[stems] as usize];
-    for (j, bag) in to.iter().enumerate() {
-        for &s in bag.stems() {
-            postings[fill[s as usize] as usize] = j as u32;
-            fill[s as usize] += 1;
-        }
-    }
-    drop(fill);
+    let Postings { start, list, .. } = to;
+    let sentences = to.sentences;
     let cap = opts.common_stem_cap.max(1);
-    let mut acc = vec![0.0f64; to.len()];
+    let mut acc = vec![0.0f64; sentences];
     // The sentences touched so far, in the order first touched: `touched[..count]`.
-    let mut touched: Vec<u32> = vec![0; to.len() + 1];
+    let mut touched: Vec<u32> = vec![0; sentences + 1];
     for (i, bag) in from.iter().enumerate() {
         if twin[i].is_some() {
             continue;
@@ -712,7 +757,7 @@ fn index_candidates(
             let Some(range) = start.get(s as usize..s as usize + 2) else {
                 continue;
             };
-            let list = &postings[range[0] as usize..range[1] as usize];
+            let list = &list[range[0] as usize..range[1] as usize];
             if list.is_empty() || list.len() > cap {
                 continue;
             }
@@ -1288,6 +1333,24 @@ mod tests {
                         prop_assert_eq!(al.claim_similarity(k, v, w).to_bits(), s.to_bits());
                     }
                 }
+            }
+        }
+
+        #[test]
+        fn postings_list_the_sentences_holding_each_stem(
+            text in proptest::collection::vec(sentence(), 0..12),
+        ) {
+            let mut vocab = Vocabulary::new();
+            let bags: Vec<Bag> = text.iter().map(|s| vocab.bag(s)).collect();
+            let refs: Vec<&Bag> = bags.iter().collect();
+            let postings = Postings::new(&vocab, &refs);
+            prop_assert_eq!(postings.sentences, bags.len());
+            for s in 0..vocab.len() as u32 {
+                let (from, to) = (postings.start[s as usize], postings.start[s as usize + 1]);
+                let holding: Vec<u32> = (0..bags.len() as u32)
+                    .filter(|&j| bags[j as usize].stems().contains(&s))
+                    .collect();
+                prop_assert_eq!(&postings.list[from as usize..to as usize], &holding[..]);
             }
         }
 
