@@ -300,6 +300,18 @@ mod props {
         }
 
         #[test]
+        fn char_vec_has_the_chars_and_finds_all_that_matter(
+            // Long ASCII runs, to fill whole chunks, with the bytes the chunk test lets
+            // through (`#`, `&`) among them.
+            text in "([a-z #&\"'\n]{0,40}|\\PC|[“”’é€\u{10348}]){0,30}",
+        ) {
+            let (chars, matter, _) = char_vec(&text);
+            prop_assert_eq!(&chars, &text.chars().collect::<Vec<_>>());
+            let want: Vec<usize> = (0..chars.len()).filter(|&i| quotes::may_matter(chars[i])).collect();
+            prop_assert_eq!(matter, want);
+        }
+
+        #[test]
         fn marks_found_among_the_chars_that_matter_are_all_the_marks(
             text in "(\\PC|[“”„‟«»\"' \n]|''){0,40}",
             a in any::<prop::sample::Index>(),
