@@ -518,7 +518,7 @@ fn unit_key(
 /// a title or an initial (`Mr.`, `Sen.`, `John F.`) is rejoined with the next one in the
 /// same paragraph, since no attribution sentence ends there.
 fn units(chars: &[char], sentences: &[Sentence]) -> Vec<(usize, usize)> {
-    let mut out: Vec<(usize, usize)> = Vec::new();
+    let mut out: Vec<(usize, usize)> = Vec::with_capacity(sentences.len());
     let mut joinable = false;
     let mut paragraph = usize::MAX;
     for s in sentences {
@@ -727,10 +727,11 @@ fn tokenize<'a>(
     }
     // `buf` holds whole chars' UTF-8 only, so this never fails (and if it did, the
     // tokens would be empty words, not a panic).
-    let buf = std::str::from_utf8(buf).unwrap_or_default();
+    let mut rest = std::str::from_utf8(buf).unwrap_or_default();
     let mut from = 0;
     for (t, &to) in toks.iter_mut().zip(&ends) {
-        t.lower = buf.get(from..to).unwrap_or_default();
+        // Cut off the front of what is left: one char-boundary check per token.
+        (t.lower, rest) = rest.split_at_checked(to - from).unwrap_or_default();
         from = to;
     }
     toks
