@@ -729,7 +729,29 @@ impl Postings {
             sentences: bags.len(),
         }
     }
+
+    /// The stems of `bag` held by at most `cap` sentences (and at least one): each with its
+    /// weight and the sentences holding it.
+    fn rare<'a>(
+        &'a self,
+        vocab: &'a Vocabulary,
+        bag: &'a Bag,
+        cap: usize,
+    ) -> impl Iterator<Item = (f64, &'a [u32])> + 'a {
+        bag.stems().iter().filter_map(move |&s| {
+            let range = self.start.get(s as usize..s as usize + 2)?;
+            let list = &self.list[range[0] as usize..range[1] as usize];
+            (!list.is_empty() && list.len() <= cap).then(|| (vocab.idf(s), list))
+        })
+    }
 }
+
+/// Longest other side for which [`index_candidates`] sums into fixed arrays and scans
+/// every sentence's sum afterwards instead of listing the sentences it touches. The scan
+/// costs a few instructions per sentence of the other side where the list costs a few per
+/// posting; at this length a sentence of a story is through with its postings sooner than
+/// the scan, and at most it adds a bounded cost per sentence when they share nothing.
+const DENSE_INDEX: usize = 128;
 
 /// For each sentence of `from` without a twin, the sentences of the other side (whose
 /// postings are `to`) sharing the most rare-stem weight, passed to `out` as (from index,
@@ -740,38 +762,26 @@ fn index_candidates(
     to: &Postings,
     twin: &[Option<u32>],
     opts: &AlignOptions,
+    out: impl FnMut(u32, u32),
+) {
+    index_candidates_dense_up_to(vocab, from, to, twin, opts, DENSE_INDEX, out);
+}
+
+/// [`index_candidates`], summing densely when the other side has at most `dense_up_to`
+/// (and [`DENSE_INDEX`]) sentences. Both ways add the same weights in the same order.
+fn index_candidates_dense_up_to(
+    vocab: &Vocabulary,
+    from: &[&Bag],
+    to: &Postings,
+    twin: &[Option<u32>],
+    opts: &AlignOptions,
+    dense_up_to: usize,
     mut out: impl FnMut(u32, u32),
 ) {
-    let Postings { start, list, .. } = to;
     let sentences = to.sentences;
     let cap = opts.common_stem_cap.max(1);
-    let mut acc = vec![0.0f64; sentences];
-    // The sentences touched so far, in the order first touched: `touched[..count]`.
-    let mut touched: Vec<u32> = vec![0; sentences + 1];
-    for (i, bag) in from.iter().enumerate() {
-        if twin[i].is_some() {
-            continue;
-        }
-        let mut count = 0;
-        for &s in bag.stems() {
-            let Some(range) = start.get(s as usize..s as usize + 2) else {
-                continue;
-            };
-            let list = &list[range[0] as usize..range[1] as usize];
-            if list.is_empty() || list.len() > cap {
-                continue;
-            }
-            let w = vocab.idf(s);
-            for &j in list {
-                // Written always, kept only on the first touch (weights are positive,
-                // so a touched sentence's sum is never zero again): no branch to
-                // mispredict.
-                touched[count] = j;
-                count += usize::from(acc[j as usize] == 0.0);
-                acc[j as usize] += w;
-            }
-        }
-        let touched = &mut touched[..count];
+    // Keeps the best of the sentences `touched` (by their sums in `acc`).
+    let mut keep_best = |i: usize, touched: &mut [u32], acc: &[f64]| {
         // Higher sums first, then lower indices: a total order, so the few are unique.
         let best = opts.candidates.min(touched.len());
         // (Sums are positive and finite: `>` and `==` order them as `total_cmp` would.)
@@ -782,8 +792,50 @@ fn index_candidates(
         for &j in &touched[..best] {
             out(i as u32, j);
         }
-        for &j in touched.iter() {
-            acc[j as usize] = 0.0;
+    };
+    let free = from.iter().enumerate().filter(|&(i, _)| twin[i].is_none());
+    if sentences <= dense_up_to.min(DENSE_INDEX) {
+        // Every index is below `DENSE_INDEX`: `% DENSE_INDEX` changes none, and spares
+        // the bounds checks.
+        let mut acc = [0.0f64; DENSE_INDEX];
+        let mut touched = [0u32; DENSE_INDEX];
+        for (i, bag) in free {
+            for (w, list) in to.rare(vocab, bag, cap) {
+                for &j in list {
+                    acc[j as usize % DENSE_INDEX] += w;
+                }
+            }
+            // Weights are positive, so a touched sentence's sum is not zero. Written
+            // always, kept only when touched: no branch to mispredict (`count <= j`).
+            let mut count = 0;
+            for (j, &sum) in acc[..sentences].iter().enumerate() {
+                touched[count % DENSE_INDEX] = j as u32;
+                count += usize::from(sum != 0.0);
+            }
+            keep_best(i, &mut touched[..count], &acc);
+            acc[..sentences].fill(0.0);
+        }
+    } else {
+        let mut acc = vec![0.0f64; sentences];
+        // The sentences touched so far, in the order first touched: `touched[..count]`.
+        let mut touched: Vec<u32> = vec![0; sentences + 1];
+        for (i, bag) in free {
+            let mut count = 0;
+            for (w, list) in to.rare(vocab, bag, cap) {
+                for &j in list {
+                    // Written always, kept only on the first touch (weights are
+                    // positive, so a touched sentence's sum is never zero again): no
+                    // branch to mispredict.
+                    touched[count] = j;
+                    count += usize::from(acc[j as usize] == 0.0);
+                    acc[j as usize] += w;
+                }
+            }
+            let touched = &mut touched[..count];
+            keep_best(i, touched, &acc);
+            for &j in touched.iter() {
+                acc[j as usize] = 0.0;
+            }
         }
     }
 }
@@ -1266,6 +1318,11 @@ mod tests {
         proptest::collection::vec("[a-z]{2,9}", 4..14).prop_map(|w| w.join(" ") + ".")
     }
 
+    /// A sentence of words from a small vocabulary, so that sentences share stems.
+    fn few_words() -> impl Strategy<Value = String> {
+        proptest::collection::vec("[a-d]{4}", 2..10).prop_map(|w| w.join(" ") + ".")
+    }
+
     proptest! {
         #[test]
         fn a_text_aligned_with_itself_matches_one_to_one(
@@ -1352,6 +1409,33 @@ mod tests {
                     .collect();
                 prop_assert_eq!(&postings.list[from as usize..to as usize], &holding[..]);
             }
+        }
+
+        #[test]
+        fn dense_and_sparse_index_sums_give_the_same_candidates(
+            a in proptest::collection::vec(few_words(), 0..20),
+            b in proptest::collection::vec(few_words(), 0..20),
+            twin in proptest::collection::vec(any::<bool>(), 20),
+            candidates in 0usize..6,
+            common_stem_cap in 1usize..6,
+        ) {
+            let mut vocab = Vocabulary::new();
+            let bags_a: Vec<Bag> = a.iter().map(|s| vocab.bag(s)).collect();
+            let bags_b: Vec<Bag> = b.iter().map(|s| vocab.bag(s)).collect();
+            vocab.freeze();
+            let from: Vec<&Bag> = bags_a.iter().collect();
+            let to: Vec<&Bag> = bags_b.iter().collect();
+            let postings = Postings::new(&vocab, &to);
+            let twin: Vec<Option<u32>> = twin[..a.len()].iter().map(|&t| t.then_some(0)).collect();
+            let opts = AlignOptions { candidates, common_stem_cap, ..AlignOptions::default() };
+            let run = |dense_up_to| {
+                let mut got = Vec::new();
+                index_candidates_dense_up_to(
+                    &vocab, &from, &postings, &twin, &opts, dense_up_to, |i, j| got.push((i, j)),
+                );
+                got
+            };
+            prop_assert_eq!(run(usize::MAX), run(0));
         }
 
         #[test]
