@@ -729,28 +729,14 @@ impl Postings {
             sentences: bags.len(),
         }
     }
-
-    /// The stems of `bag` held by at most `cap` sentences (and at least one): each with its
-    /// weight and the sentences holding it.
-    fn rare<'a>(
-        &'a self,
-        vocab: &'a Vocabulary,
-        bag: &'a Bag,
-        cap: usize,
-    ) -> impl Iterator<Item = (f64, &'a [u32])> + 'a {
-        bag.stems().iter().filter_map(move |&s| {
-            let range = self.start.get(s as usize..s as usize + 2)?;
-            let list = &self.list[range[0] as usize..range[1] as usize];
-            (!list.is_empty() && list.len() <= cap).then(|| (vocab.idf(s), list))
-        })
-    }
 }
 
-/// Longest other side for which [`index_candidates`] sums into fixed arrays and scans
+/// Longest other side for which [`index_candidates`] sums into a fixed array and scans
 /// every sentence's sum afterwards instead of listing the sentences it touches. The scan
-/// costs a few instructions per sentence of the other side where the list costs a few per
-/// posting; at this length a sentence of a story is through with its postings sooner than
-/// the scan, and at most it adds a bounded cost per sentence when they share nothing.
+/// costs a few instructions per sentence of the other side, the list a few per posting
+/// read; on a story's sides (tens of sentences) the scan is the cheaper, and where a
+/// sentence shares nothing it adds at most a scan of 128 sums. Longer sides keep the list,
+/// whose cost follows the postings read.
 const DENSE_INDEX: usize = 128;
 
 /// For each sentence of `from` without a twin, the sentences of the other side (whose
@@ -778,64 +764,69 @@ fn index_candidates_dense_up_to(
     dense_up_to: usize,
     mut out: impl FnMut(u32, u32),
 ) {
+    let Postings { start, list, .. } = to;
     let sentences = to.sentences;
     let cap = opts.common_stem_cap.max(1);
-    // Keeps the best of the sentences `touched` (by their sums in `acc`).
-    let mut keep_best = |i: usize, touched: &mut [u32], acc: &[f64]| {
+    let dense = sentences <= dense_up_to.min(DENSE_INDEX);
+    // Dense: every index is below `DENSE_INDEX`, so `% DENSE_INDEX` changes none and
+    // spares the bounds checks.
+    let mut dense_acc = [0.0f64; DENSE_INDEX];
+    let mut acc = vec![0.0f64; if dense { 0 } else { sentences }];
+    // Sparse: the sentences touched so far, in the order first touched:
+    // `touched[..count]`. Dense: the sentences whose sums are not zero.
+    let mut touched: Vec<u32> = vec![0; sentences + 1];
+    for (i, bag) in from.iter().enumerate() {
+        if twin[i].is_some() {
+            continue;
+        }
+        let mut count = 0;
+        for &s in bag.stems() {
+            let Some(range) = start.get(s as usize..s as usize + 2) else {
+                continue;
+            };
+            let list = &list[range[0] as usize..range[1] as usize];
+            if list.is_empty() || list.len() > cap {
+                continue;
+            }
+            let w = vocab.idf(s);
+            if dense {
+                for &j in list {
+                    dense_acc[j as usize % DENSE_INDEX] += w;
+                }
+                continue;
+            }
+            for &j in list {
+                // Written always, kept only on the first touch (weights are positive,
+                // so a touched sentence's sum is never zero again): no branch to
+                // mispredict.
+                touched[count] = j;
+                count += usize::from(acc[j as usize] == 0.0);
+                acc[j as usize] += w;
+            }
+        }
+        let sums: &mut [f64] = if dense {
+            // Written always, kept only when touched, as above.
+            for (j, &sum) in dense_acc[..sentences].iter().enumerate() {
+                touched[count] = j as u32;
+                count += usize::from(sum != 0.0);
+            }
+            &mut dense_acc
+        } else {
+            &mut acc
+        };
+        let touched = &mut touched[..count];
         // Higher sums first, then lower indices: a total order, so the few are unique.
         let best = opts.candidates.min(touched.len());
         // (Sums are positive and finite: `>` and `==` order them as `total_cmp` would.)
         best_first(touched, best, |x, y| {
-            let (sx, sy) = (acc[x as usize], acc[y as usize]);
+            let (sx, sy) = (sums[x as usize], sums[y as usize]);
             sx > sy || (sx == sy && x < y)
         });
         for &j in &touched[..best] {
             out(i as u32, j);
         }
-    };
-    let free = from.iter().enumerate().filter(|&(i, _)| twin[i].is_none());
-    if sentences <= dense_up_to.min(DENSE_INDEX) {
-        // Every index is below `DENSE_INDEX`: `% DENSE_INDEX` changes none, and spares
-        // the bounds checks.
-        let mut acc = [0.0f64; DENSE_INDEX];
-        let mut touched = [0u32; DENSE_INDEX];
-        for (i, bag) in free {
-            for (w, list) in to.rare(vocab, bag, cap) {
-                for &j in list {
-                    acc[j as usize % DENSE_INDEX] += w;
-                }
-            }
-            // Weights are positive, so a touched sentence's sum is not zero. Written
-            // always, kept only when touched: no branch to mispredict (`count <= j`).
-            let mut count = 0;
-            for (j, &sum) in acc[..sentences].iter().enumerate() {
-                touched[count % DENSE_INDEX] = j as u32;
-                count += usize::from(sum != 0.0);
-            }
-            keep_best(i, &mut touched[..count], &acc);
-            acc[..sentences].fill(0.0);
-        }
-    } else {
-        let mut acc = vec![0.0f64; sentences];
-        // The sentences touched so far, in the order first touched: `touched[..count]`.
-        let mut touched: Vec<u32> = vec![0; sentences + 1];
-        for (i, bag) in free {
-            let mut count = 0;
-            for (w, list) in to.rare(vocab, bag, cap) {
-                for &j in list {
-                    // Written always, kept only on the first touch (weights are
-                    // positive, so a touched sentence's sum is never zero again): no
-                    // branch to mispredict.
-                    touched[count] = j;
-                    count += usize::from(acc[j as usize] == 0.0);
-                    acc[j as usize] += w;
-                }
-            }
-            let touched = &mut touched[..count];
-            keep_best(i, touched, &acc);
-            for &j in touched.iter() {
-                acc[j as usize] = 0.0;
-            }
+        for &j in touched.iter() {
+            sums[j as usize] = 0.0;
         }
     }
 }
