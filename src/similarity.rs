@@ -439,7 +439,7 @@ fn text_trigrams(text: &str) -> Vec<u32> {
 /// trigrams.
 fn read_plain(text: &str, trigrams: &mut Vec<u32>, ids: &mut StemIds, stems: &mut Vec<u32>) {
     let bytes = text.as_bytes();
-    let lower = |b: u8| ALNUM_LOWER[usize::from(b)];
+    let lower = |b: u8| normalize::ASCII_ALNUM_LOWER[usize::from(b)];
     // Each letter or digit gives a trigram, and so does the gap after each run of them:
     // at most one a byte, and one more for a run that ends the text. They are written
     // into storage sized once, so no write checks the capacity.
@@ -603,18 +603,6 @@ impl<'a> Trigrams<'a> {
         self.gap();
     }
 }
-
-/// [`normalize::ASCII_ALNUM_LOWER`] for every byte (0 from 128 on): a look-up with no
-/// range check.
-const ALNUM_LOWER: [u8; 256] = {
-    let mut out = [0; 256];
-    let mut b = 0;
-    while b < 128 {
-        out[b] = normalize::ASCII_ALNUM_LOWER[b];
-        b += 1;
-    }
-    out
-};
 
 /// Three chars of 21 bits each: a trigram before it is hashed.
 const TRIGRAM_MASK: u64 = (1 << 63) - 1;

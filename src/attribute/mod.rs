@@ -49,6 +49,7 @@ pub mod lexicon;
 pub mod quotes;
 pub mod source;
 
+use crate::normalize;
 use crate::segment::Sentence;
 
 pub use lexicon::is_loaded;
@@ -265,11 +266,11 @@ fn char_vec(text: &str) -> (Vec<char>, Vec<usize>, ByteOffsets) {
         // In a run of ASCII, byte offsets from `i` are char offsets from `chars.len()`.
         let mut j = i;
         while let Some(chunk) = bytes.get(j..).and_then(|rest| rest.first_chunk::<16>())
-            && !any_byte(chunk, |b| !b.is_ascii())
+            && !normalize::any_byte(chunk, |b| !b.is_ascii())
         {
             // `(b | 5) == b'\''` for `"` and `'` (and `#`, `&`, rare and then filtered
             // out) compiles to plain compares, where testing both marks does not.
-            if any_byte(chunk, |b| (b == b'\n') | (b | 5 == b'\'')) {
+            if normalize::any_byte(chunk, |b| (b == b'\n') | (b | 5 == b'\'')) {
                 let at = chars.len() + j - i;
                 matter.extend((0..16).filter(|&k| matters(chunk[k])).map(|k| at + k));
             }
@@ -295,13 +296,6 @@ fn char_vec(text: &str) -> (Vec<char>, Vec<usize>, ByteOffsets) {
         }
     }
     (chars, matter, offsets)
-}
-
-/// Whether any byte of `chunk` passes `test`. Written as one test of every byte, with no
-/// early exit, so that the compiler makes it a few vector instructions (SSE2 compares on
-/// x86-64) instead of sixteen branches.
-fn any_byte(chunk: &[u8; 16], test: impl Fn(u8) -> bool) -> bool {
-    chunk.iter().fold(false, |any, &b| any | test(b))
 }
 
 /// Offsets outside a unit that its attributions may hold: the ends of quotation regions
@@ -781,7 +775,7 @@ fn scan_word(unit: &[char], i: usize, buf: &mut Vec<u8>) -> (usize, bool) {
         // per char answers both whether it is in the run and what to write.
         while let Some(&l) = unit
             .get(j)
-            .and_then(|&c| crate::normalize::ASCII_ALNUM_LOWER.get(c as usize))
+            .and_then(|&c| normalize::ASCII_ALNUM_LOWER.get(c as usize))
             .filter(|&&l| l != 0)
         {
             buf.push(l);

@@ -15,6 +15,8 @@ use serde::ser::{self, Impossible, Serialize};
 use serde_json::Error;
 use serde_json::ser::{CompactFormatter, Formatter, PrettyFormatter};
 
+use crate::normalize::any_byte;
+
 type Result<T> = std::result::Result<T, Error>;
 
 /// Appends `value` as compact JSON to `out`: the same bytes as
@@ -92,7 +94,7 @@ fn any_to_escape(bytes: &[u8]) -> bool {
         // previous one unless the length is a multiple of sixteen).
         let (chunks, _) = bytes.as_chunks::<16>();
         let last = bytes[n - 16..].try_into().expect("sixteen bytes");
-        chunks.iter().any(chunk_to_escape) || chunk_to_escape(last)
+        chunks.iter().any(|c| any_byte(c, needs_escape)) || any_byte(last, needs_escape)
     } else if n >= 8 {
         // Two words that overlap unless the length is eight.
         escape_marks(word_at(bytes, 0)) | escape_marks(word_at(bytes, n - 8)) != 0
@@ -104,13 +106,6 @@ fn any_to_escape(bytes: &[u8]) -> bool {
     } else {
         bytes.iter().any(|&b| needs_escape(b))
     }
-}
-
-/// Whether any of sixteen bytes needs escaping. Written as one test of every byte,
-/// with no early exit, so that the compiler makes it a few vector instructions (SSE2
-/// compares on x86-64) instead of sixteen branches.
-fn chunk_to_escape(chunk: &[u8; 16]) -> bool {
-    chunk.iter().fold(false, |any, &b| any | needs_escape(b))
 }
 
 /// The index of the first byte at or after `from` that needs escaping.
