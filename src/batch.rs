@@ -12,7 +12,7 @@
 //! an error naming its first line; the rest go on.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{self, BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
 use std::collections::BTreeMap;
@@ -67,7 +67,7 @@ pub fn stories(input: &Path, opts: &LoadOptions) -> Result<Box<dyn Iterator<Item
     Ok(Box::new(JsonlStories {
         path: shown,
         reader: BufReader::new(file),
-        line: String::new(),
+        line: Vec::new(),
         line_no: 0,
         pending: None,
         seen: std::collections::HashSet::new(),
@@ -116,8 +116,8 @@ fn table_stories(input: &Path, opts: &LoadOptions) -> Result<Vec<Story>> {
 struct JsonlStories {
     path: String,
     reader: BufReader<File>,
-    /// The line being read: one buffer for all of them.
-    line: String,
+    /// The line being read, as bytes: one buffer for all of them.
+    line: Vec<u8>,
     /// The number of the last line read, from 1.
     line_no: usize,
     /// A line already read that begins the next story.
@@ -135,27 +135,71 @@ impl JsonlStories {
         loop {
             // As `BufRead::lines` reads: a line that is not UTF-8 (or fails to read) is an
             // error for that line, and reading goes on after it.
-            self.line.clear();
-            let read = self.reader.read_line(&mut self.line);
+            let read = read_line(&mut self.reader, &mut self.line);
             if matches!(read, Ok(0)) {
                 return None;
             }
             self.line_no += 1;
             let line_no = self.line_no;
-            if let Err(e) = read {
-                return Some((
-                    line_no,
-                    Err(Error::at(&self.path, line_no, None, e.to_string())),
-                ));
-            }
-            let line = match self.line.strip_suffix('\n') {
+            let line = match read {
+                Ok(_) => std::str::from_utf8(&self.line).map_err(|_| {
+                    io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        "stream did not contain valid UTF-8",
+                    )
+                }),
+                Err(e) => Err(e),
+            };
+            let line = match line {
+                Ok(line) => line,
+                Err(e) => {
+                    return Some((
+                        line_no,
+                        Err(Error::at(&self.path, line_no, None, e.to_string())),
+                    ));
+                }
+            };
+            let line = match line.strip_suffix('\n') {
                 Some(l) => l.strip_suffix('\r').unwrap_or(l),
-                None => &self.line,
+                None => line,
             };
             if line.trim().is_empty() {
                 continue;
             }
             return Some((line_no, parse_line(&self.path, line_no, line)));
+        }
+    }
+}
+
+/// Reads the next line of `reader` into `line` (cleared first), its `\n` included, as
+/// [`BufRead::read_until`] does, and returns its length (0 at the end). Lines are found
+/// with the `memchr` crate, many bytes a step (`read_until` looks at a word at a time).
+/// On an error `line` is left empty and what was read of the line is lost, as
+/// [`BufRead::read_line`] loses it.
+fn read_line<R: BufRead>(reader: &mut R, line: &mut Vec<u8>) -> io::Result<usize> {
+    line.clear();
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                line.clear();
+                return Err(e);
+            }
+        };
+        let (done, used) = match memchr::memchr(b'\n', available) {
+            Some(i) => {
+                line.extend_from_slice(&available[..=i]);
+                (true, i + 1)
+            }
+            None => {
+                line.extend_from_slice(available);
+                (available.is_empty(), available.len())
+            }
+        };
+        reader.consume(used);
+        if done {
+            return Ok(line.len());
         }
     }
 }
@@ -510,5 +554,50 @@ mod tests {
         let got: Vec<Story> = stories(&p, &LoadOptions::default()).unwrap().collect();
         let e = got.into_iter().next().unwrap().versions.unwrap_err();
         assert!(e.to_string().contains("no \"story\" key"), "{e}");
+    }
+
+    /// Each line `read_line` gives, as `(length, bytes)` or the error message, to the end.
+    fn lines_by(
+        input: &[u8],
+        capacity: usize,
+        read: impl Fn(&mut BufReader<&[u8]>) -> io::Result<(usize, Vec<u8>)>,
+    ) -> Vec<std::result::Result<(usize, Vec<u8>), String>> {
+        let mut reader = BufReader::with_capacity(capacity, input);
+        let mut out = Vec::new();
+        loop {
+            match read(&mut reader) {
+                Ok((0, _)) => return out,
+                Ok(x) => out.push(Ok(x)),
+                Err(e) => out.push(Err(e.to_string())),
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// The memchr line reader with its UTF-8 check gives the lines, lengths and errors
+        /// that `BufRead::read_line` gives, whatever the buffer size.
+        #[test]
+        fn read_line_reads_as_the_std_read_line_does(
+            input in proptest::collection::vec(
+                proptest::sample::select(vec![b'a', b' ', b'\n', b'\r', 0xC3, 0xA9, 0xFF, b'{']),
+                0..200,
+            ),
+            capacity in 1usize..40,
+        ) {
+            let ours = lines_by(&input, capacity, |r| {
+                let mut line = Vec::new();
+                let n = read_line(r, &mut line)?;
+                std::str::from_utf8(&line).map_err(|_| {
+                    io::Error::new(io::ErrorKind::InvalidData, "stream did not contain valid UTF-8")
+                })?;
+                Ok((n, line))
+            });
+            let std = lines_by(&input, capacity, |r| {
+                let mut line = String::new();
+                let n = r.read_line(&mut line)?;
+                Ok((n, line.into_bytes()))
+            });
+            proptest::prop_assert_eq!(ours, std);
+        }
     }
 }
