@@ -11,6 +11,9 @@
 //! deliberately narrow: a line is boilerplate only when its shape says so, because a claim
 //! lost to this filter would never be compared.
 
+use std::sync::OnceLock;
+
+use memchr::memmem;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
@@ -328,7 +331,7 @@ fn paragraph_kind(text: &str, lower: &mut String) -> Option<Kind> {
     // matches as full lower-casing, far more cheaply, unless the text holds one of the
     // two characters whose lower case is ASCII: KELVIN SIGN (k) and İ (i and a dot).
     lower.clear();
-    if !t.is_ascii() && (t.contains('\u{212A}') || t.contains('\u{130}')) {
+    if !t.is_ascii() && holds_kelvin_or_dotted_i(t) {
         lower.push_str(&t.to_lowercase());
     } else {
         lower.push_str(t);
@@ -345,8 +348,8 @@ fn paragraph_kind(text: &str, lower: &mut String) -> Option<Kind> {
     if lower.starts_with('\u{a9}')
         || lower.starts_with("copyright ")
         || lower.starts_with("(c) ")
-        || lower.contains("all rights reserved")
-        || (lower.contains("may not be published")
+        || Phrase::AllRightsReserved.is_in(lower)
+        || (Phrase::MayNotBePublished.is_in(lower)
             && lower.contains("may not be published, broadcast, rewritten or redistributed"))
     {
         return Some(Kind::Copyright);
@@ -364,6 +367,59 @@ fn paragraph_kind(text: &str, lower: &mut String) -> Option<Kind> {
         return Some(Kind::Timestamp);
     }
     None
+}
+
+/// `c.is_alphanumeric()`, answered without the Unicode tables for General Punctuation
+/// (U+2000 to U+206F: spaces, dashes, curly quotes; no letter or digit among them), the
+/// non-ASCII chars that open and close most paragraphs.
+fn is_alphanumeric(c: char) -> bool {
+    !('\u{2000}'..='\u{206F}').contains(&c) && c.is_alphanumeric()
+}
+
+/// Whether `t` holds KELVIN SIGN (U+212A, bytes E2 84 AA) or İ (U+0130, bytes C4 B0),
+/// as `t.contains('\u{212A}') || t.contains('\u{130}')` tells: one search for the
+/// bytes 84 and C4, both rare in text, instead of two searches for the whole chars.
+fn holds_kelvin_or_dotted_i(t: &str) -> bool {
+    let b = t.as_bytes();
+    memchr::memchr2_iter(0x84, 0xC4, b).any(|i| {
+        if b[i] == 0xC4 {
+            b.get(i + 1) == Some(&0xB0)
+        } else {
+            i > 0 && b[i - 1] == 0xE2 && b.get(i + 1) == Some(&0xAA)
+        }
+    })
+}
+
+/// The phrases looked for in every paragraph met: found by `memchr`'s substring search,
+/// which skips along many bytes a step (`str::contains` builds a searcher each call).
+#[derive(Clone, Copy)]
+enum Phrase {
+    AllRightsReserved,
+    MayNotBePublished,
+    Contributed,
+}
+
+impl Phrase {
+    const ALL: [Phrase; 3] = [
+        Phrase::AllRightsReserved,
+        Phrase::MayNotBePublished,
+        Phrase::Contributed,
+    ];
+
+    fn text(self) -> &'static str {
+        match self {
+            Phrase::AllRightsReserved => "all rights reserved",
+            Phrase::MayNotBePublished => "may not be published",
+            Phrase::Contributed => "contributed ",
+        }
+    }
+
+    /// Whether `s` contains the phrase, as `s.contains(self.text())` tells.
+    fn is_in(self, s: &str) -> bool {
+        static FINDERS: OnceLock<[memmem::Finder<'static>; 3]> = OnceLock::new();
+        let finders = FINDERS.get_or_init(|| Phrase::ALL.map(|p| memmem::Finder::new(p.text())));
+        finders[self as usize].find(s.as_bytes()).is_some()
+    }
 }
 
 /// Words that open a time stamp.
@@ -467,7 +523,7 @@ fn is_timestamp(lower: &str) -> bool {
     // Whether each shape still holds: all date words; a stamp then date words;
     // `<figure> <unit> ago`.
     let (mut all_dates, mut stamp_dates, mut ago) = (true, stamp.is_some(), true);
-    for w in lower.split(|c: char| !c.is_alphanumeric()) {
+    for w in lower.split(|c: char| !is_alphanumeric(c)) {
         if w.is_empty() {
             continue;
         }
@@ -565,7 +621,7 @@ fn is_credit(lower: &str) -> bool {
     ];
     // Each phrase holds "contributed ": most paragraphs are ruled out by one search.
     STARTS.iter().any(|p| l.starts_with(p))
-        || (lower.contains("contributed ")
+        || (Phrase::Contributed.is_in(lower)
             && (lower.contains("contributed to this report")
                 || lower.contains("contributed to this story")
                 || lower.contains("contributed reporting")))
@@ -637,7 +693,7 @@ fn is_read_more(lower: &str) -> bool {
     ];
     STARTS.iter().any(|p| lower.starts_with(p))
         || matches!(
-            lower.trim_matches(|c: char| !c.is_alphanumeric()),
+            lower.trim_matches(|c: char| !is_alphanumeric(c)),
             "advertisement"
                 | "read more"
                 | "related stories"
@@ -949,6 +1005,40 @@ mod tests {
         #[test]
         fn the_timestamp_shortcut_agrees_with_the_rules_on_any_words(line in stamp_like()) {
             proptest::prop_assert_eq!(is_timestamp(&line), timestamp_by_rules(&line), "{:?}", line);
+        }
+
+        #[test]
+        fn case_traps_are_found_where_contains_finds_them(
+            s in "[a \u{212A}\u{130}\u{2104}\u{0104}\u{2130}\u{C4}İK“”ńĄ]{0,40}"
+        ) {
+            proptest::prop_assert_eq!(
+                holds_kelvin_or_dotted_i(&s),
+                s.contains('\u{212A}') || s.contains('\u{130}')
+            );
+        }
+
+        #[test]
+        fn phrases_are_found_where_contains_finds_them(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "all rights", " reserved", "all rights reserved", "may not", " be published",
+                    "may not be published", "contributed", " ", "contributed ", "\u{e9}", "a",
+                    "all rights reserve", "reserved.",
+                ]),
+                0..12,
+            ),
+        ) {
+            let s: String = parts.concat();
+            for p in Phrase::ALL {
+                proptest::prop_assert_eq!(p.is_in(&s), s.contains(p.text()), "{:?} in {:?}", p.text(), s);
+            }
+        }
+    }
+
+    #[test]
+    fn alphanumeric_is_the_std_test_on_every_char() {
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
         }
     }
 
