@@ -362,10 +362,20 @@ pub fn segment(text: &str) -> Vec<Sentence> {
 /// every text gets what [`segment`] gives it.
 #[derive(Default)]
 pub struct Segmenter {
-    /// Paragraph text (the line without its break) → its sentences, a range of `spans`.
-    seen: FxHashMap<Box<str>, (usize, usize)>,
+    /// Paragraph text (the line without its break) → its sentences, a range of `spans`,
+    /// and its length in chars.
+    seen: FxHashMap<Box<str>, Paragraph>,
     spans: Vec<Span>,
     words: Vec<Word>,
+    wide: Vec<WideChunk>,
+}
+
+/// A paragraph met before: its sentences, `spans[from..to]`, and its length in chars.
+#[derive(Debug, Clone, Copy)]
+struct Paragraph {
+    from: usize,
+    to: usize,
+    chars: usize,
 }
 
 /// A sentence of one paragraph, offsets relative to the paragraph's start.
@@ -387,15 +397,20 @@ impl Segmenter {
             // at once rather than by doubling.
             self.seen.reserve(128);
         }
-        let mut cursor = Cursor::default();
         let mut paragraph = 0;
         let mut offset = 0;
+        // Chars before `offset`: a paragraph met before adds the length it had then, so
+        // only blank lines are counted again.
+        let mut chars = 0;
         for line in lines_of(text) {
             let body = line.trim_end_matches(['\n', '\r']);
-            if !body.trim().is_empty() {
-                let (from, to) = self.spans_of(body);
-                let chars = cursor.chars_at(text, offset);
-                out.extend(self.spans[from..to].iter().map(|s| Sentence {
+            // Blank when all whitespace: trimming one end tells, and the start of a
+            // paragraph is the cheaper end (it is seldom a quotation mark).
+            if body.trim_start().is_empty() {
+                chars += line.chars().count();
+            } else {
+                let p = self.paragraph(body);
+                out.extend(self.spans[p.from..p.to].iter().map(|s| Sentence {
                     text: body[s.byte_start..s.byte_end].to_string(),
                     start: chars + s.start,
                     end: chars + s.end,
@@ -404,23 +419,29 @@ impl Segmenter {
                     paragraph,
                 }));
                 paragraph += 1;
+                // The line break after the paragraph is ASCII: a char a byte.
+                chars += p.chars + (line.len() - body.len());
             }
             offset += line.len();
         }
         out
     }
 
-    /// The sentences of paragraph `body`, as a range of `self.spans`.
-    fn spans_of(&mut self, body: &str) -> (usize, usize) {
-        if let Some(&range) = self.seen.get(body) {
-            return range;
+    /// Paragraph `body`: its sentences (split now if it was not met before) and length.
+    fn paragraph(&mut self, body: &str) -> Paragraph {
+        if let Some(&p) = self.seen.get(body) {
+            return p;
         }
         let from = self.spans.len();
-        words_into(body, &mut self.words);
-        split_paragraph(body, &self.words, &mut self.spans);
-        let range = (from, self.spans.len());
-        self.seen.insert(body.into(), range);
-        range
+        words_into(body, &mut self.words, &mut self.wide);
+        let chars = split_paragraph(body, &self.words, &self.wide, &mut self.spans);
+        let p = Paragraph {
+            from,
+            to: self.spans.len(),
+            chars,
+        };
+        self.seen.insert(body.into(), p);
+        p
     }
 }
 
@@ -495,13 +516,18 @@ fn push(
     });
 }
 
-/// Splits paragraph `body`, given its words, onto `out`.
-fn split_paragraph(body: &str, words: &[Word], out: &mut Vec<Span>) {
-    let mut cursor = Cursor::default();
+/// Splits paragraph `body`, given its words and its chunks with non-ASCII chars (see
+/// [`words_into`]), onto `out`; returns its length in chars.
+fn split_paragraph(body: &str, words: &[Word], wide: &[WideChunk], out: &mut Vec<Span>) -> usize {
+    let mut cursor = CharCursor {
+        wide,
+        next: 0,
+        continuations: 0,
+    };
     // Words hold no whitespace, so a span from a word's start to a word's end is trimmed.
     let mut push = |byte_start: usize, byte_end: usize| {
-        let start = cursor.chars_at(body, byte_start);
-        let end = cursor.chars_at(body, byte_end);
+        let start = cursor.chars_at(byte_start);
+        let end = cursor.chars_at(byte_end);
         out.push(Span {
             byte_start,
             byte_end,
@@ -521,7 +547,7 @@ fn split_paragraph(body: &str, words: &[Word], out: &mut Vec<Span>) {
         if let Some(last) = words.last() {
             push(words[start].start, last.end);
         }
-        return;
+        return cursor.chars_at(body.len());
     };
     // The number (or letter) the next item should carry: one past the first marker's.
     let mut expected = marker_value(body, words, style).map(|v| v + 1);
@@ -541,82 +567,167 @@ fn split_paragraph(body: &str, words: &[Word], out: &mut Vec<Span>) {
     if let Some(last) = words.last() {
         push(words[start].start, last.end);
     }
+    cursor.chars_at(body.len())
+}
+
+/// A chunk of a paragraph that holds non-ASCII chars, as [`words_into`] read it: where
+/// it starts, and its continuation bytes (bit k for the chunk's byte k).
+#[derive(Debug, Clone, Copy)]
+struct WideChunk {
+    start: usize,
+    continuations: u32,
+}
+
+/// Converts increasing byte offsets of a paragraph to char offsets: the byte offset less
+/// the continuation bytes before it, counted from the paragraph's wide chunks (ASCII
+/// chunks have none), so that the text itself is never read again.
+struct CharCursor<'a> {
+    wide: &'a [WideChunk],
+    /// The first chunk not wholly before the last offset asked for.
+    next: usize,
+    /// Continuation bytes in `wide[..next]`.
+    continuations: usize,
+}
+
+impl CharCursor<'_> {
+    fn chars_at(&mut self, byte: usize) -> usize {
+        while let Some(c) = self.wide.get(self.next)
+            && c.start + 16 <= byte
+        {
+            self.continuations += c.continuations.count_ones() as usize;
+            self.next += 1;
+        }
+        let partial = match self.wide.get(self.next) {
+            Some(c) if c.start < byte => {
+                (c.continuations & ((1 << (byte - c.start)) - 1)).count_ones() as usize
+            }
+            _ => 0,
+        };
+        byte - self.continuations - partial
+    }
 }
 
 /// Fills `out` with the whitespace-separated words of `body` (as `char::is_whitespace`
-/// separates them). Only a non-ASCII character is decoded; printable ASCII, most of a
-/// word, is passed over eight bytes at a time.
-fn words_into(body: &str, out: &mut Vec<Word>) {
+/// separates them). The text is read sixteen bytes at a time: one vector test marks the
+/// chunk's ASCII whitespace and its non-ASCII bytes, and the words' starts and ends are
+/// where the whitespace marks change. Only a non-ASCII character is decoded; the chunks
+/// that hold one go to `wide`, in order, with their continuation bytes marked.
+fn words_into(body: &str, out: &mut Vec<Word>, wide: &mut Vec<WideChunk>) {
     out.clear();
+    wide.clear();
     let bytes = body.as_bytes();
+    let n = bytes.len();
+    // Where the chunk begins: always at a char boundary.
     let mut i = 0;
-    loop {
-        let start = loop {
-            if i == bytes.len() {
-                return;
+    // Whether the byte before `i` is whitespace (the text's start counts as such).
+    let mut after_space = true;
+    // Words in `out` whose end has been found; the one after them, if any, is open.
+    let mut closed = 0;
+    while i < n {
+        let (mut space, mut high) = match bytes.get(i..i + 16) {
+            Some(chunk) => chunk_marks(chunk.try_into().expect("sixteen bytes")),
+            None => {
+                // The last chunk, padded with spaces: they end a word open at the end.
+                let mut chunk = [b' '; 16];
+                chunk[..n - i].copy_from_slice(&bytes[i..]);
+                chunk_marks(&chunk)
             }
-            // Words are mostly separated by one space: the next byte usually opens a word.
-            if matches!(bytes[i], b'!'..=b'~') {
-                break i;
-            }
-            let (space, len) = char_at(body, i);
-            if !space {
-                break i;
-            }
-            i += len;
         };
-        loop {
-            i = skip_printable(bytes, i);
-            if i == bytes.len() {
-                out.push(Word { start, end: i });
-                return;
-            }
-            let (space, len) = char_at(body, i);
-            if space {
-                out.push(Word { start, end: i });
-                i += len;
+        // How many of the chunk's bytes this step covers: all, unless a character runs
+        // past its end, which is then left to the next step.
+        let mut len = 16;
+        let mut continuations = 0;
+        while high != 0 {
+            let at = high.trailing_zeros() as usize;
+            let c = body[i + at..].chars().next().expect("a char starts here");
+            let c_len = c.len_utf8();
+            if at + c_len > 16 {
+                len = at;
                 break;
             }
-            i += len;
+            let bits = ((1u32 << c_len) - 1) << at;
+            if c.is_whitespace() {
+                space |= bits;
+            }
+            continuations |= bits & !(1 << at);
+            high &= !bits;
         }
+        if continuations != 0 {
+            wide.push(WideChunk {
+                start: i,
+                continuations,
+            });
+        }
+        let covered = (1u32 << len) - 1;
+        // Bit k: byte k - 1 is whitespace (bit 0: the byte before the chunk).
+        let before = space << 1 | u32::from(after_space);
+        let starts = !space & before & covered;
+        let mut ends = space & !before & covered;
+        let mut s = starts;
+        while s != 0 {
+            let at = i + s.trailing_zeros() as usize;
+            out.push(Word { start: at, end: at });
+            s &= s - 1;
+        }
+        while ends != 0 {
+            out[closed].end = i + ends.trailing_zeros() as usize;
+            closed += 1;
+            ends &= ends - 1;
+        }
+        after_space = space >> (len - 1) & 1 != 0;
+        i += len;
+    }
+    if let Some(open) = out.get_mut(closed) {
+        open.end = n;
     }
 }
 
-/// The first index from `i` whose byte is not printable ASCII (`!` to `~`), or the length.
-fn skip_printable(bytes: &[u8], mut i: usize) -> usize {
-    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
-    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
-    const LOW7: u64 = u64::from_le_bytes([0x7F; 8]);
-    while let Some(chunk) = bytes.get(i..i + 8) {
-        let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
-        // High bit of a byte set where it is 0x7F or above (no carry crosses bytes, as
-        // each byte's low seven bits plus one fit in eight), or below 0x21 (a borrow
-        // only starts at such a byte, so the lowest flagged byte is a true one).
-        let high = (((x & LOW7) + ONES) | x) & HIGH;
-        let low = x.wrapping_sub(ONES * 0x21) & !x & HIGH;
-        let flags = high | low;
-        if flags != 0 {
-            return i + (flags.trailing_zeros() / 8) as usize;
-        }
-        i += 8;
+/// The marks of a sixteen-byte chunk (bit k for byte k): its ASCII whitespace (space,
+/// and tab to carriage return as `char::is_whitespace` has them, the vertical tab
+/// included), and its non-ASCII bytes.
+#[inline]
+fn chunk_marks(chunk: &[u8; 16]) -> (u32, u32) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        // SAFETY: SSE2 is part of the x86-64 baseline: every x86-64 target enables it, so
+        // the feature `chunk_marks_sse2` is compiled for is always present.
+        unsafe { chunk_marks_sse2(chunk) }
     }
-    while i < bytes.len() && matches!(bytes[i], b'!'..=b'~') {
-        i += 1;
-    }
-    i
+    #[cfg(not(target_arch = "x86_64"))]
+    chunk_marks_bytewise(chunk)
 }
 
-/// Whether the character at byte `i` of `s` is whitespace, and its length in bytes.
-fn char_at(s: &str, i: usize) -> (bool, usize) {
-    let b = s.as_bytes()[i];
-    if b.is_ascii() {
-        // `char::is_whitespace` on ASCII: space, and tab to carriage return (the vertical
-        // tab included, unlike `u8::is_ascii_whitespace`).
-        (matches!(b, b' ' | b'\t'..=b'\r'), 1)
-    } else {
-        let c = s[i..].chars().next().expect("a char starts at i");
-        (c.is_whitespace(), c.len_utf8())
+/// [`chunk_marks`] with SSE2 compares: the marks are the compares' byte masks.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+fn chunk_marks_sse2(chunk: &[u8; 16]) -> (u32, u32) {
+    use std::arch::x86_64::{
+        _mm_cmpeq_epi8, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set_epi64x,
+        _mm_set1_epi8, _mm_sub_epi8,
+    };
+    let low = i64::from_le_bytes(chunk[..8].try_into().expect("eight bytes"));
+    let high = i64::from_le_bytes(chunk[8..].try_into().expect("eight bytes"));
+    let x = _mm_set_epi64x(high, low);
+    let space = _mm_cmpeq_epi8(x, _mm_set1_epi8(b' ' as i8));
+    // Tab to carriage return: the byte less 9 is at most 4 (unsigned, so bytes below 9
+    // wrap above it).
+    let d = _mm_sub_epi8(x, _mm_set1_epi8(9));
+    let control = _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(4)), d);
+    let white = _mm_movemask_epi8(_mm_or_si128(space, control)) as u32;
+    let non_ascii = _mm_movemask_epi8(x) as u32;
+    (white & 0xFFFF, non_ascii & 0xFFFF)
+}
+
+/// [`chunk_marks`] a byte at a time: the reference the vector version is tested against,
+/// and the version other targets use.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn chunk_marks_bytewise(chunk: &[u8; 16]) -> (u32, u32) {
+    let mut marks = (0, 0);
+    for (k, &b) in chunk.iter().enumerate() {
+        marks.0 |= u32::from(matches!(b, b' ' | b'\t'..=b'\r')) << k;
+        marks.1 |= u32::from(!b.is_ascii()) << k;
     }
+    marks
 }
 
 fn word<'a>(body: &'a str, words: &[Word], k: usize) -> &'a str {
@@ -1069,7 +1180,7 @@ mod tests {
 
     fn word_spans(body: &str) -> Vec<(usize, usize)> {
         let mut words = Vec::new();
-        words_into(body, &mut words);
+        words_into(body, &mut words, &mut Vec::new());
         words.iter().map(|w| (w.start, w.end)).collect()
     }
 
@@ -1094,7 +1205,7 @@ mod tests {
     fn the_boundary_shortcut_agrees_with_the_rules() {
         for body in TRICKY {
             let mut words = Vec::new();
-            words_into(body, &mut words);
+            words_into(body, &mut words, &mut Vec::new());
             for k in 0..words.len() - 1 {
                 for start in 0..=k {
                     assert_eq!(
@@ -1115,11 +1226,11 @@ mod tests {
         let mut paragraph = 0;
         for line in text.split_inclusive('\n') {
             let body = line.trim_end_matches(['\n', '\r']);
-            let mut words = Vec::new();
-            words_into(body, &mut words);
+            let (mut words, mut wide) = (Vec::new(), Vec::new());
+            words_into(body, &mut words, &mut wide);
             if !words.is_empty() {
                 let mut spans = Vec::new();
-                split_paragraph(body, &words, &mut spans);
+                split_paragraph(body, &words, &wide, &mut spans);
                 for s in spans {
                     let (byte_start, byte_end) = (offset + s.byte_start, offset + s.byte_end);
                     out.push(Sentence {
@@ -1224,19 +1335,32 @@ mod tests {
         }
 
         #[test]
-        fn skip_printable_stops_where_a_byte_loop_stops(
-            bytes in prop::collection::vec(
-                prop_oneof![Just(b' '), Just(b'!'), Just(b'~'), Just(0x7F), 0x19u8..0x23, any::<u8>()],
-                0..40,
-            ),
-            from in 0usize..40,
+        fn chunk_marks_are_the_bytewise_marks(chunk in prop::array::uniform16(prop_oneof![
+            Just(b' '), 8u8..15, 0x1Fu8..0x22, Just(0x7F), Just(0x80), Just(0x89), Just(0x8D),
+            Just(0xA0), Just(0xE2), any::<u8>(),
+        ])) {
+            prop_assert_eq!(chunk_marks(&chunk), chunk_marks_bytewise(&chunk));
+        }
+
+        #[test]
+        fn char_offsets_from_wide_chunks_count_the_chars(
+            s in "([a-z.”’—]{0,14}[ \u{A0}\u{2003}\u{3000}é😀ß]{1,3}){0,24}",
+            step in 1usize..8,
         ) {
-            let from = from.min(bytes.len());
-            let mut naive = from;
-            while naive < bytes.len() && matches!(bytes[naive], b'!'..=b'~') {
-                naive += 1;
+            let (mut words, mut wide) = (Vec::new(), Vec::new());
+            words_into(&s, &mut words, &mut wide);
+            let mut cursor = CharCursor { wide: &wide, next: 0, continuations: 0 };
+            let boundaries = (0..=s.len()).filter(|&b| s.is_char_boundary(b));
+            for b in boundaries.step_by(step) {
+                prop_assert_eq!(cursor.chars_at(b), s[..b].chars().count(), "at byte {}", b);
             }
-            prop_assert_eq!(skip_printable(&bytes, from), naive);
+        }
+
+        #[test]
+        fn words_match_a_char_by_char_split_on_long_text(
+            s in "([a-z.”’—]{0,14}[ \t\n\u{85}\u{A0}\u{1680}\u{2003}\u{2028}\u{202F}\u{3000}\u{200B}é😀]{1,3}){0,24}"
+        ) {
+            prop_assert_eq!(word_spans(&s), words_by_chars(&s));
         }
 
         #[test]
@@ -1263,7 +1387,7 @@ mod tests {
             s in "([a-zA-Z0-9,;:İ\u{212A}…‽]{1,4}[.!?”’\"')\\]}]{0,2}[ \u{A0}])*"
         ) {
             let mut words = Vec::new();
-            words_into(&s, &mut words);
+            words_into(&s, &mut words, &mut Vec::new());
             for k in 0..words.len().saturating_sub(1) {
                 prop_assert_eq!(
                     is_boundary(&s, &words, k, 0),
