@@ -80,6 +80,75 @@ pub fn fold(name: &str) -> String {
     fold_any(name)
 }
 
+/// Longest name that [`fold_ascii`] folds on the stack (a fold is never longer than its
+/// name); longer names take the allocating [`fold`].
+const SHORT: usize = 64;
+
+/// For each byte, what [`fold`] makes of it in an ASCII name: letters and digits in lower
+/// case, `-` and `'` as they are; 0 for any other ASCII char (a separator, the backtick
+/// included) and 0xFF for a byte outside ASCII.
+const FOLD_BYTES: [u8; 256] = {
+    let mut out = [0xFF; 256];
+    let mut b: u8 = 0;
+    while b < 128 {
+        out[b as usize] = if b.is_ascii_alphanumeric() {
+            b.to_ascii_lowercase()
+        } else if b == b'-' || b == b'\'' {
+            b
+        } else {
+            0
+        };
+        b += 1;
+    }
+    out
+};
+
+/// [`fold`] of an ASCII name, written into `out` instead of a new `String` (the names
+/// looked up are many and nearly all short): `None` for a name with a char outside ASCII
+/// or longer than `out`.
+fn fold_ascii<'a>(name: &str, out: &'a mut [u8; SHORT]) -> Option<&'a [u8]> {
+    let bytes = name.as_bytes();
+    if bytes.len() > SHORT {
+        return None;
+    }
+    let mut n = 0;
+    // Whether a separator came since the last byte written.
+    let mut gap = false;
+    for &b in bytes {
+        match FOLD_BYTES[b as usize] {
+            0 => gap = true,
+            0xFF => return None,
+            l => {
+                // At most one byte written per byte read, so `out` never runs out.
+                if gap && n > 0 {
+                    *out.get_mut(n)? = b' ';
+                    n += 1;
+                }
+                gap = false;
+                *out.get_mut(n)? = l;
+                n += 1;
+            }
+        }
+    }
+    let folded = &out[..n];
+    Some(folded.strip_prefix(b"the ").unwrap_or(folded))
+}
+
+/// Calls `f` with the fold of `name` as bytes, made on the stack where [`fold_ascii`] can.
+fn with_fold<R>(name: &str, f: impl FnOnce(&[u8]) -> R) -> R {
+    let mut buf = [0; SHORT];
+    match fold_ascii(name, &mut buf) {
+        Some(key) => f(key),
+        None => f(fold(name).as_bytes()),
+    }
+}
+
+/// The canonical key of a name in the alias table (as [`canonical`] gives it), or `None`
+/// for a name not in the table.
+pub(crate) fn known_key(name: &str) -> Option<&'static str> {
+    with_fold(name, |key| table().get(key).copied())
+}
+
 /// [`fold`] for any name, through the general typography fold.
 fn fold_any(name: &str) -> String {
     let folded = normalize::fold(name);
@@ -94,14 +163,15 @@ fn fold_any(name: &str) -> String {
     words.join(" ")
 }
 
-/// Folded alias → its row's canonical key, built once.
-fn table() -> &'static FxHashMap<String, &'static str> {
-    static TABLE: OnceLock<FxHashMap<String, &'static str>> = OnceLock::new();
+/// Folded alias (as bytes, so that a fold made on the stack is looked up as it is) → its
+/// row's canonical key, built once.
+fn table() -> &'static FxHashMap<Vec<u8>, &'static str> {
+    static TABLE: OnceLock<FxHashMap<Vec<u8>, &'static str>> = OnceLock::new();
     TABLE.get_or_init(|| {
         let mut map = FxHashMap::default();
         for row in ALIASES {
             for alias in *row {
-                map.entry(fold(alias)).or_insert(row[0]);
+                map.entry(fold(alias).into_bytes()).or_insert(row[0]);
             }
         }
         map
@@ -116,11 +186,11 @@ pub fn canonical(name: &str) -> String {
 
 /// [`canonical`], borrowing a known key from the table.
 fn canonical_key(name: &str) -> Cow<'static, str> {
-    let f = fold(name);
-    match table().get(&f) {
-        Some(key) => Cow::Borrowed(key),
-        None => Cow::Owned(f),
-    }
+    with_fold(name, |folded| match table().get(folded) {
+        Some(key) => Cow::Borrowed(*key),
+        // A fold of a `str`, cut at ASCII bytes only: valid UTF-8, so never lossy.
+        None => String::from_utf8_lossy(folded).into_owned().into(),
+    })
 }
 
 /// `s` without spaces or punctuation: its alphanumeric chars alone.
@@ -136,7 +206,7 @@ fn squash(s: &str) -> String {
 /// The canonical key of a name whose table row lists several names (as when
 /// [`aliases`] gives more than one), else `None`.
 pub fn key_with_aliases(name: &str) -> Option<&'static str> {
-    let key = *table().get(&fold(name))?;
+    let key = known_key(name)?;
     ALIASES
         .iter()
         .any(|row| row[0] == key && row.len() > 1)
@@ -145,7 +215,7 @@ pub fn key_with_aliases(name: &str) -> Option<&'static str> {
 
 /// Whether a name is one of the agencies or outlets in the alias table.
 pub fn is_known(name: &str) -> bool {
-    table().contains_key(&fold(name))
+    known_key(name).is_some()
 }
 
 /// Whether two names denote the same source. Spaces and punctuation do not matter, so a
@@ -173,7 +243,7 @@ impl SourceName {
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
         {
-            match table().get(squashed.as_str()) {
+            match table().get(squashed.as_bytes()) {
                 Some(key) => squash(key),
                 None => squashed.clone(),
             }
@@ -214,6 +284,23 @@ mod tests {
         ) {
             // The general path, which the ASCII shortcut must agree with.
             prop_assert_eq!(fold(&name), fold_any(&name));
+        }
+
+        #[test]
+        fn ascii_names_fold_on_the_stack_as_by_fold(
+            name in "((the|The|THE|a|AP|Associated|Press|`|'|-|\\.|,| |\t|\u{b})( )?){0,12}|[ -~]{0,80}|\\PC{0,12}",
+        ) {
+            let mut buf = [0; SHORT];
+            let got = fold_ascii(&name, &mut buf);
+            let want = fold(&name);
+            if name.is_ascii() && name.len() <= SHORT {
+                prop_assert_eq!(got, Some(want.as_bytes()));
+            } else {
+                prop_assert_eq!(got, None);
+            }
+            prop_assert_eq!(is_known(&name), table().contains_key(want.as_bytes()));
+            prop_assert_eq!(known_key(&name), table().get(want.as_bytes()).copied());
+            prop_assert_eq!(canonical_key(&name), table().get(want.as_bytes()).map_or(want, |k| k.to_string()));
         }
 
         #[test]

@@ -1882,10 +1882,9 @@ fn sentence_rules(
             continue;
         };
         let quoted = merged.iter().any(|&s| has_mark(chars, matter, s));
-        let source_text: Option<String> = source.map(|s| chars[s.start..s.end].iter().collect());
         let kind = if f.according {
             Kind::AccordingTo
-        } else if source_text.as_deref().is_some_and(is_organisation) {
+        } else if source.is_some_and(|s| source::is_organisation_chars(&chars[s.start..s.end])) {
             Kind::OrganisationCredit
         } else if merged
             .iter()
