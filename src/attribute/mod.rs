@@ -611,6 +611,8 @@ struct Tok<'a> {
     kind: TokKind,
     /// The token lower-cased, with `’` as `'`.
     lower: &'a str,
+    /// Where `lower` ends in the tokenizer's buffer, kept until the buffer is complete.
+    lower_end: usize,
     cap: bool,
     /// Two or more letters, all capitals (`US`, `CNN`).
     acronym: bool,
@@ -665,11 +667,10 @@ fn tokenize<'a>(
     buf.clear();
     // Mostly one byte per char: the pushes of lower-case bytes seldom grow it.
     buf.reserve(end - start);
-    // About one token per four chars, so the vectors seldom grow. A token's lower-case
+    // About one token per four chars, so the vector seldom grows. A token's lower-case
     // form is filled in once `buf` is complete: it is the bytes of `buf` from the end of
-    // the previous token's to the end of its own, kept in `ends`.
+    // the previous token's to the end of its own, kept in `lower_end`.
     let mut toks: Vec<Tok<'a>> = Vec::with_capacity((end - start) / 4 + 4);
-    let mut ends: Vec<usize> = Vec::with_capacity(toks.capacity());
     // The first region not ending before `i`: the one holding `i`, if any (regions are
     // sorted and disjoint).
     let mut held = regions.partition_point(|r| r.end <= start);
@@ -712,21 +713,23 @@ fn tokenize<'a>(
             e,
             kind,
             lower: "",
+            lower_end: buf.len(),
             cap: c.is_uppercase(),
             acronym,
             in_quote,
         });
-        ends.push(buf.len());
         i = e;
     }
     // `buf` holds whole chars' UTF-8 only, so this never fails (and if it did, the
     // tokens would be empty words, not a panic).
     let mut rest = std::str::from_utf8(buf).unwrap_or_default();
     let mut from = 0;
-    for (t, &to) in toks.iter_mut().zip(&ends) {
+    for t in &mut toks {
         // Cut off the front of what is left: one char-boundary check per token.
-        (t.lower, rest) = rest.split_at_checked(to - from).unwrap_or_default();
-        from = to;
+        (t.lower, rest) = rest
+            .split_at_checked(t.lower_end - from)
+            .unwrap_or_default();
+        from = t.lower_end;
     }
     toks
 }
@@ -765,6 +768,9 @@ fn word_end(unit: &[char], i: usize) -> usize {
 /// appends its lower-case form to `buf`. Most words are ASCII, perhaps with a `’`
 /// (`Russia’s`), lower-cased here as they are read; a word with any other char is handed
 /// to [`push_lower`] once its end is known.
+///
+/// Out of line: inlined into the tokenizer, its loop kept nothing in registers.
+#[inline(never)]
 fn scan_word(unit: &[char], i: usize, buf: &mut Vec<u8>) -> (usize, bool) {
     let from = buf.len();
     // Whether every char so far is ASCII or `’`.
@@ -1156,7 +1162,13 @@ fn frames(toks: &[Tok]) -> Vec<Frame> {
     let mut i = 0;
     while i < toks.len() {
         let t = &toks[i];
-        if !t.word() || t.in_quote {
+        // Most words are no cue: past the first word (which the sentence-level frames
+        // look at), only `according` and a lower-case word of the lexicon can start a
+        // frame ([`verb_frame`] turns any other word away at once).
+        if !t.word()
+            || t.in_quote
+            || i > 0 && (t.cap || lexicon::lookup(t.lower).is_none()) && !t.is("according")
+        {
             i += 1;
             continue;
         }
