@@ -5,6 +5,9 @@
 
 use std::borrow::Cow;
 
+use std::hash::Hash;
+use std::ops::Range;
+
 use similar::{Algorithm, DiffTag, capture_diff_slices};
 
 use crate::normalize;
@@ -91,7 +94,7 @@ pub struct Pieces<'t> {
     /// Byte spans of its words alone, as [`normalize::token_spans`] gives them.
     words: Vec<(usize, usize)>,
     /// Per piece, its typographic fold.
-    keys: Vec<Cow<'t, str>>,
+    keys: Vec<Key<'t>>,
     /// Whether the text may hold a double quotation mark: `false` only when the cut saw
     /// none among its pieces.
     quote_mark: bool,
@@ -285,11 +288,67 @@ fn push_marks(text: &str, from: usize, to: usize, out: &mut Vec<(usize, usize)>)
 
 /// What a piece is compared by: its typographic fold. A piece holds no whitespace, so
 /// an ASCII one (`ascii`: the caller knows) is its own fold.
-fn piece_key(piece: &str, ascii: bool) -> Cow<'_, str> {
-    if ascii {
+fn piece_key(piece: &str, ascii: bool) -> Key<'_> {
+    Key::new(if ascii {
         Cow::Borrowed(piece)
     } else {
         Cow::Owned(normalize::fold_typography(piece))
+    })
+}
+
+/// A piece's fold with a fingerprint that decides most comparisons alone: a fold of up
+/// to seven bytes is its fingerprint (bytes and length), a longer one has a hash there
+/// and is compared in full only when the hashes agree. Myers compares keys many times
+/// over.
+#[derive(Debug, Clone)]
+struct Key<'t> {
+    fingerprint: u64,
+    fold: Cow<'t, str>,
+}
+
+/// The top byte of a long fold's fingerprint; a short one's holds its length, 0 to 7.
+const LONG: u64 = 0xFF << 56;
+
+impl<'t> Key<'t> {
+    fn new(fold: Cow<'t, str>) -> Self {
+        let s = fold.as_bytes();
+        let n = s.len();
+        let word =
+            |at: usize| u64::from(u32::from_le_bytes([s[at], s[at + 1], s[at + 2], s[at + 3]]));
+        let fingerprint = match n {
+            0 => 0,
+            // The first and last bytes and the middle one (all one byte for n = 1).
+            1..=3 => {
+                let (first, middle, last) =
+                    (u64::from(s[0]), u64::from(s[n / 2]), u64::from(s[n - 1]));
+                first | middle << (8 * (n / 2)) | last << (8 * (n - 1)) | (n as u64) << 56
+            }
+            // Two four-byte words, overlapping for n < 8.
+            4..=7 => word(0) | word(n - 4) << (8 * (n - 4)) | (n as u64) << 56,
+            _ => {
+                let head = u64::from_le_bytes(s[..8].try_into().expect("eight bytes"));
+                let tail = u64::from_le_bytes(s[n - 8..].try_into().expect("eight bytes"));
+                let mixed =
+                    (head ^ tail.rotate_left(29) ^ n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+                mixed | LONG
+            }
+        };
+        Key { fingerprint, fold }
+    }
+}
+
+impl PartialEq for Key<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.fingerprint == other.fingerprint
+            && (self.fingerprint & LONG != LONG || self.fold == other.fold)
+    }
+}
+
+impl Eq for Key<'_> {}
+
+impl Hash for Key<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.fold.hash(state);
     }
 }
 
@@ -324,19 +383,438 @@ pub fn word_diff_of(reference: &Pieces, other: &Pieces) -> WordDiff {
             }),
         }
     };
-    for op in capture_diff_slices(Algorithm::Myers, ka, kb) {
+    diff_keys(ka, kb, |op, range| match op {
+        DiffOp::Insert => push(op, other, &b[range]),
+        _ => push(op, reference, &a[range]),
+    });
+    WordDiff { runs }
+}
+/// The runs of the word diff from keys `a` to keys `b`, in order: `emit(op, range)`
+/// with a range of `a` for kept and deleted keys, of `b` for inserted ones. Consecutive
+/// edits come as one deletion, then one insertion.
+///
+/// This is what `similar` 3.2.1 gives for `capture_diff_slices(Algorithm::Myers, a, b)`
+/// (Myers' search, its compaction pass and its `Replace` grouping), run by our own code
+/// on the sizes a sentence has: there `similar`'s heuristics never fire, and its
+/// generic hooks, op vectors and per-call search arrays cost about a third of the diff.
+/// Larger inputs still go through `similar`.
+fn diff_keys<K: Hash + Eq>(a: &[K], b: &[K], mut emit: impl FnMut(DiffOp, Range<usize>)) {
+    let prefix = common_prefix(a, 0..a.len(), b, 0..b.len());
+    let suffix = common_suffix(a, prefix..a.len(), b, prefix..b.len());
+    let (n, m) = (a.len() - prefix - suffix, b.len() - prefix - suffix);
+    if n.min(m) > SMALL_SIDE_MAX || n + m > SMALL_TOTAL_MAX {
+        return diff_keys_similar(a, b, emit);
+    }
+    if n == 0 || m == 0 {
+        // One deletion or insertion between the common ends, which compaction leaves
+        // where it is (the ends are as long as they can be).
+        let edit = if n == 0 {
+            (DiffOp::Insert, prefix..prefix + m)
+        } else {
+            (DiffOp::Delete, prefix..prefix + n)
+        };
+        let parts = [
+            (DiffOp::Equal, 0..prefix),
+            edit,
+            (DiffOp::Equal, prefix + n..a.len()),
+        ];
+        for (op, range) in parts.into_iter().filter(|(_, r)| !r.is_empty()) {
+            emit(op, range);
+        }
+        return;
+    }
+    let mut myers = Myers::new(a, b, n + m);
+    myers.conquer(0..a.len(), 0..b.len());
+    myers.compact();
+    myers.emit_grouped(emit);
+}
+
+/// Beyond these sizes of what differs between two key lists (the smaller side, both
+/// sides), `similar`'s Myers may take a shortcut ours does not: a front anchor once
+/// both sides exceed 96 keys, a bounded search once the cost reaches 256 (about 510
+/// keys in all), an exact small-side pass and a pre-filter from 512 keys.
+const SMALL_SIDE_MAX: usize = 96;
+const SMALL_TOTAL_MAX: usize = 508;
+
+/// [`diff_keys`] through `similar`.
+fn diff_keys_similar<K: Hash + Eq>(a: &[K], b: &[K], mut emit: impl FnMut(DiffOp, Range<usize>)) {
+    for op in capture_diff_slices(Algorithm::Myers, a, b) {
         let (tag, ra, rb) = op.as_tag_tuple();
         match tag {
-            DiffTag::Equal => push(DiffOp::Equal, reference, &a[ra]),
-            DiffTag::Delete => push(DiffOp::Delete, reference, &a[ra]),
-            DiffTag::Insert => push(DiffOp::Insert, other, &b[rb]),
+            DiffTag::Equal => emit(DiffOp::Equal, ra),
+            DiffTag::Delete => emit(DiffOp::Delete, ra),
+            DiffTag::Insert => emit(DiffOp::Insert, rb),
             DiffTag::Replace => {
-                push(DiffOp::Delete, reference, &a[ra]);
-                push(DiffOp::Insert, other, &b[rb]);
+                emit(DiffOp::Delete, ra);
+                emit(DiffOp::Insert, rb);
             }
         }
     }
-    WordDiff { runs }
+}
+
+/// How many keys `a[ra]` and `b[rb]` share at their starts.
+fn common_prefix<K: PartialEq>(a: &[K], ra: Range<usize>, b: &[K], rb: Range<usize>) -> usize {
+    a[ra].iter().zip(&b[rb]).take_while(|(x, y)| x == y).count()
+}
+
+/// How many keys `a[ra]` and `b[rb]` share at their ends.
+fn common_suffix<K: PartialEq>(a: &[K], ra: Range<usize>, b: &[K], rb: Range<usize>) -> usize {
+    a[ra]
+        .iter()
+        .rev()
+        .zip(b[rb].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+/// One op of a diff script as `similar` keeps it while compacting: `len` keys from
+/// `old` in `a` and `new` in `b`. A deletion consumes only `a`, an insertion only `b`;
+/// the other index is where the op stands on the other side, and moves as the op does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Op {
+    op: DiffOp,
+    old: usize,
+    new: usize,
+    len: usize,
+}
+
+impl Op {
+    /// The keys of `a` the op covers (none for an insertion).
+    fn old_range(&self) -> Range<usize> {
+        let len = if self.op == DiffOp::Insert {
+            0
+        } else {
+            self.len
+        };
+        self.old..self.old + len
+    }
+
+    /// The keys of `b` the op covers (none for a deletion).
+    fn new_range(&self) -> Range<usize> {
+        let len = if self.op == DiffOp::Delete {
+            0
+        } else {
+            self.len
+        };
+        self.new..self.new + len
+    }
+
+    /// Moves the op `by` keys back (`back`) or on, on both sides.
+    fn shift(&mut self, by: usize, back: bool) {
+        if back {
+            self.old -= by;
+            self.new -= by;
+        } else {
+            self.old += by;
+            self.new += by;
+        }
+    }
+}
+
+/// Myers' linear-space diff (divide and conquer on the middle snake) over two key lists,
+/// then the compaction that slides edits to merge them, both making the same choices as
+/// `similar` 3.2.1 where [`diff_keys`] uses it.
+struct Myers<'k, K> {
+    a: &'k [K],
+    b: &'k [K],
+    /// Furthest x reached on each diagonal, forward and backward, offset by `mid`.
+    forward: Vec<isize>,
+    backward: Vec<isize>,
+    mid: isize,
+    ops: Vec<Op>,
+}
+
+impl<'k, K: PartialEq> Myers<'k, K> {
+    /// A search over `a` and `b`, for at most `differing` keys outside their common ends.
+    fn new(a: &'k [K], b: &'k [K], differing: usize) -> Self {
+        let mid = differing.div_ceil(2) + 1;
+        Myers {
+            a,
+            b,
+            forward: vec![0; 2 * mid + 1],
+            backward: vec![0; 2 * mid + 1],
+            mid: mid as isize,
+            ops: Vec::with_capacity(16),
+        }
+    }
+
+    fn push(&mut self, op: DiffOp, old: usize, new: usize, len: usize) {
+        self.ops.push(Op { op, old, new, len });
+    }
+
+    /// The script from `a[ra]` to `b[rb]`: common ends, then halves split at a middle
+    /// snake.
+    fn conquer(&mut self, mut ra: Range<usize>, mut rb: Range<usize>) {
+        let prefix = common_prefix(self.a, ra.clone(), self.b, rb.clone());
+        if prefix > 0 {
+            self.push(DiffOp::Equal, ra.start, rb.start, prefix);
+        }
+        ra.start += prefix;
+        rb.start += prefix;
+        let suffix = common_suffix(self.a, ra.clone(), self.b, rb.clone());
+        ra.end -= suffix;
+        rb.end -= suffix;
+        if rb.is_empty() {
+            if !ra.is_empty() {
+                self.push(DiffOp::Delete, ra.start, rb.start, ra.len());
+            }
+        } else if ra.is_empty() {
+            self.push(DiffOp::Insert, ra.start, rb.start, rb.len());
+        } else {
+            let (x, y) = self.middle_snake(ra.clone(), rb.clone());
+            self.conquer(ra.start..x, rb.start..y);
+            self.conquer(x..ra.end, y..rb.end);
+        }
+        if suffix > 0 {
+            self.push(DiffOp::Equal, ra.end, rb.end, suffix);
+        }
+    }
+
+    /// Where to split `a[ra]` against `b[rb]` (both not empty): the start of the middle
+    /// snake found from the forward search, or its end from the backward one, as
+    /// absolute indices.
+    fn middle_snake(&mut self, ra: Range<usize>, rb: Range<usize>) -> (usize, usize) {
+        let (a, b) = (&self.a[ra.clone()], &self.b[rb.clone()]);
+        let (n, m) = (a.len() as isize, b.len() as isize);
+        let delta = n - m;
+        let odd = delta & 1 == 1;
+        let (forward, backward) = (&mut self.forward, &mut self.backward);
+        // Diagonal k is at k + mid. Both searches start one diagonal off, at x = 0; every
+        // other entry read is written earlier in the same call. An x may pass the end of
+        // `a`, but never falls below its diagonal, so y = x - k is never negative.
+        let mid = self.mid;
+        forward[(mid + 1) as usize] = 0;
+        backward[(mid + 1) as usize] = 0;
+        for d in 0..=(n + m + 1) / 2 {
+            for k in (-d..=d).rev().step_by(2) {
+                let at = (mid + k) as usize;
+                let mut x = if k == -d || (k != d && forward[at - 1] < forward[at + 1]) {
+                    forward[at + 1]
+                } else {
+                    forward[at - 1] + 1
+                };
+                let start = x;
+                while x < n && x - k < m && a[x as usize] == b[(x - k) as usize] {
+                    x += 1;
+                }
+                forward[at] = x;
+                if odd && (k - delta).abs() < d && x + backward[(mid + delta - k) as usize] >= n {
+                    return (ra.start + start as usize, rb.start + (start - k) as usize);
+                }
+            }
+            for k in (-d..=d).rev().step_by(2) {
+                let at = (mid + k) as usize;
+                let mut x = if k == -d || (k != d && backward[at - 1] < backward[at + 1]) {
+                    backward[at + 1]
+                } else {
+                    backward[at - 1] + 1
+                };
+                // Here x and y count back from the ends.
+                while x < n && x - k < m && a[(n - 1 - x) as usize] == b[(m - 1 - x + k) as usize] {
+                    x += 1;
+                }
+                backward[at] = x;
+                if !odd && (k - delta).abs() <= d && x + forward[(mid + delta - k) as usize] >= n {
+                    return (ra.end - x as usize, rb.end - (x - k) as usize);
+                }
+            }
+        }
+        unreachable!("the searches meet by d = (n + m) / 2")
+    }
+
+    /// Slides every deletion, then every insertion, as far back as it goes and then as
+    /// far on, merging it with the edits it meets.
+    fn compact(&mut self) {
+        for op in [DiffOp::Delete, DiffOp::Insert] {
+            let mut p = 0;
+            while p < self.ops.len() {
+                if self.ops[p].op == op {
+                    p = self.slide_back(p);
+                    p = self.slide_on(p);
+                }
+                p += 1;
+            }
+        }
+    }
+
+    /// How far the edit `edit` can slide past the kept run `kept`, back (comparing their
+    /// ends) or on (their starts): the keys it covers against the run's on the other side.
+    fn slack(&self, edit: Op, kept: Op, back: bool) -> usize {
+        let (ra, rb) = match edit.op {
+            DiffOp::Insert => (kept.old_range(), edit.new_range()),
+            _ => (edit.old_range(), kept.new_range()),
+        };
+        if back {
+            common_suffix(self.a, ra, self.b, rb)
+        } else {
+            common_prefix(self.a, ra, self.b, rb)
+        }
+    }
+
+    /// Slides the edit at `p` back; returns where it ends up.
+    fn slide_back(&mut self, mut p: usize) -> usize {
+        while p > 0 {
+            let (edit, prev) = (self.ops[p], self.ops[p - 1]);
+            if prev.op == edit.op {
+                self.ops[p - 1].len += edit.len;
+                self.ops.remove(p);
+                p -= 1;
+                continue;
+            }
+            if prev.op != DiffOp::Equal {
+                self.swap(p - 1);
+                p -= 1;
+                continue;
+            }
+            // A deletion slides back only towards another deletion.
+            if edit.op == DiffOp::Delete && (p < 2 || self.ops[p - 2].op != DiffOp::Delete) {
+                break;
+            }
+            let by = self.slack(edit, prev, true);
+            if by == 0 && prev.len > 0 {
+                break;
+            }
+            if by > 0 {
+                // The kept keys the edit slides over are kept after it instead.
+                match self.ops.get_mut(p + 1) {
+                    Some(next) if next.op == DiffOp::Equal => {
+                        next.shift(by, true);
+                        next.len += by;
+                    }
+                    _ => {
+                        let (old, new) = match edit.op {
+                            DiffOp::Insert => (prev.old + prev.len, edit.new + edit.len),
+                            _ => (edit.old + edit.len, prev.new + prev.len),
+                        };
+                        let kept = Op {
+                            op: DiffOp::Equal,
+                            old: old - by,
+                            new: new - by,
+                            len: by,
+                        };
+                        self.ops.insert(p + 1, kept);
+                    }
+                }
+                self.ops[p].shift(by, true);
+                self.ops[p - 1].len -= by;
+            }
+            if self.ops[p - 1].len == 0 {
+                self.ops.remove(p - 1);
+                p -= 1;
+            }
+        }
+        p
+    }
+
+    /// Slides the edit at `p` on; returns where it ends up.
+    fn slide_on(&mut self, mut p: usize) -> usize {
+        while p + 1 < self.ops.len() {
+            let (edit, next) = (self.ops[p], self.ops[p + 1]);
+            if next.op == edit.op {
+                self.ops[p].len += next.len;
+                self.ops.remove(p + 1);
+                continue;
+            }
+            if next.op != DiffOp::Equal {
+                self.swap(p);
+                p += 1;
+                continue;
+            }
+            // A deletion slides on only towards another deletion.
+            if edit.op == DiffOp::Delete
+                && self.ops.get(p + 2).is_none_or(|o| o.op != DiffOp::Delete)
+            {
+                break;
+            }
+            let by = self.slack(edit, next, false);
+            if by == 0 && next.len > 0 {
+                break;
+            }
+            if by > 0 {
+                // The kept keys the edit slides over are kept before it instead.
+                match p.checked_sub(1).map(|q| &mut self.ops[q]) {
+                    Some(prev) if prev.op == DiffOp::Equal => prev.len += by,
+                    _ => {
+                        let old = if edit.op == DiffOp::Insert {
+                            next.old
+                        } else {
+                            edit.old
+                        };
+                        let kept = Op {
+                            op: DiffOp::Equal,
+                            old,
+                            new: edit.new,
+                            len: by,
+                        };
+                        self.ops.insert(p, kept);
+                        p += 1;
+                    }
+                }
+                self.ops[p].shift(by, false);
+                let after = &mut self.ops[p + 1];
+                after.shift(by, false);
+                after.len -= by;
+            }
+            if self.ops[p + 1].len == 0 {
+                self.ops.remove(p + 1);
+            }
+        }
+        p
+    }
+
+    /// Swaps the deletion and the insertion at `p` and `p + 1`, each taking the other's
+    /// place on the side it does not consume.
+    fn swap(&mut self, p: usize) {
+        let (first, second) = (self.ops[p], self.ops[p + 1]);
+        let (old_start, new_start) = (first.old, first.new);
+        let (old_end, new_end) = (second.old_range().end, second.new_range().end);
+        let place = |mut o: Op, old: usize, new: usize| {
+            if o.op == DiffOp::Insert {
+                o.old = old;
+            } else {
+                o.new = new;
+            }
+            o
+        };
+        self.ops[p] = place(second, old_start, new_start);
+        self.ops[p + 1] = place(first, old_end, new_end);
+    }
+
+    /// The compacted script as runs: kept keys merged, and between two kept runs all
+    /// deletions as one run, then all insertions as one.
+    fn emit_grouped(&self, mut emit: impl FnMut(DiffOp, Range<usize>)) {
+        const OPS: [DiffOp; 3] = [DiffOp::Equal, DiffOp::Delete, DiffOp::Insert];
+        // The open run of each op, in the order of OPS.
+        let mut open: [Option<Range<usize>>; 3] = [None, None, None];
+        let mut close = |open: &mut [Option<Range<usize>>; 3], which: &[usize]| {
+            for &s in which {
+                if let Some(r) = open[s].take() {
+                    emit(OPS[s], r);
+                }
+            }
+        };
+        for o in &self.ops {
+            let (slot, start) = match o.op {
+                DiffOp::Equal => {
+                    close(&mut open, &[1, 2]);
+                    (0, o.old)
+                }
+                DiffOp::Delete => {
+                    close(&mut open, &[0]);
+                    (1, o.old)
+                }
+                DiffOp::Insert => {
+                    close(&mut open, &[0]);
+                    (2, o.new)
+                }
+            };
+            match &mut open[slot] {
+                Some(r) => r.end += o.len,
+                run => *run = Some(start..start + o.len),
+            }
+        }
+        close(&mut open, &[0, 1, 2]);
+    }
 }
 
 #[cfg(test)]
@@ -395,6 +873,102 @@ mod tests {
             word_spans(&text, &mut got);
             prop_assert_eq!(&got[1..], &words[..]);
         }
+    }
+
+    /// The runs [`diff_keys`] gives, and those `similar` gives.
+    fn both_diffs(a: &[u8], b: &[u8]) -> [Vec<(DiffOp, Range<usize>)>; 2] {
+        let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+        diff_keys(a, b, |op, r| ours.push((op, r)));
+        diff_keys_similar(a, b, |op, r| theirs.push((op, r)));
+        [ours, theirs]
+    }
+
+    /// `b` made from `a` by a few edits: each (position, what) deletes a key, inserts
+    /// one or replaces one, as rewording a sentence does.
+    fn edited(a: &[u8], edits: &[(usize, u8)]) -> Vec<u8> {
+        let mut b = a.to_vec();
+        for &(at, what) in edits {
+            let at = at % (b.len() + 1);
+            match what % 3 {
+                0 if at < b.len() => {
+                    b.remove(at);
+                }
+                1 if at < b.len() => b[at] = what / 3,
+                _ => b.insert(at, what / 3),
+            }
+        }
+        b
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        // Small alphabets make ties between equally short scripts frequent: the runs
+        // must still be the ones `similar` picks.
+        #[test]
+        fn key_diff_is_similars(
+            a in prop::collection::vec(0u8..4, 0..40),
+            b in prop::collection::vec(0u8..4, 0..40),
+        ) {
+            let [ours, theirs] = both_diffs(&a, &b);
+            prop_assert_eq!(ours, theirs);
+        }
+
+        #[test]
+        fn key_diff_is_similars_on_two_keys(
+            a in prop::collection::vec(0u8..2, 0..30),
+            b in prop::collection::vec(0u8..2, 0..30),
+        ) {
+            let [ours, theirs] = both_diffs(&a, &b);
+            prop_assert_eq!(ours, theirs);
+        }
+
+        #[test]
+        fn key_diff_is_similars_on_edited_keys(
+            a in prop::collection::vec(0u8..6, 0..60),
+            edits in prop::collection::vec((0usize..100, 0u8..18), 0..8),
+        ) {
+            let b = edited(&a, &edits);
+            let [ours, theirs] = both_diffs(&a, &b);
+            prop_assert_eq!(ours, theirs);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        // Up to and past the sizes where ours hands over to `similar`.
+        #[test]
+        fn key_diff_is_similars_at_the_size_limits(
+            a in prop::collection::vec(0u8..3, 0..110),
+            b in prop::collection::vec(0u8..3, 0..420),
+            swap in any::<bool>(),
+        ) {
+            let (a, b) = if swap { (b, a) } else { (a, b) };
+            let [ours, theirs] = both_diffs(&a, &b);
+            prop_assert_eq!(ours, theirs);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn keys_are_equal_when_their_folds_are(
+            a in "[ab\u{2019}]{0,12}",
+            b in "[ab\u{2019}]{0,12}",
+        ) {
+            let (ka, kb) = (Key::new(Cow::Borrowed(&a)), Key::new(Cow::Borrowed(&b)));
+            prop_assert_eq!(ka == kb, a == b);
+        }
+    }
+
+    #[test]
+    fn long_keys_with_one_fingerprint_are_compared_in_full() {
+        // Only the first and last eight bytes and the length go into the hash.
+        let (a, b) = ("aaaaaaaaXaaaaaaaa", "aaaaaaaaYaaaaaaaa");
+        let (ka, kb) = (Key::new(Cow::Borrowed(a)), Key::new(Cow::Borrowed(b)));
+        assert_eq!(ka.fingerprint, kb.fingerprint);
+        assert!(ka != kb);
+        assert!(ka == Key::new(Cow::Borrowed(a)));
     }
 
     #[test]
