@@ -94,7 +94,7 @@ pub struct Pieces<'t> {
     /// Byte spans of its words alone, as [`normalize::token_spans`] gives them.
     words: Vec<(usize, usize)>,
     /// Per piece, its typographic fold.
-    keys: Vec<Key<'t>>,
+    keys: Vec<Cow<'t, str>>,
     /// Whether the text may hold a double quotation mark: `false` only when the cut saw
     /// none among its pieces.
     quote_mark: bool,
@@ -288,67 +288,11 @@ fn push_marks(text: &str, from: usize, to: usize, out: &mut Vec<(usize, usize)>)
 
 /// What a piece is compared by: its typographic fold. A piece holds no whitespace, so
 /// an ASCII one (`ascii`: the caller knows) is its own fold.
-fn piece_key(piece: &str, ascii: bool) -> Key<'_> {
-    Key::new(if ascii {
+fn piece_key(piece: &str, ascii: bool) -> Cow<'_, str> {
+    if ascii {
         Cow::Borrowed(piece)
     } else {
         Cow::Owned(normalize::fold_typography(piece))
-    })
-}
-
-/// A piece's fold with a fingerprint that decides most comparisons alone: a fold of up
-/// to seven bytes is its fingerprint (bytes and length), a longer one has a hash there
-/// and is compared in full only when the hashes agree. Myers compares keys many times
-/// over.
-#[derive(Debug, Clone)]
-struct Key<'t> {
-    fingerprint: u64,
-    fold: Cow<'t, str>,
-}
-
-/// The top byte of a long fold's fingerprint; a short one's holds its length, 0 to 7.
-const LONG: u64 = 0xFF << 56;
-
-impl<'t> Key<'t> {
-    fn new(fold: Cow<'t, str>) -> Self {
-        let s = fold.as_bytes();
-        let n = s.len();
-        let word =
-            |at: usize| u64::from(u32::from_le_bytes([s[at], s[at + 1], s[at + 2], s[at + 3]]));
-        let fingerprint = match n {
-            0 => 0,
-            // The first and last bytes and the middle one (all one byte for n = 1).
-            1..=3 => {
-                let (first, middle, last) =
-                    (u64::from(s[0]), u64::from(s[n / 2]), u64::from(s[n - 1]));
-                first | middle << (8 * (n / 2)) | last << (8 * (n - 1)) | (n as u64) << 56
-            }
-            // Two four-byte words, overlapping for n < 8.
-            4..=7 => word(0) | word(n - 4) << (8 * (n - 4)) | (n as u64) << 56,
-            _ => {
-                let head = u64::from_le_bytes(s[..8].try_into().expect("eight bytes"));
-                let tail = u64::from_le_bytes(s[n - 8..].try_into().expect("eight bytes"));
-                let mixed =
-                    (head ^ tail.rotate_left(29) ^ n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-                mixed | LONG
-            }
-        };
-        Key { fingerprint, fold }
-    }
-}
-
-impl PartialEq for Key<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        self.fingerprint == other.fingerprint
-            && (self.fingerprint & LONG != LONG || self.fold == other.fold)
-    }
-}
-
-impl Eq for Key<'_> {}
-
-impl Hash for Key<'_> {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.fold.hash(state);
     }
 }
 
@@ -948,27 +892,6 @@ mod tests {
             let [ours, theirs] = both_diffs(&a, &b);
             prop_assert_eq!(ours, theirs);
         }
-    }
-
-    proptest! {
-        #[test]
-        fn keys_are_equal_when_their_folds_are(
-            a in "[ab\u{2019}]{0,12}",
-            b in "[ab\u{2019}]{0,12}",
-        ) {
-            let (ka, kb) = (Key::new(Cow::Borrowed(&a)), Key::new(Cow::Borrowed(&b)));
-            prop_assert_eq!(ka == kb, a == b);
-        }
-    }
-
-    #[test]
-    fn long_keys_with_one_fingerprint_are_compared_in_full() {
-        // Only the first and last eight bytes and the length go into the hash.
-        let (a, b) = ("aaaaaaaaXaaaaaaaa", "aaaaaaaaYaaaaaaaa");
-        let (ka, kb) = (Key::new(Cow::Borrowed(a)), Key::new(Cow::Borrowed(b)));
-        assert_eq!(ka.fingerprint, kb.fingerprint);
-        assert!(ka != kb);
-        assert!(ka == Key::new(Cow::Borrowed(a)));
     }
 
     #[test]
