@@ -339,9 +339,9 @@ pub fn word_diff_of(reference: &Pieces, other: &Pieces) -> WordDiff {
 ///
 /// This is what `similar` 3.2.1 gives for `capture_diff_slices(Algorithm::Myers, a, b)`
 /// (Myers' search, its compaction pass and its `Replace` grouping), run by our own code
-/// on the sizes a sentence has: there `similar`'s heuristics never fire, and its
-/// generic hooks, op vectors and per-call search arrays cost about a third of the diff.
-/// Larger inputs still go through `similar`.
+/// on the sizes a sentence has, where `similar`'s heuristics never fire: without its
+/// hook layers and op vectors the diff costs about a sixth less (47 M -> 40 M
+/// instructions on 100 stories). Larger inputs still go through `similar`.
 fn diff_keys<K: Hash + Eq>(a: &[K], b: &[K], mut emit: impl FnMut(DiffOp, Range<usize>)) {
     let prefix = common_prefix(a, 0..a.len(), b, 0..b.len());
     let suffix = common_suffix(a, prefix..a.len(), b, prefix..b.len());
