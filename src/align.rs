@@ -469,10 +469,23 @@ fn link_groups(
     opts: &AlignOptions,
     postings_a: Option<&Postings>,
 ) -> (Vec<Group>, Vec<f64>) {
+    link_groups_scoring_from(vocab, a, b, opts, postings_a, opts.threshold)
+}
+
+/// [`link_groups`], scoring every candidate pair in full down to `full_from` (the
+/// threshold; lower in tests, to check that the pairs left unscored change nothing).
+fn link_groups_scoring_from(
+    vocab: &Vocabulary,
+    a: &[&Bag],
+    b: &[&Bag],
+    opts: &AlignOptions,
+    postings_a: Option<&Postings>,
+    full_from: f64,
+) -> (Vec<Group>, Vec<f64>) {
     if a.is_empty() || b.is_empty() {
         return (Vec::new(), Vec::new());
     }
-    let mut pairs = candidate_pairs(vocab, a, b, opts, postings_a);
+    let mut pairs = candidate_pairs(vocab, a, b, opts, postings_a, full_from);
 
     // One-to-one, best first; ties to the pair nearest in relative position.
     let (n, m) = (a.len() as f64, b.len() as f64);
@@ -490,9 +503,11 @@ fn link_groups(
         .collect();
     // Every key is distinct (each pair once), so an unstable sort gives the same order.
     ranked.sort_unstable();
-    // Only the near misses are needed from here on (as seeds for step 4); a long input
-    // has millions of candidate pairs.
-    pairs.retain(|p| p.score >= opts.threshold * 0.5 && p.score < opts.threshold);
+    // Only the near misses are needed from here on (as seeds for step 4), and the pairs
+    // not scored below the threshold, which may be; a long input has millions of
+    // candidate pairs.
+    let floor = opts.threshold * 0.5;
+    pairs.retain(|p| p.score.is_nan() || (p.score >= floor && p.score < opts.threshold));
     pairs.shrink_to_fit();
     let mut owner_a: Vec<Option<usize>> = vec![None; a.len()];
     let mut owner_b: Vec<Option<usize>> = vec![None; b.len()];
@@ -511,6 +526,30 @@ fn link_groups(
     }
 
     grow_groups(vocab, a, b, opts, &mut groups, &mut owner_a, &mut owner_b);
+    // Step 4 passes over a seed holding a linked sentence (links only ever grow), and
+    // over one neither of whose sentences is contained enough in the other to start a
+    // run; so a pair left unscored is scored only if it is still of use, and only as far
+    // as telling whether it makes the floor.
+    pairs.retain_mut(|p| {
+        if !p.score.is_nan() {
+            return true;
+        }
+        let (i, j) = (p.i as usize, p.j as usize);
+        if owner_a[i].is_some()
+            || owner_b[j].is_some()
+            || (vocab.containment(b[j], a[i]) < opts.containment
+                && vocab.containment(a[i], b[j]) < opts.containment)
+        {
+            return false;
+        }
+        match vocab.similarity_at_least(a[i], b[j], floor) {
+            Some(score) => {
+                p.score = score;
+                true
+            }
+            None => false,
+        }
+    });
     link_pieces(
         vocab,
         a,
@@ -531,11 +570,16 @@ fn link_groups(
 struct Pair {
     i: u32,
     j: u32,
+    /// NaN when only known to be below the threshold (see [`candidate_pairs`]).
     score: f64,
 }
 
 /// Candidate pairs from the stem index, both directions, plus each sentence's
 /// proportional position on the other side; scored, in (i, j) order, each pair once.
+/// A pair's exact score is needed when it reaches the threshold (the one-to-one step
+/// ranks by it); below, only some pairs turn out to need it (see [`link_groups`]), so
+/// the scoring stops once a pair is sure to fall below `full_from` (the threshold), and
+/// its score is left NaN.
 ///
 /// A sentence with a twin (see [`twins`]) keeps only its twin as candidate: the twins
 /// score 1 and are linked first whatever else is scored, and the steps after the
@@ -548,6 +592,7 @@ fn candidate_pairs(
     b: &[&Bag],
     opts: &AlignOptions,
     postings_a: Option<&Postings>,
+    full_from: f64,
 ) -> Vec<Pair> {
     let (n, m) = (a.len(), b.len());
     let (twin_a, twin_b) = twins(vocab, a, b, opts);
@@ -595,10 +640,17 @@ fn candidate_pairs(
         .map(|key| {
             let (i, j) = ((key >> 32) as u32, key as u32);
             let (iu, ju) = (i as usize, j as usize);
+            let score = vocab.similarity_weighted_at_least(
+                a[iu],
+                weight_a[iu],
+                b[ju],
+                weight_b[ju],
+                full_from,
+            );
             Pair {
                 i,
                 j,
-                score: vocab.similarity_weighted(a[iu], weight_a[iu], b[ju], weight_b[ju]),
+                score: score.unwrap_or(f64::NAN),
             }
         })
         .collect()
@@ -950,8 +1002,13 @@ fn grow_once(
             // Joining cannot score above the group as it is.
             continue;
         }
-        let joined = vocab.similarity(&my_bag.union(my_bags[x]), &other_bag);
-        if joined > current && best.is_none_or(|(s, _)| joined > s) {
+        // Only a score above the current one and the best so far counts.
+        let floor = best.map_or(current, |(s, _)| s);
+        let joined = vocab.similarity_at_least(&my_bag.union(my_bags[x]), &other_bag, floor);
+        if let Some(joined) = joined
+            && joined > current
+            && best.is_none_or(|(s, _)| joined > s)
+        {
             best = Some((joined, x));
         }
     }
@@ -1032,10 +1089,10 @@ fn fill_gaps(
 }
 
 /// The similarity of `fixed` with `start`, then with `start` grown by each of `pieces`
-/// in turn. The grown scores only matter if one of them can stay within [`GAP_SLACK`]
-/// of the first: when the trigram counts rule that out (a link whose sides are equal
-/// cannot take in anything and stay that close), they are given as minus infinity
-/// without building the unions.
+/// in turn. A grown score only matters if it stays within [`GAP_SLACK`] of the first:
+/// one that does not is given as minus infinity, and when the trigram counts rule that
+/// out for all of them (a link whose sides are equal cannot take in anything and stay
+/// that close), so are they all, without building the unions.
 fn grown_scores<'a>(
     vocab: &Vocabulary,
     fixed: &Bag,
@@ -1056,10 +1113,12 @@ fn grown_scores<'a>(
         scores.extend(pieces.map(|_| f64::NEG_INFINITY));
         return scores;
     }
+    let floor = first - GAP_SLACK;
     let mut grown = start.into_owned();
     for piece in pieces {
         grown = grown.union(piece);
-        scores.push(vocab.similarity(fixed, &grown));
+        let score = vocab.similarity_at_least(fixed, &grown, floor);
+        scores.push(score.unwrap_or(f64::NEG_INFINITY));
     }
     scores
 }
@@ -1427,6 +1486,27 @@ mod tests {
                 got
             };
             prop_assert_eq!(run(usize::MAX), run(0));
+        }
+
+        #[test]
+        fn pairs_left_unscored_change_no_link(
+            a in proptest::collection::vec(few_words(), 1..16),
+            b in proptest::collection::vec(few_words(), 1..16),
+            threshold in 0.3f64..0.6,
+        ) {
+            // Sentences from a few words: many near misses, pieces and splits.
+            let mut vocab = Vocabulary::new();
+            let bags_a: Vec<Bag> = a.iter().map(|s| vocab.bag(s)).collect();
+            let bags_b: Vec<Bag> = b.iter().map(|s| vocab.bag(s)).collect();
+            vocab.freeze();
+            let (from, to): (Vec<&Bag>, Vec<&Bag>) = (bags_a.iter().collect(), bags_b.iter().collect());
+            let opts = AlignOptions { threshold, ..AlignOptions::default() };
+            let (groups, taken_with) = link_groups(&vocab, &from, &to, &opts, None);
+            let (all_groups, all_taken_with) =
+                link_groups_scoring_from(&vocab, &from, &to, &opts, None, f64::NEG_INFINITY);
+            prop_assert_eq!(groups, all_groups);
+            let bits = |v: &[f64]| v.iter().map(|s| s.to_bits()).collect::<Vec<_>>();
+            prop_assert_eq!(bits(&taken_with), bits(&all_taken_with));
         }
 
         #[test]

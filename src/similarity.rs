@@ -351,6 +351,59 @@ impl Vocabulary {
         self.blend(a, wa, b, wb)
     }
 
+    /// [`Vocabulary::similarity`] when it reaches `floor`; `None` when it does not
+    /// (found out cheaply when it falls well short). Any score given is the full score,
+    /// bit for bit, whether it reaches the floor or not: for callers that only compare a
+    /// score with a floor.
+    pub fn similarity_at_least(&self, a: &Bag, b: &Bag, floor: f64) -> Option<f64> {
+        if a.same_as(b) {
+            return Some(1.0);
+        }
+        self.similarity_weighted_at_least(a, self.weight(a), b, self.weight(b), floor)
+    }
+
+    /// [`Vocabulary::similarity_at_least`] with the bags' weights already known, as in
+    /// [`Vocabulary::similarity_weighted`]. The trigram merge stops as soon as too few
+    /// trigrams are left to share.
+    pub fn similarity_weighted_at_least(
+        &self,
+        a: &Bag,
+        wa: f64,
+        b: &Bag,
+        wb: f64,
+        floor: f64,
+    ) -> Option<f64> {
+        if a.same_as(b) {
+            return Some(1.0);
+        }
+        let (ta, tb) = (a.trigrams(), b.trigrams());
+        let total = ta.len() + tb.len();
+        // Neither side has a word: characters alone, as in the blend.
+        let words = (wa + wb != 0.0).then(|| 2.0 * self.shared_weight(a, b) / (wa + wb));
+        let score = |shared: usize| {
+            let chars = dice(shared, total);
+            words.map_or(chars, |words| blend_views(words, chars))
+        };
+        // The least shared count whose score reaches the floor, from the blend's formula
+        // in real numbers (saturating: a negative or NaN estimate is 0); then checked
+        // against the score itself, which grows with the count (each step of its
+        // arithmetic is monotone), so that it is never above the exact least count and
+        // rounding cannot turn away a pair that makes the floor.
+        let most = ta.len().min(tb.len());
+        let chars_needed = match words {
+            Some(words) => (floor - WORD_WEIGHT * words) / (1.0 - WORD_WEIGHT),
+            None => floor,
+        };
+        let mut need = ((chars_needed * total as f64 / 2.0) as usize).min(most + 1);
+        if need > 0 && score(need - 1) >= floor {
+            need = 0;
+        }
+        if need > most {
+            return None;
+        }
+        shared_count_at_least(ta, tb, need).map(score)
+    }
+
     /// The blend of the word and character views of two bags with weights `wa`, `wb`.
     fn blend(&self, a: &Bag, wa: f64, b: &Bag, wb: f64) -> f64 {
         let words = if wa + wb == 0.0 {
@@ -360,8 +413,13 @@ impl Vocabulary {
             2.0 * self.shared_weight(a, b) / (wa + wb)
         };
         let chars = trigram_dice(a.trigrams(), b.trigrams());
-        (WORD_WEIGHT * words + (1.0 - WORD_WEIGHT) * chars).clamp(0.0, 1.0)
+        blend_views(words, chars)
     }
+}
+
+/// The blended score of the word view `words` and the character view `chars`.
+fn blend_views(words: f64, chars: f64) -> f64 {
+    (WORD_WEIGHT * words + (1.0 - WORD_WEIGHT) * chars).clamp(0.0, 1.0)
 }
 
 /// A stem of at most 7 bytes as one word ([`normalize::pack_short`]).
@@ -672,17 +730,34 @@ fn hash_sort(v: &[u32], out: &mut Vec<u32>, buckets: &mut Vec<u32>) {
 
 /// Dice coefficient of two sorted multisets.
 fn trigram_dice(a: &[u32], b: &[u32]) -> f64 {
-    if a.is_empty() && b.is_empty() {
+    dice(shared_count(a, b), a.len() + b.len())
+}
+
+/// Dice coefficient of two multisets of `total` items together sharing `shared`.
+fn dice(shared: usize, total: usize) -> f64 {
+    if total == 0 {
         return 1.0;
     }
-    2.0 * shared_count(a, b) as f64 / (a.len() + b.len()) as f64
+    2.0 * shared as f64 / total as f64
 }
 
 /// How many items two sorted multisets share (with repeats).
 fn shared_count(a: &[u32], b: &[u32]) -> usize {
-    const LANES: usize = 4;
+    shared_count_at_least(a, b, 0).expect("every count reaches 0")
+}
+
+/// Merge lanes of [`shared_count_at_least`].
+const LANES: usize = 4;
+
+/// Fewest items a lane of [`shared_count_at_least`] merges between two looks at whether
+/// it can still reach its count: a look costs about what a few steps of the merge do.
+const MIN_WINDOW: usize = 16;
+
+/// [`shared_count`] if it is at least `need`; `None` as soon as the items left cannot
+/// make up the difference. A count given is exact, whether it reaches `need` or not.
+fn shared_count_at_least(a: &[u32], b: &[u32], need: usize) -> Option<usize> {
     if a.len() < 8 * LANES || b.len() < 8 * LANES {
-        return merge_count(a, b);
+        return merge_count_at_least(a, b, 0, need);
     }
     // A merge is one long dependency chain (each step waits for the comparison before
     // it). Cut both lists at the same values into four ranges and merge the four pairs
@@ -697,34 +772,104 @@ fn shared_count(a: &[u32], b: &[u32]) -> usize {
         a_cut[k] = a.partition_point(|&x| x < pivot);
         b_cut[k] = b.partition_point(|&x| x < pivot);
     }
-    let mut i: [usize; LANES] = std::array::from_fn(|k| a_cut[k]);
-    let mut j: [usize; LANES] = std::array::from_fn(|k| b_cut[k]);
+    // What each lane has left to merge.
+    let mut left_a: [&[u32]; LANES] = std::array::from_fn(|k| &a[a_cut[k]..a_cut[k + 1]]);
+    let mut left_b: [&[u32]; LANES] = std::array::from_fn(|k| &b[b_cut[k]..b_cut[k + 1]]);
     let mut shared = 0usize;
-    while (0..LANES).all(|k| i[k] < a_cut[k + 1] && j[k] < b_cut[k + 1]) {
+    loop {
+        // A lane shares at most the shorter of what it has left; a step lowers that
+        // bound on the final count by at most one.
+        let mut bound = shared;
+        let mut done = false;
         for k in 0..LANES {
-            let (x, y) = (a[i[k]], b[j[k]]);
-            shared += usize::from(x == y);
-            i[k] += usize::from(x <= y);
-            j[k] += usize::from(y <= x);
+            let room = left_a[k].len().min(left_b[k].len());
+            bound += room;
+            done |= room == 0;
+        }
+        if bound < need {
+            return None;
+        }
+        if done {
+            break;
+        }
+        // Merge windows of each lane's lists short enough that the bound cannot fall
+        // far below `need` before the next look (each lane takes fewer than two steps
+        // per item of its windows), and as long as the lists where nothing is needed.
+        // The windows are slices, and the loop's test is on their lengths: the
+        // compiler drops its own bounds checks.
+        let window = if need == 0 {
+            usize::MAX
+        } else {
+            ((bound - need) / (2 * LANES) + 1).max(MIN_WINDOW)
+        };
+        let wa: [&[u32]; LANES] = std::array::from_fn(|k| cut(left_a[k], window));
+        let wb: [&[u32]; LANES] = std::array::from_fn(|k| cut(left_b[k], window));
+        let mut i = [0usize; LANES];
+        let mut j = [0usize; LANES];
+        while (0..LANES).all(|k| i[k] < wa[k].len() && j[k] < wb[k].len()) {
+            for k in 0..LANES {
+                let (x, y) = (wa[k][i[k]], wb[k][j[k]]);
+                shared += usize::from(x == y);
+                i[k] += usize::from(x <= y);
+                j[k] += usize::from(y <= x);
+            }
+        }
+        for k in 0..LANES {
+            left_a[k] = &left_a[k][i[k]..];
+            left_b[k] = &left_b[k][j[k]..];
         }
     }
+    // The lanes that are left, one at a time: each may count on what the lanes after it
+    // can still share.
+    let mut later: usize = (0..LANES)
+        .map(|k| left_a[k].len().min(left_b[k].len()))
+        .sum();
     for k in 0..LANES {
-        shared += merge_count(&a[i[k]..a_cut[k + 1]], &b[j[k]..b_cut[k + 1]]);
+        later -= left_a[k].len().min(left_b[k].len());
+        shared = merge_count_at_least(left_a[k], left_b[k], shared, need.saturating_sub(later))?;
     }
-    shared
+    Some(shared)
 }
 
-/// [`shared_count`] as one merge. Branch-free: which side advances is computed, not
-/// guessed, since the comparisons are unpredictable.
-fn merge_count(a: &[u32], b: &[u32]) -> usize {
-    let (mut i, mut j, mut shared) = (0, 0, 0usize);
-    while i < a.len() && j < b.len() {
-        let (x, y) = (a[i], b[j]);
-        shared += usize::from(x == y);
-        i += usize::from(x <= y);
-        j += usize::from(y <= x);
+/// The first `len` items of `items`, or all of them.
+fn cut(items: &[u32], len: usize) -> &[u32] {
+    &items[..items.len().min(len)]
+}
+
+/// `shared` plus how many items `a` and `b` share, as one merge, if that reaches `need`;
+/// `None` as soon as it cannot (looking as [`shared_count_at_least`] does). Branch-free:
+/// which side advances is computed, not guessed, since the comparisons are
+/// unpredictable.
+fn merge_count_at_least(
+    mut a: &[u32],
+    mut b: &[u32],
+    mut shared: usize,
+    need: usize,
+) -> Option<usize> {
+    loop {
+        let room = a.len().min(b.len());
+        if shared + room < need {
+            return None;
+        }
+        if room == 0 {
+            return Some(shared);
+        }
+        let window = if need == 0 {
+            usize::MAX
+        } else {
+            ((shared + room - need) / 2 + 1).max(MIN_WINDOW)
+        };
+        let (wa, wb) = (cut(a, window), cut(b, window));
+        let (mut i, mut j) = (0, 0);
+        while i < wa.len() && j < wb.len() {
+            let (x, y) = (wa[i], wb[j]);
+            shared += usize::from(x == y);
+            i += usize::from(x <= y);
+            j += usize::from(y <= x);
+        }
+        a = &a[i..];
+        b = &b[j..];
     }
-    shared
 }
 
 /// Similarity of two texts on their own, with every word weighted alike. Convenient for
@@ -943,6 +1088,58 @@ mod tests {
                     for (p, q) in [(x, y), (x, &union), (&union, y)] {
                         let bound = similarity_bound(p.trigrams().len(), q.trigrams().len());
                         prop_assert!(v.similarity(p, q) <= bound, "{} > {}", v.similarity(p, q), bound);
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn a_count_at_least_a_need_is_the_full_count(
+            mut a in proptest::collection::vec(0u32..48, 0..300),
+            mut b in proptest::collection::vec(0u32..48, 0..300),
+            need in 0usize..200,
+        ) {
+            // Few distinct values: long runs of repeats, cut between lanes or not.
+            a.sort_unstable();
+            b.sort_unstable();
+            let full = merge_count_at_least(&a, &b, 0, 0).expect("every count reaches 0");
+            prop_assert_eq!(shared_count(&a, &b), full);
+            for need in [need, full, full + 1, full.saturating_sub(1)] {
+                for got in [shared_count_at_least(&a, &b, need), merge_count_at_least(&a, &b, 0, need)] {
+                    match got {
+                        Some(count) => prop_assert_eq!(count, full),
+                        None => prop_assert!(full < need, "{} >= {}", full, need),
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn a_score_at_least_a_floor_is_the_full_score(
+            a in "[a-c ]{0,40}|\\PC{0,40}|((ab|cd|abcd|x|y|zz) ?){0,60}",
+            b in "[a-c ]{0,40}|\\PC{0,40}|((ab|cd|abcd|x|y|zz) ?){0,60}",
+            extra in "[a-c ]{0,20}",
+            floor in 0.0f64..1.0,
+        ) {
+            let mut v = Vocabulary::new();
+            let bags = [v.bag(&a), v.bag(&b), v.bag(&format!("{a} {extra}")), v.bag("")];
+            v.freeze();
+            for x in &bags {
+                for y in &bags {
+                    let full = v.similarity(x, y);
+                    let (wx, wy) = (v.weight(x), v.weight(y));
+                    // The floor at the score itself and a rounding step either side.
+                    let near = [full, f64::from_bits(full.to_bits() + 1), f64::from_bits(full.to_bits().max(1) - 1)];
+                    for floor in near.into_iter().chain([floor, 0.0, 1.0]) {
+                        for got in [
+                            v.similarity_at_least(x, y, floor),
+                            v.similarity_weighted_at_least(x, wx, y, wy, floor),
+                        ] {
+                            match got {
+                                Some(score) => prop_assert_eq!(score.to_bits(), full.to_bits()),
+                                None => prop_assert!(full < floor, "{} >= {}", full, floor),
+                            }
+                        }
                     }
                 }
             }
