@@ -340,17 +340,6 @@ impl Vocabulary {
         self.blend(a, self.weight(a), b, self.weight(b))
     }
 
-    /// [`Vocabulary::similarity`] with the bags' weights already known, for callers
-    /// that score one bag against many.
-    pub fn similarity_weighted(&self, a: &Bag, wa: f64, b: &Bag, wb: f64) -> f64 {
-        if a.same_as(b) {
-            // What the blend gives for equal bags, exactly; versions of one story repeat
-            // most sentences, so this is the common case.
-            return 1.0;
-        }
-        self.blend(a, wa, b, wb)
-    }
-
     /// [`Vocabulary::similarity`] when it reaches `floor`; `None` when it does not
     /// (found out cheaply when it falls well short). Any score given is the full score,
     /// bit for bit, whether it reaches the floor or not: for callers that only compare a
@@ -362,8 +351,8 @@ impl Vocabulary {
         self.similarity_weighted_at_least(a, self.weight(a), b, self.weight(b), floor)
     }
 
-    /// [`Vocabulary::similarity_at_least`] with the bags' weights already known, as in
-    /// [`Vocabulary::similarity_weighted`]. The trigram merge stops as soon as too few
+    /// [`Vocabulary::similarity_at_least`] with the bags' weights already known, for
+    /// callers that score one bag against many. The trigram merge stops as soon as too few
     /// trigrams are left to share.
     pub fn similarity_weighted_at_least(
         &self,

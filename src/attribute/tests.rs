@@ -705,47 +705,7 @@ mod shared_cache_props {
     /// [`frames`] as it was before it turned most words away up front: every word
     /// outside quotes goes through the rules.
     fn frames_trying_every_word(toks: &[Tok]) -> Vec<Frame> {
-        let mut out: Vec<Frame> = Vec::new();
-        let mut i = 0;
-        while i < toks.len() {
-            let t = &toks[i];
-            if !t.word() || t.in_quote {
-                i += 1;
-                continue;
-            }
-            let lo = out.last().map_or(0, |f| f.after);
-            if i == 0
-                && let Some(f) = colon_frame(toks)
-                    .or_else(|| in_frame(toks))
-                    .or_else(|| asked_frame(toks))
-            {
-                i = f.after;
-                out.push(f);
-                continue;
-            }
-            if t.is("according") && toks.get(i + 1).is_some_and(|n| n.is("to")) {
-                let src = according_source(toks, i + 2);
-                let after = src.map_or(i + 2, |s| s.1);
-                out.push(Frame {
-                    cue: (i, i + 2),
-                    source: src,
-                    according: true,
-                    object: false,
-                    first: i,
-                    after,
-                });
-                i = after.max(i + 1);
-                continue;
-            }
-            let earlier = out.last().and_then(|f| f.source).filter(|s| s.0 < lo);
-            if let Some(f) = verb_frame(toks, i, lo, earlier) {
-                i = f.after.max(i + 1);
-                out.push(f);
-                continue;
-            }
-            i += 1;
-        }
-        out
+        frames_from::<false>(toks)
     }
 
     proptest! {
