@@ -26,20 +26,25 @@ const WORD_WEIGHT: f64 = 0.4;
 /// distinct stem ids, then sorted 32-bit character-trigram hashes with repeats (a
 /// multiset; half the size of exact 63-bit codes, and a rare collision only nudges a
 /// similarity). Both lists share one allocation, since a long input holds hundreds of
-/// thousands of bags; clones share it too (versions repeat most sentences).
-#[derive(Debug, Clone, Default, PartialEq)]
+/// thousands of bags; clones share it too (versions repeat most sentences). A bag read
+/// from a text also keeps a [`Signature`] of its trigrams there, after them.
+#[derive(Debug, Clone, Default)]
 pub struct Bag {
     data: Arc<[u32]>,
     stems_len: u32,
+    /// Where the trigrams end in `data`.
+    len: u32,
 }
 
 impl Bag {
     /// A bag from its sorted, distinct stems followed by its sorted trigrams, the first
-    /// `stems_len` of `data` being stems: one allocation and one copy.
-    fn new(data: &[u32], stems_len: usize) -> Bag {
+    /// `stems_len` of `data` being stems and the first `len` stems and trigrams (the
+    /// rest, if any, a [`Signature`]): one allocation and one copy.
+    fn new(data: &[u32], stems_len: usize, len: usize) -> Bag {
         Bag {
             data: Arc::from(data),
             stems_len: stems_len as u32,
+            len: len as u32,
         }
     }
 
@@ -50,7 +55,22 @@ impl Bag {
 
     /// Sorted character-trigram hashes, with repeats.
     pub fn trigrams(&self) -> &[u32] {
-        &self.data[self.stems_len as usize..]
+        &self.data[self.stems_len as usize..self.len as usize]
+    }
+
+    /// The stems and trigrams.
+    fn content(&self) -> &[u32] {
+        &self.data[..self.len as usize]
+    }
+
+    /// The signature of the trigrams, if the bag keeps one.
+    fn signature(&self) -> Option<Signature<'_>> {
+        let rest = &self.data[self.len as usize..];
+        let (&spare, bits) = rest.split_first()?;
+        Some(Signature {
+            spare,
+            bits: bits.try_into().ok()?,
+        })
     }
 
     /// The bag as a hash-table key: equal exactly when the bags are.
@@ -61,20 +81,76 @@ impl Bag {
     /// Whether the two bags are equal (cheaply when one is a clone of the other).
     pub(crate) fn same_as(&self, other: &Bag) -> bool {
         self.stems_len == other.stems_len
-            && (Arc::ptr_eq(&self.data, &other.data) || self.data == other.data)
+            && self.len == other.len
+            && (Arc::ptr_eq(&self.data, &other.data) || self.content() == other.content())
     }
 
     /// The bag of two texts read as one: used to score a split or a merge.
     pub fn union(&self, other: &Bag) -> Bag {
         let (a, b) = (self, other);
-        let mut out = Vec::with_capacity(a.data.len() + b.data.len());
+        let mut out = Vec::with_capacity(a.len as usize + b.len as usize);
         merge_sorted(a.stems(), b.stems(), &mut out, true);
         let stems_len = out.len() as u32;
         merge_sorted(a.trigrams(), b.trigrams(), &mut out, false);
+        // Without a signature: unions are scored a few times each.
+        let len = out.len() as u32;
         Bag {
             data: out.into(),
             stems_len,
+            len,
         }
+    }
+}
+
+/// Two bags are equal when their stems and trigrams are (a signature is a function of
+/// the trigrams).
+impl PartialEq for Bag {
+    fn eq(&self, other: &Self) -> bool {
+        self.same_as(other)
+    }
+}
+
+/// Bits of a [`Signature`], as words.
+const SIGNATURE_WORDS: usize = 32;
+
+/// A trigram hash's bit in a [`Signature`] is its top bits, shifted down by this.
+const SIGNATURE_SHIFT: u32 = 32 - (SIGNATURE_WORDS * 32).trailing_zeros();
+
+/// A bag's trigrams in short: which of 1,024 ranges of hashes hold one, and how many
+/// trigrams are not the first of their range (`spare`). Two bags share at most as many
+/// trigrams as both signatures have ranges, plus the fewer spare ones: a bound that
+/// turns away, for about 200 instructions, most pairs that the merge would find to fall
+/// short of a need only after most of its steps (a merge takes thousands).
+#[derive(Debug, Clone, Copy)]
+struct Signature<'a> {
+    spare: u32,
+    bits: &'a [u32; SIGNATURE_WORDS],
+}
+
+impl Signature<'_> {
+    /// Marks the range of trigram `t` in `bits`.
+    fn mark(bits: &mut [u32; SIGNATURE_WORDS], t: u32) {
+        let bit = t >> SIGNATURE_SHIFT;
+        bits[(bit / 32) as usize] |= 1 << (bit % 32);
+    }
+
+    /// Appends to `data` the signature of `trigrams` trigrams whose ranges are marked
+    /// in `bits`.
+    fn append(data: &mut Vec<u32>, trigrams: usize, bits: &[u32; SIGNATURE_WORDS]) {
+        let set: u32 = bits.iter().map(|w| w.count_ones()).sum();
+        data.push(trigrams as u32 - set);
+        data.extend_from_slice(bits);
+    }
+
+    /// At least as many as the trigrams the two bags share.
+    fn shared_bound(self, other: Signature) -> usize {
+        let both: u32 = self
+            .bits
+            .iter()
+            .zip(other.bits)
+            .map(|(x, y)| (x & y).count_ones())
+            .sum();
+        (both + self.spare.min(other.spare)) as usize
     }
 }
 
@@ -255,8 +331,11 @@ impl Vocabulary {
         // The bag's data in one buffer: the stems, then the trigrams sorted after them.
         sorted.clear();
         sorted.extend_from_slice(stems);
-        hash_sort(trigrams, sorted, buckets);
-        Bag::new(sorted, stems.len())
+        let mut bits = [0; SIGNATURE_WORDS];
+        hash_sort(trigrams, sorted, buckets, |t| Signature::mark(&mut bits, t));
+        let len = sorted.len();
+        Signature::append(sorted, trigrams.len(), &bits);
+        Bag::new(sorted, stems.len(), len)
     }
 
     /// Counts a text whose bag was already made from an equal text towards document
@@ -387,7 +466,14 @@ impl Vocabulary {
         if need > 0 && score(need - 1) >= floor {
             need = 0;
         }
-        if need > most {
+        // The signatures turn away most pairs that fall short.
+        let bound = |(x, y): (Signature, Signature)| x.shared_bound(y);
+        if need > most
+            || (need > 0
+                && a.signature()
+                    .zip(b.signature())
+                    .is_some_and(|s| bound(s) < need))
+        {
             return None;
         }
         shared_count_at_least(ta, tb, need).map(score)
@@ -452,7 +538,12 @@ fn stem_str(word: &str) -> &str {
 fn trigrams(folded: &str) -> Vec<u32> {
     let mut scratch = Scratch::default();
     read_trigrams(folded, Trigrams::new(&mut scratch.trigrams));
-    hash_sort(&scratch.trigrams, &mut scratch.sorted, &mut scratch.buckets);
+    hash_sort(
+        &scratch.trigrams,
+        &mut scratch.sorted,
+        &mut scratch.buckets,
+        |_| {},
+    );
     scratch.sorted
 }
 
@@ -473,7 +564,12 @@ fn read_trigrams(folded: &str, mut t: Trigrams) {
 fn text_trigrams(text: &str) -> Vec<u32> {
     let mut scratch = Scratch::default();
     scratch.read_trigrams(text);
-    hash_sort(&scratch.trigrams, &mut scratch.sorted, &mut scratch.buckets);
+    hash_sort(
+        &scratch.trigrams,
+        &mut scratch.sorted,
+        &mut scratch.buckets,
+        |_| {},
+    );
     scratch.sorted
 }
 
@@ -666,12 +762,14 @@ fn trigram_hash(code: u64) -> u32 {
 /// the job with few moves and few mispredicted branches: cheaper than comparison sorting
 /// (which mispredicts about every other branch) from a few dozen items on, and than a
 /// radix sort over all four bytes. Values that are not spread (a crafted text) make the
-/// insertion sort give up, past a few moves per item, for a comparison sort.
-fn hash_sort(v: &[u32], out: &mut Vec<u32>, buckets: &mut Vec<u32>) {
+/// insertion sort give up, past a few moves per item, for a comparison sort. `each` is
+/// shown every item of `v` in order, in a pass that reads them anyway.
+fn hash_sort(v: &[u32], out: &mut Vec<u32>, buckets: &mut Vec<u32>, mut each: impl FnMut(u32)) {
     let n = v.len();
     // Sorted after what `out` already holds.
     let base = out.len();
     if n < 48 {
+        v.iter().for_each(|&x| each(x));
         out.extend_from_slice(v);
         out[base..].sort_unstable();
         return;
@@ -685,6 +783,7 @@ fn hash_sort(v: &[u32], out: &mut Vec<u32>, buckets: &mut Vec<u32>) {
     starts.resize((1 << bits) + 1, 0);
     for &x in v {
         starts[(x >> shift) as usize + 1] += 1;
+        each(x);
     }
     for b in 1..starts.len() {
         starts[b] += starts[b - 1];
@@ -1034,7 +1133,9 @@ mod tests {
                 want.sort_unstable();
                 // What `out` holds stays in front.
                 let (mut out, mut buckets) = (vec![7], vec![9; 3]);
-                hash_sort(v, &mut out, &mut buckets);
+                let mut seen = Vec::new();
+                hash_sort(v, &mut out, &mut buckets, |x| seen.push(x));
+                prop_assert_eq!(&seen, v);
                 prop_assert_eq!(out[0], 7);
                 prop_assert_eq!(&out[1..], &want[..]);
             }
@@ -1100,6 +1201,39 @@ mod tests {
                         None => prop_assert!(full < need, "{} >= {}", full, need),
                     }
                 }
+            }
+        }
+
+        #[test]
+        fn signatures_bound_the_shared_count(
+            a in proptest::collection::vec(any::<u32>(), 0..300),
+            b in proptest::collection::vec(any::<u32>(), 0..300),
+            crowd in proptest::collection::vec(0u32..64, 0..300),
+            spread in 0u32..12,
+        ) {
+            // Spread hashes, and hashes crowded into a few ranges with repeats (the
+            // spare trigrams then carry the bound).
+            let crowded: Vec<u32> = crowd.iter().map(|&x| (x << (32 - spread.max(1))) | (x % 3)).collect();
+            let lists = [a, b, crowded];
+            let bags: Vec<Bag> = lists
+                .iter()
+                .map(|t| {
+                    let mut data = Vec::new();
+                    let mut bits = [0; SIGNATURE_WORDS];
+                    hash_sort(t, &mut data, &mut Vec::new(), |x| Signature::mark(&mut bits, x));
+                    Signature::append(&mut data, t.len(), &bits);
+                    Bag::new(&data, 0, t.len())
+                })
+                .collect();
+            for x in &bags {
+                for y in &bags {
+                    let (sx, sy) = (x.signature().unwrap(), y.signature().unwrap());
+                    let shared = shared_count(x.trigrams(), y.trigrams());
+                    prop_assert!(sx.shared_bound(sy) >= shared);
+                    prop_assert_eq!(sx.shared_bound(sy), sy.shared_bound(sx));
+                }
+                // A bag shares all its trigrams with itself, and the bound is exact there.
+                prop_assert_eq!(x.signature().unwrap().shared_bound(x.signature().unwrap()), x.trigrams().len());
             }
         }
 
