@@ -594,46 +594,9 @@ fn candidate_pairs(
     postings_a: Option<&Postings>,
     full_from: f64,
 ) -> Vec<Pair> {
-    let (n, m) = (a.len(), b.len());
     let (twin_a, twin_b) = twins(vocab, a, b, opts);
-    let free_a = twin_a.iter().filter(|t| t.is_none()).count();
-    let free_b = twin_b.iter().filter(|t| t.is_none()).count();
-    // Each pair as one number, `i` high: sorting numbers is cheaper than sorting tuples
-    // and gives the same (i, j) order.
-    let pack = |i: u32, j: u32| (u64::from(i) << 32) | u64::from(j);
-    let mut seen: Vec<u64> =
-        Vec::with_capacity((free_a + free_b) * (opts.candidates + 2) + (n - free_a));
-    let mut keep = |i: u32, j: u32| {
-        if twin_a[i as usize].is_none() && twin_b[j as usize].is_none() {
-            seen.push(pack(i, j));
-        }
-    };
-    index_candidates(vocab, a, &Postings::new(vocab, b), &twin_a, opts, &mut keep);
-    let built;
-    let postings_a = match postings_a {
-        Some(postings) => postings,
-        None => {
-            built = Postings::new(vocab, a);
-            &built
-        }
-    };
-    index_candidates(vocab, b, postings_a, &twin_b, opts, |j, i| keep(i, j));
-    for i in 0..n {
-        let j = (i * m) / n.max(1);
-        for j in j.saturating_sub(1)..(j + 2).min(m) {
-            keep(i as u32, j as u32);
-        }
-    }
-    gap_candidates(&twin_a, m, &mut keep);
-    seen.extend(
-        twin_a
-            .iter()
-            .enumerate()
-            .filter_map(|(i, t)| t.map(|j| pack(i as u32, j))),
-    );
-    seen.sort_unstable();
-    seen.dedup();
-    seen.shrink_to_fit();
+    let few = opts.candidates.min(opts.common_stem_cap.max(1));
+    let seen = candidate_keys(vocab, (a, &twin_a), (b, &twin_b), opts, postings_a, few);
     let weight_a: Vec<f64> = a.iter().map(|x| vocab.weight(x)).collect();
     let weight_b: Vec<f64> = b.iter().map(|x| vocab.weight(x)).collect();
     seen.into_iter()
@@ -654,6 +617,96 @@ fn candidate_pairs(
             }
         })
         .collect()
+}
+
+/// The candidate pairs of [`candidate_pairs`], each as `i << 32 | j`, ascending. Sides
+/// of at most `few` sentences are paired by shared stems without postings (see there).
+fn candidate_keys(
+    vocab: &Vocabulary,
+    (a, twin_a): (&[&Bag], &[Option<u32>]),
+    (b, twin_b): (&[&Bag], &[Option<u32>]),
+    opts: &AlignOptions,
+    postings_a: Option<&Postings>,
+    few: usize,
+) -> Vec<u64> {
+    let (n, m) = (a.len(), b.len());
+    let free_a = twin_a.iter().filter(|t| t.is_none()).count();
+    let free_b = twin_b.iter().filter(|t| t.is_none()).count();
+    // Each pair as one number, `i` high: sorting numbers is cheaper than sorting tuples
+    // and gives the same (i, j) order.
+    let pack = |i: u32, j: u32| (u64::from(i) << 32) | u64::from(j);
+    let mut seen: Vec<u64> =
+        Vec::with_capacity((free_a + free_b) * (opts.candidates + 2) + (n - free_a));
+    let mut keep = |i: u32, j: u32| {
+        if twin_a[i as usize].is_none() && twin_b[j as usize].is_none() {
+            seen.push(pack(i, j));
+        }
+    };
+    // A side of at most `few` sentences: the index makes each of them that shares a
+    // stem with a sentence of the other side its candidate, and the other direction
+    // adds only some of those pairs; they are listed without postings, which span the
+    // whole vocabulary (the sentences the base lacks are often a handful).
+    if m <= few {
+        sharing_pairs(a, b, twin_a, &mut keep);
+    } else if n <= few {
+        sharing_pairs(b, a, twin_b, |j, i| keep(i, j));
+    } else {
+        index_candidates(vocab, a, &Postings::new(vocab, b), twin_a, opts, &mut keep);
+        let built;
+        let postings_a = match postings_a {
+            Some(postings) => postings,
+            None => {
+                built = Postings::new(vocab, a);
+                &built
+            }
+        };
+        index_candidates(vocab, b, postings_a, twin_b, opts, |j, i| keep(i, j));
+    }
+    for i in 0..n {
+        let j = (i * m) / n.max(1);
+        for j in j.saturating_sub(1)..(j + 2).min(m) {
+            keep(i as u32, j as u32);
+        }
+    }
+    gap_candidates(twin_a, m, &mut keep);
+    seen.extend(
+        twin_a
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| t.map(|j| pack(i as u32, j))),
+    );
+    seen.sort_unstable();
+    seen.dedup();
+    seen.shrink_to_fit();
+    seen
+}
+
+/// Passes to `out` each pair (from index, to index) of a sentence of `from` without a
+/// twin and a sentence of `to` sharing a stem with it.
+fn sharing_pairs(from: &[&Bag], to: &[&Bag], twin: &[Option<u32>], mut out: impl FnMut(u32, u32)) {
+    for (i, x) in from.iter().enumerate() {
+        if twin[i].is_some() {
+            continue;
+        }
+        for (j, y) in to.iter().enumerate() {
+            if shares_any(x.stems(), y.stems()) {
+                out(i as u32, j as u32);
+            }
+        }
+    }
+}
+
+/// Whether two ascending lists have an item in common.
+fn shares_any(a: &[u32], b: &[u32]) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => return true,
+        }
+    }
+    false
 }
 
 /// Twins: a sentence of `a` and one of `b` with equal bags (the same text up to
@@ -1486,6 +1539,28 @@ mod tests {
                 got
             };
             prop_assert_eq!(run(usize::MAX), run(0));
+        }
+
+        #[test]
+        fn small_sides_are_paired_as_the_index_pairs_them(
+            a in proptest::collection::vec(few_words(), 0..12),
+            b in proptest::collection::vec(few_words(), 0..12),
+            twins in proptest::collection::vec(any::<bool>(), 24),
+            candidates in 0usize..10,
+            common_stem_cap in 1usize..10,
+        ) {
+            let mut vocab = Vocabulary::new();
+            let bags_a: Vec<Bag> = a.iter().map(|s| vocab.bag(s)).collect();
+            let bags_b: Vec<Bag> = b.iter().map(|s| vocab.bag(s)).collect();
+            vocab.freeze();
+            let (from, to): (Vec<&Bag>, Vec<&Bag>) = (bags_a.iter().collect(), bags_b.iter().collect());
+            // Twins as marks only: the pairs holding one are dropped either way.
+            let twin_a: Vec<Option<u32>> = twins[..a.len()].iter().map(|&t| t.then_some(0)).collect();
+            let twin_b: Vec<Option<u32>> = twins[12..12 + b.len()].iter().map(|&t| t.then_some(0)).collect();
+            let opts = AlignOptions { candidates, common_stem_cap, ..AlignOptions::default() };
+            let few = candidates.min(common_stem_cap);
+            let keys = |few| candidate_keys(&vocab, (&from, &twin_a), (&to, &twin_b), &opts, None, few);
+            prop_assert_eq!(keys(few), keys(0));
         }
 
         #[test]
