@@ -1166,18 +1166,15 @@ fn frames(toks: &[Tok]) -> Vec<Frame> {
 fn frames_from<const SKIP: bool>(toks: &[Tok]) -> Vec<Frame> {
     let mut out: Vec<Frame> = Vec::new();
     let mut i = 0;
-    while i < toks.len() {
-        let t = &toks[i];
-        // Most words are no cue: past the first word (which the sentence-level frames
-        // look at), only `according` and a lower-case word of the lexicon can start a
-        // frame ([`verb_frame`] turns any other word away at once).
-        if !t.word()
-            || t.in_quote
-            || SKIP && i > 0 && (t.cap || lexicon::lookup(t.lower).is_none()) && !t.is("according")
-        {
-            i += 1;
-            continue;
-        }
+    // The words no rule takes are passed in a loop of their own: merged with the rules'
+    // loop, the skip paid for the rules' bookkeeping on every token.
+    while let Some((at, t)) = toks
+        .iter()
+        .enumerate()
+        .skip(i)
+        .find(|&(k, t)| may_start_frame::<SKIP>(t, k == 0))
+    {
+        i = at;
         let lo = out.last().map_or(0, |f| f.after);
         if i == 0
             && let Some(f) = colon_frame(toks)
@@ -1211,6 +1208,16 @@ fn frames_from<const SKIP: bool>(toks: &[Tok]) -> Vec<Frame> {
         i += 1;
     }
     out
+}
+
+/// Whether the token `t` (the sentence's `first` or not) may start a frame: a word
+/// outside quotes and, with `SKIP`, only the first word (which the sentence-level frames
+/// look at), `according` and a lower-case word of the lexicon ([`verb_frame`] turns any
+/// other word away at once). Most words are no cue.
+fn may_start_frame<const SKIP: bool>(t: &Tok, first: bool) -> bool {
+    t.word()
+        && !t.in_quote
+        && (!SKIP || first || !t.cap && lexicon::lookup(t.lower).is_some() || t.is("according"))
 }
 
 /// `In a Gallup poll released Monday, 52 percent ...`: a sentence opening with `In` and

@@ -719,6 +719,15 @@ mod shared_cache_props {
             let regions = quotes::regions_at(&chars, 0..chars.len());
             let mut buf = Vec::new();
             let toks = tokenize(&chars, 0, chars.len(), &regions, &mut buf);
+            // The up-front test, against the one the rules' loop once made of each token.
+            for (k, t) in toks.iter().enumerate() {
+                let skipped = !t.word()
+                    || t.in_quote
+                    || k > 0
+                        && (t.cap || lexicon::lookup(t.lower).is_none())
+                        && !t.is("according");
+                prop_assert_eq!(may_start_frame::<true>(t, k == 0), !skipped);
+            }
             let key = |f: &Frame| (f.cue, f.source, f.according, f.object, f.first, f.after);
             prop_assert_eq!(
                 frames(&toks).iter().map(key).collect::<Vec<_>>(),
