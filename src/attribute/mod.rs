@@ -672,8 +672,14 @@ fn tokenize<'a>(
     // the previous token's to the end of its own, kept in `lower_end`.
     let mut toks: Vec<Tok<'a>> = Vec::with_capacity((end - start) / 4 + 4);
     // The first region not ending before `i`: the one holding `i`, if any (regions are
-    // sorted and disjoint).
+    // sorted and disjoint); its ends at hand, as none past the last region.
     let mut held = regions.partition_point(|r| r.end <= start);
+    let ends = |held: usize| {
+        regions
+            .get(held)
+            .map_or((usize::MAX, usize::MAX), |r| (r.start, r.end))
+    };
+    let (mut held_start, mut held_end) = ends(held);
     let unit = &chars[..end];
     let mut i = start;
     while let Some(&c) = unit.get(i) {
@@ -704,10 +710,11 @@ fn tokenize<'a>(
         } else {
             (i + 1, TokKind::Punct, push_lower(&unit[i..i + 1], buf))
         };
-        while regions.get(held).is_some_and(|r| r.end <= i) {
+        while held_end <= i {
             held += 1;
+            (held_start, held_end) = ends(held);
         }
-        let in_quote = regions.get(held).is_some_and(|r| r.start < i);
+        let in_quote = held_start < i;
         toks.push(Tok {
             s: i,
             e,
@@ -718,7 +725,8 @@ fn tokenize<'a>(
             acronym,
             in_quote,
         });
-        i = e;
+        // Most tokens are followed by a space: passed here, not as a char of its own.
+        i = e + usize::from(unit.get(e) == Some(&' '));
     }
     // `buf` holds whole chars' UTF-8 only, so this never fails (and if it did, the
     // tokens would be empty words, not a panic).
