@@ -411,6 +411,32 @@ fn common_suffix<K: PartialEq>(a: &[K], ra: Range<usize>, b: &[K], rb: Range<usi
         .count()
 }
 
+/// How many keys `a[x..]` and `b[y..]` share at their starts: none when `x` or `y` is
+/// past the end (a search's x may be; y is never negative).
+fn run_on<K: PartialEq>(a: &[K], b: &[K], x: isize, y: isize) -> isize {
+    match (a.get(x as usize..), b.get(y as usize..)) {
+        (Some(a), Some(b)) => a.iter().zip(b).take_while(|(p, q)| p == q).count() as isize,
+        _ => 0,
+    }
+}
+
+/// How many keys `a` and `b` share at their ends once the last `x` of `a` and `y` of `b`
+/// are left out: none when `x` or `y` is past the start.
+fn run_back<K: PartialEq>(a: &[K], b: &[K], x: isize, y: isize) -> isize {
+    let (Some(i), Some(j)) = (
+        a.len().checked_sub(x as usize),
+        b.len().checked_sub(y as usize),
+    ) else {
+        return 0;
+    };
+    a[..i]
+        .iter()
+        .rev()
+        .zip(b[..j].iter().rev())
+        .take_while(|(p, q)| p == q)
+        .count() as isize
+}
+
 /// One op of a diff script as `similar` keeps it while compacting: `len` keys from
 /// `old` in `a` and `new` in `b`. A deletion consumes only `a`, an insertion only `b`;
 /// the other index is where the op stands on the other side, and moves as the op does.
@@ -517,12 +543,14 @@ impl<'k, K: PartialEq> Myers<'k, K> {
     /// Where to split `a[ra]` against `b[rb]` (both not empty): the start of the middle
     /// snake found from the forward search, or its end from the backward one, as
     /// absolute indices.
+    // Out of line: inlined into the recursion, its loops ran short of registers.
+    #[inline(never)]
     fn middle_snake(&mut self, ra: Range<usize>, rb: Range<usize>) -> (usize, usize) {
         let (a, b) = (&self.a[ra.clone()], &self.b[rb.clone()]);
         let (n, m) = (a.len() as isize, b.len() as isize);
         let delta = n - m;
         let odd = delta & 1 == 1;
-        let (forward, backward) = (&mut self.forward, &mut self.backward);
+        let (forward, backward) = (&mut self.forward[..], &mut self.backward[..]);
         // Diagonal k is at k + mid. Both searches start one diagonal off, at x = 0; every
         // other entry read is written earlier in the same call. An x may pass the end of
         // `a`, but never falls below its diagonal, so y = x - k is never negative.
@@ -530,7 +558,10 @@ impl<'k, K: PartialEq> Myers<'k, K> {
         forward[(mid + 1) as usize] = 0;
         backward[(mid + 1) as usize] = 0;
         for d in 0..=(n + m + 1) / 2 {
-            for k in (-d..=d).rev().step_by(2) {
+            // Diagonals d, d - 2, ..., -d, in the order `similar` takes them (a plain loop:
+            // a stepped reversed range costs several times the step itself).
+            let mut k = d;
+            while k >= -d {
                 let at = (mid + k) as usize;
                 let mut x = if k == -d || (k != d && forward[at - 1] < forward[at + 1]) {
                     forward[at + 1]
@@ -538,15 +569,15 @@ impl<'k, K: PartialEq> Myers<'k, K> {
                     forward[at - 1] + 1
                 };
                 let start = x;
-                while x < n && x - k < m && a[x as usize] == b[(x - k) as usize] {
-                    x += 1;
-                }
+                x += run_on(a, b, x, x - k);
                 forward[at] = x;
                 if odd && (k - delta).abs() < d && x + backward[(mid + delta - k) as usize] >= n {
                     return (ra.start + start as usize, rb.start + (start - k) as usize);
                 }
+                k -= 2;
             }
-            for k in (-d..=d).rev().step_by(2) {
+            let mut k = d;
+            while k >= -d {
                 let at = (mid + k) as usize;
                 let mut x = if k == -d || (k != d && backward[at - 1] < backward[at + 1]) {
                     backward[at + 1]
@@ -554,13 +585,12 @@ impl<'k, K: PartialEq> Myers<'k, K> {
                     backward[at - 1] + 1
                 };
                 // Here x and y count back from the ends.
-                while x < n && x - k < m && a[(n - 1 - x) as usize] == b[(m - 1 - x + k) as usize] {
-                    x += 1;
-                }
+                x += run_back(a, b, x, x - k);
                 backward[at] = x;
                 if !odd && (k - delta).abs() <= d && x + forward[(mid + delta - k) as usize] >= n {
                     return (ra.end - x as usize, rb.end - (x - k) as usize);
                 }
+                k -= 2;
             }
         }
         unreachable!("the searches meet by d = (n + m) / 2")
