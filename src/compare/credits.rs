@@ -32,7 +32,7 @@ use crate::boilerplate::Kind as BoilerplateKind;
 use crate::source;
 
 use super::detect::LowercaseWords;
-use super::{ClaimResult, DiffKind, Difference, Version, diff, edits};
+use super::{ClaimResult, DiffKind, Difference, Version, edits};
 
 /// Least similarity for a sentence to count as a copy of a source's sentence.
 pub const COPY_SIMILARITY: f64 = 0.85;
@@ -575,8 +575,7 @@ pub fn audit(
                 let found = if ours == cited_text {
                     Vec::new()
                 } else {
-                    let d = diff::word_diff(&cited_text, &ours);
-                    edits(&cited_text, &ours, &d, lowercase, v)
+                    edits(&cited_text, &ours, lowercase, v).1
                 };
                 if found.is_empty() {
                     credit.verdict = Verdict::Supported;

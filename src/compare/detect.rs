@@ -439,6 +439,8 @@ pub struct Facts {
     /// The words that are names (see [`names`]), as indices into `toks`.
     names: Vec<usize>,
     quotes: Vec<Quote>,
+    /// Per quote, the byte span of the passage between its marks.
+    quote_spans: Vec<(usize, usize)>,
     /// Per quote, the words it holds, as indices into `toks`: the words of the passage
     /// alone are the text's words inside it, since a quotation mark neither belongs to
     /// a word nor joins two.
@@ -454,9 +456,10 @@ impl Facts {
     /// [`Facts::new`] for a text already cut for a word diff.
     pub fn of_pieces(pieces: &Pieces, lowercase_vocab: &LowercaseWords<'_>) -> Facts {
         let text = pieces.text();
-        // Most texts quote nobody, as their cut already saw: no search for the marks.
+        // Most texts quote nobody, as their cut already saw: no search for the marks. A
+        // mark is a piece of its own, so the others are found among the pieces.
         let quotes = if pieces.may_quote() {
-            quote_spans(text)
+            quote_spans_at(text, pieces.quote_marks())
         } else {
             Vec::new()
         };
@@ -498,6 +501,7 @@ impl Facts {
                 .iter()
                 .map(|&(s, e)| Quote::new(&text[s..e]))
                 .collect(),
+            quote_spans: spans,
             quote_words,
         }
     }
@@ -508,6 +512,11 @@ impl Facts {
             .iter()
             .map(|words| words.clone().map(|k| self.word(k)).collect())
             .collect()
+    }
+
+    /// The byte span of quote `k` (in text order) between its marks.
+    pub fn quote_span(&self, k: usize) -> (usize, usize) {
+        self.quote_spans[k]
     }
 
     /// The normal form of word `k`.
@@ -535,14 +544,16 @@ impl Facts {
 /// Figures, names and quotes that differ from `a` to `b`, as [`number_changes`],
 /// [`name_changes`] and [`quote_changes`] give them.
 pub fn changes(a: &Facts, b: &Facts) -> Changes {
+    let quote_pairs = if a.quotes.is_empty() || b.quotes.is_empty() {
+        Vec::new()
+    } else {
+        quote_changes_in(&a.quotes, &b.quotes, a.quote_words(), b.quote_words())
+    };
     Changes {
         numbers: number_changes_in(&a.numbers, &b.numbers),
         names: name_changes_in(a, b),
-        quotes: if a.quotes.is_empty() || b.quotes.is_empty() {
-            Vec::new()
-        } else {
-            quote_changes_in(&a.quotes, &b.quotes, a.quote_words(), b.quote_words())
-        },
+        quotes: quote_texts(&a.quotes, &b.quotes, &quote_pairs),
+        quote_pairs,
     }
 }
 
@@ -555,6 +566,9 @@ pub struct Changes {
     pub names: (Vec<String>, Vec<String>),
     /// Corresponding quotes whose words differ.
     pub quotes: Vec<(String, String)>,
+    /// Per entry of `quotes`, which quote of `a` and of `b` it is (see
+    /// [`Facts::quote_span`]).
+    pub quote_pairs: Vec<(usize, usize)>,
 }
 
 /// `w` without a possessive `'s`.
@@ -589,6 +603,12 @@ fn quote_spans(text: &str) -> Vec<(usize, usize)> {
     {
         return Vec::new();
     }
+    quote_spans_at(text, quote_marks(text))
+}
+
+/// [`quote_spans`] given the double quotation marks of `text` in order, with their byte
+/// offsets.
+fn quote_spans_at(text: &str, marks: impl Iterator<Item = (usize, char)>) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut open: Option<usize> = None;
     let mut push = |s: usize, e: usize| {
@@ -596,7 +616,7 @@ fn quote_spans(text: &str) -> Vec<(usize, usize)> {
             out.push((s, e));
         }
     };
-    for (i, c) in quote_marks(text) {
+    for (i, c) in marks {
         match (c, open) {
             ('\u{201C}' | '\u{201E}', _) => open = Some(i + c.len_utf8()),
             ('\u{201D}', Some(s)) | ('"', Some(s)) => {
@@ -653,7 +673,16 @@ pub fn quote_changes(a: &str, b: &str) -> Vec<(String, String)> {
     let words =
         |q: &[Quote]| -> Vec<Vec<String>> { q.iter().map(|q| normalize::words(&q.text)).collect() };
     let (wa, wb) = (words(&qa), words(&qb));
-    quote_changes_in(&qa, &qb, as_strs(&wa), as_strs(&wb))
+    let pairs = quote_changes_in(&qa, &qb, as_strs(&wa), as_strs(&wb));
+    quote_texts(&qa, &qb, &pairs)
+}
+
+/// The texts of the quotes at `pairs`.
+fn quote_texts(qa: &[Quote], qb: &[Quote], pairs: &[(usize, usize)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|&(i, k)| (qa[i].text.clone(), qb[k].text.clone()))
+        .collect()
 }
 
 fn as_strs(words: &[Vec<String>]) -> Vec<Vec<&str>> {
@@ -663,19 +692,20 @@ fn as_strs(words: &[Vec<String>]) -> Vec<Vec<&str>> {
         .collect()
 }
 
-/// [`quote_changes`] over quotes already found, with the normal forms of their words.
+/// [`quote_changes`] over quotes already found, with the normal forms of their words, as
+/// indices into `qa` and `qb`.
 fn quote_changes_in(
     qa: &[Quote],
     qb: &[Quote],
     words_a: Vec<Vec<&str>>,
     words_b: Vec<Vec<&str>>,
-) -> Vec<(String, String)> {
+) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     if qa.is_empty() || qb.is_empty() {
         return out;
     }
     let mut used = vec![false; qb.len()];
-    for (q, wa) in qa.iter().zip(words_a) {
+    for (i, wa) in words_a.into_iter().enumerate() {
         let mut best: Option<(f64, usize)> = None;
         for (k, wr) in words_b.iter().enumerate() {
             if used[k] {
@@ -692,7 +722,7 @@ fn quote_changes_in(
             // Compare as the run of words the reader sees: a dropped or swapped word in a
             // direct quote is the finding, even when every other word agrees.
             if !contains_run(&wa, wr) && !contains_run(wr, &wa) {
-                out.push((q.text.clone(), qb[k].text.clone()));
+                out.push((i, k));
             }
         }
     }
@@ -936,8 +966,29 @@ mod tests {
                 .filter(|&(_, c)| matches!(c, '"' | '\u{201C}' | '\u{201D}' | '\u{201E}'))
                 .collect();
             prop_assert_eq!(quote_marks(&text).collect::<Vec<_>>(), want.clone());
+            prop_assert_eq!(Pieces::new(&text).quote_marks().collect::<Vec<_>>(), want.clone());
             if want.is_empty() {
                 prop_assert!(quote_spans(&text).is_empty());
+            }
+        }
+
+        #[test]
+        fn a_diff_of_quotes_within_their_texts_is_the_diff_of_the_quotes(
+            a in "[a-bA1 ,.'\u{2019}\"\u{201c}\u{201d}\u{201e}\u{2014}\u{a0}\u{e9}]{0,40}|\\PC{0,30}",
+            b in "[a-bA1 ,.'\u{2019}\"\u{201c}\u{201d}\u{201e}\u{2014}\u{a0}\u{e9}]{0,40}|\\PC{0,30}",
+        ) {
+            let (pa, pb) = (Pieces::new(&a), Pieces::new(&b));
+            let (fa, fb) = (Facts::of_pieces(&pa, &vocab()), Facts::of_pieces(&pb, &vocab()));
+            for (i, qa) in fa.quotes.iter().enumerate() {
+                for (k, qb) in fb.quotes.iter().enumerate() {
+                    let within = diff::word_diff_within(
+                        &pa,
+                        pa.pieces_in(fa.quote_span(i)),
+                        &pb,
+                        pb.pieces_in(fb.quote_span(k)),
+                    );
+                    prop_assert_eq!(within, diff::word_diff(&qa.text, &qb.text));
+                }
             }
         }
 

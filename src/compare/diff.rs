@@ -153,6 +153,28 @@ impl<'t> Pieces<'t> {
     pub fn word_spans(&self) -> &[(usize, usize)] {
         &self.words
     }
+
+    /// The double quotation marks (`"`, U+201C to U+201E) of the text with their byte
+    /// offsets, in order: every mark is a piece of its own.
+    pub(super) fn quote_marks(&self) -> impl Iterator<Item = (usize, char)> + '_ {
+        let bytes = self.text.as_bytes();
+        self.spans
+            .iter()
+            .filter_map(move |&(s, e)| match bytes[s..e] {
+                [b'"'] => Some((s, '"')),
+                [0xE2, 0x80, 0x9C] => Some((s, '\u{201C}')),
+                [0xE2, 0x80, 0x9D] => Some((s, '\u{201D}')),
+                [0xE2, 0x80, 0x9E] => Some((s, '\u{201E}')),
+                _ => None,
+            })
+    }
+
+    /// The pieces that start in the byte span `span`, as a range of piece indices.
+    pub(super) fn pieces_in(&self, span: (usize, usize)) -> Range<usize> {
+        let first = self.spans.partition_point(|p| p.0 < span.0);
+        let end = self.spans.partition_point(|p| p.0 < span.1);
+        first..end
+    }
 }
 
 /// Appends the byte spans of the word tokens of `text` to `out`, as
@@ -303,15 +325,49 @@ pub fn word_diff(reference: &str, other: &str) -> WordDiff {
 
 /// [`word_diff`] between texts already cut.
 pub fn word_diff_of(reference: &Pieces, other: &Pieces) -> WordDiff {
-    let (a, ka) = (&reference.spans, &reference.keys);
-    let (b, kb) = (&other.spans, &other.keys);
-    let (reference, other) = (reference.text, other.text);
+    diff_parts(
+        reference,
+        0..reference.spans.len(),
+        0,
+        other,
+        0..other.spans.len(),
+        0,
+    )
+}
+
+/// [`word_diff`] between the passages of two cut texts made of the pieces at `ra` and
+/// `rb` (neither empty), as if each passage, trimmed, had been cut on its own: a piece's
+/// cut does not depend on the text around it when whitespace or a mark that joins no
+/// word (a quotation mark) stands between.
+pub(super) fn word_diff_within(
+    reference: &Pieces,
+    ra: Range<usize>,
+    other: &Pieces,
+    rb: Range<usize>,
+) -> WordDiff {
+    let (from_a, from_b) = (reference.spans[ra.start].0, other.spans[rb.start].0);
+    diff_parts(reference, ra, from_a, other, rb, from_b)
+}
+
+/// The word diff from the pieces `ra` of `reference` to the pieces `rb` of `other`, read
+/// as passages starting at the bytes `from_a` and `from_b`.
+fn diff_parts(
+    reference: &Pieces,
+    ra: Range<usize>,
+    from_a: usize,
+    other: &Pieces,
+    rb: Range<usize>,
+    from_b: usize,
+) -> WordDiff {
+    let (a, ka) = (&reference.spans[ra.clone()], &reference.keys[ra]);
+    let (b, kb) = (&other.spans[rb.clone()], &other.keys[rb]);
+    let (reference, other) = ((reference.text, from_a), (other.text, from_b));
     let mut runs: Vec<Run> = Vec::new();
-    let mut push = |op: DiffOp, text: &str, spans: &[(usize, usize)]| {
+    let mut push = |op: DiffOp, (text, from): (&str, usize), spans: &[(usize, usize)]| {
         let (Some(first), Some(last)) = (spans.first(), spans.last()) else {
             return;
         };
-        let space_before = text[..first.0].ends_with(char::is_whitespace);
+        let space_before = text[from..first.0].ends_with(char::is_whitespace);
         let slice = &text[first.0..last.1];
         match runs.last_mut() {
             Some(r) if r.op == op => {

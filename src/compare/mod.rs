@@ -519,8 +519,8 @@ fn judge_claim(ctx: &Context, members: &[Vec<usize>], number: usize) -> ClaimRes
             let pieces = diff::Pieces::new(text);
             let d = diff::word_diff_of(ref_pieces, &pieces);
             found = edits_of(
-                ref_facts,
-                &detect::Facts::of_pieces(&pieces, lowercase),
+                (ref_pieces, ref_facts),
+                (&pieces, &detect::Facts::of_pieces(&pieces, lowercase)),
                 &d,
                 lowercase,
                 v,
@@ -604,27 +604,29 @@ fn judge_claim(ctx: &Context, members: &[Vec<usize>], number: usize) -> ClaimRes
     }
 }
 
-/// Meaning-bearing edits from `reference` to `other` (version `v`), given their word
+/// Meaning-bearing edits from `reference` to `other` (version `v`), with their word
 /// diff. Figures and names count only when one is replaced by another: a figure or a
 /// name an outlet merely left out or added is rewording, not a changed claim.
 fn edits(
     reference: &str,
     other: &str,
-    word_diff: &WordDiff,
     lowercase: &LowercaseWords<'_>,
     v: usize,
-) -> Vec<Difference> {
-    let facts = (
-        detect::Facts::new(reference, lowercase),
-        detect::Facts::new(other, lowercase),
+) -> (WordDiff, Vec<Difference>) {
+    let (ra, rb) = (diff::Pieces::new(reference), diff::Pieces::new(other));
+    let word_diff = diff::word_diff_of(&ra, &rb);
+    let (fa, fb) = (
+        detect::Facts::of_pieces(&ra, lowercase),
+        detect::Facts::of_pieces(&rb, lowercase),
     );
-    edits_of(&facts.0, &facts.1, word_diff, lowercase, v)
+    let found = edits_of((&ra, &fa), (&rb, &fb), &word_diff, lowercase, v);
+    (word_diff, found)
 }
 
-/// [`edits`] with both texts already read.
+/// [`edits`] with both texts already cut and read, and their word diff.
 fn edits_of(
-    reference: &detect::Facts,
-    other: &detect::Facts,
+    (ref_pieces, reference): (&diff::Pieces, &detect::Facts),
+    (other_pieces, other): (&diff::Pieces, &detect::Facts),
     word_diff: &WordDiff,
     lowercase: &LowercaseWords<'_>,
     v: usize,
@@ -687,8 +689,14 @@ fn edits_of(
             }
         }
     }
-    for (qa, qb) in changes.quotes {
-        let detail = replaced_words(&diff::word_diff(&qa, &qb));
+    for ((qa, qb), (ia, ib)) in changes.quotes.into_iter().zip(changes.quote_pairs) {
+        // The quotes' pieces are the texts' own pieces between their marks.
+        let detail = replaced_words(&diff::word_diff_within(
+            ref_pieces,
+            ref_pieces.pieces_in(reference.quote_span(ia)),
+            other_pieces,
+            other_pieces.pieces_in(other.quote_span(ib)),
+        ));
         out.push(Difference {
             reference: Some(qa),
             other: Some(qb),
@@ -1040,7 +1048,7 @@ mod tests {
             vocab in "[a-c \u{e9}]{0,12}",
         ) {
             let vocab = detect::lowercase_vocabulary([vocab.as_str()]);
-            let found = edits(&text, &text, &diff::word_diff(&text, &text), &vocab, 1);
+            let (_, found) = edits(&text, &text, &vocab, 1);
             proptest::prop_assert!(found.is_empty(), "{:?}", found);
         }
     }
