@@ -756,6 +756,15 @@ fn list_style(body: &str, words: &[Word]) -> Option<ListStyle> {
 
 /// Splits a list marker word into its label and punctuation (`1.)` → (`1`, `.)`)).
 fn split_marker(w: &str) -> Option<(&str, &str)> {
+    // Every marker ends in `.` or `)`; most words (each paragraph's first is asked) do not.
+    if !matches!(w.as_bytes().last(), Some(b'.' | b')')) {
+        return None;
+    }
+    marker_parts(w)
+}
+
+/// [`split_marker`] without its first test: each punctuation tried in turn.
+fn marker_parts(w: &str) -> Option<(&str, &str)> {
     for suffix in [".)", ")", "."] {
         if let Some(label) = w.strip_suffix(suffix) {
             let ok = (!label.is_empty()
@@ -855,10 +864,14 @@ fn is_dot_word(w: &str) -> bool {
 
 /// Whether the first letter of `w` (after opening marks) is lower case.
 fn starts_lower(w: &str) -> bool {
-    trim_openers(w)
-        .chars()
-        .next()
-        .is_some_and(char::is_lowercase)
+    match w.as_bytes().first() {
+        // An ASCII letter or digit opens nothing: its own case, without the trim.
+        Some(b) if b.is_ascii_alphanumeric() => b.is_ascii_lowercase(),
+        _ => trim_openers(w)
+            .chars()
+            .next()
+            .is_some_and(char::is_lowercase),
+    }
 }
 
 fn starts_upper_or_digit(w: &str) -> bool {
@@ -894,16 +907,33 @@ fn is_boundary(body: &str, words: &[Word], k: usize, start: usize) -> bool {
     // Most words end in a letter, digit or comma: not a terminator, a closing mark or a
     // lone dot, so (unless dots follow) the rules let them continue the sentence.
     let bytes = body.as_bytes();
-    let last = bytes[words[k].end - 1];
-    let next = words[k + 1];
-    if last.is_ascii()
-        && !matches!(last, b'.' | b'!' | b'?' | b'"' | b'\'' | b')' | b']' | b'}')
-        && &bytes[next.start..next.end] != b"."
-    {
-        return false;
+    if !MAY_END[usize::from(bytes[words[k].end - 1])] {
+        // Words are never empty: a lone dot is one byte long.
+        let next = words[k + 1];
+        if next.end - next.start != 1 || bytes[next.start] != b'.' {
+            return false;
+        }
     }
     boundary_by_rules(body, words, k, start)
 }
+
+/// The last bytes of a word after which [`is_boundary`] asks the rules: a terminator, a
+/// closing mark, or part of a non-ASCII char. One table look-up instead of a test each.
+const MAY_END: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0x80;
+    while b < 256 {
+        table[b] = true;
+        b += 1;
+    }
+    let marks = b".!?\"')]}";
+    let mut i = 0;
+    while i < marks.len() {
+        table[marks[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
 
 /// [`is_boundary`] without its shortcut: the rules of the module docs, in order.
 #[inline(never)]
@@ -1007,7 +1037,8 @@ fn boundary_by_rules(body: &str, words: &[Word], k: usize, start: usize) -> bool
 
 /// `u.s`, `e.u`, `u.s.a`, `j.r.r`: single letters joined by dots.
 fn is_initialism(key: &str) -> bool {
-    key.contains('.')
+    // Keys are short: a plain loop, not the searcher `contains` sets up.
+    key.bytes().any(|b| b == b'.')
         && key
             .split('.')
             .all(|p| p.chars().count() == 1 && p.chars().all(char::is_alphabetic))
@@ -1367,6 +1398,18 @@ mod tests {
         fn lowered_is_to_lowercase(s in "[a-zA-Z.İ\u{212A}ẞÉ°]{0,30}") {
             let (mut buf, mut heap) = ([0; 24], String::new());
             prop_assert_eq!(lowered(&s, &mut buf, &mut heap), s.to_lowercase());
+        }
+
+        #[test]
+        fn word_tests_agree_with_their_general_forms(w in "[\"'“(\\[a-zA-Z0-9.)é•É]{0,5}") {
+            prop_assert_eq!(
+                starts_lower(&w),
+                trim_openers(&w).chars().next().is_some_and(char::is_lowercase)
+            );
+            prop_assert_eq!(split_marker(&w), marker_parts(&w));
+            prop_assert_eq!(is_initialism(&w), w.contains('.') && w.split('.').all(|p| {
+                p.chars().count() == 1 && p.chars().all(char::is_alphabetic)
+            }));
         }
 
         #[test]
