@@ -1554,9 +1554,12 @@ mod tests {
             let bags_b: Vec<Bag> = b.iter().map(|s| vocab.bag(s)).collect();
             vocab.freeze();
             let (from, to): (Vec<&Bag>, Vec<&Bag>) = (bags_a.iter().collect(), bags_b.iter().collect());
-            // Twins as marks only: the pairs holding one are dropped either way.
-            let twin_a: Vec<Option<u32>> = twins[..a.len()].iter().map(|&t| t.then_some(0)).collect();
-            let twin_b: Vec<Option<u32>> = twins[12..12 + b.len()].iter().map(|&t| t.then_some(0)).collect();
+            // Twins as marks only: the pairs holding one are dropped either way. A twin
+            // points into the other side, so an empty side has none opposite it.
+            let twin_a: Vec<Option<u32>> =
+                twins[..a.len()].iter().map(|&t| (t && !b.is_empty()).then_some(0)).collect();
+            let twin_b: Vec<Option<u32>> =
+                twins[12..12 + b.len()].iter().map(|&t| (t && !a.is_empty()).then_some(0)).collect();
             let opts = AlignOptions { candidates, common_stem_cap, ..AlignOptions::default() };
             let few = candidates.min(common_stem_cap);
             let keys = |few| candidate_keys(&vocab, (&from, &twin_a), (&to, &twin_b), &opts, None, few);
