@@ -75,10 +75,7 @@ pub struct Link {
 
 /// Aligns two versions given as sentence texts. Convenience over [`align_versions`].
 pub fn align_pair(a: &[&str], b: &[&str], opts: &AlignOptions) -> Vec<Link> {
-    let mut vocab = Vocabulary::new();
-    let bags_a: Vec<Bag> = a.iter().map(|s| vocab.bag(s)).collect();
-    let bags_b: Vec<Bag> = b.iter().map(|s| vocab.bag(s)).collect();
-    vocab.freeze();
+    let (vocab, bags_a, bags_b) = read_pair(a, b);
     let all_a: Vec<usize> = (0..a.len()).collect();
     let all_b: Vec<usize> = (0..b.len()).collect();
     link_subsets(&vocab, &bags_a, &all_a, &bags_b, &all_b, opts)
@@ -322,6 +319,15 @@ pub fn align_versions(versions: &[Vec<&str>], base: usize, opts: &AlignOptions) 
     let claims = collect_claims(versions, base, &offsets, &mut sets);
     let scores = score_claims(&claims, base, &kept, vocab, bags);
     Alignment { claims, scores }
+}
+
+/// The bags of two sides read into one vocabulary, frozen.
+fn read_pair<S: AsRef<str>>(a: &[S], b: &[S]) -> (Vocabulary, Vec<Bag>, Vec<Bag>) {
+    let mut vocab = Vocabulary::new();
+    let bags_a: Vec<Bag> = a.iter().map(|s| vocab.bag(s.as_ref())).collect();
+    let bags_b: Vec<Bag> = b.iter().map(|s| vocab.bag(s.as_ref())).collect();
+    vocab.freeze();
+    (vocab, bags_a, bags_b)
 }
 
 /// The vocabulary of all versions, frozen, and the bag of each sentence of each version.
@@ -1522,10 +1528,7 @@ mod tests {
             candidates in 0usize..6,
             common_stem_cap in 1usize..6,
         ) {
-            let mut vocab = Vocabulary::new();
-            let bags_a: Vec<Bag> = a.iter().map(|s| vocab.bag(s)).collect();
-            let bags_b: Vec<Bag> = b.iter().map(|s| vocab.bag(s)).collect();
-            vocab.freeze();
+            let (vocab, bags_a, bags_b) = read_pair(&a, &b);
             let from: Vec<&Bag> = bags_a.iter().collect();
             let to: Vec<&Bag> = bags_b.iter().collect();
             let postings = Postings::new(&vocab, &to);
@@ -1549,10 +1552,7 @@ mod tests {
             candidates in 0usize..10,
             common_stem_cap in 1usize..10,
         ) {
-            let mut vocab = Vocabulary::new();
-            let bags_a: Vec<Bag> = a.iter().map(|s| vocab.bag(s)).collect();
-            let bags_b: Vec<Bag> = b.iter().map(|s| vocab.bag(s)).collect();
-            vocab.freeze();
+            let (vocab, bags_a, bags_b) = read_pair(&a, &b);
             let (from, to): (Vec<&Bag>, Vec<&Bag>) = (bags_a.iter().collect(), bags_b.iter().collect());
             // Twins as marks only: the pairs holding one are dropped either way. A twin
             // points into the other side, so an empty side has none opposite it.
@@ -1573,10 +1573,7 @@ mod tests {
             threshold in 0.3f64..0.6,
         ) {
             // Sentences from a few words: many near misses, pieces and splits.
-            let mut vocab = Vocabulary::new();
-            let bags_a: Vec<Bag> = a.iter().map(|s| vocab.bag(s)).collect();
-            let bags_b: Vec<Bag> = b.iter().map(|s| vocab.bag(s)).collect();
-            vocab.freeze();
+            let (vocab, bags_a, bags_b) = read_pair(&a, &b);
             let (from, to): (Vec<&Bag>, Vec<&Bag>) = (bags_a.iter().collect(), bags_b.iter().collect());
             let opts = AlignOptions { threshold, ..AlignOptions::default() };
             let (groups, taken_with) = link_groups(&vocab, &from, &to, &opts, None);

@@ -575,7 +575,7 @@ pub fn audit(
                 let found = if ours == cited_text {
                     Vec::new()
                 } else {
-                    edits(&cited_text, &ours, lowercase, v).1
+                    edits(&cited_text, &ours, lowercase, v)
                 };
                 if found.is_empty() {
                     credit.verdict = Verdict::Supported;
