@@ -531,7 +531,15 @@ fn link_groups_scoring_from(
         }
     }
 
-    grow_groups(vocab, a, b, opts, &mut groups, &mut owner_a, &mut owner_b);
+    grow_groups(
+        vocab,
+        a,
+        b,
+        opts,
+        (&mut groups, &taken_with),
+        &mut owner_a,
+        &mut owner_b,
+    );
     // Step 4 passes over a seed holding a linked sentence (links only ever grow), and
     // over one neither of whose sentences is contained enough in the other to start a
     // run; so a pair left unscored is scored only if it is still of use, and only as far
@@ -571,7 +579,7 @@ fn link_groups_scoring_from(
         a,
         b,
         opts,
-        &mut groups,
+        (&mut groups, &taken_with),
         (&owner_a, &mut owner_b),
         true,
     );
@@ -580,7 +588,7 @@ fn link_groups_scoring_from(
         b,
         a,
         opts,
-        &mut groups,
+        (&mut groups, &taken_with),
         (&owner_b, &mut owner_a),
         false,
     );
@@ -986,6 +994,18 @@ fn best_first(items: &mut [u32], few: usize, before: impl Fn(u32, u32) -> bool) 
     }
 }
 
+/// The score group `g` was taken with, if it is still one to one: then it is the
+/// similarity of its two sentences (groups only grow, and the one-to-one step scores a
+/// pair in full, bit for bit as [`Vocabulary::similarity`], in either order, would).
+fn kept_score(group: &Group, taken_with: &[f64], g: usize) -> Option<f64> {
+    let (ga, gb) = group;
+    if ga.len() == 1 && gb.len() == 1 {
+        taken_with.get(g).copied()
+    } else {
+        None
+    }
+}
+
 /// The bag of sentences `idx` read as one text (borrowed when it is one sentence).
 fn union<'a, B: Borrow<Bag>>(bags: &'a [B], idx: &[usize]) -> Cow<'a, Bag> {
     let first = bags[idx[0]].borrow();
@@ -1005,7 +1025,7 @@ fn grow_groups(
     a: &[&Bag],
     b: &[&Bag],
     opts: &AlignOptions,
-    groups: &mut [Group],
+    (groups, taken_with): (&mut [Group], &[f64]),
     owner_a: &mut [Option<usize>],
     owner_b: &mut [Option<usize>],
 ) {
@@ -1013,9 +1033,16 @@ fn grow_groups(
         let mut changed = false;
         for (g, group) in groups.iter_mut().enumerate() {
             for side_b in [true, false] {
-                while let Some(next) = grow_once(vocab, a, b, opts, group, side_b, {
-                    if side_b { &*owner_b } else { &*owner_a }
-                }) {
+                // The group's score is known while it is one to one (it may grow here).
+                while let Some(next) = grow_once(
+                    vocab,
+                    a,
+                    b,
+                    opts,
+                    (group, kept_score(group, taken_with, g)),
+                    side_b,
+                    if side_b { &*owner_b } else { &*owner_a },
+                ) {
                     let (ga, gb) = group;
                     if side_b {
                         gb.push(next);
@@ -1036,13 +1063,14 @@ fn grow_groups(
     }
 }
 
-/// The best unlinked neighbour of a group's `side_b` side (or A side) worth absorbing.
+/// The best unlinked neighbour of a group's `side_b` side (or A side) worth absorbing;
+/// `known` is the group's similarity, if known (see [`kept_score`]).
 fn grow_once(
     vocab: &Vocabulary,
     a: &[&Bag],
     b: &[&Bag],
     opts: &AlignOptions,
-    group: &Group,
+    (group, known): (&Group, Option<f64>),
     side_b: bool,
     owner: &[Option<usize>],
 ) -> Option<usize> {
@@ -1071,7 +1099,11 @@ fn grow_once(
         if vocab.containment(my_bags[x], &other_bag) < opts.containment {
             continue;
         }
-        let current = *current.get_or_insert_with(|| vocab.similarity(&my_bag, &other_bag));
+        let current = *current.get_or_insert_with(|| {
+            let score = known.unwrap_or_else(|| vocab.similarity(&my_bag, &other_bag));
+            debug_assert_eq!(score, vocab.similarity(&my_bag, &other_bag));
+            score
+        });
         let joined_len = my_bag.trigrams().len() + my_bags[x].trigrams().len();
         if similarity_bound(joined_len, other_bag.trigrams().len()) < current - BOUND_MARGIN {
             // Joining cannot score above the group as it is.
@@ -1095,13 +1127,14 @@ fn grow_once(
 /// each side of a split point joins the link next to it when that costs the link at
 /// most [`GAP_SLACK`] similarity (tuned on DEplain-web: +.002 / +.004 F1). `groups` hold
 /// (A side, B side); with `b_side` false the roles of the two sides are swapped.
-/// `owner_a` and `owner_b` give each sentence's group, as in [`link_groups`].
+/// `owner_a` and `owner_b` give each sentence's group, and `taken_with` the scores of
+/// the one-to-one groups, as in [`link_groups`].
 fn fill_gaps(
     vocab: &Vocabulary,
     a: &[&Bag],
     b: &[&Bag],
     opts: &AlignOptions,
-    groups: &mut [Group],
+    (groups, taken_with): (&mut [Group], &[f64]),
     (owner_a, owner_b): (&[Option<usize>], &mut [Option<usize>]),
     b_side: bool,
 ) {
@@ -1134,11 +1167,16 @@ fn fill_gaps(
         // with_first[k]: the first link's B side with gap[..k]; with_second[k]: the second
         // link's with gap[k..]. Grown one sentence at a time (a union's contents do not
         // depend on the order it was built in).
-        let with_first = grown_scores(vocab, &bag_a1, union(b, b1), gap.iter().map(|&j| b[j]));
+        let with_first = grown_scores(
+            vocab,
+            (&bag_a1, union(b, b1)),
+            kept_score(&groups[g1], taken_with, g1),
+            gap.iter().map(|&j| b[j]),
+        );
         let mut with_second = grown_scores(
             vocab,
-            &bag_a2,
-            union(b, b2),
+            (&bag_a2, union(b, b2)),
+            kept_score(&groups[g2], taken_with, g2),
             gap.iter().rev().map(|&j| b[j]),
         );
         with_second.reverse();
@@ -1170,18 +1208,19 @@ fn fill_gaps(
     }
 }
 
-/// The similarity of `fixed` with `start`, then with `start` grown by each of `pieces`
-/// in turn. A grown score only matters if it stays within [`GAP_SLACK`] of the first:
+/// The similarity of `fixed` with `start` (`known`, if given), then with `start` grown by
+/// each of `pieces` in turn. A grown score only matters if it stays within [`GAP_SLACK`] of the first:
 /// one that does not is given as minus infinity, and when the trigram counts rule that
 /// out for all of them (a link whose sides are equal cannot take in anything and stay
 /// that close), so are they all, without building the unions.
 fn grown_scores<'a>(
     vocab: &Vocabulary,
-    fixed: &Bag,
-    start: Cow<'_, Bag>,
+    (fixed, start): (&Bag, Cow<'_, Bag>),
+    known: Option<f64>,
     pieces: impl Iterator<Item = &'a Bag> + Clone,
 ) -> Vec<f64> {
-    let first = vocab.similarity(fixed, &start);
+    let first = known.unwrap_or_else(|| vocab.similarity(fixed, &start));
+    debug_assert_eq!(first, vocab.similarity(fixed, &start));
     let fixed_len = fixed.trigrams().len();
     let reachable = pieces
         .clone()
