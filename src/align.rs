@@ -828,18 +828,43 @@ fn increasing_chain(pairs: &[(usize, usize)]) -> Vec<usize> {
     chain
 }
 
-/// The sentences of one side holding each stem, ascending, laid out flat.
+/// The sentences of one side holding each stem, ascending.
 struct Postings {
-    /// `start[s]..start[s + 1]` is where the sentences with stem `s` lie in `list`.
-    start: Vec<u32>,
-    list: Vec<u32>,
+    held: Held,
     /// How many sentences the side has.
     sentences: usize,
+}
+
+/// How [`Postings`] hold the sentences of each stem.
+enum Held {
+    /// Sides of at most [`BITS`] sentences: per stem, bit `j` set when sentence `j`
+    /// holds it. One pass over the sentences' stems builds it, where lists take two and
+    /// a prefix sum over the whole vocabulary (a story's sides are mostly this short).
+    Bits(Vec<u64>),
+    /// `start[s]..start[s + 1]` is where the sentences with stem `s` lie in `list`.
+    Lists { start: Vec<u32>, list: Vec<u32> },
 }
 
 impl Postings {
     /// The postings of `bags` over the stems of `vocab`.
     fn new(vocab: &Vocabulary, bags: &[&Bag]) -> Postings {
+        if bags.len() > BITS {
+            return Postings::lists(vocab, bags);
+        }
+        let mut bits = vec![0u64; vocab.len()];
+        for (j, bag) in bags.iter().enumerate() {
+            for &s in bag.stems() {
+                bits[s as usize] |= 1 << j;
+            }
+        }
+        Postings {
+            held: Held::Bits(bits),
+            sentences: bags.len(),
+        }
+    }
+
+    /// The postings of `bags` as lists, whatever their number.
+    fn lists(vocab: &Vocabulary, bags: &[&Bag]) -> Postings {
         let stems = vocab.len();
         let mut start = vec![0u32; stems + 1];
         for bag in bags {
@@ -859,8 +884,7 @@ impl Postings {
             }
         }
         Postings {
-            start,
-            list,
+            held: Held::Lists { start, list },
             sentences: bags.len(),
         }
     }
@@ -873,6 +897,9 @@ impl Postings {
 /// sentence shares nothing it adds at most a scan of 128 sums. Longer sides keep the list,
 /// whose cost follows the postings read.
 const DENSE_INDEX: usize = 128;
+
+/// Longest side whose [`Postings`] are bits: one machine word a stem.
+const BITS: usize = 64;
 
 /// For each sentence of `from` without a twin, the sentences of the other side (whose
 /// postings are `to`) sharing the most rare-stem weight, passed to `out` as (from index,
@@ -889,7 +916,8 @@ fn index_candidates(
 }
 
 /// [`index_candidates`], summing densely when the other side has at most `dense_up_to`
-/// (and [`DENSE_INDEX`]) sentences. Both ways add the same weights in the same order.
+/// (and [`DENSE_INDEX`]) sentences or its postings are bits. All ways add the same
+/// weights in the same order.
 fn index_candidates_dense_up_to(
     vocab: &Vocabulary,
     from: &[&Bag],
@@ -899,7 +927,12 @@ fn index_candidates_dense_up_to(
     dense_up_to: usize,
     mut out: impl FnMut(u32, u32),
 ) {
-    let Postings { start, list, .. } = to;
+    let (start, list) = match &to.held {
+        Held::Bits(bits) => {
+            return index_candidates_bits(vocab, from, (bits, to.sentences), twin, opts, out);
+        }
+        Held::Lists { start, list } => (start, list),
+    };
     let sentences = to.sentences;
     let cap = opts.common_stem_cap.max(1);
     let dense = sentences <= dense_up_to.min(DENSE_INDEX);
@@ -949,20 +982,78 @@ fn index_candidates_dense_up_to(
         } else {
             &mut acc
         };
-        let touched = &mut touched[..count];
-        // Higher sums first, then lower indices: a total order, so the few are unique.
-        let best = opts.candidates.min(touched.len());
-        // (Sums are positive and finite: `>` and `==` order them as `total_cmp` would.)
-        best_first(touched, best, |x, y| {
-            let (sx, sy) = (sums[x as usize], sums[y as usize]);
-            sx > sy || (sx == sy && x < y)
-        });
-        for &j in &touched[..best] {
-            out(i as u32, j);
+        take_best(i, &mut touched[..count], sums, opts, &mut out);
+    }
+}
+
+/// [`index_candidates`] over postings held as bits: sums densely, and lists the
+/// sentences touched (ascending, as the dense scan does) from the bits it read.
+fn index_candidates_bits(
+    vocab: &Vocabulary,
+    from: &[&Bag],
+    (bits, sentences): (&[u64], usize),
+    twin: &[Option<u32>],
+    opts: &AlignOptions,
+    mut out: impl FnMut(u32, u32),
+) {
+    let cap = opts.common_stem_cap.max(1);
+    // No stem is held by more sentences than the side has: counting bits (a dozen
+    // instructions without `popcnt`) is needed only when the cap is below that.
+    let counted = cap < sentences;
+    let mut sums = [0.0f64; BITS];
+    let mut touched = [0u32; BITS];
+    for (i, bag) in from.iter().enumerate() {
+        if twin[i].is_some() {
+            continue;
         }
-        for &j in touched.iter() {
-            sums[j as usize] = 0.0;
+        let mut seen = 0u64;
+        for &s in bag.stems() {
+            let Some(&held) = bits.get(s as usize) else {
+                continue;
+            };
+            if held == 0 || (counted && held.count_ones() as usize > cap) {
+                continue;
+            }
+            let w = vocab.idf(s);
+            seen |= held;
+            let mut rest = held;
+            while rest != 0 {
+                // Below `BITS`: the `%` spares the bounds check.
+                sums[rest.trailing_zeros() as usize % BITS] += w;
+                rest &= rest - 1;
+            }
         }
+        let mut count = 0;
+        while seen != 0 {
+            touched[count] = seen.trailing_zeros();
+            count += 1;
+            seen &= seen - 1;
+        }
+        take_best(i, &mut touched[..count], &mut sums, opts, &mut out);
+    }
+}
+
+/// Passes to `out` the candidates of sentence `i`: of the sentences `touched`, those
+/// with the highest `sums`; then clears their sums.
+fn take_best(
+    i: usize,
+    touched: &mut [u32],
+    sums: &mut [f64],
+    opts: &AlignOptions,
+    out: &mut impl FnMut(u32, u32),
+) {
+    // Higher sums first, then lower indices: a total order, so the few are unique.
+    let best = opts.candidates.min(touched.len());
+    // (Sums are positive and finite: `>` and `==` order them as `total_cmp` would.)
+    best_first(touched, best, |x, y| {
+        let (sx, sy) = (sums[x as usize], sums[y as usize]);
+        sx > sy || (sx == sy && x < y)
+    });
+    for &j in &touched[..best] {
+        out(i as u32, j);
+    }
+    for &j in touched.iter() {
+        sums[j as usize] = 0.0;
     }
 }
 
@@ -1571,14 +1662,23 @@ mod tests {
             let mut vocab = Vocabulary::new();
             let bags: Vec<Bag> = text.iter().map(|s| vocab.bag(s)).collect();
             let refs: Vec<&Bag> = bags.iter().collect();
-            let postings = Postings::new(&vocab, &refs);
-            prop_assert_eq!(postings.sentences, bags.len());
-            for s in 0..vocab.len() as u32 {
-                let (from, to) = (postings.start[s as usize], postings.start[s as usize + 1]);
-                let holding: Vec<u32> = (0..bags.len() as u32)
-                    .filter(|&j| bags[j as usize].stems().contains(&s))
-                    .collect();
-                prop_assert_eq!(&postings.list[from as usize..to as usize], &holding[..]);
+            for postings in [Postings::new(&vocab, &refs), Postings::lists(&vocab, &refs)] {
+                prop_assert_eq!(postings.sentences, bags.len());
+                for s in 0..vocab.len() as u32 {
+                    let holding: Vec<u32> = (0..bags.len() as u32)
+                        .filter(|&j| bags[j as usize].stems().contains(&s))
+                        .collect();
+                    let listed: Vec<u32> = match &postings.held {
+                        Held::Bits(bits) => {
+                            (0..64).filter(|&j| bits[s as usize] >> j & 1 == 1).collect()
+                        }
+                        Held::Lists { start, list } => {
+                            let (from, to) = (start[s as usize], start[s as usize + 1]);
+                            list[from as usize..to as usize].to_vec()
+                        }
+                    };
+                    prop_assert_eq!(listed, holding);
+                }
             }
         }
 
@@ -1593,17 +1693,22 @@ mod tests {
             let (vocab, bags_a, bags_b) = read_pair(&a, &b);
             let from: Vec<&Bag> = bags_a.iter().collect();
             let to: Vec<&Bag> = bags_b.iter().collect();
-            let postings = Postings::new(&vocab, &to);
+            // Bits as `index_candidates` builds them for short sides, and lists summed
+            // densely and sparsely.
+            let (bits, lists) = (Postings::new(&vocab, &to), Postings::lists(&vocab, &to));
+            prop_assert!(matches!(bits.held, Held::Bits(_)));
             let twin: Vec<Option<u32>> = twin[..a.len()].iter().map(|&t| t.then_some(0)).collect();
             let opts = AlignOptions { candidates, common_stem_cap, ..AlignOptions::default() };
-            let run = |dense_up_to| {
+            let run = |postings, dense_up_to| {
                 let mut got = Vec::new();
                 index_candidates_dense_up_to(
-                    &vocab, &from, &postings, &twin, &opts, dense_up_to, |i, j| got.push((i, j)),
+                    &vocab, &from, postings, &twin, &opts, dense_up_to, |i, j| got.push((i, j)),
                 );
                 got
             };
-            prop_assert_eq!(run(usize::MAX), run(0));
+            let sparse = run(&lists, 0);
+            prop_assert_eq!(run(&lists, usize::MAX), sparse.clone());
+            prop_assert_eq!(run(&bits, usize::MAX), sparse);
         }
 
         #[test]
