@@ -335,34 +335,61 @@ fn read_versions(versions: &[Vec<&str>]) -> (Vocabulary, Vec<Vec<Bag>>) {
     let mut vocab = Vocabulary::new();
     // Versions of one story repeat most sentences word for word: each text is read once.
     // Keyed by hash (checked against the text) to keep the table small on long inputs.
+    // `from`: per sentence, where its text is first met (version, index); `carriers`: per
+    // sentence that first meets its text, how many versions carry it and the last one.
     let total: usize = versions.iter().map(Vec::len).sum();
-    let mut first: FxHashMap<u64, (u32, u32)> =
+    let mut first: FxHashMap<u64, (u32, u32, u32)> =
         FxHashMap::with_capacity_and_hasher(total, Default::default());
+    let mut from: Vec<(u32, u32)> = Vec::with_capacity(total);
+    let mut carriers: Vec<(u32, u32)> = Vec::with_capacity(total);
+    for (v, texts) in versions.iter().enumerate() {
+        for (i, &text) in texts.iter().enumerate() {
+            let key = rustc_hash::FxBuildHasher.hash_one(text);
+            let me = from.len() as u32;
+            let seen = first
+                .get(&key)
+                .copied()
+                .filter(|&(w, k, _)| versions[w as usize][k as usize] == text);
+            match seen {
+                Some((w, k, at)) => {
+                    let c = &mut carriers[at as usize];
+                    if c.1 != v as u32 {
+                        *c = (c.0 + 1, v as u32);
+                    }
+                    from.push((w, k));
+                }
+                None => {
+                    first.entry(key).or_insert((v as u32, i as u32, me));
+                    from.push((v as u32, i as u32));
+                }
+            }
+            carriers.push((1, v as u32));
+        }
+    }
+    drop(first);
+    // A text every version carries is most often linked as twins, whose trigrams
+    // nothing reads: its bag reads them only if they are needed.
+    let everywhere = versions.len() as u32;
     let mut bags: Vec<Vec<Bag>> = Vec::with_capacity(versions.len());
+    let mut at = 0;
     for (v, texts) in versions.iter().enumerate() {
         let mut list = Vec::with_capacity(texts.len());
         for (i, &text) in texts.iter().enumerate() {
-            let key = rustc_hash::FxBuildHasher.hash_one(text);
-            let seen = first
-                .get(&key)
-                .map(|&(w, k)| (w as usize, k as usize))
-                .filter(|&(w, k)| versions[w][k] == text);
-            let bag = match seen {
-                Some((w, k)) => {
-                    let bag = if w == v { &list[k] } else { &bags[w][k] };
-                    vocab.recount(bag);
-                    Bag::clone(bag)
-                }
-                None => {
-                    first.entry(key).or_insert((v as u32, i as u32));
-                    vocab.bag(text)
-                }
+            let (w, k) = (from[at].0 as usize, from[at].1 as usize);
+            let bag = if (w, k) != (v, i) {
+                let bag = if w == v { &list[k] } else { &bags[w][k] };
+                vocab.recount(bag);
+                Bag::clone(bag)
+            } else if everywhere > 1 && carriers[at].0 == everywhere {
+                vocab.bag_deferred(text)
+            } else {
+                vocab.bag(text)
             };
             list.push(bag);
+            at += 1;
         }
         bags.push(list);
     }
-    drop(first);
     vocab.freeze();
     (vocab, bags)
 }
@@ -1618,6 +1645,36 @@ mod tests {
             let mut all = items.clone();
             all.sort_unstable();
             prop_assert_eq!(all, (0..keys.len() as u32).collect::<Vec<_>>());
+        }
+
+        #[test]
+        fn read_versions_reads_every_text_as_a_bag_of_its_own(
+            text in proptest::collection::vec(sentence(), 1..10),
+            keep in proptest::collection::vec((any::<bool>(), any::<bool>()), 10),
+        ) {
+            // Some sentences in every version (their bags deferred), some in fewer.
+            let v1: Vec<&String> = text.iter().zip(&keep).filter(|(_, k)| k.0).map(|p| p.0).collect();
+            let v2: Vec<&String> = text.iter().zip(&keep).filter(|(_, k)| k.1).map(|p| p.0).collect();
+            let vs: Vec<Vec<&str>> = vec![
+                text.iter().map(String::as_str).collect(),
+                v1.into_iter().map(String::as_str).collect(),
+                v2.into_iter().map(String::as_str).collect(),
+            ];
+            let (vocab, bags) = read_versions(&vs);
+            let mut each = Vocabulary::new();
+            let want: Vec<Vec<Bag>> =
+                vs.iter().map(|v| v.iter().map(|t| each.bag(t)).collect()).collect();
+            each.freeze();
+            prop_assert_eq!(vocab.len(), each.len());
+            for s in 0..vocab.len() as u32 {
+                prop_assert_eq!(vocab.df(s), each.df(s));
+                prop_assert_eq!(vocab.idf(s).to_bits(), each.idf(s).to_bits());
+            }
+            for (got, want) in bags.iter().flatten().zip(want.iter().flatten()) {
+                prop_assert_eq!(got.trigrams().len(), want.trigrams().len());
+                prop_assert_eq!(&got.trigrams()[..], &want.trigrams()[..]);
+                prop_assert_eq!(got, want);
+            }
         }
 
         #[test]

@@ -8,7 +8,9 @@
 //! spelling edits). Stems are the first [`STEM_CHARS`] characters of a word: crude, but
 //! language-neutral and enough to join `report`/`reported`/`reports`.
 
-use std::sync::Arc;
+use std::cell::RefCell;
+use std::ops::Deref;
+use std::sync::{Arc, OnceLock};
 
 use rustc_hash::FxHashMap;
 
@@ -25,47 +27,72 @@ const WORD_WEIGHT: f64 = 0.4;
 /// The features of one sentence or of a group of sentences, ready to compare: sorted,
 /// distinct stem ids, then sorted 32-bit character-trigram hashes with repeats (a
 /// multiset; half the size of exact 63-bit codes, and a rare collision only nudges a
-/// similarity). Both lists share one allocation, since a long input holds hundreds of
+/// similarity). Both lists share one buffer, since a long input holds hundreds of
 /// thousands of bags; clones share it too (versions repeat most sentences). A bag read
-/// from a text also keeps a [`Signature`] of its trigrams there, after them.
+/// from a text also keeps a [`Signature`] of its trigrams there, after them. A deferred
+/// bag ([`Vocabulary::bag_deferred`]) knows only how many trigrams it has until they are
+/// first looked at.
 #[derive(Debug, Clone, Default)]
 pub struct Bag {
-    data: Arc<[u32]>,
+    data: Arc<BagData>,
     stems_len: u32,
-    /// Where the trigrams end in `data`.
-    len: u32,
+    trigrams_len: u32,
+}
+
+/// What a [`Bag`] shares with its clones.
+#[derive(Debug, Default)]
+struct BagData {
+    /// The stems, then (unless the bag is deferred) the trigrams and any signature.
+    words: Box<[u32]>,
+    /// A deferred bag's text, from which its trigrams and signature are read into
+    /// `later` the first time they are needed.
+    text: Option<Box<str>>,
+    later: OnceLock<Box<[u32]>>,
 }
 
 impl Bag {
     /// A bag from its sorted, distinct stems followed by its sorted trigrams, the first
     /// `stems_len` of `data` being stems and the first `len` stems and trigrams (the
-    /// rest, if any, a [`Signature`]): one allocation and one copy.
-    fn new(data: &[u32], stems_len: usize, len: usize) -> Bag {
+    /// rest, if any, a [`Signature`]).
+    fn new(data: impl Into<Box<[u32]>>, stems_len: usize, len: usize) -> Bag {
         Bag {
-            data: Arc::from(data),
+            data: Arc::new(BagData {
+                words: data.into(),
+                ..BagData::default()
+            }),
             stems_len: stems_len as u32,
-            len: len as u32,
+            trigrams_len: (len - stems_len) as u32,
         }
     }
 
     /// Sorted, distinct stem ids.
     pub fn stems(&self) -> &[u32] {
-        &self.data[..self.stems_len as usize]
+        &self.data.words[..self.stems_len as usize]
     }
 
-    /// Sorted character-trigram hashes, with repeats.
-    pub fn trigrams(&self) -> &[u32] {
-        &self.data[self.stems_len as usize..self.len as usize]
+    /// Sorted character-trigram hashes, with repeats. Their number is known without
+    /// reading them (see [`TrigramList`]).
+    pub fn trigrams(&self) -> TrigramList<'_> {
+        TrigramList(self)
     }
 
-    /// The stems and trigrams.
-    fn content(&self) -> &[u32] {
-        &self.data[..self.len as usize]
+    /// The trigrams, read now if the bag is deferred.
+    fn trigram_slice(&self) -> &[u32] {
+        &self.tail()[..self.trigrams_len as usize]
+    }
+
+    /// The trigrams and the signature, if any.
+    fn tail(&self) -> &[u32] {
+        let data = &*self.data;
+        match &data.text {
+            None => &data.words[self.stems_len as usize..],
+            Some(text) => data.later.get_or_init(|| read_deferred(text)),
+        }
     }
 
     /// The signature of the trigrams, if the bag keeps one.
     fn signature(&self) -> Option<Signature<'_>> {
-        let rest = &self.data[self.len as usize..];
+        let rest = &self.tail()[self.trigrams_len as usize..];
         let (&spare, bits) = rest.split_first()?;
         Some(Signature {
             spare,
@@ -81,24 +108,48 @@ impl Bag {
     /// Whether the two bags are equal (cheaply when one is a clone of the other).
     pub(crate) fn same_as(&self, other: &Bag) -> bool {
         self.stems_len == other.stems_len
-            && self.len == other.len
-            && (Arc::ptr_eq(&self.data, &other.data) || self.content() == other.content())
+            && self.trigrams_len == other.trigrams_len
+            && (Arc::ptr_eq(&self.data, &other.data)
+                || (self.stems() == other.stems() && self.trigram_slice() == other.trigram_slice()))
     }
 
     /// The bag of two texts read as one: used to score a split or a merge.
     pub fn union(&self, other: &Bag) -> Bag {
         let (a, b) = (self, other);
-        let mut out = Vec::with_capacity(a.len as usize + b.len as usize);
+        let mut out = Vec::with_capacity(
+            (a.stems_len + a.trigrams_len + b.stems_len + b.trigrams_len) as usize,
+        );
         merge_sorted(a.stems(), b.stems(), &mut out, true);
-        let stems_len = out.len() as u32;
-        merge_sorted(a.trigrams(), b.trigrams(), &mut out, false);
+        let stems_len = out.len();
+        merge_sorted(a.trigram_slice(), b.trigram_slice(), &mut out, false);
         // Without a signature: unions are scored a few times each.
-        let len = out.len() as u32;
-        Bag {
-            data: out.into(),
-            stems_len,
-            len,
-        }
+        let len = out.len();
+        Bag::new(out, stems_len, len)
+    }
+}
+
+/// A bag's trigrams ([`Bag::trigrams`]): a slice of them once dereferenced, which a
+/// deferred bag reads then; their number is known at once.
+#[derive(Debug, Clone, Copy)]
+pub struct TrigramList<'a>(&'a Bag);
+
+impl TrigramList<'_> {
+    /// How many trigrams the bag has, without reading them.
+    pub fn len(&self) -> usize {
+        self.0.trigrams_len as usize
+    }
+
+    /// Whether the bag has no trigram.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl<'a> Deref for TrigramList<'a> {
+    type Target = [u32];
+
+    fn deref(&self) -> &[u32] {
+        self.0.trigram_slice()
     }
 }
 
@@ -171,7 +222,7 @@ impl Eq for BagKey<'_> {}
 impl std::hash::Hash for BagKey<'_> {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.0.stems().hash(state);
-        self.0.trigrams().len().hash(state);
+        (self.0.trigrams_len as usize).hash(state);
     }
 }
 
@@ -293,7 +344,7 @@ impl Vocabulary {
             stems, trigrams, ..
         } = &mut self.scratch;
         stems.clear();
-        read_plain(text, trigrams, &mut self.ids, stems);
+        read_plain::<true>(text, trigrams, &mut self.ids, stems);
         self.finish_bag()
     }
 
@@ -308,17 +359,36 @@ impl Vocabulary {
         self.finish_bag()
     }
 
-    /// Counts the stems read into the scratch buffers and makes the bag of them and of
-    /// the trigrams read there.
-    fn finish_bag(&mut self) -> Bag {
-        self.texts += 1;
+    /// [`Vocabulary::bag`], except that the bag reads its trigrams only when they are
+    /// first needed (keeping a copy of the text till then): for texts whose trigrams
+    /// are likely never compared, such as a sentence every version of a story carries.
+    pub fn bag_deferred(&mut self, text: &str) -> Bag {
+        if !normalize::is_plain(text) || text.is_empty() {
+            return self.bag(text);
+        }
         let Scratch {
-            stems,
-            trigrams,
-            sorted,
-            buckets,
-            ..
+            stems, trigrams, ..
         } = &mut self.scratch;
+        stems.clear();
+        let trigrams_len = read_plain::<false>(text, trigrams, &mut self.ids, stems);
+        self.count_stems();
+        let stems = &self.scratch.stems;
+        Bag {
+            data: Arc::new(BagData {
+                words: stems[..].into(),
+                text: Some(text.into()),
+                later: OnceLock::new(),
+            }),
+            stems_len: stems.len() as u32,
+            trigrams_len: trigrams_len as u32,
+        }
+    }
+
+    /// Sorts the stems read into the scratch buffer, drops repeats and counts them
+    /// towards document frequencies, with the text.
+    fn count_stems(&mut self) {
+        self.texts += 1;
+        let stems = &mut self.scratch.stems;
         stems.sort_unstable();
         stems.dedup();
         let known = self.ids.len();
@@ -328,6 +398,19 @@ impl Vocabulary {
         for &s in stems.iter() {
             self.df[s as usize] += 1;
         }
+    }
+
+    /// Counts the stems read into the scratch buffers and makes the bag of them and of
+    /// the trigrams read there.
+    fn finish_bag(&mut self) -> Bag {
+        self.count_stems();
+        let Scratch {
+            stems,
+            trigrams,
+            sorted,
+            buckets,
+            ..
+        } = &mut self.scratch;
         // The bag's data in one buffer: the stems, then the trigrams sorted after them.
         sorted.clear();
         sorted.extend_from_slice(stems);
@@ -335,7 +418,7 @@ impl Vocabulary {
         hash_sort(trigrams, sorted, buckets, |t| Signature::mark(&mut bits, t));
         let len = sorted.len();
         Signature::append(sorted, trigrams.len(), &bits);
-        Bag::new(sorted, stems.len(), len)
+        Bag::new(&sorted[..], stems.len(), len)
     }
 
     /// Counts a text whose bag was already made from an equal text towards document
@@ -476,18 +559,18 @@ impl Vocabulary {
         {
             return None;
         }
-        shared_count_at_least(ta, tb, need).map(score)
+        shared_count_at_least(&ta, &tb, need).map(score)
     }
 
     /// The blend of the word and character views of two bags with weights `wa`, `wb`.
     fn blend(&self, a: &Bag, wa: f64, b: &Bag, wb: f64) -> f64 {
         let words = if wa + wb == 0.0 {
             // Neither side has a word: fall back on characters alone.
-            return trigram_dice(a.trigrams(), b.trigrams());
+            return trigram_dice(&a.trigrams(), &b.trigrams());
         } else {
             2.0 * self.shared_weight(a, b) / (wa + wb)
         };
-        let chars = trigram_dice(a.trigrams(), b.trigrams());
+        let chars = trigram_dice(&a.trigrams(), &b.trigrams());
         blend_views(words, chars)
     }
 }
@@ -574,20 +657,28 @@ fn text_trigrams(text: &str) -> Vec<u32> {
 }
 
 /// Reads a text that [`normalize::is_plain`] accepts in one pass over its bytes: its
-/// trigrams, unsorted, into `trigrams` (as [`Scratch::read_trigrams`] gives them), and
-/// the ids of the stems of its words (of the words [`normalize::for_each_word_in`]
-/// gives) into `stems`. In such a text a word is ASCII letters and digits, joined by an
+/// trigrams, unsorted, into `trigrams` (as [`Scratch::read_trigrams`] gives them; only
+/// counted, `trigrams` left alone, unless `HASH`), and the ids of the stems of its words
+/// (of the words [`normalize::for_each_word_in`] gives) into `stems`. Returns how many
+/// trigrams the text has. In such a text a word is ASCII letters and digits, joined by an
 /// apostrophe (straight or curly) between letters or by `.` or `,` between digits, and
 /// every char outside ASCII (three bytes long) folds to punctuation: a gap between
 /// trigrams.
-fn read_plain(text: &str, trigrams: &mut Vec<u32>, ids: &mut StemIds, stems: &mut Vec<u32>) {
+fn read_plain<const HASH: bool>(
+    text: &str,
+    trigrams: &mut Vec<u32>,
+    ids: &mut StemIds,
+    stems: &mut Vec<u32>,
+) -> usize {
     let bytes = text.as_bytes();
     let lower = |b: u8| normalize::ASCII_ALNUM_LOWER[usize::from(b)];
     // Each letter or digit gives a trigram, and so does the gap after each run of them:
     // at most one a byte, and one more for a run that ends the text. They are written
     // into storage sized once, so no write checks the capacity.
-    trigrams.clear();
-    trigrams.resize(bytes.len() + 1, 0);
+    if HASH {
+        trigrams.clear();
+        trigrams.resize(bytes.len() + 1, 0);
+    }
     let out = &mut trigrams[..];
     let mut n = 0;
     // The cleaned text's last three chars as in `Trigrams`, from its leading space. The
@@ -595,8 +686,10 @@ fn read_plain(text: &str, trigrams: &mut Vec<u32>, ids: &mut StemIds, stems: &mu
     // replaced at the end, so no char is tested for whether its window is complete.
     let mut window = (u64::from(b' ') << 21) | u64::from(b' ');
     let mut put = |window: &mut u64, c: u8| {
-        *window = ((*window << 21) | u64::from(c)) & TRIGRAM_MASK;
-        out[n] = trigram_hash(*window);
+        if HASH {
+            *window = ((*window << 21) | u64::from(c)) & TRIGRAM_MASK;
+            out[n] = trigram_hash(*window);
+        }
         n += 1;
     };
     // Stems that cannot be read straight from the text are built here.
@@ -692,9 +785,48 @@ fn read_plain(text: &str, trigrams: &mut Vec<u32>, ids: &mut StemIds, stems: &mu
     // The first letter's window goes; the last trigram takes its slot.
     if n > 0 {
         n -= 1;
-        out[0] = out[n];
+        if HASH {
+            out[0] = out[n];
+        }
     }
-    trigrams.truncate(n);
+    if HASH {
+        trigrams.truncate(n);
+    }
+    n
+}
+
+thread_local! {
+    /// Buffers deferred bags read their trigrams in.
+    static DEFERRED: RefCell<Scratch> = RefCell::default();
+}
+
+/// The sorted trigrams and the signature of a plain text, as [`Vocabulary::bag`] keeps
+/// them after its stems: for a deferred bag.
+fn read_deferred(text: &str) -> Box<[u32]> {
+    DEFERRED.with_borrow_mut(|s| {
+        plain_trigrams(text, &mut s.trigrams);
+        s.sorted.clear();
+        let mut bits = [0; SIGNATURE_WORDS];
+        hash_sort(&s.trigrams, &mut s.sorted, &mut s.buckets, |t| {
+            Signature::mark(&mut bits, t)
+        });
+        Signature::append(&mut s.sorted, s.trigrams.len(), &bits);
+        s.sorted[..].into()
+    })
+}
+
+/// The trigrams, unsorted, of a text that [`normalize::is_plain`] accepts, as
+/// [`read_plain`] reads them: each run of ASCII letters and digits, lower-cased, and a
+/// gap after it (any other byte, of a char outside ASCII too, is a gap).
+fn plain_trigrams(text: &str, out: &mut Vec<u32>) {
+    let mut t = Trigrams::new(out);
+    for &b in text.as_bytes() {
+        match normalize::ASCII_ALNUM_LOWER[usize::from(b)] {
+            0 => t.gap(),
+            c => t.letter(char::from(c)),
+        }
+    }
+    t.finish();
 }
 
 /// Builds the trigrams of a cleaned text fed one char or gap at a time, unsorted, into
@@ -1059,6 +1191,56 @@ mod tests {
         }
 
         #[test]
+        fn deferred_bags_read_as_bags_read_at_once(
+            texts in proptest::collection::vec(
+                "[aBz09 ,.'\u{2019}\u{2018}\u{201c}\u{201d}\u{2013}\u{2014}-]{0,40}\
+                 |((Kerry|SAID|5,000|3\\.5|1,2,3|rep|abcdefgh|x9|’|'|,|\\.|“|—) ?){0,12}\
+                 |\\PC{0,30}",
+                1..6,
+            ),
+        ) {
+            let (mut now, mut later) = (Vocabulary::new(), Vocabulary::new());
+            let mut bags = Vec::new();
+            for text in &texts {
+                let (a, b) = (now.bag(text), later.bag_deferred(text));
+                prop_assert_eq!(a.stems(), b.stems());
+                prop_assert_eq!(a.trigrams().len(), b.trigrams().len());
+                // Plain texts wait: nothing is read until the trigrams are looked at.
+                let waits = normalize::is_plain(text) && !text.is_empty();
+                prop_assert_eq!(b.data.text.is_some(), waits);
+                prop_assert!(b.data.later.get().is_none());
+                prop_assert_eq!(&a.trigrams()[..], &b.trigrams()[..]);
+                prop_assert_eq!(b.data.later.get().is_some(), waits);
+                prop_assert_eq!(a.tail(), b.tail());
+                prop_assert!(a.same_as(&b) && b.same_as(&a));
+                bags.push((a, b));
+            }
+            prop_assert_eq!(&now.ids.short, &later.ids.short);
+            prop_assert_eq!(&now.ids.long, &later.ids.long);
+            prop_assert_eq!(&now.df, &later.df);
+            // Fresh deferred bags, scored against each other before anything read them.
+            let fresh: Vec<Bag> = texts.iter().map(|t| later.bag_deferred(t)).collect();
+            let mut again = Vocabulary::new();
+            texts.iter().chain(&texts).for_each(|t| drop(again.bag(t)));
+            again.freeze();
+            later.freeze();
+            for (x, (a, _)) in bags.iter().enumerate() {
+                for (y, (c, _)) in bags.iter().enumerate() {
+                    let (p, q) = (&fresh[x], &fresh[y]);
+                    prop_assert_eq!(
+                        again.similarity(a, c).to_bits(),
+                        later.similarity(p, q).to_bits()
+                    );
+                    prop_assert_eq!(
+                        again.similarity_at_least(a, c, 0.5).map(f64::to_bits),
+                        later.similarity_at_least(p, q, 0.5).map(f64::to_bits)
+                    );
+                    prop_assert_eq!(a.union(c), p.union(q));
+                }
+            }
+        }
+
+        #[test]
         fn plain_texts_read_as_the_general_path_reads_them(
             texts in proptest::collection::vec(
                 "[aBz09 ,.'\u{2019}\u{2018}\u{201c}\u{201d}\u{2013}\u{2014}-]{0,40}\
@@ -1149,10 +1331,10 @@ mod tests {
             let mut stems = [ba.stems(), bb.stems()].concat();
             stems.sort_unstable();
             stems.dedup();
-            let mut trigrams = [ba.trigrams(), bb.trigrams()].concat();
+            let mut trigrams = [&ba.trigrams()[..], &bb.trigrams()].concat();
             trigrams.sort_unstable();
             prop_assert_eq!(u.stems(), &stems[..]);
-            prop_assert_eq!(u.trigrams(), &trigrams[..]);
+            prop_assert_eq!(&u.trigrams()[..], &trigrams[..]);
         }
 
         #[test]
@@ -1222,13 +1404,13 @@ mod tests {
                     let mut bits = [0; SIGNATURE_WORDS];
                     hash_sort(t, &mut data, &mut Vec::new(), |x| Signature::mark(&mut bits, x));
                     Signature::append(&mut data, t.len(), &bits);
-                    Bag::new(&data, 0, t.len())
+                    Bag::new(&data[..], 0, t.len())
                 })
                 .collect();
             for x in &bags {
                 for y in &bags {
                     let (sx, sy) = (x.signature().unwrap(), y.signature().unwrap());
-                    let shared = shared_count(x.trigrams(), y.trigrams());
+                    let shared = shared_count(&x.trigrams(), &y.trigrams());
                     prop_assert!(sx.shared_bound(sy) >= shared);
                     prop_assert_eq!(sx.shared_bound(sy), sy.shared_bound(sx));
                 }
