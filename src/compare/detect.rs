@@ -106,39 +106,52 @@ impl<'t> Words<'t> {
 
     /// The words of `text` at `spans`, as [`normalize::token_spans`] gives them.
     fn of_spans(text: &'t str, spans: &[(usize, usize)]) -> Self {
+        let mut norms = Words::lowercased(text);
+        let ascii = text.is_ascii();
+        let toks = spans
+            .iter()
+            .map(|&(start, end)| Words::tok(text, &mut norms, ascii, start, end))
+            .collect();
+        Words { text, norms, toks }
+    }
+
+    /// The buffer of normal forms for `text`, before any word's: its lower-cased copy.
+    fn lowercased(text: &str) -> String {
         // The normal form of an ASCII word is its lower case, but for a number's
         // thousands separators: most words' normal forms are where they stand in a
         // lower-cased copy of the text. The others are normalized one by one after it.
         let mut norms = String::with_capacity(text.len() + text.len() / 4);
         norms.push_str(text);
         norms.make_ascii_lowercase();
-        let ascii = text.is_ascii();
-        let toks = spans
-            .iter()
-            .map(|&(start, end)| {
-                // Its bytes tell whether a token is its own lower case: no `str` to cut
-                // unless it is not. (A token is never empty.)
-                let raw = &text.as_bytes()[start..end];
-                let number = raw[0].is_ascii_digit() && raw.contains(&b',');
-                if (ascii || raw.is_ascii()) && !number {
-                    return Tok {
-                        start,
-                        end,
-                        norm_start: start,
-                        norm_end: end,
-                    };
-                }
-                let norm_start = norms.len();
-                normalize::push_norm_token(&text[start..end], &mut norms);
-                Tok {
-                    start,
-                    end,
-                    norm_start,
-                    norm_end: norms.len(),
-                }
-            })
-            .collect();
-        Words { text, norms, toks }
+        norms
+    }
+
+    /// The token at `start..end` of `text` (`ascii`: whether it is known to be ASCII), its
+    /// normal form pushed onto `norms` (begun by [`Words::lowercased`]) unless it stands
+    /// in the lower-cased copy.
+    // Always inlined: a call per word cost more than the rest of its reading.
+    #[inline(always)]
+    fn tok(text: &str, norms: &mut String, ascii: bool, start: usize, end: usize) -> Tok {
+        // Its bytes tell whether a token is its own lower case: no `str` to cut unless it
+        // is not. (A token is never empty.)
+        let raw = &text.as_bytes()[start..end];
+        let number = raw[0].is_ascii_digit() && raw.contains(&b',');
+        if (ascii || raw.is_ascii()) && !number {
+            return Tok {
+                start,
+                end,
+                norm_start: start,
+                norm_end: end,
+            };
+        }
+        let norm_start = norms.len();
+        normalize::push_norm_token(&text[start..end], norms);
+        Tok {
+            start,
+            end,
+            norm_start,
+            norm_end: norms.len(),
+        }
     }
 
     fn len(&self) -> usize {
@@ -146,6 +159,7 @@ impl<'t> Words<'t> {
     }
 
     /// Token `k` as written.
+    #[cfg(test)]
     fn raw(&self, k: usize) -> &'t str {
         &self.text[self.toks[k].start..self.toks[k].end]
     }
@@ -156,16 +170,42 @@ impl<'t> Words<'t> {
     }
 }
 
+/// The offset of the first byte of `bytes` at or after `from` that is not ASCII, or the
+/// length of `bytes`.
+fn next_wide(bytes: &[u8], from: usize) -> usize {
+    // Sixteen bytes at a time, word-wise: most of a text is ASCII.
+    let mut at = from;
+    for chunk in bytes[from..].chunks_exact(16) {
+        if !chunk.is_ascii() {
+            break;
+        }
+        at += 16;
+    }
+    bytes[at..]
+        .iter()
+        .position(|b| !b.is_ascii())
+        .map_or(bytes.len(), |k| at + k)
+}
+
 /// [`numbers`] over the words of a text.
 fn numbers_in(words: &Words) -> Vec<Number> {
+    let starts: Vec<(usize, f64)> = (0..words.len())
+        .filter_map(|k| number_value(words.norm(k)).map(|value| (k, value)))
+        .collect();
+    numbers_from(words, &starts)
+}
+
+/// [`numbers_in`] given the words that have a number value, `(index, value)` in order:
+/// a number starts at each that an earlier number does not take in.
+fn numbers_from(words: &Words, starts: &[(usize, f64)]) -> Vec<Number> {
     let mut out = Vec::new();
-    let mut i = 0;
     let value_at = |j: usize| (j < words.len()).then(|| number_value(words.norm(j)))?;
-    while i < words.len() {
-        let Some(mut value) = number_value(words.norm(i)) else {
-            i += 1;
+    // The first word the last number read did not take.
+    let mut next = 0;
+    for &(i, mut value) in starts {
+        if i < next {
             continue;
-        };
+        }
         let start = words.toks[i].start;
         let mut end = words.toks[i].end;
         let mut j = i + 1;
@@ -197,7 +237,7 @@ fn numbers_in(words: &Words) -> Vec<Number> {
                 text: words.text[start..end].to_string(),
             });
         }
-        i = j;
+        next = j;
     }
     out
 }
@@ -337,28 +377,33 @@ pub fn names(text: &str, lowercase_vocab: &LowercaseWords<'_>) -> Vec<String> {
 /// [`names`] over the words of a text, as word indices: a text's names stay in its
 /// buffer of normal forms, with no string each.
 fn names_in(words: &Words, lowercase_vocab: &LowercaseWords<'_>) -> Vec<usize> {
-    let mut out = Vec::new();
     let bytes = words.text.as_bytes();
-    for k in 0..words.len() {
-        // Most words start with an ASCII char other than a capital: no char to decode.
-        let first = bytes[words.toks[k].start];
-        if first.is_ascii() && !first.is_ascii_uppercase() {
-            continue;
-        }
-        let raw = words.raw(k);
-        let norm = words.norm(k);
-        // (Fewer than two chars: no second one, found without counting them all.)
-        if !raw.starts_with(char::is_uppercase) || norm.chars().nth(1).is_none() {
-            continue;
-        }
-        let sentence_initial =
-            k == 0 || starts_sentence(&words.text[words.toks[k - 1].end..words.toks[k].start]);
-        if (sentence_initial || is_all_caps(raw)) && lowercase_vocab.contains(norm) {
-            continue;
-        }
-        out.push(k);
+    (0..words.len())
+        .filter(|&k| {
+            // Most words start with an ASCII char other than a capital: no char to decode.
+            let first = bytes[words.toks[k].start];
+            (first.is_ascii_uppercase() || !first.is_ascii())
+                && is_name(
+                    words.text,
+                    &words.toks[..=k],
+                    words.norm(k),
+                    lowercase_vocab,
+                )
+        })
+        .collect()
+}
+
+/// Whether the last of `toks` (words of `text`), whose normal form is `norm`, is a name
+/// as [`names`] tells them.
+fn is_name(text: &str, toks: &[Tok], norm: &str, lowercase_vocab: &LowercaseWords<'_>) -> bool {
+    let (k, tok) = (toks.len() - 1, toks[toks.len() - 1]);
+    let raw = &text[tok.start..tok.end];
+    // (Fewer than two chars: no second one, found without counting them all.)
+    if !raw.starts_with(char::is_uppercase) || norm.chars().nth(1).is_none() {
+        return false;
     }
-    out
+    let sentence_initial = k == 0 || starts_sentence(&text[toks[k - 1].end..tok.start]);
+    !((sentence_initial || is_all_caps(raw)) && lowercase_vocab.contains(norm))
 }
 
 fn is_all_caps(raw: &str) -> bool {
@@ -450,7 +495,9 @@ pub struct Facts {
 impl Facts {
     /// Reads `text`; `lowercase_vocab` as for [`names`].
     pub fn new(text: &str, lowercase_vocab: &LowercaseWords<'_>) -> Facts {
-        Facts::of_words(Words::new(text), quote_spans(text), lowercase_vocab)
+        let mut spans = Vec::with_capacity(text.len() / 6 + 1);
+        diff::word_spans(text, &mut spans);
+        Facts::of_words(text, &spans, quote_spans(text), lowercase_vocab)
     }
 
     /// [`Facts::new`] for a text already cut for a word diff.
@@ -463,26 +510,51 @@ impl Facts {
         } else {
             Vec::new()
         };
-        Facts::of_words(
-            Words::of_spans(text, pieces.word_spans()),
-            quotes,
-            lowercase_vocab,
-        )
+        Facts::of_words(text, pieces.word_spans(), quotes, lowercase_vocab)
     }
 
-    /// The facts of `words`, whose text quotes the passages at `spans` (as
-    /// [`quote_spans`] finds them).
+    /// The facts of the words at `word_spans` of `text` (as [`normalize::token_spans`]
+    /// finds them), which quotes the passages at `spans` (as [`quote_spans`] finds them).
     fn of_words(
-        words: Words,
+        text: &str,
+        word_spans: &[(usize, usize)],
         spans: Vec<(usize, usize)>,
         lowercase_vocab: &LowercaseWords<'_>,
     ) -> Facts {
-        let text = words.text;
-        let numbers = numbers_in(&words);
-        let names = names_in(&words, lowercase_vocab);
-        let negations = (0..words.len())
-            .filter(|&k| is_negator(words.norm(k)))
-            .count();
+        // One pass over the words reads them, their names and negations, and the words
+        // a number starts at (as [`numbers_in`] would walk to them): the numbers, with
+        // their look-ahead, are read from those alone.
+        let mut norms = Words::lowercased(text);
+        let bytes = text.as_bytes();
+        // The next byte that is not ASCII, at or after the last word read: a word ends
+        // before it is ASCII without reading its bytes (most words of a text with curly
+        // quotes are).
+        let mut wide = next_wide(bytes, 0);
+        let mut toks = Vec::with_capacity(word_spans.len());
+        let mut names = Vec::new();
+        let mut negations = 0;
+        let mut number_starts = Vec::new();
+        for (k, &(start, end)) in word_spans.iter().enumerate() {
+            if wide < start {
+                wide = next_wide(bytes, start);
+            }
+            let tok = Words::tok(text, &mut norms, wide >= end, start, end);
+            toks.push(tok);
+            let norm = &norms[tok.norm_start..tok.norm_end];
+            // Most words start with an ASCII char other than a capital: no char to decode.
+            let first = bytes[start];
+            if (first.is_ascii_uppercase() || !first.is_ascii())
+                && is_name(text, &toks, norm, lowercase_vocab)
+            {
+                names.push(k);
+            }
+            negations += usize::from(is_negator(norm));
+            if let Some(value) = number_value(norm) {
+                number_starts.push((k, value));
+            }
+        }
+        let words = Words { text, norms, toks };
+        let numbers = numbers_from(&words, &number_starts);
         let quote_words = spans
             .iter()
             .map(|&(s, e)| {
@@ -822,6 +894,50 @@ mod tests {
             .collect()
     }
 
+    /// [`numbers_in`] as it walked every word, the reference for the read from number
+    /// starts alone.
+    fn numbers_walking_every_word(words: &Words) -> Vec<Number> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        let value_at = |j: usize| (j < words.len()).then(|| number_value(words.norm(j)))?;
+        while i < words.len() {
+            let Some(mut value) = number_value(words.norm(i)) else {
+                i += 1;
+                continue;
+            };
+            let start = words.toks[i].start;
+            let mut end = words.toks[i].end;
+            let mut j = i + 1;
+            let tens = (20.0..100.0).contains(&value) && value % 10.0 == 0.0;
+            if let Some(u) = value_at(j)
+                && tens
+                && (1.0..10.0).contains(&u)
+                && u.fract() == 0.0
+            {
+                value += u;
+                end = words.toks[j].end;
+                j += 1;
+            }
+            while let Some(scale) = (j < words.len())
+                .then(|| scale_value(words.norm(j)))
+                .flatten()
+            {
+                value *= scale;
+                end = words.toks[j].end;
+                j += 1;
+            }
+            let bare_word = j == i + 1 && !words.norm(i).starts_with(|c: char| c.is_ascii_digit());
+            if !(bare_word && value <= 1.0) {
+                out.push(Number {
+                    value,
+                    text: words.text[start..end].to_string(),
+                });
+            }
+            i = j;
+        }
+        out
+    }
+
     proptest! {
         #[test]
         fn number_values_are_number_words_or_figures(
@@ -868,6 +984,35 @@ mod tests {
                 .map(|t| (t.start, t.end, t.norm))
                 .collect();
             prop_assert_eq!(tokens_of(&Words::new(&text)), want);
+        }
+
+        #[test]
+        fn h54_facts_read_in_one_pass_are_the_detectors_answers(
+            text in "((twenty|one|half|two|five|ten|million|hundreds|thousand|dozen|not|no|can't|never|Never|The|the|Kerry|IBM|NASA|U.S.|said|a|1,500|3.5|20|7|1.2.3|\u{c9}mile|don\u{2019}t|caf\u{e9})[ ,.\"\u{201c}\u{201d}]{1,2}){0,12}|[a-zA-Z0-9 ,.'\u{2019}\u{c9}]{0,30}|\\PC{0,20}",
+            vocab in "(the|never|nasa|a) {0,3}",
+        ) {
+            let vocab = lowercase_vocabulary([vocab.as_str()]);
+            let facts = Facts::new(&text, &vocab);
+            let words = Words::new(&text);
+            prop_assert_eq!(&facts.numbers, &numbers_walking_every_word(&words));
+            prop_assert_eq!(&numbers(&text), &facts.numbers);
+            prop_assert_eq!(facts.negations(), negations(&text));
+            prop_assert_eq!(facts.names().collect::<Vec<_>>(), names(&text, &vocab));
+            let toks: Vec<(usize, usize, String)> = (0..facts.toks.len())
+                .map(|k| (facts.toks[k].start, facts.toks[k].end, facts.word(k).to_string()))
+                .collect();
+            prop_assert_eq!(toks, tokens_of(&words));
+        }
+
+        #[test]
+        fn h54_the_next_wide_byte_is_the_first_not_ascii(
+            text in "[a-z ]{0,40}|([a-z ]{0,20}[\u{e9}\u{201c}]){0,4}[a-z]{0,20}|\\PC{0,40}",
+            from in 0usize..80,
+        ) {
+            let bytes = text.as_bytes();
+            let from = from.min(bytes.len());
+            let want = (from..bytes.len()).find(|&k| !bytes[k].is_ascii()).unwrap_or(bytes.len());
+            prop_assert_eq!(next_wide(bytes, from), want);
         }
 
         #[test]
