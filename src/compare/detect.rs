@@ -15,42 +15,42 @@ use crate::normalize;
 /// name. Borrowed from the texts where the word is its own normal form.
 pub type LowercaseWords<'t> = FxHashSet<Cow<'t, str>>;
 
-/// The value of a number word. Kept to what news writes out in words. A `match`, not
-/// a table search: it runs for every word of every changed claim.
+/// The value of a number word (its bytes). Kept to what news writes out in words. A
+/// `match`, not a table search: it runs for every word of every changed claim.
 #[inline(never)]
-fn number_word(word: &str) -> Option<f64> {
+fn number_word(word: &[u8]) -> Option<f64> {
     Some(match word {
-        "zero" => 0.0,
-        "one" => 1.0,
-        "two" => 2.0,
-        "three" => 3.0,
-        "four" => 4.0,
-        "five" => 5.0,
-        "six" => 6.0,
-        "seven" => 7.0,
-        "eight" => 8.0,
-        "nine" => 9.0,
-        "ten" => 10.0,
-        "eleven" => 11.0,
-        "twelve" => 12.0,
-        "thirteen" => 13.0,
-        "fourteen" => 14.0,
-        "fifteen" => 15.0,
-        "sixteen" => 16.0,
-        "seventeen" => 17.0,
-        "eighteen" => 18.0,
-        "nineteen" => 19.0,
-        "twenty" => 20.0,
-        "thirty" => 30.0,
-        "forty" => 40.0,
-        "fifty" => 50.0,
-        "sixty" => 60.0,
-        "seventy" => 70.0,
-        "eighty" => 80.0,
-        "ninety" => 90.0,
-        "dozen" => 12.0,
-        "half" => 0.5,
-        "quarter" => 0.25,
+        b"zero" => 0.0,
+        b"one" => 1.0,
+        b"two" => 2.0,
+        b"three" => 3.0,
+        b"four" => 4.0,
+        b"five" => 5.0,
+        b"six" => 6.0,
+        b"seven" => 7.0,
+        b"eight" => 8.0,
+        b"nine" => 9.0,
+        b"ten" => 10.0,
+        b"eleven" => 11.0,
+        b"twelve" => 12.0,
+        b"thirteen" => 13.0,
+        b"fourteen" => 14.0,
+        b"fifteen" => 15.0,
+        b"sixteen" => 16.0,
+        b"seventeen" => 17.0,
+        b"eighteen" => 18.0,
+        b"nineteen" => 19.0,
+        b"twenty" => 20.0,
+        b"thirty" => 30.0,
+        b"forty" => 40.0,
+        b"fifty" => 50.0,
+        b"sixty" => 60.0,
+        b"seventy" => 70.0,
+        b"eighty" => 80.0,
+        b"ninety" => 90.0,
+        b"dozen" => 12.0,
+        b"half" => 0.5,
+        b"quarter" => 0.25,
         _ => return None,
     })
 }
@@ -190,7 +190,7 @@ fn next_wide(bytes: &[u8], from: usize) -> usize {
 /// [`numbers`] over the words of a text.
 fn numbers_in(words: &Words) -> Vec<Number> {
     let starts: Vec<(usize, f64)> = (0..words.len())
-        .filter_map(|k| number_value(words.norm(k)).map(|value| (k, value)))
+        .filter_map(|k| number_value(words.norm(k).as_bytes()).map(|value| (k, value)))
         .collect();
     numbers_from(words, &starts)
 }
@@ -199,7 +199,7 @@ fn numbers_in(words: &Words) -> Vec<Number> {
 /// a number starts at each that an earlier number does not take in.
 fn numbers_from(words: &Words, starts: &[(usize, f64)]) -> Vec<Number> {
     let mut out = Vec::new();
-    let value_at = |j: usize| (j < words.len()).then(|| number_value(words.norm(j)))?;
+    let value_at = |j: usize| (j < words.len()).then(|| number_value(words.norm(j).as_bytes()))?;
     // The first word the last number read did not take.
     let mut next = 0;
     for &(i, mut value) in starts {
@@ -244,9 +244,10 @@ fn numbers_from(words: &Words, starts: &[(usize, f64)]) -> Vec<Number> {
 
 // Inlined: it is asked about every word, and most are told apart by a byte or two
 // without the call.
+// Bytes, not a `str`: no char boundaries to check when a word is cut from its buffer.
 #[inline]
-fn number_value(norm: &str) -> Option<f64> {
-    let &first = norm.as_bytes().first()?;
+fn number_value(norm: &[u8]) -> Option<f64> {
+    let &first = norm.first()?;
     if first.is_ascii_digit() {
         return figure_value(norm);
     }
@@ -264,12 +265,13 @@ fn number_value(norm: &str) -> Option<f64> {
 
 /// The value of a normal form that starts with a digit: its leading digits and points.
 #[inline(never)]
-fn figure_value(norm: &str) -> Option<f64> {
+fn figure_value(norm: &[u8]) -> Option<f64> {
     let digits = norm
-        .bytes()
-        .position(|b| !(b.is_ascii_digit() || b == b'.'))
+        .iter()
+        .position(|&b| !(b.is_ascii_digit() || b == b'.'))
         .unwrap_or(norm.len());
-    norm[..digits].parse().ok()
+    // (ASCII digits and points: always a `str`.)
+    std::str::from_utf8(&norm[..digits]).ok()?.parse().ok()
 }
 
 fn scale_value(norm: &str) -> Option<f64> {
@@ -335,33 +337,33 @@ fn counted_number_changes(na: &[Number], nb: &[Number]) -> (Vec<String>, Vec<Str
 pub fn negations(text: &str) -> usize {
     normalize::words(text)
         .iter()
-        .filter(|w| is_negator(w))
+        .filter(|w| is_negator(w.as_bytes()))
         .count()
 }
 
-/// Whether `w` turns a statement around. A `match`, not a table search: it runs for
-/// every word of every changed claim.
-fn is_negator(w: &str) -> bool {
+/// Whether the word `w` (its bytes, as [`number_value`]) turns a statement around. A
+/// `match`, not a table search: it runs for every word of every changed claim.
+fn is_negator(w: &[u8]) -> bool {
     // Every negating word but a `n't` form starts with `n`, `w` or `c`: most words are
     // told by their first byte.
-    if !matches!(w.as_bytes().first(), Some(b'n' | b'w' | b'c')) {
-        return w.ends_with("n't");
+    if !matches!(w.first(), Some(b'n' | b'w' | b'c')) {
+        return w.ends_with(b"n't");
     }
     matches!(
         w,
-        "not"
-            | "no"
-            | "never"
-            | "none"
-            | "nobody"
-            | "nothing"
-            | "neither"
-            | "nor"
-            | "without"
-            | "cannot"
-            | "nowhere"
-            | "noone"
-    ) || w.ends_with("n't")
+        b"not"
+            | b"no"
+            | b"never"
+            | b"none"
+            | b"nobody"
+            | b"nothing"
+            | b"neither"
+            | b"nor"
+            | b"without"
+            | b"cannot"
+            | b"nowhere"
+            | b"noone"
+    ) || w.ends_with(b"n't")
 }
 
 /// Capitalised words in `text` that are names: not a sentence's first word unless that
@@ -540,14 +542,19 @@ impl Facts {
             }
             let tok = Words::tok(text, &mut norms, wide >= end, start, end);
             toks.push(tok);
-            let norm = &norms[tok.norm_start..tok.norm_end];
             // Most words start with an ASCII char other than a capital: no char to decode.
             let first = bytes[start];
             if (first.is_ascii_uppercase() || !first.is_ascii())
-                && is_name(text, &toks, norm, lowercase_vocab)
+                && is_name(
+                    text,
+                    &toks,
+                    &norms[tok.norm_start..tok.norm_end],
+                    lowercase_vocab,
+                )
             {
                 names.push(k);
             }
+            let norm = &norms.as_bytes()[tok.norm_start..tok.norm_end];
             negations += usize::from(is_negator(norm));
             if let Some(value) = number_value(norm) {
                 number_starts.push((k, value));
@@ -899,9 +906,10 @@ mod tests {
     fn numbers_walking_every_word(words: &Words) -> Vec<Number> {
         let mut out = Vec::new();
         let mut i = 0;
-        let value_at = |j: usize| (j < words.len()).then(|| number_value(words.norm(j)))?;
+        let value_at =
+            |j: usize| (j < words.len()).then(|| number_value(words.norm(j).as_bytes()))?;
         while i < words.len() {
-            let Some(mut value) = number_value(words.norm(i)) else {
+            let Some(mut value) = number_value(words.norm(i).as_bytes()) else {
                 i += 1;
                 continue;
             };
@@ -950,9 +958,9 @@ mod tests {
                     .unwrap_or(word.len());
                 word[..digits].parse().ok()
             } else {
-                number_word(&word)
+                number_word(word.as_bytes())
             };
-            prop_assert_eq!(number_value(&word), want);
+            prop_assert_eq!(number_value(word.as_bytes()), want);
         }
 
         #[test]
@@ -965,7 +973,7 @@ mod tests {
             ]
             .contains(&word.as_str())
                 || word.ends_with("n't");
-            prop_assert_eq!(is_negator(&word), want);
+            prop_assert_eq!(is_negator(word.as_bytes()), want);
         }
 
         #[test]
@@ -1171,10 +1179,10 @@ mod tests {
             ("3.5bn", 3.5),
             ("5000", 5000.0),
         ] {
-            assert_eq!(number_value(w), Some(v), "{w}");
+            assert_eq!(number_value(w.as_bytes()), Some(v), "{w}");
         }
         for w in ["tens", "one's", "none", "", "Seven"] {
-            assert_eq!(number_value(w), None, "{w}");
+            assert_eq!(number_value(w.as_bytes()), None, "{w}");
         }
     }
 
