@@ -8,7 +8,7 @@ use std::io;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::{Renderer, ReportOptions, is_shown, key_difference, tallies};
+use super::{Renderer, ReportOptions, is_shown, tallies, write_key_difference};
 use crate::compare::{ClaimResult, Comparison, Coverage, Version};
 use crate::segment::Sentence;
 
@@ -360,10 +360,11 @@ impl Serialize for ClaimOut<'_> {
         m.serialize_entry("status", c.status.as_str())?;
         m.serialize_entry("similarity", &c.similarity.map(round))?;
         m.serialize_entry("reference", id(c.reference))?;
-        m.serialize_entry(
-            "text",
-            &cmp.group_text(c.reference, &c.members[c.reference].sentences),
-        )?;
+        // Most claims are one sentence: its text is written as it is, not copied first.
+        match c.members[c.reference].sentences.as_slice() {
+            &[i] => m.serialize_entry("text", &cmp.versions[c.reference].sentences[i].text)?,
+            idx => m.serialize_entry("text", &cmp.group_text(c.reference, idx))?,
+        }
         m.serialize_entry(
             "members",
             &Entries(|| {
@@ -383,7 +384,9 @@ impl Serialize for ClaimOut<'_> {
                     .map(|(v, m)| (id(v), MemberOut(m)))
             }),
         )?;
-        m.serialize_entry("key_difference", &key_difference(cmp, c))?;
+        let mut key = String::with_capacity(64);
+        write_key_difference(cmp, c, &mut key);
+        m.serialize_entry("key_difference", &key)?;
         m.serialize_entry(
             "differences",
             &Items(|| {

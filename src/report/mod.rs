@@ -92,55 +92,71 @@ const KIND_ORDER: [DiffKind; 16] = [
 /// One line saying the most serious difference of a claim, with the version it is in,
 /// e.g. `herald: number 10 → 12`. Empty for a claim without differences.
 pub fn key_difference(cmp: &Comparison, claim: &ClaimResult) -> String {
+    let mut out = String::new();
+    write_key_difference(cmp, claim, &mut out);
+    out
+}
+
+/// Appends [`key_difference`] to `out`, piece by piece: the JSON report writes one for
+/// every claim, and `format!` with its collected and joined ids cost several times the
+/// copies.
+pub fn write_key_difference(cmp: &Comparison, claim: &ClaimResult, out: &mut String) {
     let Some(d) = KIND_ORDER
         .iter()
         .find_map(|k| claim.differences.iter().find(|d| d.kind == *k))
     else {
-        return String::new();
+        return;
     };
-    let who: Vec<&str> = claim
+    let detail = d.detail.as_deref().unwrap_or("");
+    // The line is `{head}{who}{tail}{rest}`.
+    let (head, tail, rest) = match d.kind {
+        DiffKind::QuoteChanged => ("", ": quote words ", detail),
+        DiffKind::NumberChanged => ("", ": number ", detail),
+        DiffKind::NameChanged => ("", ": name ", detail),
+        DiffKind::NegationChanged if !detail.is_empty() => ("", ": negation ", detail),
+        DiffKind::NegationChanged => ("", ": negation added or removed", ""),
+        DiffKind::Missing => ("dropped by ", "", ""),
+        DiffKind::Added => ("only in ", "", ""),
+        DiffKind::Split => ("", ": split into several sentences", ""),
+        DiffKind::Merged => ("", ": merged sentences", ""),
+        DiffKind::Reworded => ("", ": reworded", ""),
+        DiffKind::Moved => ("", ": moved", ""),
+        DiffKind::AttributionChanged => ("", ": credited to another source, ", detail),
+        DiffKind::CueChanged => ("", ": cue ", detail),
+        DiffKind::AttributionDropped => (
+            "",
+            ": credit to ",
+            d.reference.as_deref().unwrap_or("a source"),
+        ),
+        DiffKind::AttributionAdded => {
+            ("", ": credit to ", d.other.as_deref().unwrap_or("a source"))
+        }
+        DiffKind::QuoteToParaphrase => ("", ": direct quote turned into paraphrase", ""),
+        DiffKind::ParaphraseToQuote => ("", ": paraphrase turned into a direct quote", ""),
+    };
+    out.push_str(head);
+    // The ids of the versions with a difference of this kind, each once, in order.
+    let ids = claim
         .differences
         .iter()
         .filter(|x| x.kind == d.kind)
-        .map(|x| cmp.versions[x.version].doc.id.as_str())
-        .collect();
-    let who = dedup_join(&who);
-    let detail = d.detail.as_deref().unwrap_or("");
-    match d.kind {
-        DiffKind::QuoteChanged => format!("{who}: quote words {detail}"),
-        DiffKind::NumberChanged => format!("{who}: number {detail}"),
-        DiffKind::NameChanged => format!("{who}: name {detail}"),
-        DiffKind::NegationChanged if !detail.is_empty() => format!("{who}: negation {detail}"),
-        DiffKind::NegationChanged => format!("{who}: negation added or removed"),
-        DiffKind::Missing => format!("dropped by {who}"),
-        DiffKind::Added => format!("only in {who}"),
-        DiffKind::Split => format!("{who}: split into several sentences"),
-        DiffKind::Merged => format!("{who}: merged sentences"),
-        DiffKind::Reworded => format!("{who}: reworded"),
-        DiffKind::Moved => format!("{who}: moved"),
-        DiffKind::AttributionChanged => format!("{who}: credited to another source, {detail}"),
-        DiffKind::CueChanged => format!("{who}: cue {detail}"),
-        DiffKind::AttributionDropped => format!(
-            "{who}: credit to {} dropped",
-            d.reference.as_deref().unwrap_or("a source")
-        ),
-        DiffKind::AttributionAdded => format!(
-            "{who}: credit to {} added",
-            d.other.as_deref().unwrap_or("a source")
-        ),
-        DiffKind::QuoteToParaphrase => format!("{who}: direct quote turned into paraphrase"),
-        DiffKind::ParaphraseToQuote => format!("{who}: paraphrase turned into a direct quote"),
-    }
-}
-
-fn dedup_join(items: &[&str]) -> String {
-    let mut seen: Vec<&str> = Vec::new();
-    for i in items {
-        if !seen.contains(i) {
-            seen.push(i);
+        .map(|x| cmp.versions[x.version].doc.id.as_str());
+    for (k, id) in ids.clone().enumerate() {
+        if ids.clone().take(k).any(|earlier| earlier == id) {
+            continue;
         }
+        if k > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(id);
     }
-    seen.join(", ")
+    out.push_str(tail);
+    out.push_str(rest);
+    match d.kind {
+        DiffKind::AttributionDropped => out.push_str(" dropped"),
+        DiffKind::AttributionAdded => out.push_str(" added"),
+        _ => {}
+    }
 }
 
 /// One row of the credit audit, ready to lay out: (version id, sentence text, credit as
@@ -307,4 +323,115 @@ fn count_by<K: Copy>(
         .into_iter()
         .filter_map(|(n, item)| Some((name(item?), n)))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compare::{CompareOptions, Difference, compare};
+    use crate::load::load_bytes;
+    use proptest::prelude::*;
+
+    /// [`key_difference`] as it was written with `format!`: the reference the
+    /// piecewise writer must agree with.
+    fn key_difference_by_format(cmp: &Comparison, claim: &ClaimResult) -> String {
+        let Some(d) = KIND_ORDER
+            .iter()
+            .find_map(|k| claim.differences.iter().find(|d| d.kind == *k))
+        else {
+            return String::new();
+        };
+        let mut who: Vec<&str> = Vec::new();
+        for x in claim.differences.iter().filter(|x| x.kind == d.kind) {
+            let id = cmp.versions[x.version].doc.id.as_str();
+            if !who.contains(&id) {
+                who.push(id);
+            }
+        }
+        let who = who.join(", ");
+        let detail = d.detail.as_deref().unwrap_or("");
+        match d.kind {
+            DiffKind::QuoteChanged => format!("{who}: quote words {detail}"),
+            DiffKind::NumberChanged => format!("{who}: number {detail}"),
+            DiffKind::NameChanged => format!("{who}: name {detail}"),
+            DiffKind::NegationChanged if !detail.is_empty() => format!("{who}: negation {detail}"),
+            DiffKind::NegationChanged => format!("{who}: negation added or removed"),
+            DiffKind::Missing => format!("dropped by {who}"),
+            DiffKind::Added => format!("only in {who}"),
+            DiffKind::Split => format!("{who}: split into several sentences"),
+            DiffKind::Merged => format!("{who}: merged sentences"),
+            DiffKind::Reworded => format!("{who}: reworded"),
+            DiffKind::Moved => format!("{who}: moved"),
+            DiffKind::AttributionChanged => {
+                format!("{who}: credited to another source, {detail}")
+            }
+            DiffKind::CueChanged => format!("{who}: cue {detail}"),
+            DiffKind::AttributionDropped => format!(
+                "{who}: credit to {} dropped",
+                d.reference.as_deref().unwrap_or("a source")
+            ),
+            DiffKind::AttributionAdded => format!(
+                "{who}: credit to {} added",
+                d.other.as_deref().unwrap_or("a source")
+            ),
+            DiffKind::QuoteToParaphrase => format!("{who}: direct quote turned into paraphrase"),
+            DiffKind::ParaphraseToQuote => {
+                format!("{who}: paraphrase turned into a direct quote")
+            }
+        }
+    }
+
+    /// A comparison of three short versions, whose first claim's differences a test
+    /// replaces.
+    fn three_versions() -> Comparison {
+        let docs = [
+            ("wire", "The port stayed shut on Monday."),
+            ("herald", "The port stayed closed on Monday."),
+            ("x", "The port reopened on Tuesday."),
+        ]
+        .iter()
+        .flat_map(|(id, text)| {
+            let json = format!(r#"{{"id": "{id}", "text": "{text}"}}"#);
+            load_bytes("t.json", id, json.as_bytes(), crate::load::Format::Json).unwrap()
+        })
+        .collect();
+        compare(docs, &CompareOptions::default()).unwrap()
+    }
+
+    fn kind() -> impl Strategy<Value = DiffKind> {
+        (0..KIND_ORDER.len()).prop_map(|k| KIND_ORDER[k])
+    }
+
+    fn word() -> impl Strategy<Value = Option<String>> {
+        prop::option::of("[a-z →]{0,6}")
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+        #[test]
+        fn h55_key_difference_writes_what_format_wrote(
+            diffs in prop::collection::vec((kind(), 0..3usize, word(), word(), word()), 0..8),
+            prefix in "[a-z]{0,3}",
+        ) {
+            let mut cmp = three_versions();
+            prop_assert!(!cmp.claims.is_empty());
+            cmp.claims[0].differences = diffs
+                .into_iter()
+                .map(|(kind, version, reference, other, detail)| Difference {
+                    kind,
+                    version,
+                    reference,
+                    other,
+                    detail,
+                })
+                .collect();
+            let claim = &cmp.claims[0];
+            let want = key_difference_by_format(&cmp, claim);
+            prop_assert_eq!(&key_difference(&cmp, claim), &want);
+            // Appending leaves what `out` held before.
+            let mut out = prefix.clone();
+            write_key_difference(&cmp, claim, &mut out);
+            prop_assert_eq!(out, prefix + &want);
+        }
+    }
 }
