@@ -185,6 +185,43 @@ fn escape(b: u8, buf: &mut [u8; 6]) -> &[u8] {
     }
 }
 
+/// `v` as a number of thousandths from 0 to 1000, when it is one: `f64::from(k) / 1000.0`
+/// bit for bit for some integer `k` (so `-0.0` is not). Similarities and shares are
+/// rounded to three decimals before they are written: nearly every float in a report.
+#[inline]
+fn thousandths(v: f64) -> Option<u16> {
+    if !(0.0..=1.0).contains(&v) {
+        return None;
+    }
+    // A guess, checked: the conversion truncates, and a rounded value is within an ulp
+    // or two of its thousandths.
+    let k = (v * 1000.0 + 0.5) as u16;
+    ((f64::from(k) / 1000.0).to_bits() == v.to_bits()).then_some(k)
+}
+
+/// Writes `k` thousandths (at most 1000) as serde_json writes `f64::from(k) / 1000.0`:
+/// the shortest decimal that reads back as that float, which for a quotient of two
+/// exact integers is the three-decimal quotient itself, trailing zeros dropped, and at
+/// least one digit after the point (`0.0`, `0.5`, `0.25`, `0.125`, `1.0`).
+fn write_thousandths(out: &mut Vec<u8>, k: u16) {
+    let (whole, frac) = (k / 1000, k % 1000);
+    let digits = [
+        b'0' + whole as u8,
+        b'.',
+        b'0' + (frac / 100) as u8,
+        b'0' + (frac / 10 % 10) as u8,
+        b'0' + (frac % 10) as u8,
+    ];
+    let len = if frac % 100 == 0 {
+        3
+    } else if frac % 10 == 0 {
+        4
+    } else {
+        5
+    };
+    out.extend_from_slice(&digits[..len]);
+}
+
 /// Output gathers in the serializer's buffer and goes to the writer in pieces of about
 /// this size: writes into a `Vec` are cheap, calls to an arbitrary writer may not be.
 const FLUSH_AT: usize = 64 * 1024;
@@ -327,7 +364,11 @@ impl<'a, W: io::Write, F: Formatter> ser::Serializer for &'a mut Serializer<W, F
         }
     }
     fn serialize_f64(self, v: f64) -> Result<()> {
-        if v.is_finite() {
+        if let Some(k) = thousandths(v) {
+            // Both formatters write a float as serde_json's `write_f64` does by default.
+            write_thousandths(&mut self.buf, k);
+            Ok(())
+        } else if v.is_finite() {
             self.format(|f, w| f.write_f64(w, v))
         } else {
             self.format(|f, w| f.write_null(w))
@@ -727,6 +768,54 @@ mod tests {
             String::from_utf8(pretty).unwrap(),
             serde_json::to_string_pretty(value).unwrap(),
         )
+    }
+
+    #[test]
+    fn h55_thousandths_are_written_as_serde_json_writes_them() {
+        for k in 0..=1000u16 {
+            let v = f64::from(k) / 1000.0;
+            assert_eq!(thousandths(v), Some(k), "{v}");
+            let mut out = b"x".to_vec();
+            write_thousandths(&mut out, k);
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                format!("x{}", serde_json::to_string(&v).unwrap())
+            );
+        }
+        // Floats that are not thousandths take serde_json's own path.
+        for v in [
+            -0.0,
+            0.0005,
+            0.1 + 0.2,
+            1.0 + f64::EPSILON,
+            1.001,
+            -0.5,
+            1e-300,
+        ] {
+            assert_eq!(thousandths(v), None, "{v}");
+        }
+        for v in [-0.0, 0.0005, 0.1 + 0.2, 0.25, 1.5, -0.5, 1e-300, 123.456] {
+            let (compact, want, _, _) = both_ways(&v);
+            assert_eq!(compact, want);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn h55_any_float_is_written_as_serde_json_writes_it(
+            v in prop::num::f64::ANY,
+            k in 0..=1000u16,
+        ) {
+            let (compact, want, pretty, want_pretty) = both_ways(&v);
+            prop_assert_eq!(compact, want);
+            prop_assert_eq!(pretty, want_pretty);
+            // Near a thousandth: one or two ulps either side.
+            let near = f64::from(k) / 1000.0;
+            for w in [near, f64::from_bits(near.to_bits() + 1), f64::from_bits(near.to_bits().saturating_sub(1))] {
+                let (compact, want, _, _) = both_ways(&w);
+                prop_assert_eq!(compact, want);
+            }
+        }
     }
 
     #[test]
