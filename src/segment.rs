@@ -368,6 +368,7 @@ pub struct Segmenter {
     spans: Vec<Span>,
     words: Vec<Word>,
     wide: Vec<WideChunk>,
+    maybe_ends: Vec<usize>,
 }
 
 /// A paragraph met before: its sentences, `spans[from..to]`, and its length in chars.
@@ -433,8 +434,14 @@ impl Segmenter {
             return p;
         }
         let from = self.spans.len();
-        words_into(body, &mut self.words, &mut self.wide);
-        let chars = split_paragraph(body, &self.words, &self.wide, &mut self.spans);
+        words_into(body, &mut self.words, &mut self.wide, &mut self.maybe_ends);
+        let chars = split_paragraph(
+            body,
+            &self.words,
+            &self.wide,
+            &self.maybe_ends,
+            &mut self.spans,
+        );
         let p = Paragraph {
             from,
             to: self.spans.len(),
@@ -516,9 +523,16 @@ fn push(
     });
 }
 
-/// Splits paragraph `body`, given its words and its chunks with non-ASCII chars (see
-/// [`words_into`]), onto `out`; returns its length in chars.
-fn split_paragraph(body: &str, words: &[Word], wide: &[WideChunk], out: &mut Vec<Span>) -> usize {
+/// Splits paragraph `body`, given its words, its chunks with non-ASCII chars and the
+/// words a sentence may end after (see [`words_into`]), onto `out`; returns its length
+/// in chars.
+fn split_paragraph(
+    body: &str,
+    words: &[Word],
+    wide: &[WideChunk],
+    maybe_ends: &[usize],
+    out: &mut Vec<Span>,
+) -> usize {
     let mut cursor = CharCursor {
         wide,
         next: 0,
@@ -538,8 +552,10 @@ fn split_paragraph(body: &str, words: &[Word], wide: &[WideChunk], out: &mut Vec
     let list = list_style(body, words);
     let mut start = 0;
     let Some(style) = list else {
-        for k in 0..words.len().saturating_sub(1) {
-            if is_boundary(body, words, k, start) {
+        // Only after the words [`is_boundary`]'s shortcut lets through can a sentence
+        // end: the rules are asked about those alone, not every word.
+        for &k in maybe_ends {
+            if k + 1 < words.len() && boundary_by_rules(body, words, k, start) {
                 push(words[start].start, words[k].end);
                 start = k + 1;
             }
@@ -611,10 +627,18 @@ impl CharCursor<'_> {
 /// separates them). The text is read sixteen bytes at a time: one vector test marks the
 /// chunk's ASCII whitespace and its non-ASCII bytes, and the words' starts and ends are
 /// where the whitespace marks change. Only a non-ASCII character is decoded; the chunks
-/// that hold one go to `wide`, in order, with their continuation bytes marked.
-fn words_into(body: &str, out: &mut Vec<Word>, wide: &mut Vec<WideChunk>) {
+/// that hold one go to `wide`, in order, with their continuation bytes marked. The
+/// words after which [`is_boundary`]'s shortcut asks the rules go to `maybe_ends`, in
+/// order (see [`note_end`]).
+fn words_into(
+    body: &str,
+    out: &mut Vec<Word>,
+    wide: &mut Vec<WideChunk>,
+    maybe_ends: &mut Vec<usize>,
+) {
     out.clear();
     wide.clear();
+    maybe_ends.clear();
     let bytes = body.as_bytes();
     let n = bytes.len();
     // Where the chunk begins: always at a char boundary.
@@ -671,6 +695,7 @@ fn words_into(body: &str, out: &mut Vec<Word>, wide: &mut Vec<WideChunk>) {
         }
         while ends != 0 {
             out[closed].end = i + ends.trailing_zeros() as usize;
+            note_end(bytes, out, closed, maybe_ends);
             closed += 1;
             ends &= ends - 1;
         }
@@ -679,6 +704,24 @@ fn words_into(body: &str, out: &mut Vec<Word>, wide: &mut Vec<WideChunk>) {
     }
     if let Some(open) = out.get_mut(closed) {
         open.end = n;
+        note_end(bytes, out, closed, maybe_ends);
+    }
+}
+
+/// Notes word `k`, just closed, in `maybe_ends` when [`is_boundary`]'s shortcut would
+/// ask the rules about it: its last byte is in [`MAY_END`]. A lone dot notes the word
+/// before it too (the shortcut asks about a word a lone dot follows), so that every
+/// word is noted at most once and in order.
+#[inline(always)]
+fn note_end(bytes: &[u8], words: &[Word], k: usize, maybe_ends: &mut Vec<usize>) {
+    let w = words[k];
+    // Words are never empty.
+    let last = bytes[w.end - 1];
+    if MAY_END[usize::from(last)] {
+        if last == b'.' && w.end - w.start == 1 && k > 0 && maybe_ends.last() != Some(&(k - 1)) {
+            maybe_ends.push(k - 1);
+        }
+        maybe_ends.push(k);
     }
 }
 
@@ -1211,7 +1254,7 @@ mod tests {
 
     fn word_spans(body: &str) -> Vec<(usize, usize)> {
         let mut words = Vec::new();
-        words_into(body, &mut words, &mut Vec::new());
+        words_into(body, &mut words, &mut Vec::new(), &mut Vec::new());
         words.iter().map(|w| (w.start, w.end)).collect()
     }
 
@@ -1236,7 +1279,7 @@ mod tests {
     fn the_boundary_shortcut_agrees_with_the_rules() {
         for body in TRICKY {
             let mut words = Vec::new();
-            words_into(body, &mut words, &mut Vec::new());
+            words_into(body, &mut words, &mut Vec::new(), &mut Vec::new());
             for k in 0..words.len() - 1 {
                 for start in 0..=k {
                     assert_eq!(
@@ -1258,10 +1301,13 @@ mod tests {
         for line in text.split_inclusive('\n') {
             let body = line.trim_end_matches(['\n', '\r']);
             let (mut words, mut wide) = (Vec::new(), Vec::new());
-            words_into(body, &mut words, &mut wide);
+            words_into(body, &mut words, &mut wide, &mut Vec::new());
             if !words.is_empty() {
                 let mut spans = Vec::new();
-                split_paragraph(body, &words, &wide, &mut spans);
+                // The rules asked after every word, not only those the shortcut lets
+                // through.
+                let every: Vec<usize> = (0..words.len()).collect();
+                split_paragraph(body, &words, &wide, &every, &mut spans);
                 for s in spans {
                     let (byte_start, byte_end) = (offset + s.byte_start, offset + s.byte_end);
                     out.push(Sentence {
@@ -1379,7 +1425,7 @@ mod tests {
             step in 1usize..8,
         ) {
             let (mut words, mut wide) = (Vec::new(), Vec::new());
-            words_into(&s, &mut words, &mut wide);
+            words_into(&s, &mut words, &mut wide, &mut Vec::new());
             let mut cursor = CharCursor { wide: &wide, next: 0, continuations: 0 };
             let boundaries = (0..=s.len()).filter(|&b| s.is_char_boundary(b));
             for b in boundaries.step_by(step) {
@@ -1426,11 +1472,25 @@ mod tests {
         }
 
         #[test]
+        fn h55_maybe_ends_are_the_words_the_shortcut_lets_through(
+            s in "([a-zA-Z0-9,;:…‽é]{1,4}[.!?”’\"')\\]}]{0,2}[ \u{A0}]{1,2}|\\. ){0,30}"
+        ) {
+            let (mut words, mut maybe_ends) = (Vec::new(), Vec::new());
+            words_into(&s, &mut words, &mut Vec::new(), &mut maybe_ends);
+            let lone_dot = |k: usize| words.get(k).is_some_and(|w| &s[w.start..w.end] == ".");
+            let want: Vec<usize> = (0..words.len())
+                .filter(|&k| MAY_END[usize::from(s.as_bytes()[words[k].end - 1])] || lone_dot(k + 1))
+                .collect();
+            prop_assert_eq!(&maybe_ends, &want);
+            prop_assert_eq!(segment(&s), uncached(&s));
+        }
+
+        #[test]
         fn the_boundary_shortcut_agrees_with_the_rules_on_any_text(
             s in "([a-zA-Z0-9,;:İ\u{212A}…‽]{1,4}[.!?”’\"')\\]}]{0,2}[ \u{A0}])*"
         ) {
             let mut words = Vec::new();
-            words_into(&s, &mut words, &mut Vec::new());
+            words_into(&s, &mut words, &mut Vec::new(), &mut Vec::new());
             for k in 0..words.len().saturating_sub(1) {
                 prop_assert_eq!(
                     is_boundary(&s, &words, k, 0),
