@@ -422,6 +422,32 @@ impl Phrase {
     }
 }
 
+/// A list of words, as a constant (the reference the tests hold its test to) and as a
+/// test of whether a word is on it. The test matches literal patterns, each compared at
+/// a length known when compiling; `contains` on the list passed every word of the same
+/// length to `memcmp`, and the first words of every new paragraph are looked up.
+macro_rules! word_list {
+    ($(#[$doc:meta])* $list:ident, $is:ident, [$($w:literal),* $(,)?]) => {
+        $(#[$doc])*
+        #[cfg(test)]
+        const $list: &[&str] = &[$($w),*];
+
+        $(#[$doc])*
+        fn $is(w: &str) -> bool {
+            matches!(w, $($w)|*)
+        }
+    };
+}
+
+/// Whether `s` starts with any of the phrases: each compared at a length known when
+/// compiling, which a loop over a list of them is not.
+macro_rules! starts_with_any {
+    ($s:expr, [$($p:literal),* $(,)?]) => {{
+        let s: &str = $s;
+        $(s.starts_with($p))||*
+    }};
+}
+
 /// Words that open a time stamp.
 const STAMPS: [&str; 6] = [
     "last updated",
@@ -432,79 +458,32 @@ const STAMPS: [&str; 6] = [
     "last modified",
 ];
 
-/// Month names and their abbreviations.
-const MONTHS: [&str; 24] = [
-    "jan",
-    "january",
-    "feb",
-    "february",
-    "mar",
-    "march",
-    "apr",
-    "april",
-    "may",
-    "jun",
-    "june",
-    "jul",
-    "july",
-    "aug",
-    "august",
-    "sep",
-    "sept",
-    "september",
-    "oct",
-    "october",
-    "nov",
-    "november",
-    "dec",
-    "december",
-];
+word_list!(
+    /// Month names and their abbreviations.
+    MONTHS, is_month, [
+        "jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun",
+        "june", "jul", "july", "aug", "august", "sep", "sept", "september", "oct",
+        "october", "nov", "november", "dec", "december",
+    ]
+);
 
-/// Day names, clock and zone words.
-const DATE_WORDS: [&str; 36] = [
-    "mon",
-    "monday",
-    "tue",
-    "tuesday",
-    "wed",
-    "wednesday",
-    "thu",
-    "thursday",
-    "fri",
-    "friday",
-    "sat",
-    "saturday",
-    "sun",
-    "sunday",
-    "a",
-    "p",
-    "m",
-    "am",
-    "pm",
-    "et",
-    "edt",
-    "est",
-    "gmt",
-    "utc",
-    "bst",
-    "cet",
-    "at",
-    "on",
-    "cdt",
-    "cst",
-    "mdt",
-    "mst",
-    "pdt",
-    "pst",
-    "pt",
-    "cest",
-];
+word_list!(
+    /// Day names, clock and zone words.
+    DATE_WORDS, is_date_word, [
+        "mon", "monday", "tue", "tuesday", "wed", "wednesday", "thu", "thursday", "fri",
+        "friday", "sat", "saturday", "sun", "sunday", "a", "p", "m", "am", "pm", "et",
+        "edt", "est", "gmt", "utc", "bst", "cet", "at", "on", "cdt", "cst", "mdt", "mst",
+        "pdt", "pst", "pt", "cest",
+    ]
+);
 
-/// Units of `59 minutes ago`.
-const AGO_UNITS: [&str; 14] = [
-    "second", "seconds", "minute", "minutes", "min", "mins", "hour", "hours", "hr", "hrs", "day",
-    "days", "week", "weeks",
-];
+word_list!(
+    /// Units of `59 minutes ago`.
+    AGO_UNITS, is_ago_unit, [
+        "second", "seconds", "minute", "minutes", "min", "mins", "hour", "hours", "hr",
+        "hrs", "day", "days", "week", "weeks",
+    ]
+);
 
 /// `Updated 3:45 p.m. ET, March 3, 2026`, `Published: 2026-03-03`, `59 minutes ago`: a
 /// stamp word, then nothing but figures, dates, times and zones.
@@ -532,16 +511,16 @@ fn is_timestamp(lower: &str) -> bool {
         }
         let figure = w.bytes().all(|b| b.is_ascii_digit());
         any_digit |= w.bytes().any(|b| b.is_ascii_digit());
-        let month = MONTHS.contains(&w);
+        let month = is_month(w);
         any_month |= month;
-        let date = figure || month || DATE_WORDS.contains(&w);
+        let date = figure || month || is_date_word(w);
         all_dates &= date;
         if count >= skip {
             stamp_dates &= date;
         }
         ago &= match count {
             0 => figure,
-            1 => AGO_UNITS.contains(&w),
+            1 => is_ago_unit(w),
             2 => w == "ago",
             _ => false,
         };
@@ -610,21 +589,22 @@ fn is_end_mark(t: &str) -> bool {
 
 fn is_credit(lower: &str) -> bool {
     let l = lower.trim_start_matches('(');
-    const STARTS: [&str; 7] = [
-        "reporting by ",
-        "additional reporting by ",
-        "writing by ",
-        "editing by ",
-        "compiled by ",
-        "reported by ",
-        "this story was reported by ",
-    ];
     // Each phrase holds "contributed ": most paragraphs are ruled out by one search.
-    STARTS.iter().any(|p| l.starts_with(p))
-        || (Phrase::Contributed.is_in(lower)
-            && (lower.contains("contributed to this report")
-                || lower.contains("contributed to this story")
-                || lower.contains("contributed reporting")))
+    starts_with_any!(
+        l,
+        [
+            "reporting by ",
+            "additional reporting by ",
+            "writing by ",
+            "editing by ",
+            "compiled by ",
+            "reported by ",
+            "this story was reported by ",
+        ]
+    ) || (Phrase::Contributed.is_in(lower)
+        && (lower.contains("contributed to this report")
+            || lower.contains("contributed to this story")
+            || lower.contains("contributed reporting")))
 }
 
 /// `By Jane Doe`, `BY JANE DOE, Associated Press`, `By Jane Doe and John Roe`: short,
@@ -672,42 +652,43 @@ fn is_caption(t: &str, lower: &str) -> bool {
 }
 
 fn is_read_more(lower: &str) -> bool {
-    const STARTS: [&str; 17] = [
-        "read more:",
-        "(read more",
-        "[trending",
-        "[related",
-        "more from ",
-        "read more ",
-        "read also:",
-        "also read:",
-        "see also:",
-        "related:",
-        "more:",
-        "sign up for ",
-        "sign up to ",
-        "subscribe to ",
-        "follow us on ",
-        "click here ",
-        "download our app",
-    ];
-    STARTS.iter().any(|p| lower.starts_with(p))
-        || matches!(
-            lower.trim_matches(|c: char| !is_alphanumeric(c)),
-            "advertisement"
-                | "read more"
-                | "related stories"
-                | "related coverage"
-                | "recommended videos"
-                | "recommended"
-                | "skip to main content"
-                | "skip to content"
-                | "story continues below"
-                | "story continues below advertisement"
-                | "article continues below"
-                | "continue reading"
-                | "continue reading below"
-        )
+    starts_with_any!(
+        lower,
+        [
+            "read more:",
+            "(read more",
+            "[trending",
+            "[related",
+            "more from ",
+            "read more ",
+            "read also:",
+            "also read:",
+            "see also:",
+            "related:",
+            "more:",
+            "sign up for ",
+            "sign up to ",
+            "subscribe to ",
+            "follow us on ",
+            "click here ",
+            "download our app",
+        ]
+    ) || matches!(
+        lower.trim_matches(|c: char| !is_alphanumeric(c)),
+        "advertisement"
+            | "read more"
+            | "related stories"
+            | "related coverage"
+            | "recommended videos"
+            | "recommended"
+            | "skip to main content"
+            | "skip to content"
+            | "story continues below"
+            | "story continues below advertisement"
+            | "article continues below"
+            | "continue reading"
+            | "continue reading below"
+    )
 }
 
 #[cfg(test)]
@@ -998,6 +979,33 @@ mod tests {
             line.extend(parts.iter().flat_map(|&(w, sep)| [w, sep]));
             line
         })
+    }
+
+    #[test]
+    fn h55_word_tests_answer_as_their_lists() {
+        /// A list and the test of whether a word is on it.
+        type WordTest = (&'static [&'static str], fn(&str) -> bool);
+        let tests: [WordTest; 3] = [
+            (MONTHS, is_month),
+            (DATE_WORDS, is_date_word),
+            (AGO_UNITS, is_ago_unit),
+        ];
+        let all: Vec<&str> = tests
+            .iter()
+            .flat_map(|(list, _)| list.iter().copied())
+            .collect();
+        for (list, is) in tests {
+            for w in &all {
+                // Each word, and near misses: cut short, grown, in capitals.
+                let cut = &w[..w.len() - 1];
+                let (grown, upper) = (format!("{w}s"), w.to_uppercase());
+                for v in [*w, cut, grown.as_str(), upper.as_str(), ""] {
+                    assert_eq!(is(v), list.contains(&v), "{v:?}");
+                }
+            }
+        }
+        assert!(starts_with_any!("read more: x", ["more", "read more:"]));
+        assert!(!starts_with_any!("read", ["more", "read more:"]));
     }
 
     proptest::proptest! {
