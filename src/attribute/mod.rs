@@ -161,7 +161,7 @@ fn extract_with(
     sentences: &[Sentence],
     mut cache: Option<&mut UnitCache>,
 ) -> Vec<Attribution> {
-    let (chars, matter, bytes) = char_vec(text);
+    let (chars, matter, bytes, low) = char_vec(text);
     let regions = quotes::regions_at(&chars, matter.iter().copied());
     let units = units(&chars, sentences);
     // A story's first version fills the cache with about one entry per unit, and its
@@ -189,7 +189,7 @@ fn extract_with(
             per_unit.push(found);
             continue;
         }
-        let toks = tokenize(&chars, start, end, &regions, &mut lower);
+        let toks = tokenize(&chars, &low, start, end, &regions, &mut lower);
         let found = sentence_rules(&chars, &matter, &toks, &regions, start);
         if keyed
             && let Some(cache) = cache.as_deref_mut()
@@ -250,15 +250,17 @@ fn extract_with(
 }
 
 /// The chars of `text`, the offsets of those that [`quotes::may_matter`] (newlines and
-/// quote marks), and the byte offsets of the chars, found on the way. Runs of ASCII
-/// (most of a news text) are found sixteen bytes at a time and copied byte for byte,
-/// which is much cheaper than decoding.
-fn char_vec(text: &str) -> (Vec<char>, Vec<usize>, ByteOffsets) {
+/// quote marks), the byte offsets of the chars, found on the way, and the chars'
+/// [`low_byte`]s, one per char. Runs of ASCII (most of a news text) are found sixteen
+/// bytes at a time and copied byte for byte, which is much cheaper than decoding.
+fn char_vec(text: &str) -> (Vec<char>, Vec<usize>, ByteOffsets, String) {
     let matters = |b: u8| b == b'\n' || b == b'"' || b == b'\'';
     // At most one char per byte: one allocation.
     let mut chars: Vec<char> = Vec::with_capacity(text.len());
     let mut matter: Vec<usize> = Vec::new();
     let mut offsets = ByteOffsets::default();
+    // Lower-cased at the end, in one pass over all of it.
+    let mut low = String::with_capacity(text.len());
     let bytes = text.as_bytes();
     // Always at a char boundary: the loop passes whole runs of ASCII or whole chars.
     let mut i = 0;
@@ -284,6 +286,7 @@ fn char_vec(text: &str) -> (Vec<char>, Vec<usize>, ByteOffsets) {
         }
         // One copy per run: long enough for the copy loop's fast path.
         chars.extend(bytes[i..j].iter().map(|&b| char::from(b)));
+        low.push_str(&text[i..j]);
         i = j;
         if let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) {
             if quotes::may_matter(c) {
@@ -292,10 +295,12 @@ fn char_vec(text: &str) -> (Vec<char>, Vec<usize>, ByteOffsets) {
             let extra = offsets.wide.last().map_or(0, |w| w.1) + c.len_utf8() - 1;
             offsets.wide.push((chars.len(), extra));
             chars.push(c);
+            low.push(char::from(low_byte(c)));
             i += c.len_utf8();
         }
     }
-    (chars, matter, offsets)
+    low.make_ascii_lowercase();
+    (chars, matter, offsets, low)
 }
 
 /// Offsets outside a unit that its attributions may hold: the ends of quotation regions
@@ -611,7 +616,8 @@ struct Tok<'a> {
     kind: TokKind,
     /// The token lower-cased, with `’` as `'`.
     lower: &'a str,
-    /// Where `lower` ends in the tokenizer's buffer, kept until the buffer is complete.
+    /// Where `lower` ends in the tokenizer's buffer, kept until the buffer is complete
+    /// (`usize::MAX` for a token whose `lower` is not in the buffer).
     lower_end: usize,
     cap: bool,
     /// Two or more letters, all capitals (`US`, `CNN`).
@@ -655,21 +661,23 @@ fn region_of(regions: &[Region], pos: usize) -> Option<&Region> {
     (pos < r.end).then_some(r)
 }
 
-/// Splits `start..end` into tokens, writing their lower-case forms one after another
-/// into `buf` (cleared first) so that the tokens borrow them.
+/// Splits `start..end` into tokens. A token of ASCII chars and `’` only (most words and
+/// punctuation) borrows its lower-case form from `low` (the chars' [`low_byte`]s) at its
+/// own offsets; those of the others are written one after another into `buf` (cleared
+/// first) so that the tokens borrow them.
 fn tokenize<'a>(
     chars: &[char],
+    low: &'a str,
     start: usize,
     end: usize,
     regions: &[Region],
     buf: &'a mut Vec<u8>,
 ) -> Vec<Tok<'a>> {
     buf.clear();
-    // Mostly one byte per char: the pushes of lower-case bytes seldom grow it.
-    buf.reserve(end - start);
-    // About one token per four chars, so the vector seldom grows. A token's lower-case
-    // form is filled in once `buf` is complete: it is the bytes of `buf` from the end of
-    // the previous token's to the end of its own, kept in `lower_end`.
+    // About one token per four chars, so the vector seldom grows. The lower-case form of
+    // a token written into `buf` is filled in once `buf` is complete: it is the bytes of
+    // `buf` from the end of the previous such token's to the end of its own, kept in
+    // `lower_end`.
     let mut toks: Vec<Tok<'a>> = Vec::with_capacity((end - start) / 4 + 4);
     // The first region not ending before `i`: the one holding `i`, if any (regions are
     // sorted and disjoint); its ends at hand, as none past the last region.
@@ -681,13 +689,24 @@ fn tokenize<'a>(
     };
     let (mut held_start, mut held_end) = ends(held);
     let unit = &chars[..end];
+    let low_unit = &low.as_bytes()[..end];
     let mut i = start;
     while let Some(&c) = unit.get(i) {
         // Most tokens are words starting with an ASCII letter or digit: tested first,
-        // before the tests that words never pass.
-        let (e, kind, acronym) = if c.is_ascii_alphanumeric() {
-            let (e, acronym) = scan_word(unit, i, buf);
-            (e, TokKind::Word, acronym)
+        // before the tests that words never pass. `lower` is the lower-case form unless
+        // it is written into `buf`.
+        let (e, kind, acronym, lower) = if c.is_ascii_alphanumeric() {
+            let (e, plain) = scan_word(unit, low_unit, i);
+            if plain {
+                (
+                    e,
+                    TokKind::Word,
+                    is_plain_acronym(&unit[i..e]),
+                    low.get(i..e),
+                )
+            } else {
+                (e, TokKind::Word, push_lower(&unit[i..e], buf), None)
+            }
         } else if c == ' ' || c.is_whitespace() {
             i += 1;
             continue;
@@ -699,16 +718,30 @@ fn tokenize<'a>(
             } else {
                 TokKind::Punct
             };
-            (i + len, kind, push_lower(&unit[i..i + len], buf))
+            // A mark is `"`, `''` or one non-ASCII char that is its own lower case.
+            match if c.is_ascii() {
+                low.get(i..i + len)
+            } else {
+                own_lower(c)
+            } {
+                Some(lower) => (i + len, kind, false, Some(lower)),
+                None => (i + len, kind, push_lower(&unit[i..i + len], buf), None),
+            }
         } else if is_alphanumeric(c) {
             let e = word_end(unit, i);
-            (e, TokKind::Word, push_lower(&unit[i..e], buf))
-        } else if c.is_ascii() {
-            // ASCII punctuation: its own lower case, and no letter.
-            buf.push(c as u8);
-            (i + 1, TokKind::Punct, false)
+            (e, TokKind::Word, push_lower(&unit[i..e], buf), None)
+        } else if c.is_ascii() || c == '’' {
+            // ASCII punctuation or `’`: no letter.
+            (i + 1, TokKind::Punct, false, low.get(i..i + 1))
+        } else if let Some(lower) = own_lower(c) {
+            (i + 1, TokKind::Punct, false, Some(lower))
         } else {
-            (i + 1, TokKind::Punct, push_lower(&unit[i..i + 1], buf))
+            (
+                i + 1,
+                TokKind::Punct,
+                push_lower(&unit[i..i + 1], buf),
+                None,
+            )
         };
         while held_end <= i {
             held += 1;
@@ -719,8 +752,12 @@ fn tokenize<'a>(
             s: i,
             e,
             kind,
-            lower: "",
-            lower_end: buf.len(),
+            lower: lower.unwrap_or_default(),
+            lower_end: if lower.is_some() {
+                usize::MAX
+            } else {
+                buf.len()
+            },
             cap: c.is_uppercase(),
             acronym,
             in_quote,
@@ -728,11 +765,14 @@ fn tokenize<'a>(
         // Most tokens are followed by a space: passed here, not as a char of its own.
         i = e + usize::from(unit.get(e) == Some(&' '));
     }
+    if buf.is_empty() {
+        return toks;
+    }
     // `buf` holds whole chars' UTF-8 only, so this never fails (and if it did, the
     // tokens would be empty words, not a panic).
     let mut rest = std::str::from_utf8(buf).unwrap_or_default();
     let mut from = 0;
-    for t in &mut toks {
+    for t in toks.iter_mut().filter(|t| t.lower_end != usize::MAX) {
         // Cut off the front of what is left: one char-boundary check per token.
         (t.lower, rest) = rest
             .split_at_checked(t.lower_end - from)
@@ -740,6 +780,38 @@ fn tokenize<'a>(
         from = t.lower_end;
     }
     toks
+}
+
+/// The lower case of `c` when `c` is a non-ASCII mark or dash of news copy, which is its
+/// own lower case ([`push_lower`] of it, and no letter): a token of it need not be written
+/// into the tokenizer's buffer.
+fn own_lower(c: char) -> Option<&'static str> {
+    Some(match c {
+        '“' => "“",
+        '”' => "”",
+        '„' => "„",
+        '‟' => "‟",
+        '«' => "«",
+        '»' => "»",
+        '‘' => "‘",
+        '—' => "—",
+        '–' => "–",
+        '…' => "…",
+        _ => return None,
+    })
+}
+
+/// The byte standing for `c` in [`char_vec`]'s lower-case chars: an ASCII char
+/// lower-cased, `’` as `'` (as [`push_lower`] writes them), and NUL for any other char (a
+/// token holding one is lower-cased by [`push_lower`] instead).
+fn low_byte(c: char) -> u8 {
+    if c.is_ascii() {
+        (c as u8).to_ascii_lowercase()
+    } else if c == '’' {
+        b'\''
+    } else {
+        0
+    }
 }
 
 /// End of the word starting at `i`, an alphanumeric char of `unit`: alphanumerics, with
@@ -771,28 +843,23 @@ fn word_end(unit: &[char], i: usize) -> usize {
     j
 }
 
-/// [`word_end`] and [`push_lower`] of the word starting at `i`, an ASCII letter or digit
-/// of `unit`, in one pass: returns where the word ends and whether it is an acronym, and
-/// appends its lower-case form to `buf`. Most words are ASCII, perhaps with a `’`
-/// (`Russia’s`), lower-cased here as they are read; a word with any other char is handed
-/// to [`push_lower`] once its end is known.
+/// [`word_end`] of the word starting at `i`, an ASCII letter or digit of `unit`, read
+/// from `low` (the [`low_byte`]s of `unit`), and whether the word is plain: of ASCII chars
+/// and `’` only, so that its lower-case form is `low` at its offsets. Most words are.
 ///
 /// Out of line: inlined into the tokenizer, its loop kept nothing in registers.
 #[inline(never)]
-fn scan_word(unit: &[char], i: usize, buf: &mut Vec<u8>) -> (usize, bool) {
-    let from = buf.len();
+fn scan_word(unit: &[char], low: &[u8], i: usize) -> (usize, bool) {
     // Whether every char so far is ASCII or `’`.
     let mut plain = true;
     let mut j = i;
     loop {
-        // A run of ASCII letters and digits, lower-cased as it is read: one table look-up
-        // per char answers both whether it is in the run and what to write.
-        while let Some(&l) = unit
+        // A run of ASCII letters and digits: one table look-up per char (a non-ASCII
+        // char's byte is NUL, no letter).
+        while low
             .get(j)
-            .and_then(|&c| normalize::ASCII_ALNUM_LOWER.get(c as usize))
-            .filter(|&&l| l != 0)
+            .is_some_and(|&l| normalize::ASCII_ALNUM_LOWER[usize::from(l)] != 0)
         {
-            buf.push(l);
             j += 1;
         }
         let Some(&d) = unit.get(j) else {
@@ -806,21 +873,13 @@ fn scan_word(unit: &[char], i: usize, buf: &mut Vec<u8>) -> (usize, bool) {
             plain = false;
         } else if !joining {
             if d == '.' && takes_period(&unit[i..j]) {
-                buf.push(b'.');
                 j += 1;
             }
             break;
         }
-        // A joining char is no letter, and its own lower case but for `’`; anything else
-        // written here is dropped below.
-        buf.push(if d == '’' { b'\'' } else { d as u8 });
         j += 1;
     }
-    if !plain {
-        buf.truncate(from);
-        return (j, push_lower(&unit[i..j], buf));
-    }
-    (j, is_plain_acronym(&unit[i..j]))
+    (j, plain)
 }
 
 /// Whether `word`, of ASCII chars and `’` only, is an acronym as [`push_lower`] tells

@@ -291,7 +291,7 @@ mod props {
             text in "(\\PC|[é€“\u{10348}]){0,60}",
             at in prop::collection::vec(any::<prop::sample::Index>(), 0..12),
         ) {
-            let (chars, _, bytes) = char_vec(&text);
+            let (chars, _, bytes, _) = char_vec(&text);
             for i in at {
                 let c = i.index(chars.len() + 1);
                 let want = text.char_indices().nth(c).map_or(text.len(), |(b, _)| b);
@@ -305,8 +305,10 @@ mod props {
             // through (`#`, `&`) among them.
             text in "([a-z #&\"'\n]{0,40}|\\PC|[“”’é€\u{10348}]){0,30}",
         ) {
-            let (chars, matter, _) = char_vec(&text);
+            let (chars, matter, _, low) = char_vec(&text);
             prop_assert_eq!(&chars, &text.chars().collect::<Vec<_>>());
+            let want: Vec<u8> = chars.iter().map(|&c| low_byte(c)).collect();
+            prop_assert_eq!(low.as_bytes(), &want[..]);
             let want: Vec<usize> = (0..chars.len()).filter(|&i| quotes::may_matter(chars[i])).collect();
             prop_assert_eq!(matter, want);
         }
@@ -317,7 +319,7 @@ mod props {
             a in any::<prop::sample::Index>(),
             b in any::<prop::sample::Index>(),
         ) {
-            let (chars, matter, _) = char_vec(&text);
+            let (chars, matter, _, _) = char_vec(&text);
             let (a, b) = (a.index(chars.len() + 1), b.index(chars.len() + 1));
             let span = Span { start: a.min(b), end: a.max(b) };
             let want = (span.start..span.end).any(|c| quotes::mark_at(&chars, c).is_some());
@@ -328,11 +330,11 @@ mod props {
         fn tokens_in_quotes_as_a_region_search_finds_them(
             text in "(\\PC|[“”„«»\"' ,.\n]|''|said| Kerry){0,60}",
         ) {
-            let (chars, _, _) = char_vec(&text);
+            let (chars, _, _, low) = char_vec(&text);
             let regions = quotes::regions(&chars);
             for (start, end) in units(&chars, &crate::segment::segment(&text)) {
                 let mut buf = Vec::new();
-                for t in tokenize(&chars, start, end, &regions, &mut buf) {
+                for t in tokenize(&chars, &low, start, end, &regions, &mut buf) {
                     let want = region_of(&regions, t.s).is_some_and(|r| r.start < t.s);
                     prop_assert_eq!(t.in_quote, want);
                 }
@@ -717,8 +719,9 @@ mod shared_cache_props {
             let text = pieces.concat();
             let chars: Vec<char> = text.chars().collect();
             let regions = quotes::regions_at(&chars, 0..chars.len());
+            let (_, _, _, low) = char_vec(&text);
             let mut buf = Vec::new();
-            let toks = tokenize(&chars, 0, chars.len(), &regions, &mut buf);
+            let toks = tokenize(&chars, &low, 0, chars.len(), &regions, &mut buf);
             // The up-front test, against the one the rules' loop once made of each token.
             for (k, t) in toks.iter().enumerate() {
                 let skipped = !t.word()
@@ -877,6 +880,22 @@ fn lower_both_ways(word: &str) -> ((String, bool), (String, bool)) {
 }
 
 #[test]
+fn own_lower_is_push_lower() {
+    for c in [
+        '“', '”', '„', '‟', '«', '»', '‘', '—', '–', '…', '’', 'É', 'a', '"',
+    ] {
+        let mut buf = Vec::new();
+        let acronym = push_lower(&[c], &mut buf);
+        if let Some(lower) = own_lower(c) {
+            assert_eq!(lower.as_bytes(), &buf[..], "{c}");
+            assert!(!acronym, "{c}");
+        } else {
+            assert!(!matches!(c, '“' | '”' | '—'), "{c}");
+        }
+    }
+}
+
+#[test]
 fn token_lower_case_matches_str_to_lowercase() {
     for word in [
         "Kerry",
@@ -958,17 +977,24 @@ mod lower_props {
     use proptest::prelude::*;
 
     /// [`scan_word`] at each ASCII letter or digit of `text` against [`word_end`] and
-    /// [`push_lower`].
+    /// [`push_lower`]: the same end, and a plain word's [`low_byte`]s are its lower case.
     fn scan_word_agrees(text: &str) -> Result<(), TestCaseError> {
         let unit: Vec<char> = text.chars().collect();
+        let low: Vec<u8> = unit.iter().map(|&c| low_byte(c)).collect();
         for i in (0..unit.len()).filter(|&i| unit[i].is_ascii_alphanumeric()) {
-            let mut got = b"x".to_vec();
-            let got_end = scan_word(&unit, i, &mut got);
-            let mut want = b"x".to_vec();
-            let end = word_end(&unit, i);
-            let want_end = (end, push_lower(&unit[i..end], &mut want));
-            prop_assert_eq!(got_end, want_end);
-            prop_assert_eq!(got, want);
+            let (end, plain) = scan_word(&unit, &low, i);
+            prop_assert_eq!(end, word_end(&unit, i));
+            let mut want = Vec::new();
+            push_lower(&unit[i..end], &mut want);
+            let ascii = unit[i..end].iter().all(|&c| c.is_ascii() || c == '’');
+            prop_assert_eq!(plain, ascii);
+            if plain {
+                prop_assert_eq!(&low[i..end], &want[..]);
+                prop_assert_eq!(
+                    is_plain_acronym(&unit[i..end]),
+                    push_lower(&unit[i..end], &mut Vec::new())
+                );
+            }
         }
         Ok(())
     }
@@ -999,6 +1025,25 @@ mod lower_props {
             text in "([A-Za-z0-9.'&’ -]|US|CNN|A1|N’T|Sen|U\\.S){0,12}",
         ) {
             scan_word_agrees(&text)?;
+        }
+
+        /// Tokens borrowing their lower case from [`char_vec`]'s get what
+        /// [`push_lower`] gives for their chars, as those written one by one do.
+        #[test]
+        fn tokens_are_lower_cased_as_push_lower_does(
+            text in "([A-Za-z0-9.,'&’“”\" -]|\\PC|[ΣσİK\u{212A}ßé—]|Sen\\.|U\\.S\\.|CNN){0,24}",
+            cut in any::<prop::sample::Index>(),
+        ) {
+            let (chars, _, _, low) = char_vec(&text);
+            let regions = quotes::regions_at(&chars, 0..chars.len());
+            let start = cut.index(chars.len() + 1);
+            let mut buf = Vec::new();
+            for t in tokenize(&chars, &low, start, chars.len(), &regions, &mut buf) {
+                let mut want = Vec::new();
+                let acronym = push_lower(&chars[t.s..t.e], &mut want);
+                prop_assert_eq!(t.lower.as_bytes(), &want[..]);
+                prop_assert_eq!(t.acronym, acronym);
+            }
         }
 
         #[test]
@@ -1074,7 +1119,7 @@ fn char_vec_decodes_like_chars() {
         "He said \"yes\" and ''no'' in a block\nof sixteen chars' end \"«quoted»\"\n",
         "0123456789abcdef0123456789abcde\"0123456789abcdef\n0123456789abcd''x\u{201F}y",
     ] {
-        let (chars, matter, _) = char_vec(s);
+        let (chars, matter, _, _) = char_vec(s);
         assert_eq!(chars, s.chars().collect::<Vec<_>>());
         let want: Vec<usize> = (0..chars.len())
             .filter(|&i| quotes::may_matter(chars[i]))
