@@ -846,9 +846,6 @@ fn word_end(unit: &[char], i: usize) -> usize {
 /// [`word_end`] of the word starting at `i`, an ASCII letter or digit of `unit`, read
 /// from `low` (the [`low_byte`]s of `unit`), and whether the word is plain: of ASCII chars
 /// and `’` only, so that its lower-case form is `low` at its offsets. Most words are.
-///
-/// Out of line: inlined into the tokenizer, its loop kept nothing in registers.
-#[inline(never)]
 fn scan_word(unit: &[char], low: &[u8], i: usize) -> (usize, bool) {
     // Whether every char so far is ASCII or `’`.
     let mut plain = true;
