@@ -663,8 +663,9 @@ fn region_of(regions: &[Region], pos: usize) -> Option<&Region> {
 
 /// Splits `start..end` into tokens. A token of ASCII chars and `’` only (most words and
 /// punctuation) borrows its lower-case form from `low` (the chars' [`low_byte`]s) at its
-/// own offsets; those of the others are written one after another into `buf` (cleared
-/// first) so that the tokens borrow them.
+/// own offsets, and a mark or dash that [`own_lower`] knows a static one; those of the
+/// others are written one after another into `buf` (cleared first) so that the tokens
+/// borrow them.
 fn tokenize<'a>(
     chars: &[char],
     low: &'a str,
