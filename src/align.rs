@@ -219,8 +219,11 @@ fn score_claims(
         memo.clear();
         for p in 0..groups.len() {
             for q in p + 1..groups.len() {
-                let (x, y) = (class[p], class[q]);
+                // Similarity is symmetric bit for bit (the shared weight sums the same
+                // stems in the same order either way), so a pair is one key in either order.
+                let (x, y) = (class[p].min(class[q]), class[p].max(class[q]));
                 let known = memo.iter().find(|m| (m.0, m.1) == (x, y)).map(|m| m.2);
+                debug_assert!(known.is_none_or(|s| s == vocab.similarity(&groups[x], &groups[y])));
                 let score = known.unwrap_or_else(|| {
                     let s = linked(carriers[p], carriers[q])
                         .unwrap_or_else(|| vocab.similarity(&groups[x], &groups[y]));
