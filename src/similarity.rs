@@ -269,14 +269,14 @@ pub struct Vocabulary {
 struct StemIds {
     /// Ids of stems up to 7 bytes (nearly all: a stem is six chars or a number), keyed
     /// by their bytes packed into a word: no string to hash, compare or allocate.
-    short: FxHashMap<u64, u32>,
+    short: ShortIds,
     /// Ids of longer stems.
     long: FxHashMap<Box<[u8]>, u32>,
 }
 
 impl StemIds {
     fn len(&self) -> usize {
-        self.short.len() + self.long.len()
+        self.short.len + self.long.len()
     }
 
     /// The id of `stem` (UTF-8), a new one if it was never seen.
@@ -295,9 +295,81 @@ impl StemIds {
     }
 
     /// The id of the stem [`packed`] into `key`, a new one if it was never seen.
+    #[inline]
     fn short_id(&mut self, key: u64) -> u32 {
         let next = self.len() as u32;
-        *self.short.entry(key).or_insert(next)
+        self.short.get_or_insert(key, next)
+    }
+}
+
+/// Ids of stems [`packed`] into keys: an open-addressing table with linear probing, at
+/// most half full, so that finding a stem already seen (most are) takes a multiply, a
+/// load and a compare where a hash map's probe of groups took about fifty instructions.
+/// No key is 0 (its length is in it), so 0 marks a free slot.
+#[derive(Debug, Clone, PartialEq)]
+struct ShortIds {
+    /// Keys and their ids; a power of two of them.
+    slots: Vec<(u64, u32)>,
+    /// A key's first slot is the top bits of its hash: shifted down by this.
+    shift: u32,
+    /// How many slots are taken.
+    len: usize,
+}
+
+impl Default for ShortIds {
+    fn default() -> Self {
+        let slots = 256;
+        ShortIds {
+            slots: vec![(0, 0); slots],
+            shift: 64 - slots.trailing_zeros(),
+            len: 0,
+        }
+    }
+}
+
+impl ShortIds {
+    /// The id of `key`, or `next` if it was not there (it is from now on).
+    #[inline]
+    fn get_or_insert(&mut self, key: u64, next: u32) -> u32 {
+        debug_assert!(key != 0);
+        let mask = self.slots.len() - 1;
+        let mut at = self.first_slot(key);
+        loop {
+            let (k, id) = self.slots[at];
+            if k == key {
+                return id;
+            }
+            if k == 0 {
+                return self.insert(at, key, next);
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    fn first_slot(&self, key: u64) -> usize {
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+    }
+
+    /// Puts `key` with `id` in the free slot `at`, growing the table if it is now more
+    /// than half full.
+    #[inline(never)]
+    fn insert(&mut self, at: usize, key: u64, id: u32) -> u32 {
+        self.slots[at] = (key, id);
+        self.len += 1;
+        if 2 * self.len > self.slots.len() {
+            let grown = vec![(0, 0); 2 * self.slots.len()];
+            let old = std::mem::replace(&mut self.slots, grown);
+            self.shift -= 1;
+            let mask = self.slots.len() - 1;
+            for (k, id) in old.into_iter().filter(|&(k, _)| k != 0) {
+                let mut at = self.first_slot(k);
+                while self.slots[at].0 != 0 {
+                    at = (at + 1) & mask;
+                }
+                self.slots[at] = (k, id);
+            }
+        }
+        id
     }
 }
 
@@ -581,9 +653,12 @@ fn blend_views(words: f64, chars: f64) -> f64 {
     (WORD_WEIGHT * words + (1.0 - WORD_WEIGHT) * chars).clamp(0.0, 1.0)
 }
 
-/// A stem of at most 7 bytes as one word ([`normalize::pack_short`]).
+/// A stem of one to 7 bytes as one word ([`normalize::pack_short`]).
 fn packed(bytes: &[u8]) -> Option<u64> {
-    (bytes.len() <= 7).then(|| normalize::pack_short(bytes))
+    // An empty stem would pack to 0, the short table's free slot.
+    (1..=7)
+        .contains(&bytes.len())
+        .then(|| normalize::pack_short(bytes))
 }
 
 /// A bound on [`Vocabulary::similarity`] of two bags of `ta` and `tb` trigrams, from
@@ -1336,6 +1411,25 @@ mod tests {
                 }
             }
             prop_assert_eq!(shared_count(&ta, &tb), shared);
+        }
+
+        #[test]
+        fn short_ids_are_those_a_hash_map_gives(
+            keys in proptest::collection::vec(1u64..600, 0..2000),
+            spread in any::<bool>(),
+        ) {
+            // Few distinct keys met many times, as words are; spread over the whole
+            // word or not, so that some first slots collide and the table grows.
+            let mut table = ShortIds::default();
+            let mut want: std::collections::HashMap<u64, u32> = Default::default();
+            for k in keys {
+                let key = if spread { k.wrapping_mul(0x0123_4567_89AB_CDEF) | 1 } else { k };
+                let next = want.len() as u32;
+                let id = *want.entry(key).or_insert(next);
+                prop_assert_eq!(table.get_or_insert(key, next), id);
+                prop_assert_eq!(table.len, want.len());
+            }
+            prop_assert!(2 * table.len <= table.slots.len());
         }
 
         #[test]
