@@ -463,14 +463,12 @@ impl Vocabulary {
     fn count_stems(&mut self) {
         self.texts += 1;
         let known = self.ids.len();
-        let Scratch { stems, seen, .. } = &mut self.scratch;
-        sort_distinct(stems, seen, known);
         if self.df.len() < known {
             self.df.resize(known, 0);
         }
-        for &s in stems.iter() {
-            self.df[s as usize] += 1;
-        }
+        let df = &mut self.df;
+        let Scratch { stems, seen, .. } = &mut self.scratch;
+        sort_distinct(stems, seen, known, |s| df[s as usize] += 1);
     }
 
     /// Counts the stems read into the scratch buffers and makes the bag of them and of
@@ -1028,12 +1026,14 @@ fn hash_sort(v: &[u32], out: &mut Vec<u32>, buckets: &mut Vec<u32>, mut each: im
 /// (all zero bits before and after). Ids are numbered in order of first appearance, so
 /// in a vocabulary of a few thousand stems a sentence's ids are marked as bits and read
 /// back in order for a few instructions each, where a comparison sort took about fifty.
-/// Ids among many more stems (long inputs) are sorted the usual way.
-fn sort_distinct(ids: &mut Vec<u32>, seen: &mut Vec<u64>, known: usize) {
+/// Ids among many more stems (long inputs) are sorted the usual way. `each` is shown
+/// every id kept, in order.
+fn sort_distinct(ids: &mut Vec<u32>, seen: &mut Vec<u64>, known: usize, mut each: impl FnMut(u32)) {
     let words = known.div_ceil(64);
     if ids.is_empty() || words > 4 * ids.len() + 16 {
         ids.sort_unstable();
         ids.dedup();
+        ids.iter().for_each(|&id| each(id));
         return;
     }
     if seen.len() < words {
@@ -1049,9 +1049,14 @@ fn sort_distinct(ids: &mut Vec<u32>, seen: &mut Vec<u64>, known: usize) {
     let mut n = 0;
     let first = low as usize / 64;
     for (w, word) in seen[first..=high as usize / 64].iter_mut().enumerate() {
+        if *word == 0 {
+            continue;
+        }
         let mut bits = std::mem::take(word);
         while bits != 0 {
-            ids[n] = ((first + w) * 64) as u32 + bits.trailing_zeros();
+            let id = ((first + w) * 64) as u32 + bits.trailing_zeros();
+            ids[n] = id;
+            each(id);
             n += 1;
             bits &= bits - 1;
         }
@@ -1451,8 +1456,10 @@ mod tests {
                 let mut want = ids.clone();
                 want.sort_unstable();
                 want.dedup();
-                sort_distinct(&mut ids, &mut seen, known);
+                let mut shown = Vec::new();
+                sort_distinct(&mut ids, &mut seen, known, |id| shown.push(id));
                 prop_assert_eq!(&ids, &want);
+                prop_assert_eq!(&shown, &want);
                 prop_assert!(seen.iter().all(|&w| w == 0));
             }
         }
