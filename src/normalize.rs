@@ -60,12 +60,24 @@ pub(crate) fn is_plain(text: &str) -> bool {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i].is_ascii() {
-            i += 1;
-        } else if is_plain_mark(&bytes[i..]) {
-            i += 3;
-        } else {
-            return false;
+        // Sixteen bytes at a time while they are ASCII (most of a text); the bytes of a
+        // chunk that is not (or of a short last one) one by one.
+        let end = bytes.len().min(i + 16);
+        if let Ok(chunk) = <&[u8; 16]>::try_from(&bytes[i..end])
+            && !any_byte(chunk, |b| !b.is_ascii())
+        {
+            i = end;
+            continue;
+        }
+        // A mark may run past the chunk's end: the next chunk starts after it.
+        while i < end {
+            if bytes[i].is_ascii() {
+                i += 1;
+            } else if is_plain_mark(&bytes[i..]) {
+                i += 3;
+            } else {
+                return false;
+            }
         }
     }
     true
@@ -559,7 +571,30 @@ mod tests {
         fold_chars(text.nfkc(), text.len())
     }
 
+    /// [`is_plain`] one byte at a time.
+    fn is_plain_bytewise(text: &str) -> bool {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i].is_ascii() {
+                i += 1;
+            } else if is_plain_mark(&bytes[i..]) {
+                i += 3;
+            } else {
+                return false;
+            }
+        }
+        true
+    }
+
     proptest! {
+        #[test]
+        fn is_plain_agrees_with_reading_byte_by_byte(
+            text in "[a-z .,]{0,40}([\u{2018}\u{2019}\u{201c}\u{201d}\u{2013}\u{2014}é…]?[a-z .]{0,20}){0,6}",
+        ) {
+            prop_assert_eq!(is_plain(&text), is_plain_bytewise(&text));
+        }
+
         #[test]
         fn pack_short_puts_each_byte_at_its_place(bytes in proptest::collection::vec(any::<u8>(), 0..8)) {
             let mut want = (bytes.len() as u64) << 56;
