@@ -971,8 +971,10 @@ fn index_candidates_dense_up_to(
     let mut dense_acc = [0.0f64; DENSE_INDEX];
     let mut acc = vec![0.0f64; if dense { 0 } else { sentences }];
     // Sparse: the sentences touched so far, in the order first touched:
-    // `touched[..count]`. Dense: the sentences whose sums are not zero.
-    let mut touched: Vec<u32> = vec![0; sentences + 1];
+    // `touched[..count]`. Dense: every sentence is offered ([`take_best`] passes over
+    // those whose sums are zero).
+    let mut touched: Vec<u32> = vec![0; if dense { 0 } else { sentences + 1 }];
+    let mut kept = vec![(0.0, 0); opts.candidates.min(sentences)];
     for (i, bag) in from.iter().enumerate() {
         if twin[i].is_some() {
             continue;
@@ -1002,22 +1004,24 @@ fn index_candidates_dense_up_to(
                 acc[j as usize] += w;
             }
         }
-        let sums: &mut [f64] = if dense {
-            // Written always, kept only when touched, as above.
-            for (j, &sum) in dense_acc[..sentences].iter().enumerate() {
-                touched[count] = j as u32;
-                count += usize::from(sum != 0.0);
-            }
-            &mut dense_acc
+        if dense {
+            let all = 0..sentences as u32;
+            take_best(
+                i,
+                (all, true),
+                &mut dense_acc[..sentences],
+                &mut kept,
+                &mut out,
+            );
         } else {
-            &mut acc
-        };
-        take_best(i, &mut touched[..count], sums, opts, &mut out);
+            let touched = touched[..count].iter().copied();
+            take_best(i, (touched, false), &mut acc, &mut kept, &mut out);
+        }
     }
 }
 
-/// [`index_candidates`] over postings held as bits: sums densely, and lists the
-/// sentences touched (ascending, as the dense scan does) from the bits it read.
+/// [`index_candidates`] over postings held as bits: sums densely, and offers the
+/// sentences touched from the bits it read.
 fn index_candidates_bits(
     vocab: &Vocabulary,
     from: &[&Bag],
@@ -1031,7 +1035,8 @@ fn index_candidates_bits(
     // instructions without `popcnt`) is needed only when the cap is below that.
     let counted = cap < sentences;
     let mut sums = [0.0f64; BITS];
-    let mut touched = [0u32; BITS];
+    let mut kept = [(0.0, 0); BITS];
+    let kept = &mut kept[..opts.candidates.min(sentences)];
     for (i, bag) in from.iter().enumerate() {
         if twin[i].is_some() {
             continue;
@@ -1053,65 +1058,65 @@ fn index_candidates_bits(
                 rest &= rest - 1;
             }
         }
-        let mut count = 0;
-        while seen != 0 {
-            touched[count] = seen.trailing_zeros();
-            count += 1;
+        let touched = std::iter::from_fn(|| {
+            if seen == 0 {
+                return None;
+            }
+            let j = seen.trailing_zeros();
             seen &= seen - 1;
-        }
-        take_best(i, &mut touched[..count], &mut sums, opts, &mut out);
+            Some(j)
+        });
+        take_best(i, (touched, true), &mut sums, kept, &mut out);
     }
 }
 
-/// Passes to `out` the candidates of sentence `i`: of the sentences `touched`, those
-/// with the highest `sums`; then clears their sums.
+/// Passes to `out` the candidates of sentence `i`: of the sentences `touched` (each
+/// once, ascending if `ascending`, else in any order), the `kept.len()` with the
+/// highest `sums`, ties to the lower index, best first; clears the sums it reads.
+/// `kept` is room for them.
 fn take_best(
     i: usize,
-    touched: &mut [u32],
+    (touched, ascending): (impl Iterator<Item = u32>, bool),
     sums: &mut [f64],
-    opts: &AlignOptions,
+    kept: &mut [(f64, u32)],
     out: &mut impl FnMut(u32, u32),
 ) {
     // Higher sums first, then lower indices: a total order, so the few are unique.
-    let best = opts.candidates.min(touched.len());
-    // (Sums are positive and finite: `>` and `==` order them as `total_cmp` would.)
-    best_first(touched, best, |x, y| {
-        let (sx, sy) = (sums[x as usize], sums[y as usize]);
-        sx > sy || (sx == sy && x < y)
-    });
-    for &j in &touched[..best] {
-        out(i as u32, j);
-    }
-    for &j in touched.iter() {
-        sums[j as usize] = 0.0;
-    }
-}
-
-/// Moves the `few` first of `items` in the order `before` (a strict total order) to the
-/// front of `items`, in that order. One pass that mostly compares each item with the
-/// last of the few kept: cheaper than a selection when the few are a handful.
-fn best_first(items: &mut [u32], few: usize, before: impl Fn(u32, u32) -> bool) {
-    let few = few.min(items.len());
-    if few == 0 {
-        return;
-    }
-    // Insertion keeps `items[..few]` sorted; a later item that beats the last of them
-    // swaps places with it, then moves up.
-    for k in 1..items.len() {
-        let x = items[k];
-        let mut at = k;
-        if k >= few {
-            if !before(x, items[few - 1]) {
-                continue;
-            }
-            items[k] = items[few - 1];
-            at = few - 1;
+    // (Sums are positive and finite: `>` and `==` order them as `total_cmp` would.) A
+    // sentence offered in ascending order comes after every one offered before it with
+    // an equal sum.
+    let before =
+        |(sx, x): (f64, u32), (sy, y): (f64, u32)| sx > sy || (!ascending && sx == sy && x < y);
+    let few = kept.len();
+    let mut len = 0;
+    // What a sentence must beat to be kept: the last kept once there are `few`; until
+    // then (0, 0), which every touched sentence beats (its sum is positive) and an
+    // untouched one (sum zero) does not. Nothing beats an infinite sum.
+    let mut bar = (if few == 0 { f64::INFINITY } else { 0.0 }, 0);
+    for j in touched {
+        let sum = std::mem::take(&mut sums[j as usize]);
+        if !before((sum, j), bar) {
+            continue;
         }
-        while at > 0 && before(x, items[at - 1]) {
-            items[at] = items[at - 1];
+        // One pass holding the few in order: most sentences stop at the bar; one that
+        // passes takes the last place (or a new one) and moves up.
+        let mut at = if len < few {
+            len += 1;
+            len - 1
+        } else {
+            few - 1
+        };
+        while at > 0 && before((sum, j), kept[at - 1]) {
+            kept[at] = kept[at - 1];
             at -= 1;
         }
-        items[at] = x;
+        kept[at] = (sum, j);
+        if len == few {
+            bar = kept[few - 1];
+        }
+    }
+    for &(_, j) in &kept[..len] {
+        out(i as u32, j);
     }
 }
 
@@ -1633,21 +1638,29 @@ mod tests {
         }
 
         #[test]
-        fn best_first_keeps_what_a_full_sort_puts_first(
-            keys in proptest::collection::vec(0u8..6, 0..40),
+        fn take_best_keeps_what_a_full_sort_puts_first(
+            (keys, mut offered) in proptest::collection::vec(0u8..6, 0..40).prop_flat_map(|keys| {
+                let all: Vec<u32> = (0..keys.len() as u32).collect();
+                (Just(keys), Just(all).prop_shuffle())
+            }),
+            ascending in any::<bool>(),
             few in 0usize..12,
         ) {
-            // Ties in the key fall back on the index, as the candidate index does.
-            let before = |x: u32, y: u32| (keys[y as usize], x) < (keys[x as usize], y);
-            let mut items: Vec<u32> = (0..keys.len() as u32).rev().collect();
-            best_first(&mut items, few, before);
-            let mut sorted: Vec<u32> = (0..keys.len() as u32).collect();
+            // Sums with ties; a zero sum is an untouched sentence.
+            let mut sums: Vec<f64> = keys.iter().map(|&k| f64::from(k) / 3.0).collect();
+            if ascending {
+                offered.sort_unstable();
+            }
+            let mut kept = vec![(0.0, 0); few];
+            let mut got = Vec::new();
+            let offered = (offered.into_iter(), ascending);
+            take_best(7, offered, &mut sums, &mut kept, &mut |i, j| got.push((i, j)));
+            // Ties in the sum fall back on the index.
+            let mut sorted: Vec<u32> = (0..keys.len() as u32).filter(|&j| keys[j as usize] > 0).collect();
             sorted.sort_by(|&x, &y| keys[y as usize].cmp(&keys[x as usize]).then(x.cmp(&y)));
-            let few = few.min(keys.len());
-            prop_assert_eq!(&items[..few], &sorted[..few]);
-            let mut all = items.clone();
-            all.sort_unstable();
-            prop_assert_eq!(all, (0..keys.len() as u32).collect::<Vec<_>>());
+            sorted.truncate(few);
+            prop_assert_eq!(got, sorted.into_iter().map(|j| (7, j)).collect::<Vec<_>>());
+            prop_assert!(sums.iter().all(|&s| s == 0.0));
         }
 
         #[test]
