@@ -4,10 +4,12 @@
 //! pieces). serde_json writes each through its writer in several calls and looks every
 //! byte up in a table; here a string goes into a byte buffer in one piece once a scan
 //! sixteen bytes at a time has found nothing to escape ([`write_str`]). This module is a
-//! [`serde::Serializer`] of its own whose only difference is that string path:
-//! punctuation, indentation and numbers are still written by serde_json's own
-//! [`Formatter`]s, so the compact and the pretty output keep serde_json's layout
-//! exactly. The tests compare both against serde_json on arbitrary values.
+//! [`serde::Serializer`] of its own whose only differences are that string path and,
+//! in compact output, an object key written with its comma and colon in one piece
+//! ([`write_compact_key`]): other punctuation, indentation and numbers are still
+//! written by serde_json's own [`Formatter`]s, so the compact and the pretty output
+//! keep serde_json's layout exactly. The tests compare both against serde_json on
+//! arbitrary values.
 
 use std::io;
 
@@ -56,6 +58,40 @@ pub fn write_str(out: &mut Vec<u8>, s: &str) {
         out.extend_from_slice(bytes);
     }
     out.push(b'"');
+}
+
+/// Appends `s` as an object key after the object's previous value: a comma unless
+/// `first`, the key as [`write_str`] writes it, and the colon, compact (no spaces).
+#[inline]
+fn write_compact_key(out: &mut Vec<u8>, first: bool, s: &str) {
+    let bytes = s.as_bytes();
+    out.reserve(bytes.len() + 4);
+    if !first {
+        out.push(b',');
+    }
+    out.push(b'"');
+    if any_to_escape(bytes) {
+        write_escaped(out, bytes);
+    } else {
+        out.extend_from_slice(bytes);
+    }
+    out.extend_from_slice(b"\":");
+}
+
+/// serde_json's two layouts, told apart when compiling.
+trait Layout: Formatter {
+    /// Whether this is the [`CompactFormatter`], which writes nothing around an object
+    /// key but its comma and colon: a string key and both go in one piece
+    /// ([`write_compact_key`]).
+    const COMPACT: bool;
+}
+
+impl Layout for CompactFormatter {
+    const COMPACT: bool = true;
+}
+
+impl Layout for PrettyFormatter<'_> {
+    const COMPACT: bool = false;
 }
 
 /// Appends `bytes` (a string without its quotes), copying the runs between the bytes
@@ -237,7 +273,7 @@ struct Serializer<W, F> {
     flush_at: usize,
 }
 
-impl<W: io::Write, F: Formatter> Serializer<W, F> {
+impl<W: io::Write, F: Layout> Serializer<W, F> {
     fn new(writer: W, formatter: F) -> Self {
         Serializer {
             writer,
@@ -311,7 +347,7 @@ struct Compound<'a, W, F> {
     variant: bool,
 }
 
-impl<'a, W: io::Write, F: Formatter> ser::Serializer for &'a mut Serializer<W, F> {
+impl<'a, W: io::Write, F: Layout> ser::Serializer for &'a mut Serializer<W, F> {
     type Ok = ();
     type Error = Error;
     type SerializeSeq = Compound<'a, W, F>;
@@ -483,7 +519,7 @@ impl<'a, W: io::Write, F: Formatter> ser::Serializer for &'a mut Serializer<W, F
     }
 }
 
-impl<W: io::Write, F: Formatter> Compound<'_, W, F> {
+impl<W: io::Write, F: Layout> Compound<'_, W, F> {
     fn element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
         let first = self.state == State::First;
         self.state = State::Rest;
@@ -511,13 +547,25 @@ impl<W: io::Write, F: Formatter> Compound<'_, W, F> {
     fn key<T: ?Sized + Serialize>(&mut self, key: &T) -> Result<()> {
         let first = self.state == State::First;
         self.state = State::Rest;
+        if F::COMPACT {
+            // The key writes its comma and colon itself.
+            return key.serialize(KeySerializer {
+                ser: &mut *self.ser,
+                first,
+            });
+        }
         self.ser.format(|f, w| f.begin_object_key(w, first))?;
-        key.serialize(KeySerializer(&mut *self.ser))?;
+        key.serialize(KeySerializer {
+            ser: &mut *self.ser,
+            first,
+        })?;
         self.ser.format(|f, w| f.end_object_key(w))
     }
 
     fn value<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
-        self.ser.format(|f, w| f.begin_object_value(w))?;
+        if !F::COMPACT {
+            self.ser.format(|f, w| f.begin_object_value(w))?;
+        }
         value.serialize(&mut *self.ser)?;
         self.ser.format(|f, w| f.end_object_value(w))?;
         self.ser.flush_if_full()
@@ -535,7 +583,7 @@ impl<W: io::Write, F: Formatter> Compound<'_, W, F> {
 // in their names alone.
 macro_rules! array_traits {
     ($($trait:ident::$add:ident),*) => {$(
-        impl<W: io::Write, F: Formatter> ser::$trait for Compound<'_, W, F> {
+        impl<W: io::Write, F: Layout> ser::$trait for Compound<'_, W, F> {
             type Ok = ();
             type Error = Error;
             fn $add<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
@@ -557,7 +605,7 @@ array_traits!(
 
 macro_rules! struct_traits {
     ($($trait:ident),*) => {$(
-        impl<W: io::Write, F: Formatter> ser::$trait for Compound<'_, W, F> {
+        impl<W: io::Write, F: Layout> ser::$trait for Compound<'_, W, F> {
             type Ok = ();
             type Error = Error;
             fn serialize_field<T: ?Sized + Serialize>(
@@ -577,7 +625,7 @@ macro_rules! struct_traits {
 
 struct_traits!(SerializeStruct, SerializeStructVariant);
 
-impl<W: io::Write, F: Formatter> ser::SerializeMap for Compound<'_, W, F> {
+impl<W: io::Write, F: Layout> ser::SerializeMap for Compound<'_, W, F> {
     type Ok = ();
     type Error = Error;
     fn serialize_key<T: ?Sized + Serialize>(&mut self, key: &T) -> Result<()> {
@@ -592,15 +640,36 @@ impl<W: io::Write, F: Formatter> ser::SerializeMap for Compound<'_, W, F> {
 }
 
 /// Writes a map key. JSON keys are strings: like serde_json, this takes strings, and
-/// writes booleans and numbers in quotes; anything else is an error.
-struct KeySerializer<'a, W, F>(&'a mut Serializer<W, F>);
+/// writes booleans and numbers in quotes; anything else is an error. In the compact
+/// layout the key writes the comma before it (unless `first`) and the colon after it;
+/// in the pretty one the formatter writes them.
+struct KeySerializer<'a, W, F> {
+    ser: &'a mut Serializer<W, F>,
+    first: bool,
+}
 
-impl<W: io::Write, F: Formatter> KeySerializer<'_, W, F> {
+impl<W: io::Write, F: Layout> KeySerializer<'_, W, F> {
+    fn string(self, s: &str) -> Result<()> {
+        if F::COMPACT {
+            write_compact_key(&mut self.ser.buf, self.first, s);
+            Ok(())
+        } else {
+            self.ser.string(s)
+        }
+    }
+
     /// Writes a key that the formatter writes unquoted, in quotes.
     fn quoted(self, call: impl FnOnce(&mut F, &mut Vec<u8>) -> io::Result<()>) -> Result<()> {
-        self.0.format(|f, w| f.begin_string(w))?;
-        self.0.format(call)?;
-        self.0.format(|f, w| f.end_string(w))
+        if F::COMPACT && !self.first {
+            self.ser.buf.push(b',');
+        }
+        self.ser.format(|f, w| f.begin_string(w))?;
+        self.ser.format(call)?;
+        self.ser.format(|f, w| f.end_string(w))?;
+        if F::COMPACT {
+            self.ser.buf.push(b':');
+        }
+        Ok(())
     }
 }
 
@@ -608,7 +677,7 @@ fn key_must_be_a_string() -> Error {
     ser::Error::custom("key must be a string")
 }
 
-impl<W: io::Write, F: Formatter> ser::Serializer for KeySerializer<'_, W, F> {
+impl<W: io::Write, F: Layout> ser::Serializer for KeySerializer<'_, W, F> {
     type Ok = ();
     type Error = Error;
     type SerializeSeq = Impossible<(), Error>;
@@ -620,13 +689,13 @@ impl<W: io::Write, F: Formatter> ser::Serializer for KeySerializer<'_, W, F> {
     type SerializeStructVariant = Impossible<(), Error>;
 
     fn serialize_str(self, v: &str) -> Result<()> {
-        self.0.string(v)
+        self.string(v)
     }
     fn serialize_char(self, v: char) -> Result<()> {
-        self.0.string(v.encode_utf8(&mut [0; 4]))
+        self.string(v.encode_utf8(&mut [0; 4]))
     }
     fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result<()> {
-        self.0.string(variant)
+        self.string(variant)
     }
     fn serialize_newtype_struct<T: ?Sized + Serialize>(
         self,
@@ -974,6 +1043,30 @@ mod tests {
         #[test]
         fn arbitrary_strings_escape_as_in_serde_json(s in any::<String>()) {
             prop_assert_eq!(escaped(&s), serde_json::to_string(&s).unwrap());
+        }
+
+        #[test]
+        fn h61_keys_of_every_kind_write_as_in_serde_json(
+            ints in prop::collection::btree_map(any::<i64>(), any::<bool>(), 0..4),
+            bools in prop::collection::btree_map(any::<bool>(), tricky_string(), 0..3),
+            strings in prop::collection::btree_map(tricky_string(), any::<u8>(), 0..4),
+            chars in prop::collection::btree_map(any::<char>(), Just(()), 0..3),
+        ) {
+            // Struct fields, then maps keyed by numbers, booleans, strings and chars: the
+            // compact layout writes each key's comma and colon itself.
+            #[derive(serde::Serialize)]
+            struct Keys {
+                ints: BTreeMap<i64, bool>,
+                bools: BTreeMap<bool, String>,
+                strings: BTreeMap<String, u8>,
+                chars: BTreeMap<char, ()>,
+                #[serde(rename = "a \"quoted\"\tkey")]
+                odd: u8,
+            }
+            let keys = Keys { ints, bools, strings, chars, odd: 1 };
+            let (compact, want_compact, pretty, want_pretty) = both_ways(&keys);
+            prop_assert_eq!(compact, want_compact);
+            prop_assert_eq!(pretty, want_pretty);
         }
 
         #[test]
