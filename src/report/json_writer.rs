@@ -911,6 +911,35 @@ mod tests {
     }
 
     #[test]
+    fn h61_short_keys_are_written_as_serde_json_writes_them() {
+        // Every length around the word-sized escape tests, plain and with an escape in
+        // each position, after what the buffer holds, as the first key and after one.
+        for len in 0..=20 {
+            let plain = "k".repeat(len);
+            let mut keys = vec![plain.clone()];
+            for at in 0..len {
+                for mark in ["\"", "\\", "\n", "\u{1f}"] {
+                    let mut s = plain.clone();
+                    s.replace_range(at..=at, mark);
+                    keys.push(s);
+                }
+            }
+            for key in keys {
+                for first in [true, false] {
+                    let mut out = b"{\"a\":1".to_vec();
+                    write_compact_key(&mut out, first, &key);
+                    let want = format!(
+                        "{{\"a\":1{}{}:",
+                        if first { "" } else { "," },
+                        serde_json::to_string(&key).unwrap()
+                    );
+                    assert_eq!(String::from_utf8(out).unwrap(), want, "{key:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn only_the_first_mark_of_a_word_counts() {
         // A control byte borrows from the byte above it: 0x21 ('!') above 0x00 is
         // marked too, though it needs no escape. The scan must still write '!' as is.
