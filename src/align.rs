@@ -657,19 +657,32 @@ fn candidate_pairs(
     let (twin_a, twin_b) = twins(vocab, a, b, opts);
     let few = opts.candidates.min(opts.common_stem_cap.max(1));
     let seen = candidate_keys(vocab, (a, &twin_a), (b, &twin_b), opts, postings_a, few);
-    let weight_a: Vec<f64> = a.iter().map(|x| vocab.weight(x)).collect();
-    let weight_b: Vec<f64> = b.iter().map(|x| vocab.weight(x)).collect();
+    // A pair is either two twins (equal bags, which score 1) or two sentences without
+    // one: only the latter are scored, and only their weights are needed.
+    let weights = |bags: &[&Bag], twin: &[Option<u32>]| -> Vec<f64> {
+        bags.iter()
+            .zip(twin)
+            .map(|(x, t)| if t.is_some() { 0.0 } else { vocab.weight(x) })
+            .collect()
+    };
+    let (weight_a, weight_b) = (weights(a, &twin_a), weights(b, &twin_b));
     seen.into_iter()
         .map(|key| {
             let (i, j) = ((key >> 32) as u32, key as u32);
             let (iu, ju) = (i as usize, j as usize);
-            let score = vocab.similarity_weighted_at_least(
-                a[iu],
-                weight_a[iu],
-                b[ju],
-                weight_b[ju],
-                full_from,
-            );
+            let score = if twin_a[iu].is_some() {
+                debug_assert_eq!(twin_a[iu], Some(j));
+                debug_assert_eq!(vocab.similarity(a[iu], b[ju]), 1.0);
+                Some(1.0)
+            } else {
+                vocab.similarity_weighted_at_least(
+                    a[iu],
+                    weight_a[iu],
+                    b[ju],
+                    weight_b[ju],
+                    full_from,
+                )
+            };
             Pair {
                 i,
                 j,
@@ -790,8 +803,11 @@ fn twins(
     }
     let mut twin_a = vec![None; a.len()];
     let mut twin_b = vec![None; b.len()];
+    // Equal bags score 1 (see [`Vocabulary::similarity`]).
+    let equal_scores = 1.0 >= opts.threshold;
     for [(na, i), (nb, j)] in seen.into_values() {
-        if na == 1 && nb == 1 && vocab.similarity(a[i as usize], b[j as usize]) >= opts.threshold {
+        debug_assert!(na != 1 || nb != 1 || vocab.similarity(a[i as usize], b[j as usize]) == 1.0);
+        if na == 1 && nb == 1 && equal_scores {
             twin_a[i as usize] = Some(j);
             twin_b[j as usize] = Some(i);
         }
@@ -1804,6 +1820,25 @@ mod tests {
             let few = candidates.min(common_stem_cap);
             let keys = |few| candidate_keys(&vocab, (&from, &twin_a), (&to, &twin_b), &opts, None, few);
             prop_assert_eq!(keys(few), keys(0));
+        }
+
+        #[test]
+        fn candidate_pairs_score_as_similarity_does(
+            a in proptest::collection::vec(few_words(), 1..16),
+            keep in proptest::collection::vec(any::<bool>(), 16),
+            extra in proptest::collection::vec(few_words(), 0..6),
+        ) {
+            // Side B keeps some of A's sentences (twins, unless repeated on a side) and
+            // adds others.
+            let b: Vec<String> =
+                a.iter().zip(&keep).filter(|k| *k.1).map(|k| k.0.clone()).chain(extra).collect();
+            let (vocab, bags_a, bags_b) = read_pair(&a, &b);
+            let (from, to): (Vec<&Bag>, Vec<&Bag>) = (bags_a.iter().collect(), bags_b.iter().collect());
+            let opts = AlignOptions::default();
+            for p in candidate_pairs(&vocab, &from, &to, &opts, None, f64::NEG_INFINITY) {
+                let want = vocab.similarity(from[p.i as usize], to[p.j as usize]);
+                prop_assert_eq!(p.score.to_bits(), want.to_bits());
+            }
         }
 
         #[test]
