@@ -656,7 +656,8 @@ fn candidate_pairs(
 ) -> Vec<Pair> {
     let (twin_a, twin_b) = twins(vocab, a, b, opts);
     let few = opts.candidates.min(opts.common_stem_cap.max(1));
-    let seen = candidate_keys(vocab, (a, &twin_a), (b, &twin_b), opts, postings_a, few);
+    let (sides, twins) = ((a, b), (&twin_a[..], &twin_b[..]));
+    let seen = candidate_keys(vocab, sides, twins, opts, postings_a, few, usize::MAX);
     // A pair is either two twins (equal bags, which score 1) or two sentences without
     // one: only the latter are scored, and only their weights are needed.
     let weights = |bags: &[&Bag], twin: &[Option<u32>]| -> Vec<f64> {
@@ -694,13 +695,16 @@ fn candidate_pairs(
 
 /// The candidate pairs of [`candidate_pairs`], each as `i << 32 | j`, ascending. Sides
 /// of at most `few` sentences are paired by shared stems without postings (see there).
+/// Pairs are marked in rows of bits, not listed and sorted, when the rows take at most
+/// `rows_up_to` words (and no more than the list would); either way gives the same keys.
 fn candidate_keys(
     vocab: &Vocabulary,
-    (a, twin_a): (&[&Bag], &[Option<u32>]),
-    (b, twin_b): (&[&Bag], &[Option<u32>]),
+    (a, b): (&[&Bag], &[&Bag]),
+    (twin_a, twin_b): (&[Option<u32>], &[Option<u32>]),
     opts: &AlignOptions,
     postings_a: Option<&Postings>,
     few: usize,
+    rows_up_to: usize,
 ) -> Vec<u64> {
     let (n, m) = (a.len(), b.len());
     let free_a = twin_a.iter().filter(|t| t.is_none()).count();
@@ -708,11 +712,23 @@ fn candidate_keys(
     // Each pair as one number, `i` high: sorting numbers is cheaper than sorting tuples
     // and gives the same (i, j) order.
     let pack = |i: u32, j: u32| (u64::from(i) << 32) | u64::from(j);
-    let mut seen: Vec<u64> =
-        Vec::with_capacity((free_a + free_b) * (opts.candidates + 2) + (n - free_a));
+    let room = (free_a + free_b) * (opts.candidates + 2) + (n - free_a);
+    // Where a row of bits per sentence of `a` takes no more words than the list would
+    // (a story's sides), pairs are marked there: read row by row, they come out
+    // ascending and each once, with no sort.
+    let words = m.div_ceil(64);
+    let marked = words > 0
+        && n.checked_mul(words)
+            .is_some_and(|cells| cells <= room.min(rows_up_to));
+    let mut rows: Vec<u64> = vec![0; if marked { n * words } else { 0 }];
+    let mut seen: Vec<u64> = Vec::with_capacity(if marked { 0 } else { room });
     let mut keep = |i: u32, j: u32| {
         if twin_a[i as usize].is_none() && twin_b[j as usize].is_none() {
-            seen.push(pack(i, j));
+            if marked {
+                rows[i as usize * words + j as usize / 64] |= 1 << (j % 64);
+            } else {
+                seen.push(pack(i, j));
+            }
         }
     };
     // A side of at most `few` sentences: the index makes each of them that shares a
@@ -742,6 +758,24 @@ fn candidate_keys(
         }
     }
     gap_candidates(twin_a, m, &mut keep);
+    if marked {
+        for (i, t) in twin_a.iter().enumerate() {
+            if let Some(j) = t {
+                rows[i * words + *j as usize / 64] |= 1 << (j % 64);
+            }
+        }
+        let mut seen = Vec::with_capacity(room);
+        for (i, row) in rows.chunks_exact(words).enumerate() {
+            for (w, &bits) in row.iter().enumerate() {
+                let mut rest = bits;
+                while rest != 0 {
+                    seen.push(pack(i as u32, (w * 64) as u32 + rest.trailing_zeros()));
+                    rest &= rest - 1;
+                }
+            }
+        }
+        return seen;
+    }
     seen.extend(
         twin_a
             .iter()
@@ -1818,8 +1852,34 @@ mod tests {
                 twins[12..12 + b.len()].iter().map(|&t| (t && !a.is_empty()).then_some(0)).collect();
             let opts = AlignOptions { candidates, common_stem_cap, ..AlignOptions::default() };
             let few = candidates.min(common_stem_cap);
-            let keys = |few| candidate_keys(&vocab, (&from, &twin_a), (&to, &twin_b), &opts, None, few);
+            let keys = |few| {
+                candidate_keys(&vocab, (&from, &to), (&twin_a, &twin_b), &opts, None, few, usize::MAX)
+            };
             prop_assert_eq!(keys(few), keys(0));
+        }
+
+        #[test]
+        fn pairs_marked_in_rows_are_the_pairs_listed_and_sorted(
+            a in proptest::collection::vec(few_words(), 0..80),
+            b in proptest::collection::vec(few_words(), 0..80),
+            twins in proptest::collection::vec(any::<bool>(), 160),
+            candidates in 0usize..10,
+        ) {
+            let (vocab, bags_a, bags_b) = read_pair(&a, &b);
+            let (from, to): (Vec<&Bag>, Vec<&Bag>) = (bags_a.iter().collect(), bags_b.iter().collect());
+            // Twins pair sentences of the same place on both sides, where there is one.
+            let twin_a: Vec<Option<u32>> = (0..a.len())
+                .map(|i| (twins[i] && i < b.len()).then_some(i as u32))
+                .collect();
+            let twin_b: Vec<Option<u32>> =
+                (0..b.len()).map(|j| twin_a.get(j).copied().flatten()).collect();
+            let opts = AlignOptions { candidates, ..AlignOptions::default() };
+            let keys = |rows_up_to| {
+                candidate_keys(&vocab, (&from, &to), (&twin_a, &twin_b), &opts, None, 0, rows_up_to)
+            };
+            let listed = keys(0);
+            prop_assert!(listed.windows(2).all(|w| w[0] < w[1]));
+            prop_assert_eq!(keys(usize::MAX), listed);
         }
 
         #[test]
