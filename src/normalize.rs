@@ -57,28 +57,42 @@ fn is_nfkc(text: &str) -> bool {
 /// are those chars to punctuation, and it has no letter outside ASCII, so readers can
 /// take it byte by byte.
 pub(crate) fn is_plain(text: &str) -> bool {
+    // A word of eight bytes, and its bytes' top bits: those of the bytes outside ASCII.
+    let word = |eight: &[u8]| u64::from_le_bytes(eight.try_into().expect("eight bytes"));
+    let high = |w: u64| w & 0x8080_8080_8080_8080;
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        // Sixteen bytes at a time while they are ASCII (most of a text); the bytes of a
-        // chunk that is not (or of a short last one) one by one.
-        let end = bytes.len().min(i + 16);
-        if let Ok(chunk) = <&[u8; 16]>::try_from(&bytes[i..end])
-            && !any_byte(chunk, |b| !b.is_ascii())
-        {
-            i = end;
+        // Thirty-two bytes at a time while they are ASCII (most of a text), then eight;
+        // a chunk that is not is read up to its first byte outside ASCII, found from the
+        // top bits.
+        if let Some(chunk) = bytes.get(i..i + 32) {
+            let words: [u64; 4] = std::array::from_fn(|k| word(&chunk[8 * k..8 * k + 8]));
+            if high(words[0] | words[1] | words[2] | words[3]) == 0 {
+                i += 32;
+                continue;
+            }
+            let k = words.iter().position(|&w| high(w) != 0).unwrap_or(0);
+            i += 8 * k + high(words[k]).trailing_zeros() as usize / 8;
+        } else if bytes.len() >= 8 {
+            // Near the end, the text's last eight bytes, less those already read
+            // (shifted out).
+            let from = i.min(bytes.len() - 8);
+            let top = high(word(&bytes[from..from + 8])) >> (8 * (i - from));
+            if top == 0 {
+                i = from + 8;
+                continue;
+            }
+            i += top.trailing_zeros() as usize / 8;
+        } else if bytes[i].is_ascii() {
+            i += 1;
             continue;
         }
         // A mark may run past the chunk's end: the next chunk starts after it.
-        while i < end {
-            if bytes[i].is_ascii() {
-                i += 1;
-            } else if is_plain_mark(&bytes[i..]) {
-                i += 3;
-            } else {
-                return false;
-            }
+        if !is_plain_mark(&bytes[i..]) {
+            return false;
         }
+        i += 3;
     }
     true
 }
@@ -590,7 +604,9 @@ mod tests {
     proptest! {
         #[test]
         fn is_plain_agrees_with_reading_byte_by_byte(
-            text in "[a-z .,]{0,40}([\u{2018}\u{2019}\u{201c}\u{201d}\u{2013}\u{2014}é…]?[a-z .]{0,20}){0,6}",
+            // Chunks of thirty-two and eight bytes and the last eight, with marks and
+            // other chars anywhere in them (across a chunk's end too).
+            text in "[a-z .,]{0,40}([\u{2018}\u{2019}\u{201c}\u{201d}\u{2013}\u{2014}é…]?[a-z .]{0,20}){0,6}|\\PC{0,50}",
         ) {
             prop_assert_eq!(is_plain(&text), is_plain_bytewise(&text));
         }
