@@ -98,14 +98,60 @@ pub struct Splitter {
     kinds: FxHashMap<Box<str>, Option<Kind>>,
     /// Reused for every paragraph: its text lower-cased.
     lower: String,
+    /// Paragraph id (see [`Splitter::split_known`]) → its kind, if found yet.
+    by_id: Vec<Option<Option<Kind>>>,
 }
 
 impl Splitter {
     /// Splits boilerplate off a version's sentences, as [`split`] does.
     pub fn split(
         &mut self,
+        sentences: Vec<Sentence>,
+        keep: bool,
+    ) -> (Vec<Sentence>, Vec<Boilerplate>) {
+        self.split_by(sentences, keep, |splitter, _, group, joined| {
+            let text = paragraph_text(group, joined);
+            if let Some(&kind) = splitter.kinds.get(text) {
+                return kind;
+            }
+            let kind = paragraph_kind(text, &mut splitter.lower);
+            splitter.kinds.insert(text.into(), kind);
+            kind
+        })
+    }
+
+    /// [`Splitter::split`] for sentences whose paragraph `p` has id `ids[p]`, as
+    /// [`crate::segment::Segmenter::segment_with_ids`] gives them: a paragraph's kind is
+    /// found by its id (paragraphs of one id have the same text, so the same kind)
+    /// rather than by hashing its text. Use one segmenter's ids with one splitter.
+    pub fn split_known(
+        &mut self,
+        sentences: Vec<Sentence>,
+        ids: &[usize],
+        keep: bool,
+    ) -> (Vec<Sentence>, Vec<Boilerplate>) {
+        self.split_by(sentences, keep, |splitter, p, group, joined| {
+            let id = ids[p];
+            if let Some(&Some(kind)) = splitter.by_id.get(id) {
+                return kind;
+            }
+            let kind = paragraph_kind(paragraph_text(group, joined), &mut splitter.lower);
+            if splitter.by_id.len() <= id {
+                splitter.by_id.resize(id + 1, None);
+            }
+            splitter.by_id[id] = Some(kind);
+            kind
+        })
+    }
+
+    /// [`Splitter::split`], the kind of paragraph `p` given by `kind_of(self, p, its
+    /// sentences, a buffer for their join)` (the paragraph's text is joined only when
+    /// needed: see [`paragraph_text`]).
+    fn split_by(
+        &mut self,
         mut sentences: Vec<Sentence>,
         keep: bool,
+        mut kind_of: impl FnMut(&mut Self, usize, &[Sentence], &mut String) -> Option<Kind>,
     ) -> (Vec<Sentence>, Vec<Boilerplate>) {
         if self.kinds.is_empty() {
             // A story's versions hold some hundred distinct paragraphs: room for them
@@ -129,19 +175,10 @@ impl Splitter {
                 .position(|s| s.paragraph != para)
                 .map_or(sentences.len(), |k| i + k);
             let group = &sentences[i..j];
-            let text = paragraph_text(group, &mut joined);
-            let kind = match self.kinds.get(text) {
-                Some(&kind) => kind,
-                None => {
-                    let kind = paragraph_kind(text, &mut self.lower);
-                    self.kinds.insert(text.into(), kind);
-                    kind
-                }
-            };
-            if let Some(kind) = kind {
+            if let Some(kind) = kind_of(self, para, group, &mut joined) {
                 found.push(Boilerplate {
                     kind,
-                    text: text.to_string(),
+                    text: paragraph_text(group, &mut joined).to_string(),
                     start: group[0].start,
                     end: group[group.len() - 1].end,
                     agency: None,
@@ -694,7 +731,7 @@ fn is_read_more(lower: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::segment::segment;
+    use crate::segment::{Segmenter, segment};
 
     #[test]
     fn a_splitter_gives_each_version_what_splitting_it_alone_gives() {
@@ -709,9 +746,13 @@ mod tests {
         ];
         for keep in [false, true] {
             let mut splitter = Splitter::default();
+            // The same by paragraph ids, as `compare` splits.
+            let (mut segmenter, mut known) = (Segmenter::default(), Splitter::default());
             for text in versions.iter().chain(versions.iter().rev()) {
                 let got = splitter.split(segment(text), keep);
                 assert_eq!(got, split(segment(text), keep), "{text:?}");
+                let (sentences, ids) = segmenter.segment_with_ids(text);
+                assert_eq!(known.split_known(sentences, &ids, keep), got, "{text:?}");
                 // The shared paragraph opens with a dateline only where it leads.
                 let datelines = got.1.iter().filter(|b| b.kind == Kind::Dateline).count();
                 assert_eq!(datelines, usize::from(!text.starts_with("By")), "{text:?}");

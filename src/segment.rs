@@ -371,9 +371,11 @@ pub struct Segmenter {
     maybe_ends: Vec<usize>,
 }
 
-/// A paragraph met before: its sentences, `spans[from..to]`, and its length in chars.
+/// A paragraph met before: its id (how many were met before it), its sentences,
+/// `spans[from..to]`, and its length in chars.
 #[derive(Debug, Clone, Copy)]
 struct Paragraph {
+    id: usize,
     from: usize,
     to: usize,
     chars: usize,
@@ -391,6 +393,21 @@ struct Span {
 impl Segmenter {
     /// Splits `text` into sentences, as [`segment`] does.
     pub fn segment(&mut self, text: &str) -> Vec<Sentence> {
+        self.segment_noting(text, |_| {})
+    }
+
+    /// [`Segmenter::segment`], and for each paragraph (as [`Sentence::paragraph`] numbers
+    /// them) an id: paragraphs of the same text, in this text or one this segmenter split
+    /// before, have the same id, and different texts different ids. Ids count up from 0
+    /// in the order texts are first met.
+    pub fn segment_with_ids(&mut self, text: &str) -> (Vec<Sentence>, Vec<usize>) {
+        let mut ids = Vec::new();
+        let sentences = self.segment_noting(text, |id| ids.push(id));
+        (sentences, ids)
+    }
+
+    /// [`Segmenter::segment`], telling `note` each paragraph's id, in order.
+    fn segment_noting(&mut self, text: &str, mut note: impl FnMut(usize)) -> Vec<Sentence> {
         // News sentences average well over 100 bytes: one allocation in the usual case.
         let mut out = Vec::with_capacity(text.len() / 128 + 1);
         if self.seen.is_empty() {
@@ -411,6 +428,7 @@ impl Segmenter {
                 chars += line.chars().count();
             } else {
                 let p = self.paragraph(body);
+                note(p.id);
                 out.extend(self.spans[p.from..p.to].iter().map(|s| Sentence {
                     text: body[s.byte_start..s.byte_end].to_string(),
                     start: chars + s.start,
@@ -443,6 +461,7 @@ impl Segmenter {
             &mut self.spans,
         );
         let p = Paragraph {
+            id: self.seen.len(),
             from,
             to: self.spans.len(),
             chars,
@@ -1118,6 +1137,16 @@ mod tests {
 
     fn texts(s: &str) -> Vec<String> {
         segment(s).into_iter().map(|x| x.text).collect()
+    }
+
+    #[test]
+    fn paragraph_ids_follow_paragraph_texts() {
+        let mut segmenter = Segmenter::default();
+        let (sentences, ids) = segmenter.segment_with_ids("A. B.\n\nC.\nA. B.\n");
+        assert_eq!(sentences, segment("A. B.\n\nC.\nA. B.\n"));
+        assert_eq!(ids, vec![0, 1, 0]);
+        let (_, ids) = segmenter.segment_with_ids("C.\nD. E.\nA. B.");
+        assert_eq!(ids, vec![1, 2, 0]);
     }
 
     #[test]

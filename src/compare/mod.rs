@@ -335,11 +335,16 @@ pub fn compare(docs: Vec<Document>, opts: &CompareOptions) -> Result<Comparison>
     let versions: Vec<Version> = docs
         .into_iter()
         .map(|doc| {
-            let sentences = match &doc.given_sentences {
-                Some(ranges) => segment::from_ranges(&doc.text, ranges),
-                None => segmenter.segment(&doc.text),
+            let (sentences, boilerplate) = match &doc.given_sentences {
+                Some(ranges) => splitter.split(
+                    segment::from_ranges(&doc.text, ranges),
+                    opts.keep_boilerplate,
+                ),
+                None => {
+                    let (sentences, ids) = segmenter.segment_with_ids(&doc.text);
+                    splitter.split_known(sentences, &ids, opts.keep_boilerplate)
+                }
             };
-            let (sentences, boilerplate) = splitter.split(sentences, opts.keep_boilerplate);
             let mut version = Version {
                 doc,
                 sentences,
