@@ -955,8 +955,70 @@ fn bare(w: &str) -> String {
 
 /// The lists (see [`listed`]) that `w`, bare and lower-cased, is on.
 fn listed_bare(w: &str) -> u8 {
-    let (mut buf, mut heap) = ([0; 24], String::new());
-    listed(lowered(bare_cased(w), &mut buf, &mut heap))
+    listed_lower(bare_cased(w))
+}
+
+/// The lists (see [`listed`]) that `w` lower-cased is on.
+fn listed_lower(w: &str) -> u8 {
+    match packed_lower(w) {
+        Some(packed) => packed_marks(packed),
+        None => {
+            let (mut buf, mut heap) = ([0; 24], String::new());
+            listed(lowered(w, &mut buf, &mut heap))
+        }
+    }
+}
+
+/// `w` lower-cased and packed into a word when it is ASCII of at most eight bytes: byte
+/// k of the word is byte k of `w`, and the high bit of its last byte is set, so that
+/// words of different lengths differ (ASCII leaves every high bit free).
+fn packed_lower(w: &str) -> Option<u64> {
+    let b = w.as_bytes();
+    let n = b.len();
+    // Two reads that overlap unless the length is twice theirs: the overlap holds the
+    // same bytes in both, so or-ing them is exact.
+    let word = match n {
+        // No list word is empty, and every other packing has a high bit set.
+        0 => return Some(0),
+        1 => u64::from(b[0]),
+        2..=3 => {
+            let low = u16::from_le_bytes([b[0], b[1]]);
+            let high = u16::from_le_bytes([b[n - 2], b[n - 1]]);
+            u64::from(low) | u64::from(high) << (8 * (n - 2))
+        }
+        4..=8 => {
+            let low = u32::from_le_bytes(b[..4].try_into().expect("four bytes"));
+            let high = u32::from_le_bytes(b[n - 4..].try_into().expect("four bytes"));
+            u64::from(low) | u64::from(high) << (8 * (n - 4))
+        }
+        _ => return None,
+    };
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+    if word & HIGH != 0 {
+        return None;
+    }
+    // A byte of 'A' (0x41) or more reaches the high bit when 0x3F is added, one past
+    // 'Z' (0x5B) when 0x25 is; ASCII bytes carry nothing into their neighbours.
+    let upper = word.wrapping_add(ONES * 0x3F) & !word.wrapping_add(ONES * 0x25) & HIGH;
+    Some((word | upper >> 2) | 0x80 << (8 * (n - 1)))
+}
+
+/// [`listed`] for a word packed by [`packed_lower`].
+fn packed_marks(packed: u64) -> u8 {
+    static MARKS: OnceLock<FxHashMap<u64, u8>> = OnceLock::new();
+    let marks = MARKS.get_or_init(|| {
+        let mut marks = FxHashMap::default();
+        for (list, mark) in MARKED {
+            for &w in list {
+                if let Some(packed) = packed_lower(w) {
+                    *marks.entry(packed).or_insert(0) |= mark;
+                }
+            }
+        }
+        marks
+    });
+    marks.get(&packed).copied().unwrap_or(0)
 }
 
 fn is_starter(w: &str) -> bool {
@@ -1033,11 +1095,12 @@ fn boundary_by_rules(body: &str, words: &[Word], k: usize, start: usize) -> bool
     if !matches!(last, '.' | '!' | '?' | '…' | '‽') {
         return false;
     }
-    if starts_lower(n) || !trim_openers(n).starts_with(|c: char| c.is_alphanumeric()) {
-        // Lower case continues; so does a following mark that is not a word.
-        if !n.starts_with(OPENERS) {
-            return false;
-        }
+    // Lower case continues; so does a following mark that is not a word, unless it
+    // opens one. One test of the next word's first char, which is its first letter
+    // when it opens nothing.
+    let first = n.chars().next().expect("words are never empty");
+    if (first.is_lowercase() || !first.is_alphanumeric()) && !is_opener(first) {
+        return false;
     }
 
     // `“Will it work?” Kerry asked.` / `“It is over,” said Kerry.`
@@ -1056,16 +1119,26 @@ fn boundary_by_rules(body: &str, words: &[Word], k: usize, start: usize) -> bool
     }
 
     let stem = &core[..core.len() - 1];
+    let bare_stem = trim_openers(stem);
+    // A quotation that closed after its period: the period ended the quoted sentence.
+    if bare_stem.is_empty() || closed_quote {
+        return true;
+    }
+    // Most sentences end in a word longer than any abbreviation: no lower-casing and
+    // look-up for those.
+    if past_the_lists(bare_stem) {
+        return true;
+    }
     let (mut buf, mut heap) = ([0; 24], String::new());
-    let key = lowered(trim_openers(stem), &mut buf, &mut heap);
-    if key.is_empty() {
-        return true;
-    }
-    if closed_quote {
-        // A quotation that closed after its period: the period ended the quoted sentence.
-        return true;
-    }
-    let marks = listed(key);
+    // The stem lower-cased, or as it is when it is short ASCII (looked up packed): the
+    // tests of `key` below do not tell ASCII cases apart.
+    let (key, marks) = match packed_lower(bare_stem) {
+        Some(packed) => (bare_stem, packed_marks(packed)),
+        None => {
+            let key = lowered(bare_stem, &mut buf, &mut heap);
+            (key, listed(key))
+        }
+    };
     if marks & TITLE != 0 {
         return false;
     }
@@ -1079,7 +1152,7 @@ fn boundary_by_rules(body: &str, words: &[Word], k: usize, start: usize) -> bool
         return false;
     }
     let initialism = is_initialism(key);
-    if key == "a.m" || key == "p.m" {
+    if key.eq_ignore_ascii_case("a.m") || key.eq_ignore_ascii_case("p.m") {
         let intro = k - start < 4 && !starts_lower(word(body, words, start));
         return !intro
             && listed_bare(n) & DAY_OR_MONTH == 0
@@ -1091,10 +1164,32 @@ fn boundary_by_rules(body: &str, words: &[Word], k: usize, start: usize) -> bool
     }
     // A single capital: an initial (`John F. Kennedy`), except the pronoun `I` before a
     // sentence opener (`you and I. Did you`).
-    if key.chars().count() == 1 && key.chars().all(char::is_alphabetic) {
-        return key == "i" && is_starter(n);
+    let mut chars = key.chars();
+    if let (Some(c), None) = (chars.next(), chars.next())
+        && c.is_alphabetic()
+    {
+        return key.eq_ignore_ascii_case("i") && is_starter(n);
     }
     true
+}
+
+/// The most chars of a word on the lists a period after a word is looked up on
+/// (titles, abbreviations, states and those before numbers).
+const LONGEST_ABBREVIATION: usize = 6;
+
+/// Whether `stem`, a word before its period, is ASCII without dots and longer than
+/// [`LONGEST_ABBREVIATION`]: lower-cased, it is on none of those lists, and it is neither
+/// an initialism nor an initial, so [`boundary_by_rules`] ends the sentence after it.
+fn past_the_lists(stem: &str) -> bool {
+    stem.len() > LONGEST_ABBREVIATION && stem.bytes().all(|b| b.is_ascii() && b != b'.')
+}
+
+/// Whether `c` is one of the [`OPENERS`].
+fn is_opener(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '\'' | '\u{201C}' | '\u{2018}' | '(' | '[' | '{' | '\u{00AB}'
+    )
 }
 
 /// `u.s`, `e.u`, `u.s.a`, `j.r.r`: single letters joined by dots.
@@ -1111,14 +1206,16 @@ fn is_initialism(key: &str) -> bool {
 fn quote_then_speech_verb(body: &str, words: &[Word], k: usize) -> bool {
     for j in k..(k + 6).min(words.len()) {
         let w = word(body, words, j);
-        let (mut buf, mut heap) = ([0; 24], String::new());
-        let b = lowered(bare_cased(w), &mut buf, &mut heap);
-        let marks = listed(b);
+        let b = bare_cased(w);
+        let marks = listed_lower(b);
         if marks & SPEECH_VERB != 0 {
             return true;
         }
-        let name_like = w.starts_with(char::is_uppercase)
-            || matches!(b, "of" | "the" | "de" | "al" | "van" | "von");
+        let name_like = w.starts_with(char::is_uppercase) || {
+            let (mut buf, mut heap) = ([0; 24], String::new());
+            let b = lowered(b, &mut buf, &mut heap);
+            matches!(b, "of" | "the" | "de" | "al" | "van" | "von")
+        };
         if !name_like
             || (j > k
                 && w.trim_end_matches(CLOSERS).ends_with(['.', '!', '?'])
@@ -1395,6 +1492,15 @@ mod tests {
     }
 
     #[test]
+    fn no_word_a_period_is_looked_up_for_is_past_the_longest() {
+        for list in [TITLES, ABBREVIATIONS, STATES, BEFORE_NUMBERS] {
+            for w in list {
+                assert!(w.chars().count() <= LONGEST_ABBREVIATION, "{w}");
+            }
+        }
+    }
+
+    #[test]
     fn listed_marks_exactly_the_lists_a_word_is_on() {
         let all = MARKED.iter().flat_map(|(list, _)| list.iter().copied());
         let others = ["", "mrx", "m", "said.", "Mr", "n", "u.s.a", "ill", "the "];
@@ -1485,6 +1591,56 @@ mod tests {
             prop_assert_eq!(is_initialism(&w), w.contains('.') && w.split('.').all(|p| {
                 p.chars().count() == 1 && p.chars().all(char::is_alphabetic)
             }));
+        }
+
+        #[test]
+        fn packed_look_ups_are_look_ups_of_the_lower_case(
+            w in "[a-zA-Z.\u{0}°é]{0,9}|(?i:mr|sen|said|a\\.m|n°|however|u\\.s|told|jan)"
+        ) {
+            prop_assert_eq!(listed_lower(&w), listed(&w.to_lowercase()));
+            if let Some(packed) = packed_lower(&w) {
+                prop_assert!(w.is_ascii() && w.len() <= 8);
+                prop_assert_eq!(packed_marks(packed), listed(&w.to_lowercase()));
+            }
+        }
+
+        #[test]
+        fn packing_tells_words_apart(a in "[a-zA-Z.\u{0}]{0,8}", b in "[a-zA-Z.\u{0}]{0,8}") {
+            prop_assert_eq!(
+                packed_lower(&a) == packed_lower(&b),
+                a.to_lowercase() == b.to_lowercase()
+            );
+        }
+
+        #[test]
+        fn a_word_past_the_lists_ends_a_sentence(
+            stem in "[\"'“(]{0,2}[a-zA-Z0-9.é'İ\u{212A}]{0,10}"
+        ) {
+            let bare_stem = trim_openers(&stem);
+            if past_the_lists(bare_stem) {
+                let key = bare_stem.to_lowercase();
+                let lists = TITLE | ABBREVIATION | STATE | BEFORE_NUMBER;
+                prop_assert_eq!(listed(&key) & lists, 0);
+                prop_assert!(!is_initialism(&key) && key != "a.m" && key != "p.m");
+                prop_assert!(key.chars().count() != 1);
+                let text = format!("Then {stem}. Ah it");
+                prop_assert_eq!(segment(&text).len(), 2, "{:?}", text);
+            }
+        }
+
+        #[test]
+        fn the_first_char_test_agrees_with_the_openers_and_case(
+            n in "[\"'“‘(\\[{«”’)a-zA-Z0-9.éÉ•-]{1,3}"
+        ) {
+            let first = n.chars().next().expect("not empty");
+            let old = (starts_lower(&n)
+                || !trim_openers(&n).starts_with(|c: char| c.is_alphanumeric()))
+                && !n.starts_with(OPENERS);
+            prop_assert_eq!(
+                (first.is_lowercase() || !first.is_alphanumeric()) && !is_opener(first),
+                old
+            );
+            prop_assert_eq!(is_opener(first), OPENERS.contains(&first));
         }
 
         #[test]
