@@ -572,9 +572,13 @@ fn split_paragraph(
     let mut start = 0;
     let Some(style) = list else {
         // Only after the words [`is_boundary`]'s shortcut lets through can a sentence
-        // end: the rules are asked about those alone, not every word.
+        // end: the rules are asked about those alone, not every word, and not before a
+        // word in lower case, which always continues the sentence.
         for &k in maybe_ends {
-            if k + 1 < words.len() && boundary_by_rules(body, words, k, start) {
+            if k + 1 < words.len()
+                && !body.as_bytes()[words[k + 1].start].is_ascii_lowercase()
+                && boundary_by_rules(body, words, k, start)
+            {
                 push(words[start].start, words[k].end);
                 start = k + 1;
             }
@@ -664,11 +668,23 @@ fn words_into(
     let mut i = 0;
     // Whether the byte before `i` is whitespace (the text's start counts as such).
     let mut after_space = true;
-    // Words in `out` whose end has been found; the one after them, if any, is open.
-    let mut closed = 0;
+    // The start of the word whose end is not found yet, if any: at most one is open.
+    let mut open = None;
     while i < n {
         let (mut space, mut high) = match bytes.get(i..i + 16) {
             Some(chunk) => chunk_marks(chunk.try_into().expect("sixteen bytes")),
+            None if n >= 16 => {
+                // The last chunk: the text's last sixteen bytes, their marks shifted so
+                // that bit 0 is byte `i`, and the places past the end marked as spaces,
+                // as padding would mark them (no copy into a padded chunk).
+                let last = bytes[n - 16..].try_into().expect("sixteen bytes");
+                let (space, high) = chunk_marks(last);
+                let shift = 16 - (n - i);
+                (
+                    (space >> shift) | ((0xFFFF << (n - i)) & 0xFFFF),
+                    high >> shift,
+                )
+            }
             None => {
                 // The last chunk, padded with spaces: they end a word open at the end.
                 let mut chunk = [b' '; 16];
@@ -704,36 +720,40 @@ fn words_into(
         let covered = (1u32 << len) - 1;
         // Bit k: byte k - 1 is whitespace (bit 0: the byte before the chunk).
         let before = space << 1 | u32::from(after_space);
-        let starts = !space & before & covered;
+        let mut starts = !space & before & covered;
         let mut ends = space & !before & covered;
-        let mut s = starts;
-        while s != 0 {
-            let at = i + s.trailing_zeros() as usize;
-            out.push(Word { start: at, end: at });
-            s &= s - 1;
-        }
+        // Starts and ends alternate: each end closes the open word, or else the word of
+        // the chunk's next start, and a word is pushed whole once its end is found.
         while ends != 0 {
-            out[closed].end = i + ends.trailing_zeros() as usize;
-            note_end(bytes, out, closed, maybe_ends);
-            closed += 1;
+            let end = i + ends.trailing_zeros() as usize;
+            let start = open.take().unwrap_or_else(|| {
+                let start = i + starts.trailing_zeros() as usize;
+                starts &= starts - 1;
+                start
+            });
+            note_end(bytes, Word { start, end }, out.len(), maybe_ends);
+            out.push(Word { start, end });
             ends &= ends - 1;
+        }
+        // A start left over opens a word that runs past the chunk.
+        if starts != 0 {
+            open = Some(i + starts.trailing_zeros() as usize);
         }
         after_space = space >> (len - 1) & 1 != 0;
         i += len;
     }
-    if let Some(open) = out.get_mut(closed) {
-        open.end = n;
-        note_end(bytes, out, closed, maybe_ends);
+    if let Some(start) = open {
+        note_end(bytes, Word { start, end: n }, out.len(), maybe_ends);
+        out.push(Word { start, end: n });
     }
 }
 
-/// Notes word `k`, just closed, in `maybe_ends` when [`is_boundary`]'s shortcut would
+/// Notes word `k`, `w`, just closed, in `maybe_ends` when [`is_boundary`]'s shortcut would
 /// ask the rules about it: its last byte is in [`MAY_END`]. A lone dot notes the word
 /// before it too (the shortcut asks about a word a lone dot follows), so that every
 /// word is noted at most once and in order.
 #[inline(always)]
-fn note_end(bytes: &[u8], words: &[Word], k: usize, maybe_ends: &mut Vec<usize>) {
-    let w = words[k];
+fn note_end(bytes: &[u8], w: Word, k: usize, maybe_ends: &mut Vec<usize>) {
     // Words are never empty.
     let last = bytes[w.end - 1];
     if MAY_END[usize::from(last)] {
@@ -1151,7 +1171,8 @@ fn boundary_by_rules(body: &str, words: &[Word], k: usize, start: usize) -> bool
     {
         return false;
     }
-    let initialism = is_initialism(key);
+    // Few stems hold a dot: no call for the others.
+    let initialism = key.bytes().any(|b| b == b'.') && is_initialism(key);
     if key.eq_ignore_ascii_case("a.m") || key.eq_ignore_ascii_case("p.m") {
         let intro = k - start < 4 && !starts_lower(word(body, words, start));
         return !intro
@@ -1681,6 +1702,21 @@ mod tests {
                     is_boundary(&s, &words, k, 0),
                     boundary_by_rules(&s, &words, k, 0)
                 );
+            }
+        }
+
+        #[test]
+        fn no_sentence_ends_before_a_word_in_lower_case(
+            s in "([a-zA-Z0-9,;:İ…‽“(]{1,4}[.!?”’\"')\\]}]{0,2}[ \u{A0}]|\\. )*"
+        ) {
+            let mut words = Vec::new();
+            words_into(&s, &mut words, &mut Vec::new(), &mut Vec::new());
+            for k in 0..words.len().saturating_sub(1) {
+                if s.as_bytes()[words[k + 1].start].is_ascii_lowercase() {
+                    for start in 0..=k {
+                        prop_assert!(!boundary_by_rules(&s, &words, k, start));
+                    }
+                }
             }
         }
 
