@@ -616,9 +616,6 @@ struct Tok<'a> {
     kind: TokKind,
     /// The token lower-cased, with `’` as `'`.
     lower: &'a str,
-    /// Where `lower` ends in the tokenizer's buffer, kept until the buffer is complete
-    /// (`usize::MAX` for a token whose `lower` is not in the buffer).
-    lower_end: usize,
     cap: bool,
     /// Two or more letters, all capitals (`US`, `CNN`).
     acronym: bool,
@@ -675,11 +672,13 @@ fn tokenize<'a>(
     buf: &'a mut Vec<u8>,
 ) -> Vec<Tok<'a>> {
     buf.clear();
-    // About one token per four chars, so the vector seldom grows. The lower-case form of
-    // a token written into `buf` is filled in once `buf` is complete: it is the bytes of
-    // `buf` from the end of the previous such token's to the end of its own, kept in
-    // `lower_end`.
+    // About one token per four chars, so the vector seldom grows.
     let mut toks: Vec<Tok<'a>> = Vec::with_capacity((end - start) / 4 + 4);
+    // The lower-case form of a token written into `buf` is filled in once `buf` is
+    // complete: it is the bytes of `buf` from the end of the previous such token's to the
+    // end of its own. Kept aside as (token, end) so that every token is smaller; few
+    // units have such tokens, and those few.
+    let mut written: Vec<(usize, usize)> = Vec::new();
     // The first region not ending before `i`: the one holding `i`, if any (regions are
     // sorted and disjoint); its ends at hand, as none past the last region.
     let mut held = regions.partition_point(|r| r.end <= start);
@@ -699,12 +698,10 @@ fn tokenize<'a>(
         let (e, kind, acronym, lower) = if c.is_ascii_alphanumeric() {
             let (e, plain) = scan_word(unit, low_unit, i);
             if plain {
-                (
-                    e,
-                    TokKind::Word,
-                    is_plain_acronym(&unit[i..e]),
-                    low.get(i..e),
-                )
+                // A word starting with a lower-case letter (most words) is no acronym,
+                // told without reading it again.
+                let acronym = !c.is_ascii_lowercase() && is_plain_acronym(&unit[i..e]);
+                (e, TokKind::Word, acronym, low.get(i..e))
             } else {
                 (e, TokKind::Word, push_lower(&unit[i..e], buf), None)
             }
@@ -749,16 +746,15 @@ fn tokenize<'a>(
             (held_start, held_end) = ends(held);
         }
         let in_quote = held_start < i;
+        let lower = lower.unwrap_or_else(|| {
+            written.push((toks.len(), buf.len()));
+            ""
+        });
         toks.push(Tok {
             s: i,
             e,
             kind,
-            lower: lower.unwrap_or_default(),
-            lower_end: if lower.is_some() {
-                usize::MAX
-            } else {
-                buf.len()
-            },
+            lower,
             cap: c.is_uppercase(),
             acronym,
             in_quote,
@@ -766,19 +762,17 @@ fn tokenize<'a>(
         // Most tokens are followed by a space: passed here, not as a char of its own.
         i = e + usize::from(unit.get(e) == Some(&' '));
     }
-    if buf.is_empty() {
+    if written.is_empty() {
         return toks;
     }
     // `buf` holds whole chars' UTF-8 only, so this never fails (and if it did, the
     // tokens would be empty words, not a panic).
     let mut rest = std::str::from_utf8(buf).unwrap_or_default();
     let mut from = 0;
-    for t in toks.iter_mut().filter(|t| t.lower_end != usize::MAX) {
+    for (k, lower_end) in written {
         // Cut off the front of what is left: one char-boundary check per token.
-        (t.lower, rest) = rest
-            .split_at_checked(t.lower_end - from)
-            .unwrap_or_default();
-        from = t.lower_end;
+        (toks[k].lower, rest) = rest.split_at_checked(lower_end - from).unwrap_or_default();
+        from = lower_end;
     }
     toks
 }
@@ -863,6 +857,10 @@ fn scan_word(unit: &[char], low: &[u8], i: usize) -> (usize, bool) {
         let Some(&d) = unit.get(j) else {
             break;
         };
+        // Most words end at a space, which none of the tests below passes.
+        if d == ' ' {
+            break;
+        }
         // As in `word_end`, except that the alphanumeric char after a joining one is left
         // to the next round, which takes it whatever it is.
         let joining = matches!(d, '\'' | '’' | '-' | '.' | '&')
