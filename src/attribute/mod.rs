@@ -175,10 +175,12 @@ fn extract_with(
     let mut per_unit: Vec<Vec<Attribution>> = Vec::with_capacity(units.len());
     let mut key: Vec<u8> = Vec::new();
     let mut lower: Vec<u8> = Vec::new();
+    let mut wide_before = 0;
     for &(start, end) in &units {
         let around = Around::new(&chars, &regions, start, end);
         let keyed = cache.is_some() && {
-            let utf8 = &text.as_bytes()[bytes.byte_of(start)..bytes.byte_of(end)];
+            let from = bytes.byte_of_from(start, &mut wide_before);
+            let utf8 = &text.as_bytes()[from..bytes.byte_of_from(end, &mut wide_before)];
             unit_key(utf8, &chars, &regions, &around, &mut key)
         };
         let seen = keyed
@@ -311,6 +313,9 @@ fn char_vec(text: &str) -> (Vec<char>, Vec<usize>, ByteOffsets, String) {
 struct Around {
     start: usize,
     end: usize,
+    /// The first region not ending at or before `start`: where the regions meeting the
+    /// unit begin.
+    first: usize,
     /// Start of the region crossing `start`.
     crossing_start: Option<usize>,
     /// Start of the closed region ending right before `start`, past spaces (a quote the
@@ -338,7 +343,9 @@ impl Around {
             .get(first)
             .filter(|r| r.start < start)
             .map(|r| r.start);
-        let last = regions.partition_point(|r| r.start < end);
+        // Every region before `first` starts before `end`: only those from `first` on
+        // need searching.
+        let last = first + regions[first..].partition_point(|r| r.start < end);
         let crossing_end = last
             .checked_sub(1)
             .map(|i| regions[i])
@@ -369,6 +376,7 @@ impl Around {
         Around {
             start,
             end,
+            first,
             crossing_start,
             prev,
             crossing_end,
@@ -444,8 +452,8 @@ impl Around {
 
 /// Byte offsets of char offsets in the text [`char_vec`] decoded: each char is one byte
 /// plus the extra bytes of the non-ASCII chars before it, recorded as they were decoded.
-/// News copy has few of those (`’ “ ” —`), so a binary search over them is much cheaper
-/// than summing the UTF-8 lengths of the chars in between.
+/// News copy has few of those (`’ “ ” —`), so counting those before an offset is much
+/// cheaper than summing the UTF-8 lengths of the chars in between.
 #[derive(Debug, Default)]
 struct ByteOffsets {
     /// For each non-ASCII char in order: its char offset and the extra bytes (beyond one
@@ -454,9 +462,28 @@ struct ByteOffsets {
 }
 
 impl ByteOffsets {
-    /// The byte offset of the char offset `c` (at most the number of chars).
+    /// The byte offset of the char offset `c` (at most the number of chars): the reading
+    /// [`ByteOffsets::byte_of_from`] is tested against.
+    #[cfg(test)]
     fn byte_of(&self, c: usize) -> usize {
         let n = self.wide.partition_point(|&(at, _)| at < c);
+        c + n.checked_sub(1).map_or(0, |k| self.wide[k].1)
+    }
+
+    /// The byte offset of the char offset `c` (at most the number of chars), for offsets
+    /// asked mostly in ascending order, as the units' ends are: `n` (0 at first, then
+    /// kept between calls) is how many wide chars lie before the offset asked last,
+    /// walked forward from there (a unit's ends are few wide chars apart in news copy:
+    /// fewer steps than a binary search over all of them) or searched for anew when `c`
+    /// is behind it.
+    fn byte_of_from(&self, c: usize, n: &mut usize) -> usize {
+        if n.checked_sub(1).is_some_and(|k| self.wide[k].0 >= c) {
+            *n = self.wide.partition_point(|&(at, _)| at < c);
+        } else {
+            while self.wide.get(*n).is_some_and(|&(at, _)| at < c) {
+                *n += 1;
+            }
+        }
         c + n.checked_sub(1).map_or(0, |k| self.wide[k].1)
     }
 }
@@ -495,8 +522,7 @@ fn unit_key(
     key.push(0xFF);
     let mut push = |x: u32| key.extend_from_slice(&x.to_le_bytes());
     push(u32::from(chars.get(end) == Some(&'\'')));
-    let first = regions.partition_point(|r| r.end <= start);
-    for r in regions[first..].iter().take_while(|r| r.start < end) {
+    for r in regions[around.first..].iter().take_while(|r| r.start < end) {
         // An offset in the unit is at most its length, which is below `AFTER`.
         push(r.start.checked_sub(start).map_or(BEFORE, |s| s as u32));
         push(if r.end > end {

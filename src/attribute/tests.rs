@@ -292,10 +292,13 @@ mod props {
             at in prop::collection::vec(any::<prop::sample::Index>(), 0..12),
         ) {
             let (chars, _, bytes, _) = char_vec(&text);
+            // The cursor of `byte_of_from` carried across offsets in any order.
+            let mut n = 0;
             for i in at {
                 let c = i.index(chars.len() + 1);
                 let want = text.char_indices().nth(c).map_or(text.len(), |(b, _)| b);
                 prop_assert_eq!(bytes.byte_of(c), want);
+                prop_assert_eq!(bytes.byte_of_from(c, &mut n), want);
             }
         }
 
