@@ -1023,7 +1023,7 @@ mod tests {
     }
 
     #[test]
-    fn h55_word_tests_answer_as_their_lists() {
+    fn word_tests_answer_as_their_lists() {
         /// A list and the test of whether a word is on it.
         type WordTest = (&'static [&'static str], fn(&str) -> bool);
         let tests: [WordTest; 3] = [

@@ -1678,7 +1678,7 @@ mod tests {
         }
 
         #[test]
-        fn h55_maybe_ends_are_the_words_the_shortcut_lets_through(
+        fn maybe_ends_are_the_words_the_shortcut_lets_through(
             s in "([a-zA-Z0-9,;:…‽é]{1,4}[.!?”’\"')\\]}]{0,2}[ \u{A0}]{1,2}|\\. ){0,30}"
         ) {
             let (mut words, mut maybe_ends) = (Vec::new(), Vec::new());

@@ -1876,13 +1876,9 @@ fn sentence_rules(
             while q > 0 && chars[q - 1].is_whitespace() {
                 q -= 1;
             }
-            // Regions are non-empty, disjoint and in order (a proptest in `quotes` pins
-            // it), so their ends rise strictly and a binary search finds the one ending
-            // at `q`; a scan of all of them made long texts quadratic.
-            let i = regions.partition_point(|r| r.end < q);
-            regions
-                .get(i)
-                .filter(|r| r.closed && r.end == q)
+            // A binary search: a scan of all the regions made long texts quadratic.
+            region_ending_at(regions, q)
+                .filter(|r| r.closed)
                 .filter(|_| frames.len() == 1 && f.after + 1 >= toks.len())
                 .map(|r| {
                     (

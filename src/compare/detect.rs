@@ -995,7 +995,7 @@ mod tests {
         }
 
         #[test]
-        fn h54_facts_read_in_one_pass_are_the_detectors_answers(
+        fn facts_read_in_one_pass_are_the_detectors_answers(
             text in "((twenty|one|half|two|five|ten|million|hundreds|thousand|dozen|not|no|can't|never|Never|The|the|Kerry|IBM|NASA|U.S.|said|a|1,500|3.5|20|7|1.2.3|\u{c9}mile|don\u{2019}t|caf\u{e9})[ ,.\"\u{201c}\u{201d}]{1,2}){0,12}|[a-zA-Z0-9 ,.'\u{2019}\u{c9}]{0,30}|\\PC{0,20}",
             vocab in "(the|never|nasa|a) {0,3}",
         ) {
@@ -1013,7 +1013,7 @@ mod tests {
         }
 
         #[test]
-        fn h54_the_next_wide_byte_is_the_first_not_ascii(
+        fn the_next_wide_byte_is_the_first_not_ascii(
             text in "[a-z ]{0,40}|([a-z ]{0,20}[\u{e9}\u{201c}]){0,4}[a-z]{0,20}|\\PC{0,40}",
             from in 0usize..80,
         ) {

@@ -409,7 +409,7 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(500))]
         #[test]
-        fn h55_key_difference_writes_what_format_wrote(
+        fn key_difference_writes_what_format_wrote(
             diffs in prop::collection::vec((kind(), 0..3usize, word(), word(), word()), 0..8),
             prefix in "[a-z]{0,3}",
         ) {
