@@ -620,7 +620,9 @@ fn emit(
     let mut out = io::BufWriter::new(tmp);
     write(&mut out).map_err(fail)?;
     let tmp = out.into_inner().map_err(|e| fail(e.into_error()))?;
-    tmp.as_file().sync_all().map_err(fail)?;
+    // The rename alone keeps a failed run from leaving half a report. No fsync before it:
+    // a report is derived data a rerun rebuilds, and waiting for the disk held `batch`
+    // 0.04 s of 0.61 (1,000 stories, 92 MB written) with both cores idle.
     tmp.persist(path).map_err(|e| fail(e.error))?;
     Ok(())
 }
