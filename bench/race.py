@@ -89,12 +89,20 @@ def gnu_time():
 GNU_TIME = gnu_time()
 
 
-def run(cmd, stdout_path):
+def run(cmd, stdout_path, output=None):
     """Runs one process; returns (wall seconds, peak RSS in MB).
 
     The peak comes from GNU time when it is installed. `os.wait4`'s own ru_maxrss would
     count the race script too: a child runs in its parent's memory until exec, and Linux
-    keeps that high-water mark across exec, so small peaks read as the script's size."""
+    keeps that high-water mark across exec, so small peaks read as the script's size.
+
+    `output`, the file a command writes with `--output`, is removed before the clock
+    starts, as the peer's stdout file is emptied before it starts: on ext4, renaming a
+    new report over an existing one makes the rename wait for the new file's data to
+    reach the disk (40-60 ms for the batch's 92 MB), which is the filesystem's cost of
+    replacing a file, not the tool's."""
+    if output is not None:
+        Path(output).unlink(missing_ok=True)
     rss_file = Path(str(stdout_path) + ".rss")
     full = [GNU_TIME, "-f", "%M", "-o", str(rss_file), *map(str, cmd)] if GNU_TIME else cmd
     with open(stdout_path, "wb") as out:
@@ -144,7 +152,7 @@ def race_sizes(binary, peer, sizes, runs, tmp, large_runs=None):
             for name, cmd in (("ours", ours), ("peer", theirs)):
                 if cmd is None:
                     continue
-                w, m = run(cmd, tmp / f"{name}.out")
+                w, m = run(cmd, tmp / f"{name}.out", tmp / "ours.json")
                 times[name].append(w)
                 rss[name].append(m)
         print(f"race: {n} sentences done", file=sys.stderr)
@@ -168,7 +176,7 @@ def race_one_process_batch(binary, corpus, runs, tmp):
     times, rss = [], []
     for _ in range(runs):
         w, m = run([str(binary), "batch", str(corpus), "--output", str(tmp / "batch.jsonl")],
-                   tmp / "batch.out")
+                   tmp / "batch.out", tmp / "batch.jsonl")
         times.append(w)
         rss.append(m)
     return times, rss
@@ -189,7 +197,7 @@ def race_batch(binary, peer, stories, runs, tmp):
             start, peak = time.perf_counter(), 0.0
             for files in sets:
                 ours, theirs = commands(binary, peer, files, tmp / "ours.json")
-                _, m = run(ours if name == "ours" else theirs, tmp / f"{name}.out")
+                _, m = run(ours if name == "ours" else theirs, tmp / f"{name}.out", tmp / "ours.json")
                 peak = max(peak, m)
             times[name].append(time.perf_counter() - start)
             rss[name].append(peak)
