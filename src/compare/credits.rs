@@ -122,15 +122,31 @@ pub struct Credits {
     pub provenance: Vec<Vec<Option<Provenance>>>,
 }
 
-/// Span look-ups in `text`, whose spans count chars: the byte offset of every
-/// [`Chars::EVERY`]th char is kept, and a look-up walks on from the one before it. A
-/// fraction of the memory of the text as a `Vec<char>`, which a long text cannot afford.
-/// Built once per version (see [`Chars::of`]) and shared by the index of named
+/// Span look-ups in `text`, whose spans count chars. Mostly ASCII text (most news
+/// copy) keeps where its few wider chars are; other text keeps the byte offset of every
+/// [`Chars::EVERY`]th char, and a look-up walks on from the one before it. Either takes
+/// a fraction of the memory of the text as a `Vec<char>`, which a long text cannot
+/// afford. Built once per version (see [`Chars::of`]) and shared by the index of named
 /// attributions and the credits audit.
 pub struct Chars<'a> {
     text: &'a str,
-    marks: Vec<usize>,
+    index: CharIndex,
     len: usize,
+}
+
+/// How [`Chars`] finds a char's byte offset.
+enum CharIndex {
+    /// Per char wider than a byte (`wide`), in order: its char offset, and how many
+    /// bytes past one a char it and the chars before it take. A char's byte offset is
+    /// its char offset plus the count of the last wider char before it, sought among
+    /// those of its block of [`Chars::BLOCK`] chars: `blocks[j]` wider chars come before
+    /// block `j`.
+    Wide {
+        wide: Vec<(usize, usize)>,
+        blocks: Vec<usize>,
+    },
+    /// The byte offset of every [`Chars::EVERY`]th char.
+    Marks(Vec<usize>),
 }
 
 impl<'a> Chars<'a> {
@@ -138,6 +154,8 @@ impl<'a> Chars<'a> {
     // eight bytes at most (every 64th cost 144 instructions a look-up), for half a byte
     // of marks per byte of text.
     const EVERY: usize = 16;
+    // A look-up searches the wider chars of one block: mostly none or one.
+    const BLOCK: usize = 128;
 
     /// The look-ups of every version's text, in version order.
     pub fn of(versions: &'a [Version]) -> Vec<Chars<'a>> {
@@ -145,6 +163,43 @@ impl<'a> Chars<'a> {
     }
 
     fn new(text: &'a str) -> Self {
+        let bytes = text.as_bytes();
+        // No more room than the marks would take: half a byte per byte of text.
+        let most = bytes.len() / 32;
+        let mut wide = Vec::new();
+        let (mut b, mut extra) = (0, 0);
+        loop {
+            b = next_wide(bytes, b);
+            if b == bytes.len() {
+                break;
+            }
+            if wide.len() == most {
+                return Chars::marked(text);
+            }
+            // The lead byte of a char of n bytes starts with n ones.
+            let n = bytes[b].leading_ones() as usize;
+            wide.push((b - extra, extra + n - 1));
+            extra += n - 1;
+            b += n;
+        }
+        let len = bytes.len() - extra;
+        let mut blocks = Vec::with_capacity(len / Self::BLOCK + 1);
+        let mut k = 0;
+        for j in 0..=len / Self::BLOCK {
+            while wide.get(k).is_some_and(|&(at, _)| at < j * Self::BLOCK) {
+                k += 1;
+            }
+            blocks.push(k);
+        }
+        Chars {
+            text,
+            index: CharIndex::Wide { wide, blocks },
+            len,
+        }
+    }
+
+    /// [`Chars::new`] with marks.
+    fn marked(text: &'a str) -> Self {
         let bytes = text.as_bytes();
         let mut marks = Vec::with_capacity(bytes.len() / Self::EVERY + 1);
         let (mut b, mut len) = (0, 0);
@@ -154,7 +209,11 @@ impl<'a> Chars<'a> {
             b = next;
             len += n;
         }
-        Chars { text, marks, len }
+        Chars {
+            text,
+            index: CharIndex::Marks(marks),
+            len,
+        }
     }
 
     /// From the char starting at byte `b` of `bytes` (UTF-8), the byte offset
@@ -194,17 +253,29 @@ impl<'a> Chars<'a> {
     }
 
     /// Byte offset of char `c` (`c` at most the char count).
+    #[inline]
     fn byte(&self, c: usize) -> usize {
         if c >= self.len {
             return self.text.len();
         }
+        match &self.index {
+            CharIndex::Wide { wide, blocks } => {
+                let j = c / Self::BLOCK;
+                let (from, to) = (blocks[j], blocks.get(j + 1).copied().unwrap_or(wide.len()));
+                let before = from + wide[from..to].partition_point(|&(at, _)| at < c);
+                c + before.checked_sub(1).map_or(0, |k| wide[k].1)
+            }
+            CharIndex::Marks(marks) => self.marked_byte(marks, c),
+        }
+    }
+
+    /// [`Chars::byte`] through marks.
+    // Out of line: the look-up of a mostly ASCII text, inlined, needs few registers.
+    #[inline(never)]
+    fn marked_byte(&self, marks: &[usize], c: usize) -> usize {
         let block = c / Self::EVERY;
-        let mark = self.marks[block];
-        let next = self
-            .marks
-            .get(block + 1)
-            .copied()
-            .unwrap_or(self.text.len());
+        let mark = marks[block];
+        let next = marks.get(block + 1).copied().unwrap_or(self.text.len());
         // As many bytes as chars: all ASCII.
         if next - mark == Self::EVERY.min(self.len - block * Self::EVERY) {
             return mark + c % Self::EVERY;
@@ -240,6 +311,23 @@ impl<'a> Chars<'a> {
         let start = s.start.min(end);
         &self.text[self.byte(start)..self.byte(end)]
     }
+}
+
+/// The offset of the first byte of `bytes` at or after `from` that is not ASCII, or the
+/// length of `bytes`.
+fn next_wide(bytes: &[u8], from: usize) -> usize {
+    // Sixteen bytes at a time: most of a text is ASCII.
+    let mut at = from;
+    for chunk in bytes[from..].chunks_exact(16) {
+        if !chunk.is_ascii() {
+            break;
+        }
+        at += 16;
+    }
+    bytes[at..]
+        .iter()
+        .position(|b| !b.is_ascii())
+        .map_or(bytes.len(), |k| at + k)
 }
 
 /// A version's source name and id, prepared once for matching the names credits give.
@@ -900,12 +988,16 @@ mod tests {
             let span = attribute::Span { start: a.min(b), end: a.max(b) };
             let end = span.end.min(all.len());
             let want: String = all[span.start.min(end)..end].iter().collect();
-            let chars = Chars::new(&text);
             let marks: Vec<usize> =
                 text.char_indices().step_by(Chars::EVERY).map(|(b, _)| b).collect();
-            proptest::prop_assert_eq!(&chars.marks, &marks);
-            proptest::prop_assert_eq!(chars.len, all.len());
-            proptest::prop_assert_eq!(chars.span(span), want);
+            // Both kinds of index, whichever the text gets.
+            for chars in [Chars::new(&text), Chars::marked(&text)] {
+                if let CharIndex::Marks(got) = &chars.index {
+                    proptest::prop_assert_eq!(got, &marks);
+                }
+                proptest::prop_assert_eq!(chars.len, all.len());
+                proptest::prop_assert_eq!(chars.span(span), &want);
+            }
         }
     }
 
