@@ -838,49 +838,115 @@ pub fn lowercase_vocabulary<'a>(texts: impl IntoIterator<Item = &'a str>) -> Low
     let mut out = LowercaseWords::with_capacity_and_hasher(1024, Default::default());
     let mut word = String::new();
     // Versions of one story repeat most sentences word for word.
-    let mut read: FxHashSet<&str> = FxHashSet::with_capacity_and_hasher(256, Default::default());
+    let mut read: FxHashSet<Sentence> =
+        FxHashSet::with_capacity_and_hasher(256, Default::default());
     // Most lower-case words are repeats of a few common ones (`the`, `of`): a small
     // table of words already added, keyed by their first seven bytes and length
     // ([`normalize::pack_short`]), finds them without hashing, and most without comparing
     // their bytes.
     let mut recent: [(u64, &str); 1024] = [(0, ""); 1024];
+    let mut add = |raw: &'a str, word: &mut String| {
+        // A word of up to seven bytes is its key; a longer one shares its key with the
+        // words of its first seven bytes, and is compared whole.
+        let key = normalize::pack_short(&raw.as_bytes()[..raw.len().min(7)]);
+        // An ASCII word without capitals (most of them) is its own normal form.
+        let own = if raw.len() <= 7 {
+            plain_lower(key)
+        } else {
+            raw.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+        };
+        if own {
+            let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54) as usize;
+            let (k, w) = recent[slot];
+            if k != key || w.len() != raw.len() || (raw.len() > 7 && w != raw) {
+                recent[slot] = (key, raw);
+                out.insert(Cow::Borrowed(raw));
+            }
+            return;
+        }
+        normalize::norm_token_into(raw, word);
+        if !out.contains(word.as_str()) {
+            out.insert(Cow::Owned(word.clone()));
+        }
+    };
+    // Spans of the words that start in lower case: in a plain text (most news copy) those
+    // starting with `a` to `z`, noted as the text is cut.
     let mut spans = Vec::new();
     for text in texts {
-        if !read.insert(text) {
+        if !read.insert(Sentence(text)) {
             continue;
         }
         spans.clear();
-        diff::word_spans(text, &mut spans);
+        let bytes = text.as_bytes();
+        // Noted first and added only once the cut is through: a cut that stops short
+        // may have ended a word early (`abc` of `abcé`).
+        let plain = diff::cut_plain(text, |start, end, word, _| {
+            if word && bytes[start].is_ascii_lowercase() {
+                spans.push((start, end));
+            }
+        });
+        if !plain {
+            spans.clear();
+            diff::word_spans(text, &mut spans);
+            spans.retain(|&(start, end)| text[start..end].starts_with(char::is_lowercase));
+        }
         for &(start, end) in &spans {
-            let raw = &text[start..end];
-            if !raw.starts_with(char::is_lowercase) {
-                continue;
-            }
-            // An ASCII word without capitals (most of them) is its own normal form.
-            if raw.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
-                // A word of up to seven bytes is its key; a longer one shares its key with
-                // the words of its first seven bytes, and is compared whole.
-                let key = normalize::pack_short(&raw.as_bytes()[..raw.len().min(7)]);
-                let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54) as usize;
-                let (k, w) = recent[slot];
-                if k != key || w.len() != raw.len() || (raw.len() > 7 && w != raw) {
-                    recent[slot] = (key, raw);
-                    out.insert(Cow::Borrowed(raw));
-                }
-                continue;
-            }
-            normalize::norm_token_into(raw, &mut word);
-            if !out.contains(word.as_str()) {
-                out.insert(Cow::Owned(word.clone()));
-            }
+            add(&text[start..end], &mut word);
         }
     }
     out
 }
 
+/// Whether the bytes a [`normalize::pack_short`] key holds (its low seven bytes; those
+/// past the word's length are zero) are all ASCII and none a capital: each byte tested
+/// at once.
+fn plain_lower(key: u64) -> bool {
+    const HIGH: u64 = 0x0080_8080_8080_8080;
+    let x = key & ((1 << 56) - 1);
+    if x & HIGH != 0 {
+        return false;
+    }
+    // Below 0x80 every byte plus 0x3F or 0x25 stays within its byte: the sums reach
+    // 0x80 from `A` (0x41) and past `Z` (0x5A) on.
+    let from_a = x + 0x003F_3F3F_3F3F_3F3F;
+    let past_z = x + 0x0025_2525_2525_2525;
+    from_a & !past_z & HIGH == 0
+}
+
+/// A text as the key of a set of texts read: hashed by its length and its first and
+/// last eight bytes, which tell most sentences apart without hashing them whole.
+#[derive(PartialEq, Eq)]
+struct Sentence<'a>(&'a str);
+
+impl std::hash::Hash for Sentence<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let b = self.0.as_bytes();
+        state.write_usize(b.len());
+        if let (Some(first), Some(last)) = (b.first_chunk::<8>(), b.last_chunk::<8>()) {
+            state.write_u64(u64::from_le_bytes(*first));
+            state.write_u64(u64::from_le_bytes(*last));
+        } else {
+            state.write(b);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_lower_tells_words_without_capitals_or_wider_bytes() {
+        let words: Vec<Vec<u8>> = (0..=255u8)
+            .map(|b| vec![b])
+            .chain((0..=255u8).map(|b| vec![b'a', b, b'z', b'0', b'\'', b'.', b]))
+            .chain([b"abcdefg".to_vec(), b"abCdefg".to_vec(), Vec::new()])
+            .collect();
+        for w in words {
+            let want = w.iter().all(|b| b.is_ascii() && !b.is_ascii_uppercase());
+            assert_eq!(plain_lower(normalize::pack_short(&w)), want, "{w:?}");
+        }
+    }
 
     fn vocab() -> LowercaseWords<'static> {
         lowercase_vocabulary(["the talks went on and the minister said it would end"])
@@ -1151,7 +1217,7 @@ mod tests {
         }
 
         #[test]
-        fn lowercase_vocabulary_is_the_lower_case_words(texts in prop::collection::vec("[a-cA-C0-9 ,'\u{2019}\u{e9}\u{c9}]{0,20}|\\PC{0,12}|((abcdefg|abcdefgh|abcdefgi|abcdefghi|abcdefghj|a|b) ?){0,8}", 0..4)) {
+        fn lowercase_vocabulary_is_the_lower_case_words(texts in prop::collection::vec("[a-cA-C0-9 ,.'\u{2019}\u{201c}\u{2014}\u{e9}\u{c9}]{0,20}|\\PC{0,12}|((abcdefg|abcdefgh|abcdefgi|abcdefghi|abcdefghj|a|b) ?){0,8}", 0..4)) {
             let want: LowercaseWords = texts
                 .iter()
                 .flat_map(|t| {
