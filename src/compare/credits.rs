@@ -407,6 +407,9 @@ fn source_key<'a>(s: &'a str, entity_keys: &mut FxHashMap<&'a str, String>) -> S
 /// once so that judging a claim costs only its own sentences.
 pub struct SentenceAttributions<'a> {
     per: Vec<Vec<Vec<Named>>>,
+    /// Per version, per attribution: its source as written, when it names one (the
+    /// audit reads them again).
+    sources: Vec<Vec<Option<&'a str>>>,
     /// The span look-ups the index was built with, one per version.
     chars: &'a [Chars<'a>],
     /// The entity keys of the sources named, by source as written: the audit matches
@@ -424,6 +427,7 @@ impl<'a> SentenceAttributions<'a> {
         // Versions repeat the same few sources; key each distinct one once.
         let mut keys: FxHashMap<&str, String> = FxHashMap::default();
         let mut entity_keys = FxHashMap::default();
+        let mut sources = Vec::with_capacity(versions.len());
         let per = versions
             .iter()
             .zip(chars)
@@ -431,8 +435,12 @@ impl<'a> SentenceAttributions<'a> {
             .map(|((v, chars), list)| {
                 let mut per: Vec<Vec<Named>> = Vec::new();
                 per.resize_with(v.sentences.len(), Vec::new);
-                for a in list {
-                    let Some(src) = a.source.map(|s| chars.span(s)) else {
+                let found: Vec<Option<&'a str>> = list
+                    .iter()
+                    .map(|a| a.source.map(|s| chars.span(s)))
+                    .collect();
+                for (a, &src) in list.iter().zip(&found) {
+                    let Some(src) = src else {
                         continue;
                     };
                     if is_named(src) && a.sentence < per.len() {
@@ -452,11 +460,13 @@ impl<'a> SentenceAttributions<'a> {
                         });
                     }
                 }
+                sources.push(found);
                 per
             })
             .collect();
         SentenceAttributions {
             per,
+            sources,
             chars,
             entity_keys,
         }
@@ -476,7 +486,28 @@ pub fn claim_differences(
     v: usize,
     idx: &[usize],
 ) -> Vec<Difference> {
-    let ra = index.within(reference, ref_idx);
+    claim_differences_against(&index.credited(reference, ref_idx), index, v, idx)
+}
+
+/// The named attributions of some sentences of one version, gathered once for a claim's
+/// reference and read against every carrier.
+pub(super) struct Credited<'i>(SmallVec<[&'i Named; 4]>);
+
+impl SentenceAttributions<'_> {
+    /// The named attributions of version `v`'s sentences `idx`.
+    pub(super) fn credited(&self, v: usize, idx: &[usize]) -> Credited<'_> {
+        Credited(self.within(v, idx))
+    }
+}
+
+/// [`claim_differences`] with the reference's attributions already gathered.
+pub(super) fn claim_differences_against(
+    reference: &Credited,
+    index: &SentenceAttributions,
+    v: usize,
+    idx: &[usize],
+) -> Vec<Difference> {
+    let ra = &reference.0;
     let va = index.within(v, idx);
     let mut out = Vec::new();
     let with =
@@ -610,12 +641,11 @@ pub fn audit(
         .collect();
     for (v, list) in attributions.iter().enumerate() {
         let chars = &chars[v];
-        for a in list {
+        for (a, &src) in list.iter().zip(&index.sources[v]) {
             if matches!(a.kind, Kind::OrganisationCredit | Kind::AccordingTo) {
                 credits_someone.insert((v, a.sentence));
             }
-            let Some(src_span) = a.source else { continue };
-            let src = chars.span(src_span);
+            let Some(src) = src else { continue };
             let cited = match cited_cache.get(src) {
                 Some(&cited) => cited,
                 None => {

@@ -790,9 +790,15 @@ fn quote_changes_in(
             if used[k] {
                 continue;
             }
-            let overlap = word_overlap(&wa, wr);
+            // Most quotes are carried word for word: all their words shared, no sets
+            // built, and none after them can share more.
+            let same = !wa.is_empty() && wa == *wr;
+            let overlap = if same { 1.0 } else { word_overlap(&wa, wr) };
             if overlap >= 0.5 && best.is_none_or(|(o, _)| overlap > o) {
                 best = Some((overlap, k));
+            }
+            if same {
+                break;
             }
         }
         if let Some((_, k)) = best {
@@ -1330,6 +1336,21 @@ mod tests {
             "“The results will not come tomorrow,” Kerry said.",
         );
         assert_eq!(c.len(), 1);
+    }
+
+    #[test]
+    fn a_quote_carried_word_for_word_takes_its_twin_not_a_later_match() {
+        // The first quote of `b` is the same words as the first of `a`, and so pairs
+        // with it (a search stopped there); the second pairs with the changed second.
+        let a = "“We will talk,” he said. “We will talk again soon,” she said.";
+        let b = "“We will talk,” he said. “We will talk again later,” she said.";
+        assert_eq!(
+            quote_changes(a, b),
+            vec![(
+                "We will talk again soon,".to_string(),
+                "We will talk again later,".to_string()
+            )]
+        );
     }
 
     #[test]

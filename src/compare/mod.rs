@@ -460,6 +460,7 @@ fn judge_claim(ctx: &Context, members: &[Vec<usize>], number: usize) -> ClaimRes
         .map(|(idx, version)| join(&version.sentences, idx))
         .collect();
     let ref_text = &texts[reference];
+    let ref_credited = ctx.attributions.credited(reference, ref_idx);
     // Cut and read once, when some version is not identical, for all the versions that
     // are not.
     let mut ref_read: Option<(diff::Pieces, detect::Facts)> = None;
@@ -535,10 +536,9 @@ fn judge_claim(ctx: &Context, members: &[Vec<usize>], number: usize) -> ClaimRes
                 judged.push((v, found.clone()));
             }
         }
-        found.extend(credits::claim_differences(
+        found.extend(credits::claim_differences_against(
+            &ref_credited,
             ctx.attributions,
-            reference,
-            ref_idx,
             v,
             idx,
         ));
