@@ -544,17 +544,26 @@ fn unit_key(
 /// same paragraph, since no attribution sentence ends there.
 fn units(chars: &[char], sentences: &[Sentence]) -> Vec<(usize, usize)> {
     let mut out: Vec<(usize, usize)> = Vec::with_capacity(sentences.len());
-    let mut joinable = false;
+    // The sentence before, in chars, and its paragraph.
+    let mut before = (0, 0);
     let mut paragraph = usize::MAX;
     for s in sentences {
         let end = s.end.min(chars.len());
         let start = s.start.min(end);
+        // The title test last: a paragraph's last sentence (often its only one) is not
+        // read for one.
         match out.last_mut() {
-            Some(last) if joinable && s.paragraph == paragraph && start >= last.1 => last.1 = end,
+            Some(last)
+                if s.paragraph == paragraph
+                    && start >= last.1
+                    && ends_with_title(&chars[before.0..before.1]) =>
+            {
+                last.1 = end
+            }
             _ => out.push((start, end)),
         }
         paragraph = s.paragraph;
-        joinable = ends_with_title(&chars[start..end]);
+        before = (start, end);
     }
     out
 }
@@ -563,7 +572,18 @@ fn ends_with_title(chars: &[char]) -> bool {
     let Some((&'.', rest)) = chars.split_last() else {
         return false;
     };
-    let n = rest.iter().rev().take_while(|c| c.is_alphabetic()).count();
+    // Most sentences end in a longer word, told after five letters: lower-casing never
+    // makes a word fewer chars, so one of five letters or more is neither a title nor an
+    // initial.
+    let n = rest
+        .iter()
+        .rev()
+        .take(LONGEST_TITLE + 1)
+        .take_while(|c| c.is_alphabetic())
+        .count();
+    if n > LONGEST_TITLE {
+        return false;
+    }
     let run = &rest[rest.len() - n..];
     if run.iter().all(char::is_ascii) {
         return (n == 1 && run[0].is_ascii_uppercase()) || in_packed(&TITLE_KEYS, run);
@@ -571,6 +591,22 @@ fn ends_with_title(chars: &[char]) -> bool {
     let word = run.iter().collect::<String>().to_lowercase();
     (word.chars().count() == 1 && rest.last().is_some_and(|c| c.is_uppercase()))
         || TITLE_ABBREVIATIONS.contains(&word.as_str())
+}
+
+/// Chars in the longest of [`TITLE_ABBREVIATIONS`].
+const LONGEST_TITLE: usize = longest(TITLE_ABBREVIATIONS);
+
+/// Bytes in the longest word of `list`.
+const fn longest(list: &[&str]) -> usize {
+    let mut out = 0;
+    let mut i = 0;
+    while i < list.len() {
+        if list[i].len() > out {
+            out = list[i].len();
+        }
+        i += 1;
+    }
+    out
 }
 
 #[rustfmt::skip]
@@ -803,6 +839,9 @@ fn tokenize<'a>(
     toks
 }
 
+/// Chars in the longest of [`ABBREVIATIONS`].
+const LONGEST_ABBREVIATION: usize = longest(ABBREVIATIONS);
+
 /// The lower case of `c` when `c` is a non-ASCII mark or dash of news copy, which is its
 /// own lower case ([`push_lower`] of it, and no letter): a token of it need not be written
 /// into the tokenizer's buffer.
@@ -978,6 +1017,12 @@ fn push_lower(word: &[char], buf: &mut Vec<u8>) -> bool {
 /// Whether a period right after the word `word` belongs to it: the word already has one
 /// (`U.S`), is an initial (`F`) or an abbreviation (`Sen`).
 fn takes_period(word: &[char]) -> bool {
+    // Most sentences end in a longer word, which takes the period only if it has one
+    // already: lower-casing never makes a word fewer chars, so one longer than every
+    // abbreviation is neither one nor an initial.
+    if word.len() > LONGEST_ABBREVIATION {
+        return word.contains(&'.');
+    }
     if word.iter().all(char::is_ascii) {
         return word.contains(&'.')
             || (word.len() == 1 && word[0].is_ascii_uppercase())

@@ -1130,3 +1130,81 @@ fn char_vec_decodes_like_chars() {
         assert_eq!(matter, want, "{s}");
     }
 }
+
+mod sentence_end_props {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// [`ends_with_title`] as it was before it stopped after five letters.
+    fn ends_with_title_reading_every_letter(chars: &[char]) -> bool {
+        let Some((&'.', rest)) = chars.split_last() else {
+            return false;
+        };
+        let n = rest.iter().rev().take_while(|c| c.is_alphabetic()).count();
+        let run = &rest[rest.len() - n..];
+        if run.iter().all(char::is_ascii) {
+            return (n == 1 && run[0].is_ascii_uppercase()) || in_packed(&TITLE_KEYS, run);
+        }
+        let word = run.iter().collect::<String>().to_lowercase();
+        (word.chars().count() == 1 && rest.last().is_some_and(|c| c.is_uppercase()))
+            || TITLE_ABBREVIATIONS.contains(&word.as_str())
+    }
+
+    /// [`takes_period`] as it was before it answered longer words at once.
+    fn takes_period_for_any_length(word: &[char]) -> bool {
+        if word.iter().all(char::is_ascii) {
+            return word.contains(&'.')
+                || (word.len() == 1 && word[0].is_ascii_uppercase())
+                || in_packed(&ABBREVIATION_KEYS, word);
+        }
+        let w: String = word.iter().collect::<String>().to_lowercase();
+        w.contains('.')
+            || (w.chars().count() == 1 && word[0].is_uppercase())
+            || ABBREVIATIONS.contains(&w.as_str())
+    }
+
+    /// [`units`] as it was before it asked for a title only within a paragraph.
+    fn units_testing_every_sentence(chars: &[char], sentences: &[Sentence]) -> Vec<(usize, usize)> {
+        let mut out: Vec<(usize, usize)> = Vec::new();
+        let mut joinable = false;
+        let mut paragraph = usize::MAX;
+        for s in sentences {
+            let end = s.end.min(chars.len());
+            let start = s.start.min(end);
+            match out.last_mut() {
+                Some(last) if joinable && s.paragraph == paragraph && start >= last.1 => {
+                    last.1 = end
+                }
+                _ => out.push((start, end)),
+            }
+            paragraph = s.paragraph;
+            joinable = ends_with_title_reading_every_letter(&chars[start..end]);
+        }
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn sentence_end_tests_answer_as_reading_the_whole_word(
+            word in "([A-Za-z.]|\\PC|[ΣσİK\u{212A}ßéÉ]|Sen|SEN|Mr|Sept|Calif|Supt|U\\.S){0,9}",
+        ) {
+            let chars: Vec<char> = word.chars().collect();
+            prop_assert_eq!(takes_period(&chars), takes_period_for_any_length(&chars));
+            let ended: Vec<char> = word.chars().chain(['.']).collect();
+            prop_assert_eq!(
+                ends_with_title(&ended),
+                ends_with_title_reading_every_letter(&ended)
+            );
+            prop_assert_eq!(ends_with_title(&chars), ends_with_title_reading_every_letter(&chars));
+        }
+
+        #[test]
+        fn units_join_as_testing_every_sentence(
+            text in "(Sen\\. |Mr\\. |John F\\. |It rained\\. |Kerry said\\. |Jan\\. |\n|Gov\\.\n){0,12}",
+        ) {
+            let chars: Vec<char> = text.chars().collect();
+            let sentences = crate::segment::segment(&text);
+            prop_assert_eq!(units(&chars, &sentences), units_testing_every_sentence(&chars, &sentences));
+        }
+    }
+}
