@@ -175,9 +175,12 @@ fn extract_with(
     let mut per_unit: Vec<Vec<Attribution>> = Vec::with_capacity(units.len());
     let mut key: Vec<u8> = Vec::new();
     let mut lower: Vec<u8> = Vec::new();
+    // One vector for the tokens of every unit tokenized.
+    let mut spare: Vec<Tok<'static>> = Vec::new();
+    let mut cursor = Cursor::default();
     let mut wide_before = 0;
     for &(start, end) in &units {
-        let around = Around::new(&chars, &regions, start, end);
+        let around = Around::at(&chars, &regions, start, end, &mut cursor);
         let keyed = cache.is_some() && {
             let from = bytes.byte_of_from(start, &mut wide_before);
             let utf8 = &text.as_bytes()[from..bytes.byte_of_from(end, &mut wide_before)];
@@ -186,16 +189,17 @@ fn extract_with(
         let seen = keyed
             .then(|| cache.as_deref()?.0.get(&key[..]))
             .flatten()
-            .and_then(|list| list.iter().map(|a| around.decode(a)).collect());
+            .and_then(|list| all_or_none(list, |a| around.decode(a)));
         if let Some(found) = seen {
             per_unit.push(found);
             continue;
         }
-        let toks = tokenize(&chars, &low, start, end, &regions, &mut lower);
+        let toks = tokenize_into(spare, &chars, &low, start, end, &regions, &mut lower);
         let found = sentence_rules(&chars, &matter, &toks, &regions, start);
+        spare = recycle(toks);
         if keyed
             && let Some(cache) = cache.as_deref_mut()
-            && let Some(rel) = found.iter().map(|a| around.encode(a)).collect()
+            && let Some(rel) = all_or_none(&found, |a| around.encode(a))
         {
             cache.0.insert(key.clone(), rel);
         }
@@ -336,16 +340,46 @@ const CROSSING_END: usize = usize::MAX - 3;
 const NEXT_START: usize = usize::MAX - 4;
 const NEXT_END: usize = usize::MAX - 5;
 
+/// Where [`Around::at`]'s searches over the regions ended for the unit asked last: for
+/// units in ascending order (a document's) each resumes there, a few regions on at most,
+/// instead of searching all of them anew.
+#[derive(Debug, Default)]
+struct Cursor {
+    first: usize,
+    last: usize,
+    prev: usize,
+}
+
+/// `regions.partition_point(pred)`, for a `pred` that holds of the regions up to some
+/// point and of none after, walked forward from `*at` or searched for anew when `*at` is
+/// past the answer; `*at` is set to the answer.
+fn partition_from(regions: &[Region], at: &mut usize, pred: impl Fn(&Region) -> bool) -> usize {
+    if *at > regions.len() || at.checked_sub(1).is_some_and(|k| !pred(&regions[k])) {
+        *at = regions.partition_point(&pred);
+    } else {
+        while regions.get(*at).is_some_and(&pred) {
+            *at += 1;
+        }
+    }
+    *at
+}
+
 impl Around {
+    /// [`Around::at`] searching all the regions (the reading the cursor is tested against).
+    #[cfg(test)]
     fn new(chars: &[char], regions: &[Region], start: usize, end: usize) -> Self {
-        let first = regions.partition_point(|r| r.end <= start);
+        Around::at(chars, regions, start, end, &mut Cursor::default())
+    }
+
+    fn at(chars: &[char], regions: &[Region], start: usize, end: usize, cur: &mut Cursor) -> Self {
+        let first = partition_from(regions, &mut cur.first, |r| r.end <= start);
         let crossing_start = regions
             .get(first)
             .filter(|r| r.start < start)
             .map(|r| r.start);
-        // Every region before `first` starts before `end`: only those from `first` on
-        // need searching.
-        let last = first + regions[first..].partition_point(|r| r.start < end);
+        // Every region before `first` starts before `end`, so this is where those from
+        // `first` on stop starting before it.
+        let last = partition_from(regions, &mut cur.last, |r| r.start < end).max(first);
         let crossing_end = last
             .checked_sub(1)
             .map(|i| regions[i])
@@ -355,8 +389,9 @@ impl Around {
         while q > 0 && chars[q - 1].is_whitespace() {
             q -= 1;
         }
-        let prev = region_ending_at(regions, q)
-            .filter(|r| r.closed)
+        let prev = regions
+            .get(partition_from(regions, &mut cur.prev, |r| r.end < q))
+            .filter(|r| r.end == q && r.closed)
             .map(|r| (r.start, r.end));
         // The rules look past the unit only after a closing colon, whose token is the
         // colon alone.
@@ -443,11 +478,22 @@ impl Around {
             source: opt(a.source)?,
             antecedent: opt(a.antecedent)?,
             cue: span(a.cue)?,
-            content: a.content.iter().map(|&s| span(s)).collect::<Option<_>>()?,
+            content: all_or_none(&a.content, |&s| span(s))?,
             sentence: a.sentence,
             quoted: a.quoted,
         })
     }
+}
+
+/// `f` of each item of `list`, or `None` where `f` gives `None` for any: what collecting
+/// into `Option<Vec<_>>` gives, with the vector made at its size at once (and none made
+/// for an empty list, as most units' lists of attributions are).
+fn all_or_none<T, U>(list: &[T], f: impl Fn(&T) -> Option<U>) -> Option<Vec<U>> {
+    let mut out = Vec::with_capacity(list.len());
+    for x in list {
+        out.push(f(x)?);
+    }
+    Some(out)
 }
 
 /// Byte offsets of char offsets in the text [`char_vec`] decoded: each char is one byte
@@ -720,12 +766,36 @@ fn region_of(regions: &[Region], pos: usize) -> Option<&Region> {
     (pos < r.end).then_some(r)
 }
 
-/// Splits `start..end` into tokens. A token of ASCII chars and `’` only (most words and
-/// punctuation) borrows its lower-case form from `low` (the chars' [`low_byte`]s) at its
-/// own offsets, and a mark or dash that [`own_lower`] knows a static one; those of the
+/// [`tokenize_into`] a new vector.
+#[cfg(test)]
+fn tokenize<'a>(
+    chars: &[char],
+    low: &'a str,
+    start: usize,
+    end: usize,
+    regions: &[Region],
+    buf: &'a mut Vec<u8>,
+) -> Vec<Tok<'a>> {
+    tokenize_into(Vec::new(), chars, low, start, end, regions, buf)
+}
+
+/// An empty vector of tokens for [`tokenize_into`], in the memory of `toks`: what
+/// collecting into a vector of a type of the same size gives.
+fn recycle(mut toks: Vec<Tok<'_>>) -> Vec<Tok<'static>> {
+    toks.clear();
+    toks.into_iter()
+        .map(|_| unreachable!("the vector was emptied"))
+        .collect()
+}
+
+/// Splits `start..end` into tokens, pushed onto `toks` (empty; [`recycle`] gives one in
+/// the memory of the last unit's tokens). A token of ASCII chars and `’` only (most words
+/// and punctuation) borrows its lower-case form from `low` (the chars' [`low_byte`]s) at
+/// its own offsets, and a mark or dash that [`own_lower`] knows a static one; those of the
 /// others are written one after another into `buf` (cleared first) so that the tokens
 /// borrow them.
-fn tokenize<'a>(
+fn tokenize_into<'a>(
+    mut toks: Vec<Tok<'a>>,
     chars: &[char],
     low: &'a str,
     start: usize,
@@ -735,7 +805,7 @@ fn tokenize<'a>(
 ) -> Vec<Tok<'a>> {
     buf.clear();
     // About one token per four chars, so the vector seldom grows.
-    let mut toks: Vec<Tok<'a>> = Vec::with_capacity((end - start) / 4 + 4);
+    toks.reserve((end - start) / 4 + 4);
     // The lower-case form of a token written into `buf` is filled in once `buf` is
     // complete: it is the bytes of `buf` from the end of the previous such token's to the
     // end of its own. Kept aside as (token, end) so that every token is smaller; few

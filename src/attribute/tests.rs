@@ -765,7 +765,54 @@ mod shared_cache_props {
                 );
             }
         }
+
+        /// The surroundings of units asked in document order (as `extract_with` asks
+        /// them) and then backwards, sharing one cursor, against searching every region.
+        #[test]
+        fn a_cursor_over_the_regions_finds_what_searching_them_finds(
+            pieces in prop::collection::vec(piece(), 1..12),
+        ) {
+            let text = pieces.concat();
+            let (chars, matter, _, _) = char_vec(&text);
+            let regions = quotes::regions_at(&chars, matter.iter().copied());
+            let units = units(&chars, &crate::segment::segment(&text));
+            let mut cursor = Cursor::default();
+            for &(start, end) in units.iter().chain(units.iter().rev()) {
+                prop_assert_eq!(
+                    format!("{:?}", Around::at(&chars, &regions, start, end, &mut cursor)),
+                    format!("{:?}", Around::new(&chars, &regions, start, end))
+                );
+            }
+        }
     }
+}
+
+#[test]
+fn all_or_none_collects_as_option_does() {
+    let half = |x: &u32| x.is_multiple_of(2).then_some(x / 2);
+    for list in [&[][..], &[2], &[2, 4, 8], &[2, 3], &[1], &[4, 6, 7]] {
+        let want: Option<Vec<u32>> = list.iter().map(half).collect();
+        assert_eq!(all_or_none(list, half), want, "{list:?}");
+    }
+}
+
+#[test]
+fn recycled_tokens_leave_an_empty_vector() {
+    let text = "Kerry said the talks would resume.";
+    let (chars, _, _, low) = char_vec(text);
+    let mut buf = Vec::new();
+    let toks = tokenize(&chars, &low, 0, chars.len(), &[], &mut buf);
+    assert!(!toks.is_empty());
+    let spare = recycle(toks);
+    assert!(spare.is_empty());
+    let mut again = Vec::new();
+    let toks = tokenize_into(spare, &chars, &low, 0, chars.len(), &[], &mut again);
+    let mut fresh = Vec::new();
+    let want = tokenize(&chars, &low, 0, chars.len(), &[], &mut fresh);
+    assert_eq!(
+        toks.iter().map(|t| (t.s, t.e, t.lower)).collect::<Vec<_>>(),
+        want.iter().map(|t| (t.s, t.e, t.lower)).collect::<Vec<_>>()
+    );
 }
 
 #[test]
