@@ -415,11 +415,14 @@ impl Vocabulary {
             return self.bag_general(text);
         }
         let Scratch {
-            stems, trigrams, ..
+            stems,
+            trigrams,
+            buckets,
+            ..
         } = &mut self.scratch;
         stems.clear();
-        read_plain::<true>(text, trigrams, &mut self.ids, stems);
-        self.finish_bag()
+        read_plain::<true>(text, trigrams, buckets, &mut self.ids, stems);
+        self.finish_bag(Some(plain_shift(text)))
     }
 
     /// [`Vocabulary::bag`] for any text, through the normalizer's general paths.
@@ -430,7 +433,7 @@ impl Vocabulary {
             stems.push(self.ids.id(stem_str(w).as_bytes()));
         });
         self.scratch.read_trigrams(text);
-        self.finish_bag()
+        self.finish_bag(None)
     }
 
     /// [`Vocabulary::bag`], except that the bag reads its trigrams only when they are
@@ -441,10 +444,13 @@ impl Vocabulary {
             return self.bag(text);
         }
         let Scratch {
-            stems, trigrams, ..
+            stems,
+            trigrams,
+            buckets,
+            ..
         } = &mut self.scratch;
         stems.clear();
-        let trigrams_len = read_plain::<false>(text, trigrams, &mut self.ids, stems);
+        let trigrams_len = read_plain::<false>(text, trigrams, buckets, &mut self.ids, stems);
         self.count_stems();
         let stems = &self.scratch.stems;
         Bag {
@@ -472,8 +478,9 @@ impl Vocabulary {
     }
 
     /// Counts the stems read into the scratch buffers and makes the bag of them and of
-    /// the trigrams read there.
-    fn finish_bag(&mut self) -> Bag {
+    /// the trigrams read there: already counted into buckets by their top bits, shifted
+    /// down by `counted`, if it is given (see [`counted_sort`]).
+    fn finish_bag(&mut self, counted: Option<u32>) -> Bag {
         self.count_stems();
         let Scratch {
             stems,
@@ -486,7 +493,11 @@ impl Vocabulary {
         sorted.clear();
         sorted.extend_from_slice(stems);
         let mut bits = [0; SIGNATURE_WORDS];
-        hash_sort(trigrams, sorted, buckets, |t| Signature::mark(&mut bits, t));
+        let mark = |t| Signature::mark(&mut bits, t);
+        match counted {
+            Some(shift) => counted_sort(trigrams, sorted, buckets, shift, mark),
+            None => hash_sort(trigrams, sorted, buckets, mark),
+        }
         let len = sorted.len();
         Signature::append(sorted, trigrams.len(), &bits);
         Bag::new(&sorted[..], stems.len(), len)
@@ -732,7 +743,9 @@ fn text_trigrams(text: &str) -> Vec<u32> {
 
 /// Reads a text that [`normalize::is_plain`] accepts in one pass over its bytes: its
 /// trigrams, unsorted, into `trigrams` (as [`Scratch::read_trigrams`] gives them; only
-/// counted, `trigrams` left alone, unless `HASH`), and the ids of the stems of its words
+/// counted, `trigrams` left alone, unless `HASH`), counted as well into `counts` as
+/// [`counted_sort`] wants them, by their top bits shifted down by [`plain_shift`] (only
+/// if `HASH`), and the ids of the stems of its words
 /// (of the words [`normalize::for_each_word_in`] gives) into `stems`. Returns how many
 /// trigrams the text has. In such a text a word is ASCII letters and digits, joined by an
 /// apostrophe (straight or curly) between letters or by `.` or `,` between digits, and
@@ -741,6 +754,7 @@ fn text_trigrams(text: &str) -> Vec<u32> {
 fn read_plain<const HASH: bool>(
     text: &str,
     trigrams: &mut Vec<u32>,
+    counts: &mut Vec<u32>,
     ids: &mut StemIds,
     stems: &mut Vec<u32>,
 ) -> usize {
@@ -749,11 +763,17 @@ fn read_plain<const HASH: bool>(
     // Each letter or digit gives a trigram, and so does the gap after each run of them:
     // at most one a byte, and one more for a run that ends the text. They are written
     // into storage sized once, so no write checks the capacity.
+    // The sort's counting pass is made here, as the trigrams are written, rather than in
+    // a pass of its own that reads them again.
+    let shift = plain_shift(text);
     if HASH {
         trigrams.clear();
         trigrams.resize(bytes.len() + 1, 0);
+        counts.clear();
+        counts.resize((1 << (32 - shift)) + 1, 0);
     }
     let out = &mut trigrams[..];
+    let counts = &mut counts[..];
     let mut n = 0;
     // The cleaned text's last three chars as in `Trigrams`, from its leading space. The
     // first letter's window (two spaces and the letter) is written too, to slot 0, and
@@ -762,7 +782,9 @@ fn read_plain<const HASH: bool>(
     let mut put = |window: &mut u64, c: u8| {
         if HASH {
             *window = ((*window << 21) | u64::from(c)) & TRIGRAM_MASK;
-            out[n] = trigram_hash(*window);
+            let t = trigram_hash(*window);
+            out[n] = t;
+            counts[(t >> shift) as usize + 1] += 1;
         }
         n += 1;
     };
@@ -860,6 +882,7 @@ fn read_plain<const HASH: bool>(
     if n > 0 {
         n -= 1;
         if HASH {
+            counts[(out[0] >> shift) as usize + 1] -= 1;
             out[0] = out[n];
         }
     }
@@ -972,25 +995,58 @@ fn trigram_hash(code: u64) -> u32 {
 /// shown every item of `v` in order, in a pass that reads them anyway.
 fn hash_sort(v: &[u32], out: &mut Vec<u32>, buckets: &mut Vec<u32>, mut each: impl FnMut(u32)) {
     let n = v.len();
-    // Sorted after what `out` already holds.
-    let base = out.len();
-    if n < 48 {
+    if n < SMALL_SORT {
+        // Sorted after what `out` already holds.
+        let base = out.len();
         v.iter().for_each(|&x| each(x));
         out.extend_from_slice(v);
         out[base..].sort_unstable();
         return;
     }
     // 2^bits buckets, between n and 2n (fewer for huge texts).
-    let bits = (usize::BITS - n.leading_zeros()).min(20);
-    let shift = 32 - bits;
-    // starts[b + 1] counts bucket b, then starts[b] is where bucket b begins.
-    let starts = buckets;
-    starts.clear();
-    starts.resize((1 << bits) + 1, 0);
+    let shift = 32 - bucket_bits(n);
+    buckets.clear();
+    buckets.resize((1 << (32 - shift)) + 1, 0);
     for &x in v {
-        starts[(x >> shift) as usize + 1] += 1;
-        each(x);
+        buckets[(x >> shift) as usize + 1] += 1;
     }
+    counted_sort(v, out, buckets, shift, each);
+}
+
+/// [`hash_sort`] for fewer items than this sorts them the usual way.
+const SMALL_SORT: usize = 48;
+
+/// How many top bits of the items [`hash_sort`] buckets `n` items by.
+fn bucket_bits(n: usize) -> u32 {
+    (usize::BITS - n.leading_zeros()).min(20)
+}
+
+/// The shift [`read_plain`] counts the trigrams of `text` with: the buckets
+/// [`hash_sort`] would take for one more than its bytes (at least as many as its
+/// trigrams).
+fn plain_shift(text: &str) -> u32 {
+    32 - bucket_bits(text.len() + 1)
+}
+
+/// [`hash_sort`] past its counting pass: `starts` holds 2^(32 - `shift`) + 1 counters,
+/// the one after each bucket's counting the items of `v` in it (bucket `b` holds the
+/// items whose top bits, shifted down by `shift`, are `b`), and the first 0. Any such
+/// buckets sort: how many only tells how much work the insertion sort is left.
+fn counted_sort(
+    v: &[u32],
+    out: &mut Vec<u32>,
+    starts: &mut [u32],
+    shift: u32,
+    mut each: impl FnMut(u32),
+) {
+    let n = v.len();
+    if n < SMALL_SORT {
+        hash_sort(v, out, &mut Vec::new(), each);
+        return;
+    }
+    // Sorted after what `out` already holds.
+    let base = out.len();
+    // starts[b + 1] counts bucket b, then starts[b] is where bucket b begins.
     for b in 1..starts.len() {
         starts[b] += starts[b - 1];
     }
@@ -1000,6 +1056,7 @@ fn hash_sort(v: &[u32], out: &mut Vec<u32>, buckets: &mut Vec<u32>, mut each: im
         let slot = &mut starts[(x >> shift) as usize];
         out[*slot as usize] = x;
         *slot += 1;
+        each(x);
     }
     let mut budget = 8 * n;
     for i in 1..out.len() {
@@ -1368,6 +1425,16 @@ mod tests {
             for text in &texts {
                 prop_assert!(normalize::is_plain(text));
                 prop_assert_eq!(fast.bag(text), general.bag_general(text));
+                // The counts of the sort's buckets, taken as the trigrams are read.
+                let (mut trigrams, mut counts) = (Vec::new(), vec![5; 3]);
+                let mut ids = StemIds::default();
+                read_plain::<true>(text, &mut trigrams, &mut counts, &mut ids, &mut Vec::new());
+                let shift = plain_shift(text);
+                let mut want = vec![0; (1 << (32 - shift)) + 1];
+                for &t in &trigrams {
+                    want[(t >> shift) as usize + 1] += 1;
+                }
+                prop_assert_eq!(counts, want);
             }
             // The same stems under the same ids, not merely ids in the same order.
             prop_assert_eq!(&fast.ids.short, &general.ids.short);
@@ -1479,9 +1546,22 @@ mod tests {
                 let (mut out, mut buckets) = (vec![7], vec![9; 3]);
                 let mut seen = Vec::new();
                 hash_sort(v, &mut out, &mut buckets, |x| seen.push(x));
-                prop_assert_eq!(&seen, v);
+                prop_assert_eq!(&seen, &*v);
                 prop_assert_eq!(out[0], 7);
                 prop_assert_eq!(&out[1..], &want[..]);
+                // Counted into more or fewer buckets than `hash_sort` takes.
+                for bits in [1, 4, 11] {
+                    let shift = 32 - bits;
+                    let mut starts = vec![0; (1 << bits) + 1];
+                    for &x in v.iter() {
+                        starts[(x >> shift) as usize + 1] += 1;
+                    }
+                    let (mut out, mut seen) = (vec![7], Vec::new());
+                    counted_sort(v, &mut out, &mut starts, shift, |x| seen.push(x));
+                    prop_assert_eq!(&seen, &*v);
+                    prop_assert_eq!(out[0], 7);
+                    prop_assert_eq!(&out[1..], &want[..]);
+                }
             }
         }
 
