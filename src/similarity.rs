@@ -1059,9 +1059,14 @@ fn counted_sort(
         each(x);
     }
     let mut budget = 8 * n;
+    // The item before the one looked at, kept from one step to the next rather than read
+    // again: the larger of it and the item (an item moved down leaves it where it was).
+    let mut prev = out[0];
     for i in 1..out.len() {
         let x = out[i];
-        if out[i - 1] <= x {
+        let before = prev;
+        prev = prev.max(x);
+        if before <= x {
             // Most items are in place already: nothing to move, write or count.
             continue;
         }
