@@ -121,6 +121,23 @@ pub(crate) const ASCII_ALNUM_LOWER: [u8; 256] = {
     out
 };
 
+/// The offset of the first byte of `bytes` at or after `from` that is not ASCII, or the
+/// length of `bytes`.
+pub(crate) fn next_wide(bytes: &[u8], from: usize) -> usize {
+    // Sixteen bytes at a time: most of a text is ASCII.
+    let mut at = from;
+    for chunk in bytes[from..].chunks_exact(16) {
+        if !chunk.is_ascii() {
+            break;
+        }
+        at += 16;
+    }
+    bytes[at..]
+        .iter()
+        .position(|b| !b.is_ascii())
+        .map_or(bytes.len(), |k| at + k)
+}
+
 /// Whether any byte of `chunk` passes `test`. Written as one test of every byte, with no
 /// early exit, so that the compiler makes it a few vector instructions (SSE2 compares on
 /// x86-64) instead of sixteen branches.
@@ -609,6 +626,17 @@ mod tests {
             text in "[a-z .,]{0,40}([\u{2018}\u{2019}\u{201c}\u{201d}\u{2013}\u{2014}é…]?[a-z .]{0,20}){0,6}|\\PC{0,50}",
         ) {
             prop_assert_eq!(is_plain(&text), is_plain_bytewise(&text));
+        }
+
+        #[test]
+        fn the_next_wide_byte_is_the_first_not_ascii(
+            text in "[a-z ]{0,40}|([a-z ]{0,20}[\u{e9}\u{201c}]){0,4}[a-z]{0,20}|\\PC{0,40}",
+            from in 0usize..80,
+        ) {
+            let bytes = text.as_bytes();
+            let from = from.min(bytes.len());
+            let want = (from..bytes.len()).find(|&k| !bytes[k].is_ascii()).unwrap_or(bytes.len());
+            prop_assert_eq!(next_wide(bytes, from), want);
         }
 
         #[test]

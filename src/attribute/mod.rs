@@ -627,9 +627,11 @@ fn ends_with_title(chars: &[char]) -> bool {
         .take(LONGEST_TITLE + 1)
         .take_while(|c| c.is_alphabetic())
         .count();
-    if n > LONGEST_TITLE {
-        return false;
-    }
+    n <= LONGEST_TITLE && ends_in_title(rest, n)
+}
+
+/// Whether the last `n` chars of `rest` (letters) are an initial or a listed title.
+fn ends_in_title(rest: &[char], n: usize) -> bool {
     let run = &rest[rest.len() - n..];
     if run.iter().all(char::is_ascii) {
         return (n == 1 && run[0].is_ascii_uppercase()) || in_packed(&TITLE_KEYS, run);
@@ -1093,6 +1095,11 @@ fn takes_period(word: &[char]) -> bool {
     if word.len() > LONGEST_ABBREVIATION {
         return word.contains(&'.');
     }
+    takes_period_by_lists(word)
+}
+
+/// [`takes_period`] for a word of any length, by the lists.
+fn takes_period_by_lists(word: &[char]) -> bool {
     if word.iter().all(char::is_ascii) {
         return word.contains(&'.')
             || (word.len() == 1 && word[0].is_ascii_uppercase())

@@ -1188,26 +1188,7 @@ mod sentence_end_props {
             return false;
         };
         let n = rest.iter().rev().take_while(|c| c.is_alphabetic()).count();
-        let run = &rest[rest.len() - n..];
-        if run.iter().all(char::is_ascii) {
-            return (n == 1 && run[0].is_ascii_uppercase()) || in_packed(&TITLE_KEYS, run);
-        }
-        let word = run.iter().collect::<String>().to_lowercase();
-        (word.chars().count() == 1 && rest.last().is_some_and(|c| c.is_uppercase()))
-            || TITLE_ABBREVIATIONS.contains(&word.as_str())
-    }
-
-    /// [`takes_period`] as it was before it answered longer words at once.
-    fn takes_period_for_any_length(word: &[char]) -> bool {
-        if word.iter().all(char::is_ascii) {
-            return word.contains(&'.')
-                || (word.len() == 1 && word[0].is_ascii_uppercase())
-                || in_packed(&ABBREVIATION_KEYS, word);
-        }
-        let w: String = word.iter().collect::<String>().to_lowercase();
-        w.contains('.')
-            || (w.chars().count() == 1 && word[0].is_uppercase())
-            || ABBREVIATIONS.contains(&w.as_str())
+        ends_in_title(rest, n)
     }
 
     /// [`units`] as it was before it asked for a title only within a paragraph.
@@ -1236,7 +1217,7 @@ mod sentence_end_props {
             word in "([A-Za-z.]|\\PC|[ΣσİK\u{212A}ßéÉ]|Sen|SEN|Mr|Sept|Calif|Supt|U\\.S){0,9}",
         ) {
             let chars: Vec<char> = word.chars().collect();
-            prop_assert_eq!(takes_period(&chars), takes_period_for_any_length(&chars));
+            prop_assert_eq!(takes_period(&chars), takes_period_by_lists(&chars));
             let ended: Vec<char> = word.chars().chain(['.']).collect();
             prop_assert_eq!(
                 ends_with_title(&ended),

@@ -29,6 +29,7 @@ use smallvec::SmallVec;
 use crate::align::Alignment;
 use crate::attribute::{self, Attribution, Kind};
 use crate::boilerplate::Kind as BoilerplateKind;
+use crate::normalize;
 use crate::source;
 
 use super::detect::LowercaseWords;
@@ -169,7 +170,7 @@ impl<'a> Chars<'a> {
         let mut wide = Vec::new();
         let (mut b, mut extra) = (0, 0);
         loop {
-            b = next_wide(bytes, b);
+            b = normalize::next_wide(bytes, b);
             if b == bytes.len() {
                 break;
             }
@@ -311,23 +312,6 @@ impl<'a> Chars<'a> {
         let start = s.start.min(end);
         &self.text[self.byte(start)..self.byte(end)]
     }
-}
-
-/// The offset of the first byte of `bytes` at or after `from` that is not ASCII, or the
-/// length of `bytes`.
-fn next_wide(bytes: &[u8], from: usize) -> usize {
-    // Sixteen bytes at a time: most of a text is ASCII.
-    let mut at = from;
-    for chunk in bytes[from..].chunks_exact(16) {
-        if !chunk.is_ascii() {
-            break;
-        }
-        at += 16;
-    }
-    bytes[at..]
-        .iter()
-        .position(|b| !b.is_ascii())
-        .map_or(bytes.len(), |k| at + k)
 }
 
 /// A version's source name and id, prepared once for matching the names credits give.
@@ -476,6 +460,11 @@ impl<'a> SentenceAttributions<'a> {
     fn within(&self, v: usize, idx: &[usize]) -> SmallVec<[&Named; 4]> {
         idx.iter().flat_map(|&i| self.per[v][i].iter()).collect()
     }
+
+    /// The named attributions of version `v`'s sentences `idx`.
+    pub(super) fn credited(&self, v: usize, idx: &[usize]) -> Credited<'_> {
+        Credited(self.within(v, idx))
+    }
 }
 
 /// The attribution differences of version `v` against the reference, for one claim.
@@ -492,13 +481,6 @@ pub fn claim_differences(
 /// The named attributions of some sentences of one version, gathered once for a claim's
 /// reference and read against every carrier.
 pub(super) struct Credited<'i>(SmallVec<[&'i Named; 4]>);
-
-impl SentenceAttributions<'_> {
-    /// The named attributions of version `v`'s sentences `idx`.
-    pub(super) fn credited(&self, v: usize, idx: &[usize]) -> Credited<'_> {
-        Credited(self.within(v, idx))
-    }
-}
 
 /// [`claim_differences`] with the reference's attributions already gathered.
 pub(super) fn claim_differences_against(

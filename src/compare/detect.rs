@@ -170,23 +170,6 @@ impl<'t> Words<'t> {
     }
 }
 
-/// The offset of the first byte of `bytes` at or after `from` that is not ASCII, or the
-/// length of `bytes`.
-fn next_wide(bytes: &[u8], from: usize) -> usize {
-    // Sixteen bytes at a time, word-wise: most of a text is ASCII.
-    let mut at = from;
-    for chunk in bytes[from..].chunks_exact(16) {
-        if !chunk.is_ascii() {
-            break;
-        }
-        at += 16;
-    }
-    bytes[at..]
-        .iter()
-        .position(|b| !b.is_ascii())
-        .map_or(bytes.len(), |k| at + k)
-}
-
 /// [`numbers`] over the words of a text.
 fn numbers_in(words: &Words) -> Vec<Number> {
     let starts: Vec<(usize, f64)> = (0..words.len())
@@ -531,14 +514,14 @@ impl Facts {
         // The next byte that is not ASCII, at or after the last word read: a word ends
         // before it is ASCII without reading its bytes (most words of a text with curly
         // quotes are).
-        let mut wide = next_wide(bytes, 0);
+        let mut wide = normalize::next_wide(bytes, 0);
         let mut toks = Vec::with_capacity(word_spans.len());
         let mut names = Vec::new();
         let mut negations = 0;
         let mut number_starts = Vec::new();
         for (k, &(start, end)) in word_spans.iter().enumerate() {
             if wide < start {
-                wide = next_wide(bytes, start);
+                wide = normalize::next_wide(bytes, start);
             }
             let tok = Words::tok(text, &mut norms, wide >= end, start, end);
             toks.push(tok);
@@ -1082,17 +1065,6 @@ mod tests {
                 .map(|k| (facts.toks[k].start, facts.toks[k].end, facts.word(k).to_string()))
                 .collect();
             prop_assert_eq!(toks, tokens_of(&words));
-        }
-
-        #[test]
-        fn the_next_wide_byte_is_the_first_not_ascii(
-            text in "[a-z ]{0,40}|([a-z ]{0,20}[\u{e9}\u{201c}]){0,4}[a-z]{0,20}|\\PC{0,40}",
-            from in 0usize..80,
-        ) {
-            let bytes = text.as_bytes();
-            let from = from.min(bytes.len());
-            let want = (from..bytes.len()).find(|&k| !bytes[k].is_ascii()).unwrap_or(bytes.len());
-            prop_assert_eq!(next_wide(bytes, from), want);
         }
 
         #[test]
