@@ -15,13 +15,11 @@ use std::sync::OnceLock;
 
 use memchr::memmem;
 use rustc_hash::FxHashMap;
-use serde::Serialize;
 
 use crate::segment::Sentence;
 
 /// What a piece of boilerplate is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
     /// Place (and agency) at the head of the first paragraph: `ROTTERDAM (AP) —`.
     Dateline,

@@ -1,6 +1,7 @@
 //! JSON report: the versioned, documented schema for pipelines (see the README,
 //! "JSON schema"). Objects keep a stable key order; version-keyed objects follow the
-//! input order of the versions.
+//! input order of the versions. The schema is spelled out once, in [`Document`], and
+//! written pretty for `compare --format json` and compact for each `batch` line.
 
 use std::collections::BTreeMap;
 use std::io;
@@ -8,8 +9,9 @@ use std::io;
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use super::json_writer::{Compact, Pretty, Writer, key, write_str};
 use super::{Renderer, ReportOptions, is_shown, tallies, write_key_difference};
-use crate::compare::{ClaimResult, Comparison, Coverage, Version};
+use crate::compare::{ClaimResult, Comparison, Coverage, Member, Version};
 use crate::segment::Sentence;
 
 /// The schema version written as `schema_version`. Bump it on any change that could
@@ -30,15 +32,11 @@ impl JsonRenderer {
 
 impl Renderer for JsonRenderer {
     fn render(&self, cmp: &Comparison, out: &mut dyn io::Write) -> io::Result<()> {
-        super::json_writer::to_writer_pretty(
-            &mut *out,
-            &Document {
-                cmp,
-                opts: &self.opts,
-                story: None,
-            },
-        )?;
-        writeln!(out)
+        let mut w = Pretty::to_sink(out);
+        Document::new(cmp, &self.opts).write(&mut w, None)?;
+        let mut rest = w.finish()?;
+        rest.push(b'\n');
+        out.write_all(&rest)
     }
 }
 
@@ -50,163 +48,378 @@ pub fn write_story_line(
     story: &str,
     out: &mut Vec<u8>,
 ) -> io::Result<()> {
-    super::json_writer::append(
-        out,
-        &Document {
-            cmp,
-            opts,
-            story: Some(story),
-        },
-    )?;
+    let mut w = Compact::appending(std::mem::take(out));
+    let written = Document::new(cmp, opts).write(&mut w, Some(story));
+    *out = w.finish()?;
+    written?;
     out.push(b'\n');
     Ok(())
 }
 
-/// The whole document, serialized claim by claim so that memory stays at one claim's
-/// worth of JSON values whatever the size of the comparison.
+/// The whole document: the schema, written part by part straight from the comparison.
+/// Long outputs go to their sink item by item, so that memory stays at one item's
+/// worth of JSON whatever the size of the comparison.
 struct Document<'a> {
     cmp: &'a Comparison,
     opts: &'a ReportOptions,
-    /// The story key, written last (batch lines).
-    story: Option<&'a str>,
+    /// The versions' ids as JSON strings, one after another: a report names its
+    /// versions many times (map keys, references), each id escaped once here.
+    ids: Vec<u8>,
+    /// Where each version's id starts in `ids`, and where the last one ends.
+    id_at: Vec<usize>,
 }
 
-impl Serialize for Document<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let cmp = self.cmp;
-        let (by_status, by_kind) = tallies(cmp);
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("schema_version", &SCHEMA_VERSION)?;
-        m.serialize_entry(
-            "tool",
-            &ToolOut {
-                name: "claimdiff",
-                version: env!("CARGO_PKG_VERSION"),
-            },
-        )?;
-        m.serialize_entry("base", &cmp.versions[cmp.base].doc.id)?;
-        m.serialize_entry("threshold", &cmp.threshold)?;
-        m.serialize_entry("boilerplate_kept", &cmp.boilerplate_kept)?;
-        m.serialize_entry(
-            "versions",
-            &Items(|| {
-                cmp.versions
-                    .iter()
-                    .zip(&cmp.coverage)
-                    .map(|(v, coverage)| VersionOut { v, coverage })
-            }),
-        )?;
-        m.serialize_entry(
-            "claims",
-            &Items(|| {
-                cmp.claims
-                    .iter()
-                    .filter(|c| is_shown(c, self.opts))
-                    .map(|c| ClaimOut { cmp, c })
-            }),
-        )?;
-        m.serialize_entry("credits", &CreditsOut(cmp))?;
-        m.serialize_entry(
-            "summary",
-            &SummaryOut {
-                claims: cmp.claims.len(),
-                claims_by_status: by_status,
-                differences_by_kind: by_kind,
-                agree: !cmp.has_differences(),
-            },
-        )?;
-        if let Some(story) = self.story {
-            m.serialize_entry("story", story)?;
+impl<'a> Document<'a> {
+    fn new(cmp: &'a Comparison, opts: &'a ReportOptions) -> Self {
+        let mut ids = Vec::new();
+        let mut id_at = vec![0];
+        for v in &cmp.versions {
+            write_str(&mut ids, &v.doc.id);
+            id_at.push(ids.len());
         }
-        m.end()
+        Document {
+            cmp,
+            opts,
+            ids,
+            id_at,
+        }
+    }
+
+    /// Version `v`'s id as a JSON string.
+    fn id(&self, v: usize) -> &[u8] {
+        &self.ids[self.id_at[v]..self.id_at[v + 1]]
+    }
+
+    /// Writes the document, with `story` as its last key if given (batch lines).
+    fn write<const P: bool>(&self, w: &mut Writer<'_, P>, story: Option<&str>) -> io::Result<()> {
+        let cmp = self.cmp;
+        w.begin_object();
+        key!(w, "schema_version");
+        w.usize(SCHEMA_VERSION as usize);
+        key!(w, "tool");
+        w.begin_object();
+        key!(w, "name");
+        w.name("claimdiff");
+        key!(w, "version");
+        w.name(env!("CARGO_PKG_VERSION"));
+        w.end_object();
+        key!(w, "base");
+        w.json(self.id(cmp.base));
+        key!(w, "threshold");
+        w.f64(cmp.threshold);
+        key!(w, "boilerplate_kept");
+        w.bool(cmp.boilerplate_kept);
+        key!(w, "versions");
+        w.begin_array();
+        for (v, coverage) in cmp.versions.iter().zip(&cmp.coverage) {
+            w.item();
+            write_version(w, v, coverage)?;
+        }
+        w.end_array();
+        key!(w, "claims");
+        w.begin_array();
+        for c in cmp.claims.iter().filter(|c| is_shown(c, self.opts)) {
+            w.item();
+            self.write_claim(w, c);
+            w.flush_if_full()?;
+        }
+        w.end_array();
+        key!(w, "credits");
+        self.write_credits(w)?;
+        key!(w, "summary");
+        let (by_status, by_kind) = tallies(cmp);
+        w.begin_object();
+        key!(w, "claims");
+        w.usize(cmp.claims.len());
+        key!(w, "claims_by_status");
+        write_counts(w, &by_status);
+        key!(w, "differences_by_kind");
+        write_counts(w, &by_kind);
+        key!(w, "agree");
+        w.bool(!cmp.has_differences());
+        w.end_object();
+        if let Some(story) = story {
+            key!(w, "story");
+            w.str(story);
+        }
+        w.end_object();
+        Ok(())
+    }
+
+    /// One claim as written in `claims`.
+    fn write_claim<const P: bool>(&self, w: &mut Writer<'_, P>, c: &ClaimResult) {
+        let cmp = self.cmp;
+        w.begin_object();
+        key!(w, "number");
+        w.usize(c.number);
+        key!(w, "status");
+        w.name(c.status.as_str());
+        key!(w, "similarity");
+        match c.similarity {
+            Some(x) => w.f64(round(x)),
+            None => w.null(),
+        }
+        key!(w, "reference");
+        w.json(self.id(c.reference));
+        key!(w, "text");
+        // Most claims are one sentence: its text is written as it is, not copied first.
+        match c.members[c.reference].sentences.as_slice() {
+            &[i] => w.str(&cmp.versions[c.reference].sentences[i].text),
+            idx => w.str(&cmp.group_text(c.reference, idx)),
+        }
+        key!(w, "members");
+        w.begin_object();
+        for (v, m) in c.members.iter().enumerate() {
+            if !m.sentences.is_empty() {
+                self.id_key(w, v);
+                write_numbers(w, &m.sentences);
+            }
+        }
+        w.end_object();
+        key!(w, "versions");
+        w.begin_object();
+        for (v, m) in c.members.iter().enumerate() {
+            self.id_key(w, v);
+            write_member(w, m);
+        }
+        w.end_object();
+        key!(w, "key_difference");
+        let mut key = String::with_capacity(64);
+        write_key_difference(cmp, c, &mut key);
+        w.str(&key);
+        key!(w, "differences");
+        w.begin_array();
+        for d in &c.differences {
+            w.item();
+            w.begin_object();
+            key!(w, "kind");
+            w.name(d.kind.as_str());
+            key!(w, "version");
+            w.json(self.id(d.version));
+            if let Some(reference) = &d.reference {
+                key!(w, "reference");
+                w.str(reference);
+            }
+            if let Some(other) = &d.other {
+                key!(w, "other");
+                w.str(other);
+            }
+            if let Some(detail) = &d.detail {
+                key!(w, "detail");
+                w.str(detail);
+            }
+            w.end_object();
+        }
+        w.end_array();
+        w.end_object();
+    }
+
+    /// Starts an entry keyed by version `v`'s id.
+    fn id_key<const P: bool>(&self, w: &mut Writer<'_, P>, v: usize) {
+        w.key_json(self.id(v));
+    }
+
+    /// Credit audits and uncredited copies.
+    fn write_credits<const P: bool>(&self, w: &mut Writer<'_, P>) -> io::Result<()> {
+        let credits = &self.cmp.credits;
+        w.begin_object();
+        key!(w, "audits");
+        w.begin_array();
+        for c in &credits.audits {
+            w.item();
+            w.begin_object();
+            key!(w, "version");
+            w.json(self.id(c.version));
+            key!(w, "sentence");
+            w.usize(c.sentence);
+            key!(w, "source");
+            w.str(&c.source);
+            key!(w, "cue");
+            w.str(&c.cue);
+            key!(w, "cited");
+            w.json(self.id(c.cited));
+            key!(w, "verdict");
+            w.name(c.verdict.as_str());
+            key!(w, "matched");
+            write_numbers(w, &c.matched);
+            key!(w, "found_in");
+            w.begin_array();
+            for &v in &c.found_in {
+                w.item();
+                w.json(self.id(v));
+            }
+            w.end_array();
+            key!(w, "detail");
+            match &c.detail {
+                Some(d) => w.str(d),
+                None => w.null(),
+            }
+            w.end_object();
+            w.flush_if_full()?;
+        }
+        w.end_array();
+        key!(w, "uncredited");
+        w.begin_array();
+        for u in &credits.uncredited {
+            w.item();
+            w.begin_object();
+            key!(w, "version");
+            w.json(self.id(u.version));
+            key!(w, "sentences");
+            write_numbers(w, &u.sentences);
+            key!(w, "from");
+            w.json(self.id(u.from));
+            key!(w, "from_sentences");
+            write_numbers(w, &u.from_sentences);
+            key!(w, "similarity");
+            w.f64(round(u.similarity));
+            w.end_object();
+            w.flush_if_full()?;
+        }
+        w.end_array();
+        w.end_object();
+        Ok(())
     }
 }
 
-#[derive(Serialize)]
-struct ToolOut {
-    name: &'static str,
-    version: &'static str,
-}
-
-#[derive(Serialize)]
-struct SummaryOut {
-    claims: usize,
-    claims_by_status: BTreeMap<&'static str, usize>,
-    differences_by_kind: BTreeMap<&'static str, usize>,
-    agree: bool,
-}
-
-/// Credit audits and uncredited copies, serialized straight from the comparison.
-struct CreditsOut<'a>(&'a Comparison);
-
-impl Serialize for CreditsOut<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let cmp = self.0;
-        let id = |v: usize| cmp.versions[v].doc.id.as_str();
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry(
-            "audits",
-            &Items(|| {
-                cmp.credits.audits.iter().map(|c| AuditOut {
-                    version: id(c.version),
-                    sentence: c.sentence,
-                    source: &c.source,
-                    cue: &c.cue,
-                    cited: id(c.cited),
-                    verdict: c.verdict.as_str(),
-                    matched: &c.matched,
-                    found_in: VersionIds(cmp, &c.found_in),
-                    detail: c.detail.as_deref(),
-                })
-            }),
-        )?;
-        m.serialize_entry(
-            "uncredited",
-            &Items(|| {
-                cmp.credits.uncredited.iter().map(|u| UncreditedOut {
-                    version: id(u.version),
-                    sentences: &u.sentences,
-                    from: id(u.from),
-                    from_sentences: &u.from_sentences,
-                    similarity: round(u.similarity),
-                })
-            }),
-        )?;
-        m.end()
+/// One version as written in `versions`.
+fn write_version<const P: bool>(
+    w: &mut Writer<'_, P>,
+    v: &Version,
+    coverage: &Coverage,
+) -> io::Result<()> {
+    let d = &v.doc;
+    w.begin_object();
+    key!(w, "id");
+    w.str(&d.id);
+    key!(w, "source");
+    w.str(&d.source);
+    key!(w, "source_key");
+    w.str(&crate::source::canonical(&d.source));
+    key!(w, "origin");
+    w.str(&d.origin);
+    for (key, value) in d.meta.named() {
+        w.key_str(key);
+        w.str(value);
     }
-}
-
-#[derive(Serialize)]
-struct AuditOut<'a> {
-    version: &'a str,
-    sentence: usize,
-    source: &'a str,
-    cue: &'a str,
-    cited: &'a str,
-    verdict: &'a str,
-    matched: &'a [usize],
-    found_in: VersionIds<'a>,
-    detail: Option<&'a str>,
-}
-
-/// Versions given by index, written as their ids.
-struct VersionIds<'a>(&'a Comparison, &'a [usize]);
-
-impl Serialize for VersionIds<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.1.iter().map(|&v| &self.0.versions[v].doc.id))
+    if !d.meta.extra.is_empty() {
+        key!(w, "metadata");
+        w.begin_object();
+        for (key, value) in &d.meta.extra {
+            w.key_str(key);
+            w.str(value);
+        }
+        w.end_object();
     }
+    key!(w, "sentences");
+    w.begin_array();
+    for s in &v.sentences {
+        w.item();
+        w.begin_object();
+        key!(w, "text");
+        w.str(&s.text);
+        key!(w, "start");
+        w.usize(s.start);
+        key!(w, "end");
+        w.usize(s.end);
+        w.end_object();
+        w.flush_if_full()?;
+    }
+    w.end_array();
+    key!(w, "boilerplate");
+    w.begin_array();
+    for b in &v.boilerplate {
+        w.item();
+        w.begin_object();
+        key!(w, "kind");
+        w.name(b.kind.as_str());
+        key!(w, "text");
+        w.str(&b.text);
+        key!(w, "start");
+        w.usize(b.start);
+        key!(w, "end");
+        w.usize(b.end);
+        if let Some(agency) = &b.agency {
+            key!(w, "agency");
+            w.str(agency);
+        }
+        w.end_object();
+    }
+    w.end_array();
+    key!(w, "coverage");
+    w.begin_object();
+    key!(w, "base_sentences");
+    w.usize(coverage.base_sentences);
+    key!(w, "identical");
+    w.usize(coverage.identical);
+    key!(w, "reworded");
+    w.usize(coverage.reworded);
+    key!(w, "changed");
+    w.usize(coverage.changed);
+    key!(w, "dropped");
+    w.usize(coverage.dropped);
+    key!(w, "added_sentences");
+    w.usize(coverage.added_sentences);
+    key!(w, "new_share");
+    w.f64(round(coverage.new_share));
+    key!(w, "moved");
+    w.usize(coverage.moved);
+    w.end_object();
+    w.end_object();
+    Ok(())
 }
 
-#[derive(Serialize)]
-struct UncreditedOut<'a> {
-    version: &'a str,
-    sentences: &'a [usize],
-    from: &'a str,
-    from_sentences: &'a [usize],
-    similarity: f64,
+/// How one version carries a claim: `status`, then `similarity` and `diff` when known.
+fn write_member<const P: bool>(w: &mut Writer<'_, P>, m: &Member) {
+    w.begin_object();
+    key!(w, "status");
+    w.name(m.status.as_str());
+    if let Some(x) = m.similarity {
+        key!(w, "similarity");
+        w.f64(round(x));
+    }
+    if let Some(diff) = &m.diff {
+        key!(w, "diff");
+        w.begin_array();
+        for r in &diff.runs {
+            w.item();
+            w.begin_object();
+            key!(w, "op");
+            w.name(r.op.as_str());
+            key!(w, "text");
+            w.str(&r.text);
+            key!(w, "space_before");
+            w.bool(r.space_before);
+            w.end_object();
+        }
+        w.end_array();
+    }
+    w.end_object();
+}
+
+/// A list of sentence numbers.
+fn write_numbers<const P: bool>(w: &mut Writer<'_, P>, numbers: &[usize]) {
+    w.begin_array();
+    for &n in numbers {
+        w.item();
+        w.usize(n);
+    }
+    w.end_array();
+}
+
+/// Counts by name, in name order.
+fn write_counts<const P: bool>(w: &mut Writer<'_, P>, counts: &BTreeMap<&'static str, usize>) {
+    w.begin_object();
+    for (name, &n) in counts {
+        w.key_str(name);
+        w.usize(n);
+    }
+    w.end_object();
+}
+
+/// Similarities and shares are written to three decimals.
+fn round(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
 }
 
 #[derive(Serialize)]
@@ -263,231 +476,15 @@ pub fn segments_value(sentences: &[Sentence]) -> Value {
     json!({ "sentences": out })
 }
 
-/// One version as written in `versions`, serialized straight from the comparison.
-struct VersionOut<'a> {
-    v: &'a Version,
-    coverage: &'a Coverage,
-}
-
-impl Serialize for VersionOut<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let (v, coverage) = (self.v, self.coverage);
-        let d = &v.doc;
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("id", &d.id)?;
-        m.serialize_entry("source", &d.source)?;
-        m.serialize_entry("source_key", &crate::source::canonical(&d.source))?;
-        m.serialize_entry("origin", &d.origin)?;
-        for (key, value) in d.meta.named() {
-            m.serialize_entry(key, value)?;
-        }
-        if !d.meta.extra.is_empty() {
-            m.serialize_entry("metadata", &d.meta.extra)?;
-        }
-        m.serialize_entry(
-            "sentences",
-            &Items(|| v.sentences.iter().map(SentenceOut::from)),
-        )?;
-        m.serialize_entry(
-            "boilerplate",
-            &Items(|| {
-                v.boilerplate.iter().map(|b| BoilerplateOut {
-                    kind: b.kind,
-                    text: &b.text,
-                    start: b.start,
-                    end: b.end,
-                    agency: b.agency.as_deref(),
-                })
-            }),
-        )?;
-        m.serialize_entry(
-            "coverage",
-            &CoverageOut {
-                base_sentences: coverage.base_sentences,
-                identical: coverage.identical,
-                reworded: coverage.reworded,
-                changed: coverage.changed,
-                dropped: coverage.dropped,
-                added_sentences: coverage.added_sentences,
-                new_share: round(coverage.new_share),
-                moved: coverage.moved,
-            },
-        )?;
-        m.end()
-    }
-}
-
-#[derive(Serialize)]
-struct BoilerplateOut<'a> {
-    kind: crate::boilerplate::Kind,
-    text: &'a str,
-    start: usize,
-    end: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    agency: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct CoverageOut {
-    base_sentences: usize,
-    identical: usize,
-    reworded: usize,
-    changed: usize,
-    dropped: usize,
-    added_sentences: usize,
-    new_share: f64,
-    moved: usize,
-}
-
-fn round(x: f64) -> f64 {
-    (x * 1000.0).round() / 1000.0
-}
-
-/// One claim as written in `claims`, serialized straight from the comparison.
-struct ClaimOut<'a> {
-    cmp: &'a Comparison,
-    c: &'a ClaimResult,
-}
-
-impl Serialize for ClaimOut<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let (cmp, c) = (self.cmp, self.c);
-        let id = |v: usize| cmp.versions[v].doc.id.as_str();
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("number", &c.number)?;
-        m.serialize_entry("status", c.status.as_str())?;
-        m.serialize_entry("similarity", &c.similarity.map(round))?;
-        m.serialize_entry("reference", id(c.reference))?;
-        // Most claims are one sentence: its text is written as it is, not copied first.
-        match c.members[c.reference].sentences.as_slice() {
-            &[i] => m.serialize_entry("text", &cmp.versions[c.reference].sentences[i].text)?,
-            idx => m.serialize_entry("text", &cmp.group_text(c.reference, idx))?,
-        }
-        m.serialize_entry(
-            "members",
-            &Entries(|| {
-                c.members
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, m)| !m.sentences.is_empty())
-                    .map(|(v, m)| (id(v), &m.sentences))
-            }),
-        )?;
-        m.serialize_entry(
-            "versions",
-            &Entries(|| {
-                c.members
-                    .iter()
-                    .enumerate()
-                    .map(|(v, m)| (id(v), MemberOut(m)))
-            }),
-        )?;
-        let mut key = String::with_capacity(64);
-        write_key_difference(cmp, c, &mut key);
-        m.serialize_entry("key_difference", &key)?;
-        m.serialize_entry(
-            "differences",
-            &Items(|| {
-                c.differences.iter().map(|d| DifferenceOut {
-                    kind: d.kind.as_str(),
-                    version: id(d.version),
-                    reference: d.reference.as_deref(),
-                    other: d.other.as_deref(),
-                    detail: d.detail.as_deref(),
-                })
-            }),
-        )?;
-        m.end()
-    }
-}
-
-/// How one version carries a claim: `status`, then `similarity` and `diff` when known.
-struct MemberOut<'a>(&'a crate::compare::Member);
-
-impl Serialize for MemberOut<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let m = self.0;
-        let mut out = s.serialize_map(None)?;
-        out.serialize_entry("status", m.status.as_str())?;
-        if let Some(x) = m.similarity {
-            out.serialize_entry("similarity", &round(x))?;
-        }
-        if let Some(diff) = &m.diff {
-            out.serialize_entry(
-                "diff",
-                &Items(|| {
-                    diff.runs.iter().map(|r| RunOut {
-                        op: r.op.as_str(),
-                        text: &r.text,
-                        space_before: r.space_before,
-                    })
-                }),
-            )?;
-        }
-        out.end()
-    }
-}
-
-#[derive(Serialize)]
-struct RunOut<'a> {
-    op: &'a str,
-    text: &'a str,
-    space_before: bool,
-}
-
-#[derive(Serialize)]
-struct DifferenceOut<'a> {
-    kind: &'a str,
-    version: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    reference: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    other: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    detail: Option<&'a str>,
-}
-
-/// A sequence serialized from a fresh iterator of serializable items.
-struct Items<F>(F);
-
-impl<F, I> Serialize for Items<F>
-where
-    F: Fn() -> I,
-    I: Iterator,
-    I::Item: Serialize,
-{
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq((self.0)())
-    }
-}
-
-/// A map serialized from a fresh iterator of (key, value) entries, in iterator order.
-struct Entries<F>(F);
-
-impl<F, I, K, V> Serialize for Entries<F>
-where
-    F: Fn() -> I,
-    I: Iterator<Item = (K, V)>,
-    K: Serialize,
-    V: Serialize,
-{
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_map((self.0)())
-    }
-}
-
 /// The whole JSON document for a comparison as a value, for tests and callers that want
 /// to inspect it; rendering streams instead.
 pub fn to_value(cmp: &Comparison, opts: &ReportOptions) -> Value {
-    serde_json::to_value(Document {
-        cmp,
-        opts,
-        story: None,
-    })
-    .expect("a comparison always serializes")
+    let mut w = Compact::appending(Vec::new());
+    Document::new(cmp, opts)
+        .write(&mut w, None)
+        .expect("writing to a Vec does not fail");
+    let bytes = w.finish().expect("writing to a Vec does not fail");
+    serde_json::from_slice(&bytes).expect("the writer writes JSON")
 }
 
 #[cfg(test)]
@@ -497,7 +494,7 @@ mod tests {
     use crate::load::{Document as Doc, Metadata};
 
     #[test]
-    fn the_value_equals_the_streamed_document() {
+    fn the_layouts_are_serde_json_s_of_one_value() {
         let doc = |id: &str, text: &str| Doc {
             id: id.into(),
             source: id.into(),
@@ -506,16 +503,19 @@ mod tests {
             text: text.into(),
             given_sentences: None,
         };
+        let mut tagged = doc(
+            "x \"quoted\"",
+            "Officials said 45 people were hurt. The mayor did not resign.",
+        );
+        tagged.meta.title = Some("Mayor stays".into());
+        tagged.meta.extra.insert("desk\tkey".into(), "metro".into());
         let cmp = compare(
             vec![
                 doc(
                     "ap",
                     "Officials said 42 people were hurt, AP reported. The mayor resigned.",
                 ),
-                doc(
-                    "x",
-                    "Officials said 45 people were hurt. The mayor did not resign.",
-                ),
+                tagged,
             ],
             &CompareOptions::default(),
         )
@@ -525,27 +525,29 @@ mod tests {
                 only_differences,
                 ..ReportOptions::default()
             };
-            let streamed = serde_json::to_value(Document {
-                cmp: &cmp,
-                opts: &opts,
-                story: None,
-            })
-            .expect("serializes");
-            let mut direct = to_value(&cmp, &opts);
+            let mut value = to_value(&cmp, &opts);
+            assert_eq!(value["versions"][1]["metadata"]["desk\tkey"], "metro");
+            assert_eq!(value["claims"][0]["reference"], "ap");
+            // The pretty document is serde_json's pretty printing of the same value.
+            let mut pretty = Vec::new();
+            JsonRenderer::new(opts.clone())
+                .render(&cmp, &mut pretty)
+                .expect("renders");
             assert_eq!(
-                serde_json::to_string(&direct).unwrap(),
-                serde_json::to_string(&streamed).unwrap()
+                String::from_utf8(pretty).unwrap(),
+                format!("{}\n", serde_json::to_string_pretty(&value).unwrap())
             );
-            // A batch line is the same object with the story key last, on one line.
-            let mut line = Vec::new();
+            // A batch line is the same object with the story key last, on one line,
+            // after what the buffer held.
+            let mut line = b"before\n".to_vec();
             write_story_line(&cmp, &opts, "s-1", &mut line).expect("writes");
-            direct
+            value
                 .as_object_mut()
                 .unwrap()
                 .insert("story".into(), "s-1".into());
             assert_eq!(
-                line,
-                format!("{}\n", serde_json::to_string(&direct).unwrap()).into_bytes()
+                String::from_utf8(line).unwrap(),
+                format!("before\n{}\n", serde_json::to_string(&value).unwrap())
             );
         }
     }
