@@ -66,7 +66,7 @@ pub fn stories(input: &Path, opts: &LoadOptions) -> Result<Box<dyn Iterator<Item
     let file = File::open(input).map_err(|e| Error::new(&shown, e.to_string()))?;
     Ok(Box::new(JsonlStories {
         path: shown,
-        reader: BufReader::new(file),
+        reader: BufReader::with_capacity(READ_BUFFER, file),
         line: Vec::new(),
         line_no: 0,
         pending: None,
@@ -125,6 +125,11 @@ struct JsonlStories {
     seen: std::collections::HashSet<String>,
     done: bool,
 }
+
+/// How much of a JSONL file is read at a time. A corpus's lines are kilobytes long:
+/// with the default 8 KB the reads were one system call for every line or so (4,000
+/// for 1,000 stories), about 1% of a run's CPU.
+const READ_BUFFER: usize = 256 * 1024;
 
 impl JsonlStories {
     /// The next non-blank line, parsed into (story key, version).
