@@ -269,29 +269,56 @@ impl<'w, const PRETTY: bool> Writer<'w, PRETTY> {
     }
 }
 
+/// The two digits of every number below 100, `00` to `99`.
+const PAIRS: &[u8; 200] = b"\
+    0001020304050607080910111213141516171819\
+    2021222324252627282930313233343536373839\
+    4041424344454647484950515253545556575859\
+    6061626364656667686970717273747576777879\
+    8081828384858687888990919293949596979899";
+
+/// The two digits of `n` (below 100).
+#[inline(always)]
+fn pair(n: u64) -> [u8; 2] {
+    let i = 2 * n as usize;
+    [PAIRS[i], PAIRS[i + 1]]
+}
+
 /// Appends `n` in decimal.
 #[inline]
 fn write_u64(out: &mut Vec<u8>, n: u64) {
+    // Offsets and counts have a few digits: each length below five is one copy of a
+    // known size, two digits a table look-up.
+    match n {
+        0..10 => out.push(b'0' + n as u8),
+        10..100 => out.extend_from_slice(&pair(n)),
+        100..1000 => {
+            let [a, b] = pair(n % 100);
+            out.extend_from_slice(&[b'0' + (n / 100) as u8, a, b]);
+        }
+        1000..10000 => {
+            let ([a, b], [c, d]) = (pair(n / 100), pair(n % 100));
+            out.extend_from_slice(&[a, b, c, d]);
+        }
+        _ => write_long(out, n),
+    }
+}
+
+/// [`write_u64`] for five digits or more.
+#[cold]
+fn write_long(out: &mut Vec<u8>, mut n: u64) {
     let mut digits = [0u8; 20];
     let mut at = digits.len();
-    let mut rest = n;
-    loop {
+    while n >= 10 {
+        at -= 2;
+        digits[at..at + 2].copy_from_slice(&pair(n % 100));
+        n /= 100;
+    }
+    if n > 0 || at == digits.len() {
         at -= 1;
-        digits[at] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
+        digits[at] = b'0' + n as u8;
     }
-    // Offsets and counts have a few digits: a copy of a known length is a few moves
-    // rather than a call.
-    match digits.len() - at {
-        1 => out.push(digits[19]),
-        2 => out.extend_from_slice(&digits[18..]),
-        3 => out.extend_from_slice(&digits[17..]),
-        4 => out.extend_from_slice(&digits[16..]),
-        _ => out.extend_from_slice(&digits[at..]),
-    }
+    out.extend_from_slice(&digits[at..]);
 }
 
 /// Appends `s` as a JSON string, quotes included, escaped as serde_json escapes it: `"`
@@ -605,7 +632,7 @@ mod tests {
 
         #[test]
         fn any_whole_number_is_written_as_serde_json_writes_it(n in any::<u64>(), small in 0..1000u64) {
-            for n in [n, small, u64::MAX, 0] {
+            for n in [n, small, n % 100_000, n % 10_000_000, u64::MAX, 0, 10, 99, 100, 9_999, 10_000] {
                 let mut out = Compact::appending(Vec::new());
                 out.usize(n as usize);
                 prop_assert_eq!(out.finish().unwrap(), serde_json::to_vec(&n).unwrap());
