@@ -117,7 +117,12 @@ impl<'t> Pieces<'t> {
                 quote_mark |= is_double_quote(&text.as_bytes()[start..end]);
             }
             // The cut tells which pieces need folding.
-            keys.push(piece_key(&text[start..end], ascii));
+            let piece = &text[start..end];
+            keys.push(if ascii {
+                Cow::Borrowed(piece)
+            } else {
+                plain_fold(piece)
+            });
         });
         if !plain {
             quote_mark = true;
@@ -316,6 +321,57 @@ fn piece_key(piece: &str, ascii: bool) -> Cow<'_, str> {
     } else {
         Cow::Owned(normalize::fold_typography(piece))
     }
+}
+
+/// The typographic fold of a piece outside ASCII of a plain text as [`cut_plain`] cuts
+/// it, as [`piece_key`] has it: a mark alone or a word joined by U+2019, whose folds
+/// need no normalizer.
+#[inline(never)]
+fn plain_fold(piece: &str) -> Cow<'static, str> {
+    match piece.as_bytes() {
+        [0xE2, 0x80, 0x93 | 0x94] => Cow::Borrowed("-"),
+        [0xE2, 0x80, 0x98 | 0x99] => Cow::Borrowed("'"),
+        [0xE2, 0x80, 0x9C | 0x9D] => Cow::Borrowed("\""),
+        _ => {
+            let mut fold = String::with_capacity(piece.len());
+            if !push_apostrophe_fold(piece, false, &mut fold) {
+                fold = normalize::fold_typography(piece);
+            }
+            Cow::Owned(fold)
+        }
+    }
+}
+
+/// Pushes `word` onto `out` with every U+2019 as `'`, lower-cased if `lower`: the
+/// typographic fold of a word whose only chars outside ASCII are that apostrophe
+/// (`Kerry’s`, most such words of news copy), and its normal form as
+/// [`normalize::push_norm_token`] has it when it is no number. Returns `false`,
+/// pushing nothing, for any other word.
+#[inline(never)]
+pub(super) fn push_apostrophe_fold(word: &str, lower: bool, out: &mut String) -> bool {
+    let before = out.len();
+    let bytes = word.as_bytes();
+    // Runs of ASCII are pushed whole, the apostrophes after them one by one.
+    let (mut run, mut i) = (0, 0);
+    while i < bytes.len() {
+        if bytes[i].is_ascii() {
+            i += 1;
+            continue;
+        }
+        if !bytes[i..].starts_with("\u{2019}".as_bytes()) {
+            out.truncate(before);
+            return false;
+        }
+        out.push_str(&word[run..i]);
+        out.push('\'');
+        i += 3;
+        run = i;
+    }
+    out.push_str(&word[run..]);
+    if lower {
+        out[before..].make_ascii_lowercase();
+    }
+    true
 }
 
 /// The word diff from `reference` to `other`.
@@ -896,6 +952,12 @@ mod tests {
             });
             prop_assert_eq!(done, normalize::is_plain(&text));
             prop_assert!(ascii_told);
+            // Every piece of a plain text outside ASCII is folded as any piece is.
+            if done {
+                for &(s, e) in plain.0.iter().filter(|&&(s, e)| !text[s..e].is_ascii()) {
+                    prop_assert_eq!(plain_fold(&text[s..e]), piece_key(&text[s..e], false));
+                }
+            }
             if done {
                 prop_assert_eq!(&plain, &(spans, words.clone()));
             }
