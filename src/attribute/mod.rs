@@ -178,6 +178,7 @@ fn extract_with(
     // One vector for the tokens of every unit tokenized.
     let mut spare: Vec<Tok<'static>> = Vec::new();
     let mut cursor = Cursor::default();
+    let mut frames_buf: Vec<Frame> = Vec::new();
     let mut wide_before = 0;
     for &(start, end) in &units {
         let around = Around::at(&chars, &regions, start, end, &mut cursor);
@@ -195,7 +196,7 @@ fn extract_with(
             continue;
         }
         let toks = tokenize_into(spare, &chars, &low, start, end, &regions, &mut lower);
-        let found = sentence_rules(&chars, &matter, &toks, &regions, start);
+        let found = sentence_rules(&chars, &matter, &toks, &regions, start, &mut frames_buf);
         spare = recycle(toks);
         if keyed
             && let Some(cache) = cache.as_deref_mut()
@@ -205,15 +206,21 @@ fn extract_with(
         }
         per_unit.push(found);
     }
-    let mut contents: Vec<Span> = Vec::new();
+    // Made at their sizes at once: grown one unit's attributions at a time, they were
+    // copied again and again.
+    let attributions = per_unit.iter().map(Vec::len).sum();
+    let mut contents: Vec<Span> =
+        Vec::with_capacity(per_unit.iter().flatten().map(|a| a.content.len()).sum());
+    // The attributions come in document order, a sentence or a few apart: each search
+    // for a cue's sentence resumes where the last one ended.
+    let mut next_sentence = 0;
     for a in per_unit.iter_mut().flatten() {
         contents.extend(a.content.iter().copied());
-        a.sentence = sentences
-            .partition_point(|s| s.start <= a.cue.start)
+        a.sentence = partition_from(sentences, &mut next_sentence, |s| s.start <= a.cue.start)
             .saturating_sub(1);
     }
     let mut claimed = Claimed::new(contents);
-    let mut out: Vec<Attribution> = Vec::new();
+    let mut out: Vec<Attribution> = Vec::with_capacity(attributions);
     let mut last_quoted: Option<usize> = None;
     for (ui, found) in per_unit.into_iter().enumerate() {
         if !found.is_empty() {
@@ -263,8 +270,12 @@ fn char_vec(text: &str) -> (Vec<char>, Vec<usize>, ByteOffsets, String) {
     let matters = |b: u8| b == b'\n' || b == b'"' || b == b'\'';
     // At most one char per byte: one allocation.
     let mut chars: Vec<char> = Vec::with_capacity(text.len());
-    let mut matter: Vec<usize> = Vec::new();
-    let mut offsets = ByteOffsets::default();
+    // News copy has a newline or a quote mark, and a non-ASCII char, every 150 chars or
+    // so: room for twice that saves growing the vectors a few times over.
+    let mut matter: Vec<usize> = Vec::with_capacity(text.len() / 64);
+    let mut offsets = ByteOffsets {
+        wide: Vec::with_capacity(text.len() / 64),
+    };
     // Lower-cased at the end, in one pass over all of it.
     let mut low = String::with_capacity(text.len());
     let bytes = text.as_bytes();
@@ -350,14 +361,14 @@ struct Cursor {
     prev: usize,
 }
 
-/// `regions.partition_point(pred)`, for a `pred` that holds of the regions up to some
-/// point and of none after, walked forward from `*at` or searched for anew when `*at` is
-/// past the answer; `*at` is set to the answer.
-fn partition_from(regions: &[Region], at: &mut usize, pred: impl Fn(&Region) -> bool) -> usize {
-    if *at > regions.len() || at.checked_sub(1).is_some_and(|k| !pred(&regions[k])) {
-        *at = regions.partition_point(&pred);
+/// `items.partition_point(pred)`, for a `pred` that holds of the items up to some point
+/// and of none after, walked forward from `*at` or searched for anew when `*at` is past
+/// the answer; `*at` is set to the answer.
+fn partition_from<T>(items: &[T], at: &mut usize, pred: impl Fn(&T) -> bool) -> usize {
+    if *at > items.len() || at.checked_sub(1).is_some_and(|k| !pred(&items[k])) {
+        *at = items.partition_point(&pred);
     } else {
-        while regions.get(*at).is_some_and(&pred) {
+        while items.get(*at).is_some_and(&pred) {
             *at += 1;
         }
     }
@@ -1367,15 +1378,16 @@ fn subject_np(toks: &[Tok], hi: usize) -> Option<(usize, usize)> {
     Some((0, b))
 }
 
-/// Finds the frames (source + cue) of one sentence.
-fn frames(toks: &[Tok]) -> Vec<Frame> {
-    frames_from::<true>(toks)
+/// Finds the frames (source + cue) of one sentence, into `out` (cleared first: one
+/// vector serves the sentences one after another).
+fn frames(toks: &[Tok], out: &mut Vec<Frame>) {
+    frames_from::<true>(toks, out);
 }
 
 /// [`frames`], turning away up front the words no rule takes (`SKIP`), or sending every
 /// word outside quotes through the rules (the tests' reference for the shortcut).
-fn frames_from<const SKIP: bool>(toks: &[Tok]) -> Vec<Frame> {
-    let mut out: Vec<Frame> = Vec::new();
+fn frames_from<const SKIP: bool>(toks: &[Tok], out: &mut Vec<Frame>) {
+    out.clear();
     let mut i = 0;
     // The words no rule takes are passed in a loop of their own: merged with the rules'
     // loop, the skip paid for the rules' bookkeeping on every token.
@@ -1418,7 +1430,6 @@ fn frames_from<const SKIP: bool>(toks: &[Tok]) -> Vec<Frame> {
         }
         i += 1;
     }
-    out
 }
 
 /// Whether the token `t` (the sentence's `first` or not) may start a frame: a word
@@ -1932,9 +1943,14 @@ fn sentence_rules(
     toks: &[Tok],
     regions: &[Region],
     sent_start: usize,
+    frames_buf: &mut Vec<Frame>,
 ) -> Vec<Attribution> {
-    let frames = frames(toks);
-    let mut out = Vec::new();
+    frames(toks, frames_buf);
+    let frames = &*frames_buf;
+    // At most one attribution per frame, and none made for a sentence with no frame.
+    let mut out = Vec::with_capacity(frames.len());
+    // One vector for the content spans of every frame, as they are gathered.
+    let mut content: Vec<Span> = Vec::new();
     for (fi, f) in frames.iter().enumerate() {
         // A credit closing the sentence (`..., AP reported.`) covers everything before it,
         // earlier attributions included.
@@ -1956,7 +1972,7 @@ fn sentence_rules(
         {
             hi = frames.get(fi + 2).map_or(toks.len(), |n| n.first);
         }
-        let mut content: Vec<Span> = Vec::new();
+        content.clear();
         let asked = f.cue == (0, 1) && f.source.is_none() && toks[0].is("asked");
 
         // What stands before the frame: `“...,” Kerry said` or `The deal is done, Kerry said`.
@@ -2078,8 +2094,8 @@ fn sentence_rules(
         content.sort();
         content.dedup();
         // Keep content spans disjoint.
-        let mut merged: Vec<Span> = Vec::new();
-        for s in content {
+        let mut merged: Vec<Span> = Vec::with_capacity(content.len());
+        for &s in &content {
             match merged.last_mut() {
                 Some(m) if s.start < m.end => m.end = m.end.max(s.end),
                 _ => merged.push(s),

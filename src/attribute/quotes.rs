@@ -77,7 +77,10 @@ pub fn regions(chars: &[char]) -> Vec<Region> {
 /// [`regions`], given the offsets of the chars that [`may_matter`], in order: the chars
 /// between them are only read for where a line's text ends.
 pub fn regions_at(chars: &[char], matter: impl IntoIterator<Item = usize>) -> Vec<Region> {
-    let mut out = Vec::new();
+    let matter = matter.into_iter();
+    // News copy has about one region for every four or five newlines and marks: room
+    // for that saves growing the vector a few times.
+    let mut out = Vec::with_capacity(matter.size_hint().0 / 4);
     let mut open: Option<usize> = None;
     let mut line_end = 0;
     let mut i = 0;

@@ -710,7 +710,24 @@ mod shared_cache_props {
     /// [`frames`] as it was before it turned most words away up front: every word
     /// outside quotes goes through the rules.
     fn frames_trying_every_word(toks: &[Tok]) -> Vec<Frame> {
-        frames_from::<false>(toks)
+        let mut out = Vec::new();
+        frames_from::<false>(toks, &mut out);
+        out
+    }
+
+    /// [`frames`] into a new vector.
+    fn frames_of(toks: &[Tok]) -> Vec<Frame> {
+        // A frame left from another sentence, which [`frames`] must clear away.
+        let mut out = vec![Frame {
+            cue: (9, 9),
+            source: None,
+            according: false,
+            object: false,
+            first: 9,
+            after: 9,
+        }];
+        frames(toks, &mut out);
+        out
     }
 
     proptest! {
@@ -736,7 +753,7 @@ mod shared_cache_props {
             }
             let key = |f: &Frame| (f.cue, f.source, f.according, f.object, f.first, f.after);
             prop_assert_eq!(
-                frames(&toks).iter().map(key).collect::<Vec<_>>(),
+                frames_of(&toks).iter().map(key).collect::<Vec<_>>(),
                 frames_trying_every_word(&toks).iter().map(key).collect::<Vec<_>>()
             );
         }
@@ -1019,6 +1036,24 @@ fn packed_lists_hold_their_words_in_any_case() {
             }
         }
         assert!(!in_packed(keys, &[]));
+    }
+}
+
+proptest::proptest! {
+    /// [`partition_from`], resumed from each answer in turn, against a binary search of
+    /// all the items, for queries in any order (ascending ones walk forward).
+    #[test]
+    fn partition_from_is_partition_point(
+        mut items in proptest::collection::vec(0usize..40, 0..24),
+        queries in proptest::collection::vec(0usize..45, 0..12),
+    ) {
+        items.sort();
+        let mut at = 0;
+        for q in queries {
+            let want = items.partition_point(|&x| x <= q);
+            proptest::prop_assert_eq!(partition_from(&items, &mut at, |&x| x <= q), want);
+            proptest::prop_assert_eq!(at, want);
+        }
     }
 }
 
