@@ -192,15 +192,16 @@ fn score_claims(
     let mut start = Vec::with_capacity(claims.len());
     let mut values = Vec::with_capacity(pairs);
     let mut memo: Vec<(usize, usize, f64)> = Vec::new();
+    // Kept from one claim to the next: a story has thousands of claims.
+    let mut carriers: Vec<usize> = Vec::new();
+    let mut groups: Vec<Cow<Bag>> = Vec::new();
+    let mut class: Vec<usize> = Vec::new();
     for c in claims {
         start.push(values.len());
-        let carriers: Vec<usize> = (0..c.members.len())
-            .filter(|&v| !c.members[v].is_empty())
-            .collect();
-        let groups: Vec<Cow<Bag>> = carriers
-            .iter()
-            .map(|&v| union(&bags[v], &c.members[v]))
-            .collect();
+        carriers.clear();
+        carriers.extend((0..c.members.len()).filter(|&v| !c.members[v].is_empty()));
+        groups.clear();
+        groups.extend(carriers.iter().map(|&v| union(&bags[v], &c.members[v])));
         // A base sentence alone and a sentence alone linked to it one to one: the link's
         // score is their similarity (the same function of the same two bags), and the
         // other sentence's kept link can only be with the base sentence of its claim.
@@ -217,9 +218,10 @@ fn score_claims(
         };
         // Most versions carry a claim in the same words: each distinct text is scored
         // against each other once, and equal inputs give equal scores.
-        let class: Vec<usize> = (0..groups.len())
-            .map(|p| (0..p).find(|&q| groups[q].same_as(&groups[p])).unwrap_or(p))
-            .collect();
+        class.clear();
+        class.extend(
+            (0..groups.len()).map(|p| (0..p).find(|&q| groups[q].same_as(&groups[p])).unwrap_or(p)),
+        );
         memo.clear();
         for p in 0..groups.len() {
             for q in p + 1..groups.len() {
@@ -437,7 +439,12 @@ fn collect_claims(
                 by_root[root] = c;
             }
             let c = by_root[root];
-            claims[c].members[v].push(i);
+            // Most claims hold one sentence of a version: its list is made to fit it,
+            // without the growth path of a push.
+            match &mut claims[c].members[v] {
+                m if m.is_empty() => *m = vec![i],
+                m => m.push(i),
+            }
             prev = Some(c);
         }
     }
@@ -551,10 +558,12 @@ fn link_groups_scoring_from(
     pairs.shrink_to_fit();
     let mut owner_a: Vec<Option<usize>> = vec![None; a.len()];
     let mut owner_b: Vec<Option<usize>> = vec![None; b.len()];
-    let mut groups: Vec<Group> = Vec::new();
+    // At most one group a sentence of the shorter side, from the ranked pairs.
+    let one_to_one = ranked.len().min(a.len()).min(b.len());
+    let mut groups: Vec<Group> = Vec::with_capacity(one_to_one);
     // The score each one-to-one group was taken with: still its score at the end if
     // nothing joined it (groups only ever grow).
-    let mut taken_with: Vec<f64> = Vec::new();
+    let mut taken_with: Vec<f64> = Vec::with_capacity(one_to_one);
     for (score, _, i, j) in ranked {
         let (score, i, j) = (f64::from_bits(!score), i as usize, j as usize);
         if owner_a[i].is_none() && owner_b[j].is_none() {
@@ -1337,11 +1346,13 @@ fn fill_gaps(
     }
     // The groups by their first sentence of `a`: read off the owners in one pass, since
     // sorting them (tens of groups, made in score order) cost thousands of instructions.
-    let order: Vec<usize> = owner_a
-        .iter()
-        .enumerate()
-        .filter_map(|(i, &g)| g.filter(|&g| sides(&groups[g], b_side).0[0] == i))
-        .collect();
+    let mut order: Vec<usize> = Vec::with_capacity(groups.len());
+    order.extend(
+        owner_a
+            .iter()
+            .enumerate()
+            .filter_map(|(i, &g)| g.filter(|&g| sides(&groups[g], b_side).0[0] == i)),
+    );
     debug_assert_eq!(order.len(), groups.len(), "every group owns its sentences");
     for w in order.windows(2) {
         let (g1, g2) = (w[0], w[1]);
@@ -1352,8 +1363,8 @@ fn fill_gaps(
         if a1_last + 1 != a2[0] || b1_last >= b2[0] {
             continue;
         }
-        let gap: Vec<usize> = (b1_last + 1..b2[0]).collect();
-        if gap.is_empty() || gap.len() > opts.max_group || gap.iter().any(|&j| owner_b[j].is_some())
+        let gap = b1_last + 1..b2[0];
+        if gap.is_empty() || gap.len() > opts.max_group || gap.clone().any(|j| owner_b[j].is_some())
         {
             continue;
         }
@@ -1365,13 +1376,13 @@ fn fill_gaps(
             vocab,
             (&bag_a1, union(b, b1)),
             kept_score(&groups[g1], taken_with, g1),
-            gap.iter().map(|&j| b[j]),
+            gap.clone().map(|j| b[j]),
         );
         let mut with_second = grown_scores(
             vocab,
             (&bag_a2, union(b, b2)),
             kept_score(&groups[g2], taken_with, g2),
-            gap.iter().rev().map(|&j| b[j]),
+            gap.clone().rev().map(|j| b[j]),
         );
         with_second.reverse();
         let (base1, base2) = (with_first[0], with_second[gap.len()]);
@@ -1388,7 +1399,7 @@ fn fill_gaps(
             }
         }
         let Some((_, k)) = best else { continue };
-        for (idx, &j) in gap.iter().enumerate() {
+        for (idx, j) in gap.enumerate() {
             let g = if idx < k { g1 } else { g2 };
             owner_b[j] = Some(g);
             let side = if b_side {
@@ -1411,7 +1422,7 @@ fn grown_scores<'a>(
     vocab: &Vocabulary,
     (fixed, start): (&Bag, Cow<'_, Bag>),
     known: Option<f64>,
-    pieces: impl Iterator<Item = &'a Bag> + Clone,
+    pieces: impl ExactSizeIterator<Item = &'a Bag> + Clone,
 ) -> Vec<f64> {
     let first = known.unwrap_or_else(|| vocab.similarity(fixed, &start));
     debug_assert_eq!(first, vocab.similarity(fixed, &start));
@@ -1423,7 +1434,8 @@ fn grown_scores<'a>(
             Some(*len)
         })
         .any(|len| similarity_bound(fixed_len, len) >= first - GAP_SLACK - BOUND_MARGIN);
-    let mut scores = vec![first];
+    let mut scores = Vec::with_capacity(pieces.len() + 1);
+    scores.push(first);
     if !reachable {
         scores.extend(pieces.map(|_| f64::NEG_INFINITY));
         return scores;
