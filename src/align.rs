@@ -27,6 +27,7 @@
 //! the claim that precedes it in its own version.
 
 use std::borrow::{Borrow, Cow};
+use std::cell::RefCell;
 use std::hash::BuildHasher;
 
 use rustc_hash::FxHashMap;
@@ -944,7 +945,8 @@ impl Postings {
         if bags.len() > BITS {
             return Postings::lists(vocab, bags);
         }
-        let mut bits = vec![0u64; vocab.len()];
+        let mut bits = SPARE_BITS.with_borrow_mut(Vec::pop).unwrap_or_default();
+        bits.resize(vocab.len(), 0);
         for (j, bag) in bags.iter().enumerate() {
             for &s in bag.stems() {
                 bits[s as usize] |= 1 << j;
@@ -982,6 +984,29 @@ impl Postings {
         }
     }
 }
+
+impl Drop for Postings {
+    fn drop(&mut self) {
+        if let Held::Bits(bits) = &mut self.held {
+            let mut bits = std::mem::take(bits);
+            if bits.len() <= SPARE_BITS_MAX {
+                bits.clear();
+                SPARE_BITS.with_borrow_mut(|spare| spare.push(bits));
+            }
+        }
+    }
+}
+
+thread_local! {
+    /// The bits of [`Postings`] dropped on this thread, emptied, for the next ones: a
+    /// story builds five, each over its whole vocabulary, and allocating them zeroed cost
+    /// several times what zeroing them in a buffer already there does.
+    static SPARE_BITS: RefCell<Vec<Vec<u64>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Most words of bits a [`Postings`] leaves to the next (1 MiB): a long input's are let
+/// go.
+const SPARE_BITS_MAX: usize = 1 << 17;
 
 /// Longest other side for which [`index_candidates`] sums into a fixed array and scans
 /// every sentence's sum afterwards instead of listing the sentences it touches. The scan
@@ -1815,8 +1840,13 @@ mod tests {
             let mut vocab = Vocabulary::new();
             let bags: Vec<Bag> = text.iter().map(|s| vocab.bag(s)).collect();
             let refs: Vec<&Bag> = bags.iter().collect();
+            // Bits left behind, marked, for the next postings to take over.
+            drop(Postings::new(&vocab, &refs));
             for postings in [Postings::new(&vocab, &refs), Postings::lists(&vocab, &refs)] {
                 prop_assert_eq!(postings.sentences, bags.len());
+                if let Held::Bits(bits) = &postings.held {
+                    prop_assert_eq!(bits.len(), vocab.len());
+                }
                 for s in 0..vocab.len() as u32 {
                     let holding: Vec<u32> = (0..bags.len() as u32)
                         .filter(|&j| bags[j as usize].stems().contains(&s))
