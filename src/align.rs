@@ -415,12 +415,13 @@ fn collect_claims(
 ) -> Vec<Claim> {
     // Claim of each root node, `usize::MAX` until met.
     let mut by_root: Vec<usize> = vec![usize::MAX; sets.parent.len()];
-    let mut claims: Vec<Claim> = Vec::new();
+    // Most claims hold a sentence of the base: room for one each is allocated at once.
+    let mut claims: Vec<Claim> = Vec::with_capacity(versions[base].len());
     // For each claim, the claims placed right after it, in the order they were met;
     // `leading` holds those placed before everything else.
-    let mut after: Vec<Vec<usize>> = Vec::new();
+    let mut after: Vec<Vec<usize>> = Vec::with_capacity(versions[base].len());
     let mut leading: Vec<usize> = Vec::new();
-    let mut roots: Vec<usize> = Vec::new();
+    let mut roots: Vec<usize> = Vec::with_capacity(versions[base].len());
     let order = std::iter::once(base).chain((0..versions.len()).filter(|&v| v != base));
     for v in order {
         let mut prev: Option<usize> = None;
@@ -538,17 +539,17 @@ fn link_groups_scoring_from(
     // One-to-one, best first; ties to the pair nearest in relative position.
     let (n, m) = (a.len() as f64, b.len() as f64);
     // Scores and offsets are finite and not negative, so their bits order them as their
-    // values do: the keys are integers (the score's inverted, for best first).
-    let mut ranked: Vec<(u64, u64, u32, u32)> = pairs
-        .iter()
-        .filter(|p| p.score >= opts.threshold)
-        .map(|p| {
-            let (i, j) = (p.i as f64, p.j as f64);
-            let offset = ((i + 0.5) / n - (j + 0.5) / m).abs();
-            debug_assert!(p.score.is_sign_positive() && p.score.is_finite());
-            (!p.score.to_bits(), offset.to_bits(), p.i, p.j)
-        })
-        .collect();
+    // values do: the keys are integers (the score's inverted, for best first). The pairs
+    // are counted first, so that the list is allocated once.
+    let ranks = |p: &&Pair| p.score >= opts.threshold;
+    let mut ranked: Vec<(u64, u64, u32, u32)> =
+        Vec::with_capacity(pairs.iter().filter(ranks).count());
+    ranked.extend(pairs.iter().filter(ranks).map(|p| {
+        let (i, j) = (p.i as f64, p.j as f64);
+        let offset = ((i + 0.5) / n - (j + 0.5) / m).abs();
+        debug_assert!(p.score.is_sign_positive() && p.score.is_finite());
+        (!p.score.to_bits(), offset.to_bits(), p.i, p.j)
+    }));
     // Every key is distinct (each pair once), so an unstable sort gives the same order.
     ranked.sort_unstable();
     // Only the near misses are needed from here on (as seeds for step 4), and the pairs

@@ -242,6 +242,7 @@ fn paragraph_text<'a>(group: &'a [Sentence], buf: &'a mut String) -> &'a str {
         return &one.text;
     }
     buf.clear();
+    buf.reserve(group.iter().map(|s| s.text.len() + 1).sum());
     for (k, s) in group.iter().enumerate() {
         if k > 0 {
             buf.push(' ');

@@ -401,7 +401,8 @@ impl Segmenter {
     /// before, have the same id, and different texts different ids. Ids count up from 0
     /// in the order texts are first met.
     pub fn segment_with_ids(&mut self, text: &str) -> (Vec<Sentence>, Vec<usize>) {
-        let mut ids = Vec::new();
+        // No more paragraphs than sentences: one allocation, as for the sentences.
+        let mut ids = Vec::with_capacity(text.len() / 128 + 1);
         let sentences = self.segment_noting(text, |id| ids.push(id));
         (sentences, ids)
     }
@@ -411,9 +412,12 @@ impl Segmenter {
         // News sentences average well over 100 bytes: one allocation in the usual case.
         let mut out = Vec::with_capacity(text.len() / 128 + 1);
         if self.seen.is_empty() {
-            // A story's versions hold some hundred distinct paragraphs: room for them
-            // at once rather than by doubling.
+            // A story's versions hold some hundred distinct paragraphs, of a sentence or
+            // two, of up to a hundred words or so: room for them at once rather than by
+            // doubling.
             self.seen.reserve(128);
+            self.spans.reserve(256);
+            self.words.reserve(128);
         }
         let mut paragraph = 0;
         let mut offset = 0;

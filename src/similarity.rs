@@ -434,6 +434,8 @@ struct Scratch {
     buckets: Vec<u32>,
     /// Working space of [`sort_distinct`], all zero between uses.
     seen: Vec<u64>,
+    /// A stem [`read_plain`] cannot read straight from the text, built byte by byte.
+    stem: Vec<u8>,
 }
 
 impl Scratch {
@@ -468,10 +470,11 @@ impl Vocabulary {
             stems,
             trigrams,
             buckets,
+            stem,
             ..
         } = &mut self.scratch;
         stems.clear();
-        read_plain::<true>(text, trigrams, buckets, &mut self.ids, stems);
+        read_plain::<true>(text, trigrams, buckets, &mut self.ids, stems, stem);
         self.finish_bag(Some(plain_shift(text)))
     }
 
@@ -497,10 +500,11 @@ impl Vocabulary {
             stems,
             trigrams,
             buckets,
+            stem,
             ..
         } = &mut self.scratch;
         stems.clear();
-        let trigrams_len = read_plain::<false>(text, trigrams, buckets, &mut self.ids, stems);
+        let trigrams_len = read_plain::<false>(text, trigrams, buckets, &mut self.ids, stems, stem);
         self.count_stems();
         let stems = &self.scratch.stems;
         Bag {
@@ -520,6 +524,11 @@ impl Vocabulary {
         self.texts += 1;
         let known = self.ids.len();
         if self.df.len() < known {
+            // Room for the stems the table holds before it grows again (at most half its
+            // slots, and it starts at the size the last story's reached), so that the
+            // counts are seldom moved.
+            let room = known.max(self.ids.short.slots.len() / 2);
+            self.df.reserve(room - self.df.len());
             self.df.resize(known, 0);
         }
         let df = &mut self.df;
@@ -796,7 +805,8 @@ fn text_trigrams(text: &str) -> Vec<u32> {
 /// counted, `trigrams` left alone, unless `HASH`), counted as well into `counts` as
 /// [`counted_sort`] wants them, by their top bits shifted down by [`plain_shift`] (only
 /// if `HASH`), and the ids of the stems of its words
-/// (of the words [`normalize::for_each_word_in`] gives) into `stems`. Returns how many
+/// (of the words [`normalize::for_each_word_in`] gives) into `stems`, building those it
+/// cannot read straight from the text in `buf`. Returns how many
 /// trigrams the text has. In such a text a word is ASCII letters and digits, joined by an
 /// apostrophe (straight or curly) between letters or by `.` or `,` between digits, and
 /// every char outside ASCII (three bytes long) folds to punctuation: a gap between
@@ -807,6 +817,7 @@ fn read_plain<const HASH: bool>(
     counts: &mut Vec<u32>,
     ids: &mut StemIds,
     stems: &mut Vec<u32>,
+    buf: &mut Vec<u8>,
 ) -> usize {
     let bytes = text.as_bytes();
     let lower = |b: u8| normalize::ASCII_ALNUM_LOWER[usize::from(b)];
@@ -838,8 +849,6 @@ fn read_plain<const HASH: bool>(
         }
         n += 1;
     };
-    // Stems that cannot be read straight from the text are built here.
-    let mut buf = Vec::new();
     let mut i = 0;
     loop {
         while i < bytes.len() && lower(bytes[i]) == 0 {
@@ -1483,7 +1492,14 @@ mod tests {
                 // The counts of the sort's buckets, taken as the trigrams are read.
                 let (mut trigrams, mut counts) = (Vec::new(), vec![5; 3]);
                 let mut ids = StemIds::default();
-                read_plain::<true>(text, &mut trigrams, &mut counts, &mut ids, &mut Vec::new());
+                read_plain::<true>(
+                    text,
+                    &mut trigrams,
+                    &mut counts,
+                    &mut ids,
+                    &mut Vec::new(),
+                    &mut Vec::new(),
+                );
                 let shift = plain_shift(text);
                 let mut want = vec![0; (1 << (32 - shift)) + 1];
                 for &t in &trigrams {
