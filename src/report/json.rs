@@ -34,9 +34,9 @@ impl Renderer for JsonRenderer {
     fn render(&self, cmp: &Comparison, out: &mut dyn io::Write) -> io::Result<()> {
         let mut w = Pretty::to_sink(out);
         Document::new(cmp, &self.opts).write(&mut w, None)?;
-        let mut rest = w.finish()?;
-        rest.push(b'\n');
-        out.write_all(&rest)
+        // With a sink, what is left in the buffer goes to it: nothing comes back.
+        w.finish()?;
+        writeln!(out)
     }
 }
 

@@ -175,6 +175,10 @@ impl<'w, const PRETTY: bool> Writer<'w, PRETTY> {
     #[inline(always)]
     pub fn key_literal(&mut self, comma_key: &'static str) {
         let bytes = comma_key.as_bytes();
+        debug_assert!(
+            !any_to_escape(&bytes[2..bytes.len() - 2]),
+            "{comma_key:?} needs escaping"
+        );
         if PRETTY {
             self.separate();
             self.buf.extend_from_slice(&bytes[1..]);
