@@ -334,13 +334,13 @@ pub fn compare_story(
     // times spares the copies of growing it as it is written.
     let text_bytes: usize = cmp.versions.iter().map(|v| v.doc.text.len()).sum();
     let mut line = Vec::with_capacity(3 * text_bytes + 1024);
-    write_story_line(&cmp, report, &story.key, &mut line)
+    let differences = write_story_line(&cmp, report, &story.key, &mut line)
         .map_err(|e| Error::new(&story.origin, e.to_string()))?;
     Ok(Outcome {
         line,
         versions: cmp.versions.len(),
         claims: cmp.claims.len(),
-        differences: crate::report::tallies(&cmp).1,
+        differences,
     })
 }
 

@@ -584,10 +584,23 @@ impl Vocabulary {
     /// Fixes the weights once every text has been read.
     pub fn freeze(&mut self) {
         let n = f64::from(self.texts.max(1));
+        let idf = |df: u32| (1.0 + n / f64::from(df.max(1))).ln();
+        // Most stems are in a handful of texts, and a logarithm costs about fifty
+        // instructions: each small count's weight is worked out once (NaN until then;
+        // no weight is NaN).
+        let mut small = [f64::NAN; 64];
         self.idf = self
             .df
             .iter()
-            .map(|&df| (1.0 + n / f64::from(df.max(1))).ln())
+            .map(|&df| match small.get_mut(df as usize) {
+                Some(w) => {
+                    if w.is_nan() {
+                        *w = idf(df);
+                    }
+                    *w
+                }
+                None => idf(df),
+            })
             .collect();
     }
 
@@ -1370,6 +1383,31 @@ mod tests {
             "Talks in the government villa lasted over 10 hours.",
         );
         assert!(s > 0.5 && s < 0.95, "{s}");
+    }
+
+    #[test]
+    fn weights_are_the_formula_for_rare_and_common_stems() {
+        // 70 texts: stems in one text, in all of them (past the small counts worked out
+        // once) and in between.
+        let mut v = Vocabulary::new();
+        for i in 0..70 {
+            v.bag(&format!(
+                "common words stay {} and w{i}",
+                if i % 3 == 0 { "x" } else { "y" }
+            ));
+        }
+        v.freeze();
+        let n = f64::from(v.texts);
+        assert!((0..v.len() as u32).any(|s| v.df(s) > 64));
+        for s in 0..v.len() as u32 {
+            let want = (1.0 + n / f64::from(v.df(s))).ln();
+            assert_eq!(
+                v.idf(s).to_bits(),
+                want.to_bits(),
+                "stem {s}, df {}",
+                v.df(s)
+            );
+        }
     }
 
     #[test]

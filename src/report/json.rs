@@ -41,19 +41,22 @@ impl Renderer for JsonRenderer {
 }
 
 /// Appends a comparison to `out` as one compact JSON line (newline included) with
-/// `story` as the last key: the line `claimdiff batch` writes for each story.
+/// `story` as the last key: the line `claimdiff batch` writes for each story. Returns
+/// the differences by kind the line's summary gives (see [`tallies`]), for the run's
+/// summary.
 pub fn write_story_line(
     cmp: &Comparison,
     opts: &ReportOptions,
     story: &str,
     out: &mut Vec<u8>,
-) -> io::Result<()> {
+) -> io::Result<BTreeMap<&'static str, usize>> {
     let mut w = Compact::appending(std::mem::take(out));
-    let written = Document::new(cmp, opts).write(&mut w, Some(story));
+    let doc = Document::new(cmp, opts);
+    let written = doc.write(&mut w, Some(story));
     *out = w.finish()?;
     written?;
     out.push(b'\n');
-    Ok(())
+    Ok(doc.tallies.1)
 }
 
 /// The whole document: the schema, written part by part straight from the comparison.
@@ -67,6 +70,8 @@ struct Document<'a> {
     ids: Vec<u8>,
     /// Where each version's id starts in `ids`, and where the last one ends.
     id_at: Vec<usize>,
+    /// The claims by status and the differences by kind ([`tallies`]).
+    tallies: (BTreeMap<&'static str, usize>, BTreeMap<&'static str, usize>),
 }
 
 impl<'a> Document<'a> {
@@ -82,6 +87,7 @@ impl<'a> Document<'a> {
             opts,
             ids,
             id_at,
+            tallies: tallies(cmp),
         }
     }
 
@@ -127,14 +133,14 @@ impl<'a> Document<'a> {
         key!(w, "credits");
         self.write_credits(w)?;
         key!(w, "summary");
-        let (by_status, by_kind) = tallies(cmp);
+        let (by_status, by_kind) = &self.tallies;
         w.begin_object();
         key!(w, "claims");
         w.usize(cmp.claims.len());
         key!(w, "claims_by_status");
-        write_counts(w, &by_status);
+        write_counts(w, by_status);
         key!(w, "differences_by_kind");
-        write_counts(w, &by_kind);
+        write_counts(w, by_kind);
         key!(w, "agree");
         w.bool(!cmp.has_differences());
         w.end_object();
@@ -540,7 +546,8 @@ mod tests {
             // A batch line is the same object with the story key last, on one line,
             // after what the buffer held.
             let mut line = b"before\n".to_vec();
-            write_story_line(&cmp, &opts, "s-1", &mut line).expect("writes");
+            let by_kind = write_story_line(&cmp, &opts, "s-1", &mut line).expect("writes");
+            assert_eq!(by_kind, tallies(&cmp).1);
             value
                 .as_object_mut()
                 .unwrap()
