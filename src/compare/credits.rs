@@ -538,7 +538,7 @@ pub(super) fn claim_differences_against(
                     DiffKind::AttributionChanged,
                     Some(ra[0].source.to_string()),
                     Some(va[0].source.to_string()),
-                    Some(format!("{} → {}", ra[0].source, va[0].source)),
+                    Some(arrow(ra[0].source, va[0].source, "")),
                 ));
             }
             for o in shared {
@@ -554,11 +554,10 @@ pub(super) fn claim_differences_against(
                             DiffKind::CueChanged,
                             Some(r.cue.to_string()),
                             Some(o.cue.to_string()),
-                            Some(format!(
-                                "{} → {}{}",
+                            Some(arrow(
                                 r.cue,
                                 o.cue,
-                                if loaded { " (loaded verb)" } else { "" }
+                                if loaded { " (loaded verb)" } else { "" },
                             )),
                         ));
                     }
@@ -570,6 +569,17 @@ pub(super) fn claim_differences_against(
                 }
             }
         }
+    }
+    out
+}
+
+/// `a → b` and a `tail`, as `format!("{a} → {b}{tail}")` writes it, for a fraction of
+/// its cost (a story has dozens of these details).
+fn arrow(a: &str, b: &str, tail: &str) -> String {
+    const ARROW: &str = " → ";
+    let mut out = String::with_capacity(a.len() + ARROW.len() + b.len() + tail.len());
+    for part in [a, ARROW, b, tail] {
+        out.push_str(part);
     }
     out
 }
