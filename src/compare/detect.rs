@@ -825,6 +825,18 @@ fn word_overlap(a: &[&str], b: &[&str]) -> f64 {
 /// Every word of any text that appears in lower case somewhere: lets [`names`] tell a
 /// sentence-initial `The` from a sentence-initial `Kerry`.
 pub fn lowercase_vocabulary<'a>(texts: impl IntoIterator<Item = &'a str>) -> LowercaseWords<'a> {
+    lowercase_vocabulary_of([], texts)
+}
+
+/// [`lowercase_vocabulary`] of the texts of `cut`, already cut for a word diff, and of
+/// `texts`: a text of both is not cut again.
+pub fn lowercase_vocabulary_of<'a, 'p>(
+    cut: impl IntoIterator<Item = &'p Pieces<'a>>,
+    texts: impl IntoIterator<Item = &'a str>,
+) -> LowercaseWords<'a>
+where
+    'a: 'p,
+{
     // A story's texts write some hundreds of lower-case words: room for them from the
     // start, not rehashed as the set grows.
     let mut out = LowercaseWords::with_capacity_and_hasher(1024, Default::default());
@@ -870,25 +882,38 @@ pub fn lowercase_vocabulary<'a>(texts: impl IntoIterator<Item = &'a str>) -> Low
         }
     };
     // Spans of the words that start in lower case: in a plain text (most news copy) those
-    // starting with `a` to `z`, noted as the text is cut.
+    // starting with `a` to `z`, noted as the text is cut, or found among the words of
+    // its cut. (The words of both kinds of text are added at one place, which keeps
+    // `add` inlined.)
     let mut spans = Vec::new();
-    for text in texts {
+    let cut = cut.into_iter().map(|p| (p.text(), Some(p)));
+    for (text, pieces) in cut.chain(texts.into_iter().map(|t| (t, None))) {
         if !read.insert(Sentence(text)) {
             continue;
         }
         spans.clear();
         let bytes = text.as_bytes();
-        // Noted first and added only once the cut is through: a cut that stops short
-        // may have ended a word early (`abc` of `abcé`).
-        let plain = diff::cut_plain(text, |start, end, word, _| {
-            if word && bytes[start].is_ascii_lowercase() {
-                spans.push((start, end));
+        if let Some(pieces) = pieces {
+            spans.extend(pieces.word_spans().iter().filter(|&&(start, end)| {
+                if bytes[start].is_ascii() {
+                    bytes[start].is_ascii_lowercase()
+                } else {
+                    text[start..end].starts_with(char::is_lowercase)
+                }
+            }));
+        } else {
+            // Noted first and added only once the cut is through: a cut that stops
+            // short may have ended a word early (`abc` of `abcé`).
+            let plain = diff::cut_plain(text, |start, end, word, _| {
+                if word && bytes[start].is_ascii_lowercase() {
+                    spans.push((start, end));
+                }
+            });
+            if !plain {
+                spans.clear();
+                diff::word_spans(text, &mut spans);
+                spans.retain(|&(start, end)| text[start..end].starts_with(char::is_lowercase));
             }
-        });
-        if !plain {
-            spans.clear();
-            diff::word_spans(text, &mut spans);
-            spans.retain(|&(start, end)| text[start..end].starts_with(char::is_lowercase));
         }
         for &(start, end) in &spans {
             add(text, start, end, &mut word);
@@ -1239,6 +1264,10 @@ mod tests {
                 })
                 .collect();
             prop_assert_eq!(lowercase_vocabulary(texts.iter().map(String::as_str)), want.clone());
+            // Texts cut for a word diff give the words their cut found.
+            let cut: Vec<Pieces> = texts.iter().step_by(2).map(|t| Pieces::new(t)).collect();
+            let all = texts.iter().map(String::as_str);
+            prop_assert_eq!(lowercase_vocabulary_of(&cut, all), want.clone());
             // Texts read again, as repeats of a story's sentences are, add nothing.
             let twice = texts.iter().chain(texts.iter().rev()).map(String::as_str);
             prop_assert_eq!(lowercase_vocabulary(twice), want);

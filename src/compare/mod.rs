@@ -365,7 +365,12 @@ pub fn compare(docs: Vec<Document>, opts: &CompareOptions) -> Result<Comparison>
         .map(|v| v.sentences.iter().map(|s| s.text.as_str()).collect())
         .collect();
     let alignment = align_versions(&texts, base, &opts.align);
-    let lowercase = detect::lowercase_vocabulary(
+    // The vocabulary must be whole before a claim is judged; the sentences judging will
+    // cut for a word diff are cut first, and the vocabulary notes their words from that
+    // cut instead of cutting them again.
+    let ahead = cut_ahead(&versions, base, &alignment);
+    let lowercase = detect::lowercase_vocabulary_of(
+        ahead.iter().map(|(_, _, pieces)| pieces),
         versions
             .iter()
             .flat_map(|v| v.sentences.iter().map(|s| s.text.as_str())),
@@ -373,11 +378,17 @@ pub fn compare(docs: Vec<Document>, opts: &CompareOptions) -> Result<Comparison>
     let attributions = credits::extract_all(&versions);
     let chars = credits::Chars::of(&versions);
     let by_sentence = credits::SentenceAttributions::new(&versions, &chars, &attributions);
+    // (Claim k's cuts, in claim order.)
+    let mut next = 0;
     let mut claims: Vec<ClaimResult> = alignment
         .claims
         .iter()
         .enumerate()
         .map(|(k, c)| {
+            let first = next;
+            while ahead.get(next).is_some_and(|&(claim, _, _)| claim == k) {
+                next += 1;
+            }
             let ctx = Context {
                 versions: &versions,
                 base,
@@ -385,10 +396,12 @@ pub fn compare(docs: Vec<Document>, opts: &CompareOptions) -> Result<Comparison>
                 lowercase: &lowercase,
                 attributions: &by_sentence,
                 claim: k,
+                cut: &ahead[first..next],
             };
             judge_claim(&ctx, &c.members, k + 1)
         })
         .collect();
+    drop(ahead);
     mark_moves(&mut claims, base, versions.len());
     let coverage = coverage(&versions, base, &claims);
     let credits = credits::audit(
@@ -441,18 +454,88 @@ struct Context<'a> {
     attributions: &'a credits::SentenceAttributions<'a>,
     /// Index of the claim being judged in the alignment.
     claim: usize,
+    /// Texts of the claim already cut (see [`cut_ahead`]): `(claim, version, pieces)`.
+    cut: &'a [(usize, usize, diff::Pieces<'a>)],
+}
+
+impl Context<'_> {
+    /// Version `v`'s text of the claim, `text`, cut: by [`cut_ahead`] or now.
+    fn pieces<'t>(&'t self, v: usize, text: &'t str) -> Cow<'t, diff::Pieces<'t>> {
+        match self.cut.iter().find(|&&(_, w, _)| w == v) {
+            Some((_, _, pieces)) => Cow::Borrowed(pieces),
+            None => Cow::Owned(diff::Pieces::new(text)),
+        }
+    }
+}
+
+/// At most this many bytes of text are cut ahead (a story's diffed sentences are a few
+/// kilobytes): the cuts are held until their claims are judged, and a comparison of
+/// hundreds of thousands of sentences would hold them all.
+const CUT_AHEAD_BYTES: usize = 16 * 1024;
+
+/// The one-sentence texts that [`judge_claim`] will cut for a word diff (up to
+/// [`CUT_AHEAD_BYTES`] in all), cut, as `(claim, version, pieces)` in claim and version
+/// order. A text judged identical after all or repeated by a joined text is cut all the
+/// same: its cut is only not used.
+fn cut_ahead<'a>(
+    versions: &'a [Version],
+    base: usize,
+    alignment: &Alignment,
+) -> Vec<(usize, usize, diff::Pieces<'a>)> {
+    let mut out = Vec::new();
+    let mut budget = CUT_AHEAD_BYTES;
+    let sentence = |v: usize, idx: &[usize]| match *idx {
+        [i] => Some(versions[v].sentences[i].text.as_str()),
+        _ => None,
+    };
+    for (k, claim) in alignment.claims.iter().enumerate() {
+        let members = &claim.members;
+        let reference = reference_of(members, base);
+        let ref_text = sentence(reference, &members[reference]);
+        let mut ref_cut = false;
+        for (v, idx) in members.iter().enumerate() {
+            if v == reference || idx.is_empty() {
+                continue;
+            }
+            let text = sentence(v, idx);
+            // Equal to the reference, or to an earlier version's text: not diffed.
+            let repeat = text.is_some_and(|t| {
+                ref_text == Some(t)
+                    || (0..v).any(|w| w != reference && sentence(w, &members[w]) == Some(t))
+            });
+            if repeat {
+                continue;
+            }
+            for (w, t) in [(reference, ref_text.filter(|_| !ref_cut)), (v, text)] {
+                let Some(t) = t else { continue };
+                if t.len() > budget {
+                    return out;
+                }
+                budget -= t.len();
+                ref_cut |= w == reference;
+                out.push((k, w, diff::Pieces::new(t)));
+            }
+        }
+    }
+    out
+}
+
+/// The version whose text a claim's others are read against: the base, or the first
+/// version that carries a claim the base lacks.
+fn reference_of(members: &[Vec<usize>], base: usize) -> usize {
+    if members[base].is_empty() {
+        (0..members.len())
+            .find(|&v| !members[v].is_empty())
+            .expect("a claim has at least one sentence")
+    } else {
+        base
+    }
 }
 
 fn judge_claim(ctx: &Context, members: &[Vec<usize>], number: usize) -> ClaimResult {
     let (versions, base, alignment, lowercase) =
         (ctx.versions, ctx.base, ctx.alignment, ctx.lowercase);
-    let reference = if members[base].is_empty() {
-        (0..versions.len())
-            .find(|&v| !members[v].is_empty())
-            .expect("a claim has at least one sentence")
-    } else {
-        base
-    };
+    let reference = reference_of(members, base);
     let ref_idx = &members[reference];
     let texts: Vec<Cow<str>> = members
         .iter()
@@ -463,7 +546,7 @@ fn judge_claim(ctx: &Context, members: &[Vec<usize>], number: usize) -> ClaimRes
     let ref_credited = ctx.attributions.credited(reference, ref_idx);
     // Cut and read once, when some version is not identical, for all the versions that
     // are not.
-    let mut ref_read: Option<(diff::Pieces, detect::Facts)> = None;
+    let mut ref_read: Option<(Cow<diff::Pieces>, detect::Facts)> = None;
     let mut out_members = Vec::with_capacity(versions.len());
     let mut differences = Vec::new();
     let mut least: Option<f64> = None;
@@ -518,11 +601,11 @@ fn judge_claim(ctx: &Context, members: &[Vec<usize>], number: usize) -> ClaimRes
                 .collect();
         } else if !identical {
             let (ref_pieces, ref_facts) = ref_read.get_or_insert_with(|| {
-                let pieces = diff::Pieces::new(ref_text);
+                let pieces = ctx.pieces(reference, ref_text);
                 let facts = detect::Facts::of_pieces(&pieces, lowercase);
                 (pieces, facts)
             });
-            let pieces = diff::Pieces::new(text);
+            let pieces = ctx.pieces(v, text);
             let d = diff::word_diff_of(ref_pieces, &pieces);
             found = edits_of(
                 (ref_pieces, ref_facts),
@@ -1053,6 +1136,30 @@ mod tests {
             let vocab = detect::lowercase_vocabulary([vocab.as_str()]);
             let found = edits(&text, &text, &vocab, 1);
             proptest::prop_assert!(found.is_empty(), "{:?}", found);
+        }
+    }
+
+    #[test]
+    fn texts_cut_ahead_are_their_claims_texts() {
+        let other = WIRE
+            .replace("10 hours", "12 hours")
+            .replace("Both sides stressed", "Both sides said");
+        let versions = [("a", WIRE), ("b", other.as_str()), ("c", other.as_str())];
+        let c = run(&versions);
+        let texts: Vec<Vec<&str>> = c
+            .versions
+            .iter()
+            .map(|v| v.sentences.iter().map(|s| s.text.as_str()).collect())
+            .collect();
+        let alignment = align_versions(&texts, c.base, &AlignOptions::default());
+        let ahead = cut_ahead(&c.versions, c.base, &alignment);
+        let cut: Vec<(usize, usize)> = ahead.iter().map(|&(k, v, _)| (k, v)).collect();
+        // The base's and the first version's texts of the two changed claims; the second
+        // version repeats the first.
+        assert_eq!(cut, vec![(0, 0), (0, 1), (2, 0), (2, 1)]);
+        for (k, v, pieces) in &ahead {
+            let idx = &alignment.claims[*k].members[*v];
+            assert_eq!(pieces.text(), c.group_text(*v, idx));
         }
     }
 
