@@ -9,10 +9,17 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::OnceLock;
 
 /// A word list, answering membership by hash instead of scanning the list (the rules
-/// ask about every word of a sentence, and some lists are long).
+/// ask about every word of a sentence, and some lists are long), after a filter by
+/// [`class`] that turns most other words away before any hashing.
 pub struct WordSet {
     words: &'static [&'static str],
-    set: OnceLock<FxHashSet<&'static str>>,
+    set: OnceLock<Filtered>,
+}
+
+/// A [`WordSet`]'s words by hash, and one bit per [`class`] that some word of it is in.
+struct Filtered {
+    set: FxHashSet<&'static str>,
+    classes: Box<Classes>,
 }
 
 impl WordSet {
@@ -24,11 +31,29 @@ impl WordSet {
     }
 
     /// Whether `word` is in the list.
+    #[inline]
     pub fn contains(&self, word: &str) -> bool {
-        self.set
-            .get_or_init(|| self.words.iter().copied().collect())
-            .contains(word)
+        let filtered = self.set.get_or_init(|| {
+            let mut classes = Box::new([0; CLASSES / 64]);
+            for word in self.words {
+                let c = class(word);
+                classes[c / 64] |= 1 << (c % 64);
+            }
+            Filtered {
+                set: self.words.iter().copied().collect(),
+                classes,
+            }
+        });
+        let c = class(word);
+        filtered.classes[c / 64] & (1 << (c % 64)) != 0 && contains_hashed(filtered, word)
     }
+}
+
+/// [`WordSet::contains`] of a word its filter let through: out of line, to keep the
+/// callers small.
+#[inline(never)]
+fn contains_hashed(filtered: &Filtered, word: &str) -> bool {
+    filtered.set.contains(word)
 }
 
 /// What a cue verb form is, grammatically.
@@ -238,8 +263,14 @@ struct Lexicon {
     /// Each word form's verb, and whether the form is excluded ([`EXCLUDED_FORMS`]).
     verbs: FxHashMap<String, (Verb, bool)>,
     /// One bit per [`class`] that some word form of the lexicon is in.
-    classes: Vec<u64>,
+    classes: Box<Classes>,
 }
+
+/// How many [`class`]es there are.
+const CLASSES: usize = 32 << 10;
+
+/// One bit per [`class`]: an array, so that no look-up needs a bounds check.
+type Classes = [u64; CLASSES / 64];
 
 /// A word's class for the lexicon's filter: its length (up to 31) and the low five bits
 /// of its first and last bytes. The empty word is alone in class 0.
@@ -288,7 +319,7 @@ fn table() -> &'static Lexicon {
                 map.entry(word).or_insert_with(|| (verb(form), excluded));
             }
         }
-        let mut classes = vec![0u64; (32 << 10) / 64];
+        let mut classes = Box::new([0; CLASSES / 64]);
         for word in map.keys() {
             let c = class(word);
             classes[c / 64] |= 1 << (c % 64);
@@ -531,6 +562,58 @@ mod tests {
             "toldx",
         ] {
             assert!(lookup(word).is_none(), "{word}");
+        }
+    }
+
+    /// Every list of words answers as a scan of the list would, its filter by [`class`]
+    /// included: for its own words, for words that share a class with one of them, and
+    /// for any others.
+    #[test]
+    fn word_sets_answer_as_scanning_their_lists() {
+        let sets: [&WordSet; 10] = [
+            &PRONOUNS,
+            &AUX,
+            &NP_STOP,
+            &DETERMINERS,
+            &TITLES,
+            &TIME,
+            &PREPOSITIONS,
+            &MEDIA,
+            &CLAIM_NOUNS,
+            &COLON_LABELS,
+        ];
+        let mut asked: Vec<String> = ["", "s", "Said", "saíd", "\u{212A}now", "n’t", "’s"]
+            .iter()
+            .map(|w| w.to_string())
+            .collect();
+        for set in sets {
+            for &w in set.words {
+                asked.push(w.to_string());
+                asked.push(format!("{w}x"));
+                asked.push(w.to_uppercase());
+                // Same length, first and last byte: the same class.
+                if w.len() >= 3 {
+                    let mut twin = w.as_bytes().to_vec();
+                    twin[1] = if twin[1] == b'q' { b'z' } else { b'q' };
+                    asked.push(String::from_utf8_lossy(&twin).into_owned());
+                }
+            }
+        }
+        for set in sets {
+            for w in &asked {
+                assert_eq!(set.contains(w), set.words.contains(&w.as_str()), "{w}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn word_sets_answer_any_word_as_scanning_their_lists(
+            word in "([a-z'’]{1,6}|\\PC{0,4})",
+        ) {
+            for set in [&PRONOUNS, &AUX, &NP_STOP, &TIME, &PREPOSITIONS, &COLON_LABELS] {
+                proptest::prop_assert_eq!(set.contains(&word), set.words.contains(&word.as_str()));
+            }
         }
     }
 
