@@ -275,42 +275,42 @@ pub fn plain_edit(pieces: &Pieces, range: std::ops::Range<usize>) -> bool {
     let (bytes, spans) = (pieces.text().as_bytes(), pieces.spans());
     // (In a plain text a word starts with an ASCII letter or digit, a mark never does.)
     let is_word = |k: usize| bytes[spans[k].0].is_ascii_alphanumeric();
-    for k in range.filter(|&k| is_word(k)) {
+    for k in range.clone().filter(|&k| is_word(k)) {
         let word = &bytes[spans[k].0..spans[k].1];
         // (Such a word is its own normal form.)
         let lower = word.iter().all(|&b| b.is_ascii_lowercase() || b == b'\'');
         if !lower || is_negator(word) || may_be_figure(word) {
             return false;
         }
-        // A figure reads the words after it (`twenty five`, `two million`): an edit
-        // beside one may change it.
-        let before = (0..k).rev().find(|&j| is_word(j));
-        let after = (k + 1..spans.len()).find(|&j| is_word(j));
-        if before
-            .into_iter()
-            .chain(after)
-            .any(|j| may_be_figure(&bytes[spans[j].0..spans[j].1]))
-        {
-            return false;
-        }
     }
-    true
+    // A figure reads the words after it (`twenty five`, `two million`): an edit beside
+    // one may change it. (The words inside the edit are no figures, as just seen.)
+    let before = (0..range.start).rev().find(|&j| is_word(j));
+    let after = (range.end..spans.len()).find(|&j| is_word(j));
+    !before
+        .into_iter()
+        .chain(after)
+        .any(|j| may_be_figure(&bytes[spans[j].0..spans[j].1]))
 }
 
 /// Whether a word of a plain text (its bytes, as written) may be part of a figure: its
-/// normal form has a number value or is a scale word, or it is not ASCII.
+/// normal form has a number value or is a scale word.
 fn may_be_figure(word: &[u8]) -> bool {
-    // No number or scale word is longer than nine letters.
-    if word.len() > 9 {
-        return word[0].is_ascii_digit() || !word.is_ascii();
+    if word[0].is_ascii_digit() {
+        return true;
+    }
+    // No number or scale word is longer than nine letters, holds an apostrophe (the only
+    // char outside ASCII a plain word may hold) or starts with another letter than these.
+    let first = word[0].to_ascii_lowercase();
+    if word.len() > 9 || !word.is_ascii() || !b"bdefhmnoqstz".contains(&first) {
+        return false;
     }
     let mut lower = [0u8; 9];
     let lower = &mut lower[..word.len()];
     lower.copy_from_slice(word);
     lower.make_ascii_lowercase();
-    !word.is_ascii()
-        || number_value(lower).is_some()
-        || std::str::from_utf8(lower).is_ok_and(|w| scale_value(w).is_some())
+    let singular = lower.strip_suffix(b"s").unwrap_or(lower);
+    number_value(lower).is_some() || SCALES.iter().any(|(w, _)| w.as_bytes() == singular)
 }
 
 /// Numbers whose values appear in one text and not the other (as multisets):
