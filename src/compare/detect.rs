@@ -265,6 +265,54 @@ fn scale_value(norm: &str) -> Option<f64> {
     SCALES.iter().find(|(w, _)| *w == singular).map(|&(_, v)| v)
 }
 
+/// Whether deleting or inserting the pieces `range` of `pieces`, a text cut plain with no
+/// double quotation mark (`!pieces.may_quote()`), leaves what [`changes`] and
+/// [`Facts::negations`] read as it was: its words are written in lower-case ASCII, are no
+/// number, scale or negating word, and stand beside no word that may be one. (Its marks
+/// move no figure, name or negation, and there is no quote to change.) `false` is no
+/// answer: the texts must be read.
+pub fn plain_edit(pieces: &Pieces, range: std::ops::Range<usize>) -> bool {
+    let (bytes, spans) = (pieces.text().as_bytes(), pieces.spans());
+    // (In a plain text a word starts with an ASCII letter or digit, a mark never does.)
+    let is_word = |k: usize| bytes[spans[k].0].is_ascii_alphanumeric();
+    for k in range.clone().filter(|&k| is_word(k)) {
+        let word = &bytes[spans[k].0..spans[k].1];
+        // (Such a word is its own normal form.)
+        let lower = word.iter().all(|&b| b.is_ascii_lowercase() || b == b'\'');
+        if !lower || is_negator(word) || may_be_figure(word) {
+            return false;
+        }
+    }
+    // A figure reads the words after it (`twenty five`, `two million`): an edit beside
+    // one may change it. (The words inside the edit are no figures, as just seen.)
+    let before = (0..range.start).rev().find(|&j| is_word(j));
+    let after = (range.end..spans.len()).find(|&j| is_word(j));
+    !before
+        .into_iter()
+        .chain(after)
+        .any(|j| may_be_figure(&bytes[spans[j].0..spans[j].1]))
+}
+
+/// Whether a word of a plain text (its bytes, as written) may be part of a figure: its
+/// normal form has a number value or is a scale word.
+fn may_be_figure(word: &[u8]) -> bool {
+    if word[0].is_ascii_digit() {
+        return true;
+    }
+    // No number or scale word is longer than nine letters, holds an apostrophe (the only
+    // char outside ASCII a plain word may hold) or starts with another letter than these.
+    let first = word[0].to_ascii_lowercase();
+    if word.len() > 9 || !word.is_ascii() || !b"bdefhmnoqstz".contains(&first) {
+        return false;
+    }
+    let mut lower = [0u8; 9];
+    let lower = &mut lower[..word.len()];
+    lower.copy_from_slice(word);
+    lower.make_ascii_lowercase();
+    let singular = lower.strip_suffix(b"s").unwrap_or(lower);
+    number_value(lower).is_some() || SCALES.iter().any(|(w, _)| w.as_bytes() == singular)
+}
+
 /// Numbers whose values appear in one text and not the other (as multisets):
 /// `(only in a, only in b)`, each as written. Empty when the figures agree.
 pub fn number_changes(a: &str, b: &str) -> (Vec<String>, Vec<String>) {

@@ -154,6 +154,11 @@ impl<'t> Pieces<'t> {
         self.text
     }
 
+    /// Byte spans of its words and single punctuation marks, in order.
+    pub(super) fn spans(&self) -> &[(usize, usize)] {
+        &self.spans
+    }
+
     /// Byte spans of the text's word tokens, in order.
     pub fn word_spans(&self) -> &[(usize, usize)] {
         &self.words
@@ -402,6 +407,16 @@ pub fn word_diff(reference: &str, other: &str) -> WordDiff {
 
 /// [`word_diff`] between texts already cut.
 pub fn word_diff_of(reference: &Pieces, other: &Pieces) -> WordDiff {
+    word_diff_seen(reference, other, |_, _| {})
+}
+
+/// [`word_diff_of`], telling `seen(op, range)` each deletion (a range of the reference's
+/// pieces) and insertion (of the other's) as it is found.
+pub fn word_diff_seen(
+    reference: &Pieces,
+    other: &Pieces,
+    seen: impl FnMut(DiffOp, Range<usize>),
+) -> WordDiff {
     diff_parts(
         reference,
         0..reference.spans.len(),
@@ -409,6 +424,7 @@ pub fn word_diff_of(reference: &Pieces, other: &Pieces) -> WordDiff {
         other,
         0..other.spans.len(),
         0,
+        seen,
     )
 }
 
@@ -423,7 +439,7 @@ pub(super) fn word_diff_within(
     rb: Range<usize>,
 ) -> WordDiff {
     let (from_a, from_b) = (reference.spans[ra.start].0, other.spans[rb.start].0);
-    diff_parts(reference, ra, from_a, other, rb, from_b)
+    diff_parts(reference, ra, from_a, other, rb, from_b, |_, _| {})
 }
 
 /// The word diff from the pieces `ra` of `reference` to the pieces `rb` of `other`, read
@@ -435,7 +451,9 @@ fn diff_parts(
     other: &Pieces,
     rb: Range<usize>,
     from_b: usize,
+    mut seen: impl FnMut(DiffOp, Range<usize>),
 ) -> WordDiff {
+    let (off_a, off_b) = (ra.start, rb.start);
     let (a, ka) = (&reference.spans[ra.clone()], &reference.keys[ra]);
     let (b, kb) = (&other.spans[rb.clone()], &other.keys[rb]);
     let (reference, other) = ((reference.text, from_a), (other.text, from_b));
@@ -460,9 +478,15 @@ fn diff_parts(
             }),
         }
     };
-    diff_keys(ka, kb, |op, range| match op {
-        DiffOp::Insert => push(op, other, &b[range]),
-        _ => push(op, reference, &a[range]),
+    diff_keys(ka, kb, |op, range| {
+        if op != DiffOp::Equal {
+            let off = if op == DiffOp::Insert { off_b } else { off_a };
+            seen(op, range.start + off..range.end + off);
+        }
+        match op {
+            DiffOp::Insert => push(op, other, &b[range]),
+            _ => push(op, reference, &a[range]),
+        }
     });
     WordDiff { runs }
 }
