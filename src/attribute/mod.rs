@@ -1388,6 +1388,7 @@ fn frames(toks: &[Tok], out: &mut Vec<Frame>) {
 /// word outside quotes through the rules (the tests' reference for the shortcut).
 fn frames_from<const SKIP: bool>(toks: &[Tok], out: &mut Vec<Frame>) {
     out.clear();
+    let verbs = lexicon::verbs();
     let mut i = 0;
     // The words no rule takes are passed in a loop of their own: merged with the rules'
     // loop, the skip paid for the rules' bookkeeping on every token.
@@ -1395,7 +1396,7 @@ fn frames_from<const SKIP: bool>(toks: &[Tok], out: &mut Vec<Frame>) {
         .iter()
         .enumerate()
         .skip(i)
-        .find(|&(k, t)| may_start_frame::<SKIP>(t, k == 0))
+        .find(|&(k, t)| may_start_frame::<SKIP>(verbs, t, k == 0))
     {
         i = at;
         let lo = out.last().map_or(0, |f| f.after);
@@ -1436,10 +1437,10 @@ fn frames_from<const SKIP: bool>(toks: &[Tok], out: &mut Vec<Frame>) {
 /// outside quotes and, with `SKIP`, only the first word (which the sentence-level frames
 /// look at), `according` and a lower-case word of the lexicon ([`verb_frame`] turns any
 /// other word away at once). Most words are no cue.
-fn may_start_frame<const SKIP: bool>(t: &Tok, first: bool) -> bool {
+fn may_start_frame<const SKIP: bool>(verbs: lexicon::Verbs, t: &Tok, first: bool) -> bool {
     t.word()
         && !t.in_quote
-        && (!SKIP || first || !t.cap && lexicon::lookup(t.lower).is_some() || t.is("according"))
+        && (!SKIP || first || !t.cap && verbs.lookup(t.lower).is_some() || t.is("according"))
 }
 
 /// `In a Gallup poll released Monday, 52 percent ...`: a sentence opening with `In` and
