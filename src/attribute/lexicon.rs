@@ -269,13 +269,23 @@ struct Lexicon {
     /// Each word form's verb, and whether the form is excluded ([`EXCLUDED_FORMS`]).
     verbs: FxHashMap<String, (Verb, bool)>,
     /// The verbs of the forms of at most seven bytes that are not excluded (most of those
-    /// looked up), keyed by [`normalize::pack_short`]: a key that hashes in one step and
-    /// compares as a number.
+    /// looked up), by [`normalize::pack_short`] of the form: an open-addressed table
+    /// ([`short_slot`], then the slots after it), where a key hashes in one multiply and
+    /// compares as a number. An empty slot holds key 0, which no form packs to.
     ///
     /// [`normalize::pack_short`]: crate::normalize::pack_short
-    short: FxHashMap<u64, Verb>,
+    short: Box<[(u64, Verb); SHORT_SLOTS]>,
     /// One bit per [`class`] that some word form of the lexicon is in.
     classes: Box<Classes>,
+}
+
+/// Slots of [`Lexicon::short`]: a power of two, more than twice the forms it holds, so
+/// that a search ends a slot or two on.
+const SHORT_SLOTS: usize = 2048;
+
+/// The slot where a search of [`Lexicon::short`] for the packed form `key` starts.
+fn short_slot(key: u64) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 53) as usize
 }
 
 /// How many [`class`]es there are.
@@ -336,11 +346,24 @@ fn table() -> &'static Lexicon {
             let c = class(word);
             classes[c / 64] |= 1 << (c % 64);
         }
-        let short = map
-            .iter()
-            .filter(|(word, (_, excluded))| word.len() <= 7 && !excluded)
-            .map(|(word, &(verb, _))| (crate::normalize::pack_short(word.as_bytes()), verb))
-            .collect();
+        let empty = Verb {
+            base: "",
+            form: Form::Base,
+            takes_object: false,
+            noun_like: false,
+        };
+        let mut short = Box::new([(0, empty); SHORT_SLOTS]);
+        for (word, &(verb, excluded)) in &map {
+            if word.is_empty() || word.len() > 7 || excluded {
+                continue;
+            }
+            let key = crate::normalize::pack_short(word.as_bytes());
+            let mut slot = short_slot(key);
+            while short[slot].0 != 0 {
+                slot = (slot + 1) % SHORT_SLOTS;
+            }
+            short[slot] = (key, verb);
+        }
         Lexicon {
             verbs: map,
             short,
@@ -395,12 +418,25 @@ impl Verbs {
 /// [`lookup`] of a word its filter let through: out of line, to keep the callers small.
 #[inline(never)]
 fn lookup_hashed(lexicon: &Lexicon, word: &str) -> Option<Verb> {
-    if word.len() <= 7 {
-        return lexicon
-            .short
-            .get(&crate::normalize::pack_short(word.as_bytes()))
-            .copied();
+    if (1..=7).contains(&word.len()) {
+        let key = crate::normalize::pack_short(word.as_bytes());
+        let mut slot = short_slot(key);
+        // The table is never full: an empty slot ends every search.
+        loop {
+            match lexicon.short[slot] {
+                (k, verb) if k == key => return Some(verb),
+                (0, _) => return None,
+                _ => slot = (slot + 1) % SHORT_SLOTS,
+            }
+        }
     }
+    lookup_long(lexicon, word)
+}
+
+/// [`lookup_hashed`] of a form longer than seven bytes: out of line, so that the search
+/// of the short forms saves no registers for it.
+#[inline(never)]
+fn lookup_long(lexicon: &Lexicon, word: &str) -> Option<Verb> {
     let &(verb, excluded) = lexicon.verbs.get(word)?;
     (!excluded).then_some(verb)
 }
@@ -445,7 +481,8 @@ fn is_loaded_lowering_all(cue: &str) -> bool {
 
 /// Whether a lower-case word is a form of a [`LOADED`] verb.
 fn is_loaded_word(word: &str) -> bool {
-    lookup(word).is_some_and(|v| LOADED.contains(&v.base))
+    static LOADED_SET: WordSet = WordSet::new(LOADED);
+    lookup(word).is_some_and(|v| LOADED_SET.contains(v.base))
 }
 
 /// Personal and relative pronouns that can be a source on their own.
@@ -708,6 +745,20 @@ mod tests {
             cue in "(Admitted|CLAIMS|insisted|said|to|Told|conceded|[a-zA-Z]{0,40}|[ -~]|\\PC){0,4}",
         ) {
             proptest::prop_assert_eq!(is_loaded(&cue), is_loaded_lowering_all(&cue));
+        }
+    }
+
+    #[test]
+    fn the_short_forms_fill_under_half_their_table() {
+        let short = table().short.iter().filter(|s| s.0 != 0).count();
+        assert!(short > 300 && 2 * short < SHORT_SLOTS, "{short}");
+    }
+
+    #[test]
+    fn loaded_words_answer_as_scanning_the_list() {
+        for (word, (verb, excluded)) in &table().verbs {
+            let want = !excluded && LOADED.contains(&verb.base);
+            assert_eq!(is_loaded_word(word), want, "{word}");
         }
     }
 

@@ -1116,6 +1116,13 @@ fn takes_period_by_lists(word: &[char]) -> bool {
             || (word.len() == 1 && word[0].is_ascii_uppercase())
             || in_packed(&ABBREVIATION_KEYS, word);
     }
+    takes_period_wide(word)
+}
+
+/// [`takes_period_by_lists`] of a word with a non-ASCII char: out of line, so that the
+/// ASCII words (most) save no registers for its string.
+#[inline(never)]
+fn takes_period_wide(word: &[char]) -> bool {
     let w: String = word.iter().collect::<String>().to_lowercase();
     w.contains('.')
         || (w.chars().count() == 1 && word[0].is_uppercase())
@@ -1243,13 +1250,14 @@ fn np_core(toks: &[Tok], j: usize, lo: usize) -> Option<(usize, usize)> {
     let mut k = j;
     loop {
         let t = &toks[k];
-        let ok = t.word()
+        // The cheap tests first: the walk's length before any look-up.
+        let ok = j + 1 - k <= 9
+            && t.word()
             && !t.in_quote
             && (!NP_STOP.contains(t.lower) || is_acronym(t) || t.lower == "i")
             && !(TIME.contains(t.lower) && t.lower != "state")
             && !is_adverb(t)
-            && !is_verb_form(t)
-            && j + 1 - k <= 9;
+            && !is_verb_form(t);
         if !ok {
             break;
         }

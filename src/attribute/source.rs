@@ -138,16 +138,21 @@ fn entity_key_ascii(folded: &str) -> String {
     let mut words = head.split_whitespace();
     // A person: the last capitalised token that is not a title or a suffix.
     let name = words.clone().rev().find(|w| {
-        let (mut buf, mut spill) = ([0; SHORT], String::new());
-        let lw = ascii_lower(w, &mut buf, &mut spill);
-        w.starts_with(|c: char| c.is_ascii_uppercase())
-            && !TITLES.contains(lw.trim_end_matches('.'))
-            && !TITLES.contains(lw)
+        // Lower-cased only once it is known to be capitalised.
+        w.starts_with(|c: char| c.is_ascii_uppercase()) && {
+            let (mut buf, mut spill) = ([0; SHORT], String::new());
+            let lw = ascii_lower(w, &mut buf, &mut spill);
+            !TITLES.contains(lw.trim_end_matches('.')) && !TITLES.contains(lw)
+        }
     });
     match name.or_else(|| words.next_back()) {
         Some(w) => {
-            let w = w.to_ascii_lowercase();
-            w.strip_suffix("'s").unwrap_or(&w).to_string()
+            // One string, cut short in place rather than copied without its `'s`.
+            let mut w = w.to_ascii_lowercase();
+            if w.ends_with("'s") {
+                w.truncate(w.len() - 2);
+            }
+            w
         }
         None => String::new(),
     }
