@@ -23,11 +23,17 @@ struct Filtered {
 }
 
 impl WordSet {
-    const fn new(words: &'static [&'static str]) -> Self {
+    pub(super) const fn new(words: &'static [&'static str]) -> Self {
         WordSet {
             words,
             set: OnceLock::new(),
         }
+    }
+
+    /// The words of the list.
+    #[cfg(test)]
+    pub(super) fn words(&self) -> &'static [&'static str] {
+        self.words
     }
 
     /// Whether `word` is in the list.
@@ -262,8 +268,24 @@ fn regular(base: &str) -> (String, String, String) {
 struct Lexicon {
     /// Each word form's verb, and whether the form is excluded ([`EXCLUDED_FORMS`]).
     verbs: FxHashMap<String, (Verb, bool)>,
+    /// The verbs of the forms of at most seven bytes that are not excluded (most of those
+    /// looked up), by [`normalize::pack_short`] of the form: an open-addressed table
+    /// ([`short_slot`], then the slots after it), where a key hashes in one multiply and
+    /// compares as a number. An empty slot holds key 0, which no form packs to.
+    ///
+    /// [`normalize::pack_short`]: crate::normalize::pack_short
+    short: Box<[(u64, Verb); SHORT_SLOTS]>,
     /// One bit per [`class`] that some word form of the lexicon is in.
     classes: Box<Classes>,
+}
+
+/// Slots of [`Lexicon::short`]: a power of two, more than twice the forms it holds, so
+/// that a search ends a slot or two on.
+const SHORT_SLOTS: usize = 2048;
+
+/// The slot where a search of [`Lexicon::short`] for the packed form `key` starts.
+fn short_slot(key: u64) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 53) as usize
 }
 
 /// How many [`class`]es there are.
@@ -324,8 +346,27 @@ fn table() -> &'static Lexicon {
             let c = class(word);
             classes[c / 64] |= 1 << (c % 64);
         }
+        let empty = Verb {
+            base: "",
+            form: Form::Base,
+            takes_object: false,
+            noun_like: false,
+        };
+        let mut short = Box::new([(0, empty); SHORT_SLOTS]);
+        for (word, &(verb, excluded)) in &map {
+            if word.is_empty() || word.len() > 7 || excluded {
+                continue;
+            }
+            let key = crate::normalize::pack_short(word.as_bytes());
+            let mut slot = short_slot(key);
+            while short[slot].0 != 0 {
+                slot = (slot + 1) % SHORT_SLOTS;
+            }
+            short[slot] = (key, verb);
+        }
         Lexicon {
             verbs: map,
+            short,
             classes,
         }
     })
@@ -347,19 +388,55 @@ const EXCLUDED_FORMS: &[&str] = &[
 /// Looks up a lower-case word form (`said`, `claims`) in the verb lexicon.
 #[inline]
 pub fn lookup(word: &str) -> Option<Verb> {
-    // Most words are no verb at all: the filter, inlined into the callers, answers them
-    // before any call or hashing.
-    let lexicon = table();
-    let c = class(word);
-    if lexicon.classes[c / 64] & (1 << (c % 64)) == 0 {
-        return None;
+    verbs().lookup(word)
+}
+
+/// The verb lexicon at hand, for a caller that looks up many words in a row: each
+/// [`Verbs::lookup`] skips asking whether the lexicon is made yet.
+#[derive(Clone, Copy)]
+pub struct Verbs(&'static Lexicon);
+
+/// The verb lexicon, made on first use.
+pub fn verbs() -> Verbs {
+    Verbs(table())
+}
+
+impl Verbs {
+    /// [`lookup`].
+    #[inline]
+    pub fn lookup(self, word: &str) -> Option<Verb> {
+        // Most words are no verb at all: the filter, inlined into the callers, answers
+        // them before any call or hashing.
+        let c = class(word);
+        if self.0.classes[c / 64] & (1 << (c % 64)) == 0 {
+            return None;
+        }
+        lookup_hashed(self.0, word)
     }
-    lookup_hashed(lexicon, word)
 }
 
 /// [`lookup`] of a word its filter let through: out of line, to keep the callers small.
 #[inline(never)]
 fn lookup_hashed(lexicon: &Lexicon, word: &str) -> Option<Verb> {
+    if (1..=7).contains(&word.len()) {
+        let key = crate::normalize::pack_short(word.as_bytes());
+        let mut slot = short_slot(key);
+        // The table is never full: an empty slot ends every search.
+        loop {
+            match lexicon.short[slot] {
+                (k, verb) if k == key => return Some(verb),
+                (0, _) => return None,
+                _ => slot = (slot + 1) % SHORT_SLOTS,
+            }
+        }
+    }
+    lookup_long(lexicon, word)
+}
+
+/// [`lookup_hashed`] of a form longer than seven bytes: out of line, so that the search
+/// of the short forms saves no registers for it.
+#[inline(never)]
+fn lookup_long(lexicon: &Lexicon, word: &str) -> Option<Verb> {
     let &(verb, excluded) = lexicon.verbs.get(word)?;
     (!excluded).then_some(verb)
 }
@@ -373,11 +450,39 @@ pub fn len() -> usize {
 /// over a neutral `said` carries a judgement. Takes any inflection and ignores case and
 /// any words after the verb (`conceded to reporters`).
 pub fn is_loaded(cue: &str) -> bool {
+    if !cue.is_ascii() {
+        return is_loaded_lowering_all(cue);
+    }
+    // An ASCII cue (most are) has its words lower-cased one by one on the stack: its
+    // letters are ASCII letters and lower-casing them moves no word boundary.
+    cue.split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| !w.is_empty())
+        .any(|w| {
+            let mut buf = [0; 32];
+            match buf.get_mut(..w.len()) {
+                Some(out) => {
+                    out.copy_from_slice(w.as_bytes());
+                    out.make_ascii_lowercase();
+                    std::str::from_utf8(out).is_ok_and(is_loaded_word)
+                }
+                None => is_loaded_word(&w.to_ascii_lowercase()),
+            }
+        })
+}
+
+/// [`is_loaded`] of any cue, lower-cased as a whole first.
+fn is_loaded_lowering_all(cue: &str) -> bool {
     let lower = cue.to_lowercase();
     lower
         .split(|c: char| !c.is_alphabetic())
         .filter(|w| !w.is_empty())
-        .any(|w| lookup(w).is_some_and(|v| LOADED.contains(&v.base)))
+        .any(is_loaded_word)
+}
+
+/// Whether a lower-case word is a form of a [`LOADED`] verb.
+fn is_loaded_word(word: &str) -> bool {
+    static LOADED_SET: WordSet = WordSet::new(LOADED);
+    lookup(word).is_some_and(|v| LOADED_SET.contains(v.base))
 }
 
 /// Personal and relative pronouns that can be a source on their own.
@@ -481,10 +586,16 @@ const GOVERNED: &[(&str, &[&str])] = &[
 /// verb, others after particular verbs (`called for`, `pointed to`).
 pub fn governs(base: &str, prep: &str) -> bool {
     ["of", "about", "against"].contains(&prep)
-        || GOVERNED
-            .iter()
-            .any(|(b, ps)| *b == base && ps.contains(&prep))
+        // Most words after a cue verb are none of the table's prepositions: turned away
+        // before the table is read.
+        || GOVERNED_PREPOSITIONS.contains(&prep)
+            && GOVERNED
+                .iter()
+                .any(|(b, ps)| *b == base && ps.contains(&prep))
 }
+
+/// Every preposition in [`GOVERNED`].
+const GOVERNED_PREPOSITIONS: &[&str] = &["for", "on", "to", "with", "at", "as", "in", "up"];
 
 /// Documents and channels that carry a source's own words; `in a statement`, `on
 /// Twitter` right after a cue verb belong to the cue. Occasions (`in an interview`, `at a
@@ -614,6 +725,40 @@ mod tests {
             for set in [&PRONOUNS, &AUX, &NP_STOP, &TIME, &PREPOSITIONS, &COLON_LABELS] {
                 proptest::prop_assert_eq!(set.contains(&word), set.words.contains(&word.as_str()));
             }
+        }
+    }
+
+    #[test]
+    fn the_governed_prepositions_are_all_listed() {
+        for (_, preps) in GOVERNED {
+            for p in *preps {
+                assert!(GOVERNED_PREPOSITIONS.contains(p), "{p}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// [`is_loaded`] of an ASCII cue, lowering it word by word, answers as lowering
+        /// it whole does.
+        #[test]
+        fn loaded_cues_answer_as_lowering_the_whole_cue(
+            cue in "(Admitted|CLAIMS|insisted|said|to|Told|conceded|[a-zA-Z]{0,40}|[ -~]|\\PC){0,4}",
+        ) {
+            proptest::prop_assert_eq!(is_loaded(&cue), is_loaded_lowering_all(&cue));
+        }
+    }
+
+    #[test]
+    fn the_short_forms_fill_under_half_their_table() {
+        let short = table().short.iter().filter(|s| s.0 != 0).count();
+        assert!(short > 300 && 2 * short < SHORT_SLOTS, "{short}");
+    }
+
+    #[test]
+    fn loaded_words_answer_as_scanning_the_list() {
+        for (word, (verb, excluded)) in &table().verbs {
+            let want = !excluded && LOADED.contains(&verb.base);
+            assert_eq!(is_loaded_word(word), want, "{word}");
         }
     }
 

@@ -1116,6 +1116,13 @@ fn takes_period_by_lists(word: &[char]) -> bool {
             || (word.len() == 1 && word[0].is_ascii_uppercase())
             || in_packed(&ABBREVIATION_KEYS, word);
     }
+    takes_period_wide(word)
+}
+
+/// [`takes_period_by_lists`] of a word with a non-ASCII char: out of line, so that the
+/// ASCII words (most) save no registers for its string.
+#[inline(never)]
+fn takes_period_wide(word: &[char]) -> bool {
     let w: String = word.iter().collect::<String>().to_lowercase();
     w.contains('.')
         || (w.chars().count() == 1 && word[0].is_uppercase())
@@ -1243,13 +1250,14 @@ fn np_core(toks: &[Tok], j: usize, lo: usize) -> Option<(usize, usize)> {
     let mut k = j;
     loop {
         let t = &toks[k];
-        let ok = t.word()
+        // The cheap tests first: the walk's length before any look-up.
+        let ok = j + 1 - k <= 9
+            && t.word()
             && !t.in_quote
             && (!NP_STOP.contains(t.lower) || is_acronym(t) || t.lower == "i")
             && !(TIME.contains(t.lower) && t.lower != "state")
             && !is_adverb(t)
-            && !is_verb_form(t)
-            && j + 1 - k <= 9;
+            && !is_verb_form(t);
         if !ok {
             break;
         }
@@ -1388,6 +1396,7 @@ fn frames(toks: &[Tok], out: &mut Vec<Frame>) {
 /// word outside quotes through the rules (the tests' reference for the shortcut).
 fn frames_from<const SKIP: bool>(toks: &[Tok], out: &mut Vec<Frame>) {
     out.clear();
+    let verbs = lexicon::verbs();
     let mut i = 0;
     // The words no rule takes are passed in a loop of their own: merged with the rules'
     // loop, the skip paid for the rules' bookkeeping on every token.
@@ -1395,7 +1404,7 @@ fn frames_from<const SKIP: bool>(toks: &[Tok], out: &mut Vec<Frame>) {
         .iter()
         .enumerate()
         .skip(i)
-        .find(|&(k, t)| may_start_frame::<SKIP>(t, k == 0))
+        .find(|&(k, t)| may_start_frame::<SKIP>(verbs, t, k == 0))
     {
         i = at;
         let lo = out.last().map_or(0, |f| f.after);
@@ -1436,10 +1445,10 @@ fn frames_from<const SKIP: bool>(toks: &[Tok], out: &mut Vec<Frame>) {
 /// outside quotes and, with `SKIP`, only the first word (which the sentence-level frames
 /// look at), `according` and a lower-case word of the lexicon ([`verb_frame`] turns any
 /// other word away at once). Most words are no cue.
-fn may_start_frame<const SKIP: bool>(t: &Tok, first: bool) -> bool {
+fn may_start_frame<const SKIP: bool>(verbs: lexicon::Verbs, t: &Tok, first: bool) -> bool {
     t.word()
         && !t.in_quote
-        && (!SKIP || first || !t.cap && lexicon::lookup(t.lower).is_some() || t.is("according"))
+        && (!SKIP || first || !t.cap && verbs.lookup(t.lower).is_some() || t.is("according"))
 }
 
 /// `In a Gallup poll released Monday, 52 percent ...`: a sentence opening with `In` and

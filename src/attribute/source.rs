@@ -9,11 +9,11 @@
 
 use crate::normalize::fold_typography;
 
-use super::lexicon::TITLES;
+use super::lexicon::{TITLES, WordSet};
 
 /// Words that make a name an organisation rather than a person.
 #[rustfmt::skip]
-const ORG_WORDS: &[&str] = &[
+static ORG_WORDS: WordSet = WordSet::new(&[
     "news", "post", "times", "press", "agency", "journal", "network", "tribune", "herald",
     "telegraph", "guardian", "gazette", "daily", "weekly", "magazine", "radio",
     "television", "tv", "channel", "media", "wire", "reuters", "ministry", "department",
@@ -23,7 +23,7 @@ const ORG_WORDS: &[&str] = &[
     "organisation", "union", "service", "bureau", "center", "centre", "group", "party",
     "police", "army", "military", "pentagon", "kremlin", "fund", "board", "authority",
     "agency", "poll", "survey", "report", "study", "statement",
-];
+]);
 
 fn strip_the(s: &str) -> &str {
     s.strip_prefix("the ").unwrap_or(s)
@@ -138,16 +138,21 @@ fn entity_key_ascii(folded: &str) -> String {
     let mut words = head.split_whitespace();
     // A person: the last capitalised token that is not a title or a suffix.
     let name = words.clone().rev().find(|w| {
-        let (mut buf, mut spill) = ([0; SHORT], String::new());
-        let lw = ascii_lower(w, &mut buf, &mut spill);
-        w.starts_with(|c: char| c.is_ascii_uppercase())
-            && !TITLES.contains(lw.trim_end_matches('.'))
-            && !TITLES.contains(lw)
+        // Lower-cased only once it is known to be capitalised.
+        w.starts_with(|c: char| c.is_ascii_uppercase()) && {
+            let (mut buf, mut spill) = ([0; SHORT], String::new());
+            let lw = ascii_lower(w, &mut buf, &mut spill);
+            !TITLES.contains(lw.trim_end_matches('.')) && !TITLES.contains(lw)
+        }
     });
     match name.or_else(|| words.next_back()) {
         Some(w) => {
-            let w = w.to_ascii_lowercase();
-            w.strip_suffix("'s").unwrap_or(&w).to_string()
+            // One string, cut short in place rather than copied without its `'s`.
+            let mut w = w.to_ascii_lowercase();
+            if w.ends_with("'s") {
+                w.truncate(w.len() - 2);
+            }
+            w
         }
         None => String::new(),
     }
@@ -239,7 +244,7 @@ fn is_organisation_name(name: &str) -> bool {
     let is_org_word = |w: &&str| {
         let lw = w.to_lowercase();
         w.chars().next().is_some_and(char::is_uppercase)
-            && ORG_WORDS.contains(&lw.trim_matches(|c: char| !c.is_alphanumeric()))
+            && ORG_WORDS.contains(lw.trim_matches(|c: char| !c.is_alphanumeric()))
     };
     let head = match words.iter().position(|w| *w == "of") {
         Some(i) if i > 0 => words.get(i - 1),
@@ -278,7 +283,7 @@ fn is_organisation_name_ascii(name: &str) -> bool {
     let (mut buf, mut spill) = ([0; SHORT], String::new());
     capitalised
         && capital(head)
-        && ORG_WORDS.contains(&ascii_lower(
+        && ORG_WORDS.contains(ascii_lower(
             head.trim_matches(|c: char| !c.is_ascii_alphanumeric()),
             &mut buf,
             &mut spill,
@@ -289,6 +294,26 @@ fn is_organisation_name_ascii(name: &str) -> bool {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// The organisation words, a [`WordSet`] since its filter by class, answer as a scan
+    /// of their list.
+    #[test]
+    fn org_words_answer_as_scanning_the_list() {
+        for &w in ORG_WORDS.words() {
+            for asked in [
+                w.to_string(),
+                format!("{w}s"),
+                w.to_uppercase(),
+                w[1..].to_string(),
+            ] {
+                assert_eq!(
+                    ORG_WORDS.contains(&asked),
+                    ORG_WORDS.words().contains(&asked.as_str()),
+                    "{asked}"
+                );
+            }
+        }
+    }
 
     /// `entity_key` as it was before its ASCII path: the general path for every source.
     fn entity_key_general(source_text: &str) -> String {

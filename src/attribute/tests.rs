@@ -749,7 +749,7 @@ mod shared_cache_props {
                     || k > 0
                         && (t.cap || lexicon::lookup(t.lower).is_none())
                         && !t.is("according");
-                prop_assert_eq!(may_start_frame::<true>(t, k == 0), !skipped);
+                prop_assert_eq!(may_start_frame::<true>(lexicon::verbs(), t, k == 0), !skipped);
             }
             let key = |f: &Frame| (f.cue, f.source, f.according, f.object, f.first, f.after);
             prop_assert_eq!(
