@@ -528,10 +528,10 @@ pub(super) fn claim_differences_against(
             None,
         )),
         (false, false) => {
-            let shared: Vec<&Named> = va
+            let shared: SmallVec<[&Named; 4]> = va
                 .iter()
                 .copied()
-                .filter(|x| ra.iter().any(|r| r.key == x.key))
+                .filter(|x| ra.iter().any(|r| same_key(r, x)))
                 .collect();
             if shared.is_empty() {
                 out.push(with(
@@ -542,7 +542,7 @@ pub(super) fn claim_differences_against(
                 ));
             }
             for o in shared {
-                let Some(r) = ra.iter().find(|x| x.key == o.key) else {
+                let Some(r) = ra.iter().find(|x| same_key(x, o)) else {
                     continue;
                 };
                 // Most cues are carried over word for word: no case to fold.
@@ -573,6 +573,12 @@ pub(super) fn claim_differences_against(
     out
 }
 
+/// Whether two named attributions name their sources by the same key: most often by
+/// the very same key (one source named in both), found without reading it.
+fn same_key(a: &Named, b: &Named) -> bool {
+    Rc::ptr_eq(&a.key, &b.key) || a.key == b.key
+}
+
 /// `a → b` and a `tail`, as `format!("{a} → {b}{tail}")` writes it, for a fraction of
 /// its cost (a story has dozens of these details).
 fn arrow(a: &str, b: &str, tail: &str) -> String {
@@ -599,9 +605,9 @@ fn is_named(source: &str) -> bool {
 }
 
 /// The verb's base form, so `says` and `said` count as one cue.
-fn lemma(cue: &str) -> String {
+fn lemma(cue: &str) -> &str {
     let first = cue.split_whitespace().last().unwrap_or(cue);
-    attribute::lexicon::lookup(first).map_or_else(|| cue.to_string(), |v| v.base.to_string())
+    attribute::lexicon::lookup(first).map_or(cue, |v| v.base)
 }
 
 /// Audits credits, finds uncredited copies and traces provenance, once claims are judged;
