@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::diff::{self, Pieces};
 use crate::normalize;
@@ -567,9 +567,11 @@ impl Facts {
         // quotes are).
         let mut wide = normalize::next_wide(bytes, 0);
         let mut toks = Vec::with_capacity(word_spans.len());
-        let mut names = Vec::new();
+        // Room for the names and figures of a common text from the start: grown a push
+        // at a time, most texts would reallocate both two or three times.
+        let mut names = Vec::with_capacity(word_spans.len() / 4 + 4);
         let mut negations = 0;
-        let mut number_starts = Vec::new();
+        let mut number_starts = Vec::with_capacity(word_spans.len() / 8 + 4);
         for (k, &(start, end)) in word_spans.iter().enumerate() {
             if wide < start {
                 wide = normalize::next_wide(bytes, start);
@@ -645,7 +647,16 @@ impl Facts {
     /// Whether some word of the text, possessive `'s` cut off, is `root`.
     fn has_root(&self, root: &str) -> bool {
         // Roots are cut when asked: most texts never are (see [`name_changes_in`]).
-        (0..self.toks.len()).any(|k| possessive_root(self.word(k)) == root)
+        if root.ends_with("'s") {
+            return (0..self.toks.len()).any(|k| possessive_root(self.word(k)) == root);
+        }
+        // A root without `'s` is the root of a word that is it, or it and `'s`: told by
+        // the word's start, most words by their length or first bytes.
+        let (norms, root) = (self.norms.as_bytes(), root.as_bytes());
+        self.toks.iter().any(|t| {
+            let w = &norms[t.norm_start..t.norm_end];
+            w.starts_with(root) && (w.len() == root.len() || &w[root.len()..] == b"'s")
+        })
     }
 
     /// How many negating words the text holds (as [`negations`]).
@@ -859,10 +870,25 @@ fn contains_run(whole: &[&str], part: &[&str]) -> bool {
 
 /// Share of the smaller word set found in the larger.
 fn word_overlap(a: &[&str], b: &[&str]) -> f64 {
-    let sa: FxHashSet<&str> = a.iter().copied().collect();
-    let sb: FxHashSet<&str> = b.iter().copied().collect();
-    let shared = sa.intersection(&sb).count();
-    let small = sa.len().min(sb.len());
+    // One table marks each distinct word with the sides it is on (1: `a`, 2: `b`):
+    // every word is hashed once, and the counts are read off the marks.
+    let mut sides: FxHashMap<&str, u8> =
+        FxHashMap::with_capacity_and_hasher(a.len() + b.len(), Default::default());
+    for &w in a {
+        sides.insert(w, 1);
+    }
+    for &w in b {
+        *sides.entry(w).or_default() |= 2;
+    }
+    let (mut only_a, mut only_b, mut shared) = (0usize, 0usize, 0usize);
+    for &mark in sides.values() {
+        match mark {
+            1 => only_a += 1,
+            2 => only_b += 1,
+            _ => shared += 1,
+        }
+    }
+    let small = (only_a + shared).min(only_b + shared);
     if small == 0 {
         0.0
     } else {
@@ -1108,6 +1134,38 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn has_root_is_a_word_with_its_possessive_cut(
+            text in "[ab's ]{0,16}",
+            root in "[ab's]{0,5}",
+        ) {
+            let vocab = lowercase_vocabulary([]);
+            let facts = Facts::new(&text, &vocab);
+            let want = (0..facts.toks.len()).any(|k| possessive_root(facts.word(k)) == root);
+            prop_assert_eq!(facts.has_root(&root), want);
+        }
+
+        // One table of marks counts as the two hash sets it replaced did.
+        #[test]
+        fn word_overlap_is_the_share_of_shared_distinct_words(
+            a in proptest::collection::vec("[a-d]{0,2}", 0..12),
+            b in proptest::collection::vec("[a-d]{0,2}", 0..12),
+        ) {
+            let (a, b): (Vec<&str>, Vec<&str>) = (
+                a.iter().map(String::as_str).collect(),
+                b.iter().map(String::as_str).collect(),
+            );
+            let sa: FxHashSet<&str> = a.iter().copied().collect();
+            let sb: FxHashSet<&str> = b.iter().copied().collect();
+            let small = sa.len().min(sb.len());
+            let want = if small == 0 {
+                0.0
+            } else {
+                sa.intersection(&sb).count() as f64 / small as f64
+            };
+            prop_assert_eq!(word_overlap(&a, &b).to_bits(), want.to_bits());
+        }
+
         #[test]
         fn number_values_are_number_words_or_figures(
             word in "(zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|dozen|half|quarter|[a-z]{0,10}|[0-9.]{1,5}[a-z]{0,2}|\\PC{0,6})",

@@ -588,18 +588,20 @@ fn judge_claim(ctx: &Context, members: &[Vec<usize>], number: usize) -> ClaimRes
         least = Some(least.map_or(similarity, |l: f64| l.min(similarity)));
         let identical = text == ref_text || normalize::same_typography(ref_text, text);
         let mut word_diff = None;
-        let mut found = Vec::new();
+        // This version's differences are written straight after the others' (behind
+        // its `Added`): no list of their own to copy over.
+        if reference != base {
+            differences.push(Difference::bare(DiffKind::Added, v));
+        }
+        let from = differences.len();
         let repeated = judged.iter().find(|(w, _)| texts[*w] == *text);
         if let Some((w, edits)) = repeated {
             // The same words against the same reference: not identical either.
             word_diff.clone_from(&out_members[*w].diff);
-            found = edits
-                .iter()
-                .map(|d| Difference {
-                    version: v,
-                    ..d.clone()
-                })
-                .collect();
+            differences.extend(edits.iter().map(|d| Difference {
+                version: v,
+                ..d.clone()
+            }));
         } else if !identical {
             let ref_pieces: &diff::Pieces =
                 ref_pieces.get_or_insert_with(|| ctx.pieces(reference, ref_text));
@@ -619,20 +621,21 @@ fn judge_claim(ctx: &Context, members: &[Vec<usize>], number: usize) -> ClaimRes
             if !plain {
                 let ref_facts = ref_facts
                     .get_or_insert_with(|| detect::Facts::of_pieces(ref_pieces, lowercase));
-                found = edits_of(
+                edits_into(
                     (ref_pieces, ref_facts),
                     (&pieces, &detect::Facts::of_pieces(&pieces, lowercase)),
                     &d,
                     lowercase,
                     v,
+                    &mut differences,
                 );
             }
             word_diff = Some(d);
             if texts[v + 1..].contains(text) {
-                judged.push((v, found.clone()));
+                judged.push((v, differences[from..].to_vec()));
             }
         }
-        found.extend(credits::claim_differences_against(
+        differences.extend(credits::claim_differences_against(
             &ref_credited,
             ctx.attributions,
             v,
@@ -644,7 +647,7 @@ fn judge_claim(ctx: &Context, members: &[Vec<usize>], number: usize) -> ClaimRes
                     .as_deref()
                     .is_some_and(|x| x.ends_with("(loaded verb)"))
         };
-        let status = if found
+        let status = if differences[from..]
             .iter()
             .any(|d| d.kind.is_meaning_bearing() || loaded_cue(d))
         {
@@ -654,7 +657,7 @@ fn judge_claim(ctx: &Context, members: &[Vec<usize>], number: usize) -> ClaimRes
             VersionStatus::Identical
         } else {
             any_reworded = true;
-            found.insert(0, Difference::bare(DiffKind::Reworded, v));
+            differences.insert(from, Difference::bare(DiffKind::Reworded, v));
             VersionStatus::Reworded
         };
         if idx.len() != ref_idx.len() {
@@ -663,12 +666,8 @@ fn judge_claim(ctx: &Context, members: &[Vec<usize>], number: usize) -> ClaimRes
             } else {
                 DiffKind::Merged
             };
-            found.push(Difference::bare(kind, v));
+            differences.push(Difference::bare(kind, v));
         }
-        if reference != base {
-            differences.push(Difference::bare(DiffKind::Added, v));
-        }
-        differences.extend(found);
         out_members.push(Member {
             sentences: idx.clone(),
             status: if reference != base {
@@ -719,26 +718,29 @@ fn edits(
         detect::Facts::of_pieces(&ra, lowercase),
         detect::Facts::of_pieces(&rb, lowercase),
     );
-    edits_of((&ra, &fa), (&rb, &fb), &word_diff, lowercase, v)
+    let mut out = Vec::new();
+    edits_into((&ra, &fa), (&rb, &fb), &word_diff, lowercase, v, &mut out);
+    out
 }
 
-/// [`edits`] with both texts already cut and read, and their word diff.
-fn edits_of(
+/// [`edits`] with both texts already cut and read, and their word diff, added to `out`.
+fn edits_into(
     (ref_pieces, reference): (&diff::Pieces, &detect::Facts),
     (other_pieces, other): (&diff::Pieces, &detect::Facts),
     word_diff: &WordDiff,
     lowercase: &LowercaseWords<'_>,
     v: usize,
-) -> Vec<Difference> {
-    let mut out = Vec::new();
+    out: &mut Vec<Difference>,
+) {
     let list = |v: &[String]| v.join(", ");
     let changes = detect::changes(reference, other);
     let (a, b) = &changes.numbers;
     if !a.is_empty() && !b.is_empty() {
+        let (la, lb) = (list(a), list(b));
         out.push(Difference {
-            detail: Some(format!("{} → {}", list(a), list(b))),
-            reference: Some(list(a)),
-            other: Some(list(b)),
+            detail: Some([la.as_str(), " → ", lb.as_str()].concat()),
+            reference: Some(la),
+            other: Some(lb),
             ..Difference::bare(DiffKind::NumberChanged, v)
         });
     }
@@ -782,7 +784,7 @@ fn edits_of(
                 out.push(Difference {
                     reference: Some(del.to_string()),
                     other: Some(ins.to_string()),
-                    detail: Some(format!("{del} → {ins}")),
+                    detail: Some([del, " → ", ins].concat()),
                     ..Difference::bare(DiffKind::NameChanged, v)
                 });
             }
@@ -803,7 +805,6 @@ fn edits_of(
             ..Difference::bare(DiffKind::QuoteChanged, v)
         });
     }
-    out
 }
 
 /// Adjacent (deleted, inserted) runs of a word diff: the places where words were
@@ -818,23 +819,38 @@ fn replacements(d: &WordDiff) -> Vec<(&str, &str)> {
 
 /// The edits of a word diff in a few words: `negotiated → genuine; + It is possible to`.
 fn replaced_words(d: &WordDiff) -> String {
-    let mut parts = Vec::new();
+    // Written into one buffer: no string per part, nor a formatter per part.
+    let mut out = String::with_capacity(
+        d.runs
+            .iter()
+            .filter(|r| r.op != DiffOp::Equal)
+            .map(|r| r.text.len() + 6)
+            .sum(),
+    );
+    let mut part = |pieces: &[&str]| {
+        if !out.is_empty() {
+            out.push_str("; ");
+        }
+        for p in pieces {
+            out.push_str(p);
+        }
+    };
     let mut i = 0;
     while i < d.runs.len() {
         let r = &d.runs[i];
         match (r.op, d.runs.get(i + 1)) {
             (DiffOp::Delete, Some(next)) if next.op == DiffOp::Insert => {
-                parts.push(format!("{} → {}", r.text, next.text));
+                part(&[&r.text, " → ", &next.text]);
                 i += 2;
                 continue;
             }
-            (DiffOp::Delete, _) => parts.push(format!("− {}", r.text)),
-            (DiffOp::Insert, _) => parts.push(format!("+ {}", r.text)),
+            (DiffOp::Delete, _) => part(&["− ", &r.text]),
+            (DiffOp::Insert, _) => part(&["+ ", &r.text]),
             (DiffOp::Equal, _) => {}
         }
         i += 1;
     }
-    parts.join("; ")
+    out
 }
 
 /// Marks claims a version carries out of the base's order: the fewest claims whose
@@ -1137,6 +1153,42 @@ mod tests {
             .find(|d| d.kind == DiffKind::QuoteChanged)
             .expect("quote change");
         assert_eq!(d.detail.as_deref(), Some("negotiated → genuine"));
+    }
+
+    proptest::proptest! {
+        // Written into one buffer, the summary reads as the parts joined.
+        #[test]
+        fn replaced_words_joins_its_parts(
+            runs in proptest::collection::vec((0..3u8, "[a-c ]{0,5}"), 0..8),
+        ) {
+            let d = WordDiff {
+                runs: runs
+                    .into_iter()
+                    .map(|(op, text)| diff::Run {
+                        op: [DiffOp::Equal, DiffOp::Delete, DiffOp::Insert][usize::from(op)],
+                        text,
+                        space_before: true,
+                    })
+                    .collect(),
+            };
+            let mut parts = Vec::new();
+            let mut i = 0;
+            while i < d.runs.len() {
+                let r = &d.runs[i];
+                match (r.op, d.runs.get(i + 1)) {
+                    (DiffOp::Delete, Some(next)) if next.op == DiffOp::Insert => {
+                        parts.push(format!("{} → {}", r.text, next.text));
+                        i += 2;
+                        continue;
+                    }
+                    (DiffOp::Delete, _) => parts.push(format!("− {}", r.text)),
+                    (DiffOp::Insert, _) => parts.push(format!("+ {}", r.text)),
+                    (DiffOp::Equal, _) => {}
+                }
+                i += 1;
+            }
+            proptest::prop_assert_eq!(replaced_words(&d), parts.join("; "));
+        }
     }
 
     proptest::proptest! {
