@@ -146,7 +146,43 @@ fn with_fold<R>(name: &str, f: impl FnOnce(&[u8]) -> R) -> R {
 /// The canonical key of a name in the alias table (as [`canonical`] gives it), or `None`
 /// for a name not in the table.
 pub(crate) fn known_key(name: &str) -> Option<&'static str> {
-    with_fold(name, |key| table().get(key).copied())
+    if !may_be_known(name) {
+        return None;
+    }
+    with_fold(name, |key| lookup(key).map(|e| e.key))
+}
+
+/// False only for a name sure not to be in the table: one that [`fold_ascii`] folds
+/// whose fold starts with two bytes no alias's fold starts with (nor `th`, since a
+/// leading `the ` is dropped). Most names asked are told so by their first bytes,
+/// without folding the rest.
+fn may_be_known(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    if bytes.len() > SHORT || !bytes.is_ascii() {
+        return true;
+    }
+    // The fold's first byte and what follows it: the next letter, a space if a
+    // separator comes first, or 0 at the end.
+    let mut first = None;
+    let mut gap = false;
+    for &b in bytes {
+        match (FOLD_BYTES[b as usize], first) {
+            (0, _) => gap = true,
+            (l, None) => {
+                first = Some(l);
+                gap = false;
+            }
+            (l, Some(a)) => return starts_in_table(a, if gap { b' ' } else { l }),
+        }
+    }
+    // An empty fold or one of one byte.
+    first.is_some_and(|a| starts_in_table(a, 0))
+}
+
+/// Whether some alias's fold starts with bytes `a` and `b` (`b` 0 for a fold of one
+/// byte), or they are `th`.
+fn starts_in_table(a: u8, b: u8) -> bool {
+    (a, b) == (b't', b'h') || table().starts[usize::from(a & 31)] & (1 << (b & 31)) != 0
 }
 
 /// [`fold`] for any name, through the general typography fold.
@@ -163,19 +199,83 @@ fn fold_any(name: &str) -> String {
     words.join(" ")
 }
 
-/// Folded alias (as bytes, so that a fold made on the stack is looked up as it is) → its
-/// row's canonical key, built once.
-fn table() -> &'static FxHashMap<Vec<u8>, &'static str> {
-    static TABLE: OnceLock<FxHashMap<Vec<u8>, &'static str>> = OnceLock::new();
+/// What the table holds for one folded alias.
+struct Entry {
+    /// The row's canonical key.
+    key: &'static str,
+    /// [`squash`] of the key.
+    squashed: String,
+    /// [`squash`] of the canonical key of `squashed` (as [`SourceName`] keeps it).
+    again: String,
+}
+
+/// The alias table, built once.
+struct Table {
+    /// Folded alias (as bytes, so that a fold made on the stack is looked up as it is) →
+    /// its row.
+    map: FxHashMap<Vec<u8>, Entry>,
+    /// Per length of a folded alias, a bit for each first byte (by its low five bits)
+    /// some alias of that length starts with: most names asked are not in the table, and
+    /// this tells nearly all of them without hashing.
+    firsts: [u32; FIRSTS],
+    /// Per first byte of a folded alias (by its low five bits), a bit for each byte that
+    /// follows it (by its low five bits; 0 for the end) in some alias.
+    starts: [u32; 32],
+}
+
+/// Longest folded alias [`Table::firsts`] can tell, plus one; every alias's fold is
+/// shorter (a test pins it).
+const FIRSTS: usize = 48;
+
+fn table() -> &'static Table {
+    static TABLE: OnceLock<Table> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut map = FxHashMap::default();
+        let mut keys: FxHashMap<Vec<u8>, &'static str> = FxHashMap::default();
         for row in ALIASES {
             for alias in *row {
-                map.entry(fold(alias).into_bytes()).or_insert(row[0]);
+                keys.entry(fold(alias).into_bytes()).or_insert(row[0]);
             }
         }
-        map
+        let mut firsts = [0; FIRSTS];
+        let mut starts = [0; 32];
+        let map = keys
+            .iter()
+            .map(|(folded, &key)| {
+                if let (Some(bits), Some(&b)) = (firsts.get_mut(folded.len()), folded.first()) {
+                    *bits |= 1 << (b & 31);
+                    let next = folded.get(1).copied().unwrap_or(0);
+                    starts[usize::from(b & 31)] |= 1 << (next & 31);
+                }
+                let squashed = squash(key);
+                let again = match keys.get(squashed.as_bytes()) {
+                    Some(k) => squash(k),
+                    None => squashed.clone(),
+                };
+                let entry = Entry {
+                    key,
+                    squashed,
+                    again,
+                };
+                (folded.clone(), entry)
+            })
+            .collect();
+        Table {
+            map,
+            firsts,
+            starts,
+        }
     })
+}
+
+/// The table's row for a folded name.
+fn lookup(folded: &[u8]) -> Option<&'static Entry> {
+    let table = table();
+    let bits = *table.firsts.get(folded.len())?;
+    let first = *folded.first()?;
+    if bits & (1 << (first & 31)) == 0 {
+        return None;
+    }
+    table.map.get(folded)
 }
 
 /// The canonical key of a source name: the table's first name for a known agency or
@@ -186,8 +286,8 @@ pub fn canonical(name: &str) -> String {
 
 /// [`canonical`], borrowing a known key from the table.
 fn canonical_key(name: &str) -> Cow<'static, str> {
-    with_fold(name, |folded| match table().get(folded) {
-        Some(key) => Cow::Borrowed(*key),
+    with_fold(name, |folded| match lookup(folded) {
+        Some(e) => Cow::Borrowed(e.key),
         // A fold of a `str`, cut at ASCII bytes only: valid UTF-8, so never lossy.
         None => String::from_utf8_lossy(folded).into_owned().into(),
     })
@@ -228,37 +328,59 @@ pub fn same_source(a: &str, b: &str) -> bool {
 #[derive(Debug, Clone)]
 pub struct SourceName {
     /// The canonical key without spaces or punctuation.
-    squashed: String,
-    /// The canonical key of that squashed form, squashed again.
-    again: String,
+    squashed: Cow<'static, str>,
+    /// The canonical key of that squashed form, squashed again; `None` when that is
+    /// `squashed` itself (as for a name not in the table).
+    again: Option<Cow<'static, str>>,
 }
 
 impl SourceName {
     /// Prepares `name`.
     pub fn new(name: &str) -> Self {
+        let mut buf = [0; SHORT];
+        if let Some(folded) = fold_ascii(name, &mut buf) {
+            // An ASCII fold is in lower case, and so is every key in the table: what is
+            // squashed is looked up as it stands, and a known name borrows both forms
+            // from the table.
+            return match lookup(folded) {
+                Some(e) => SourceName {
+                    squashed: Cow::Borrowed(&e.squashed),
+                    again: Some(Cow::Borrowed(&e.again)),
+                },
+                None => {
+                    let squashed: String = folded
+                        .iter()
+                        .filter(|b| b.is_ascii_alphanumeric())
+                        .map(|&b| char::from(b))
+                        .collect();
+                    let again = lookup(squashed.as_bytes()).map(|e| Cow::Borrowed(&*e.squashed));
+                    SourceName {
+                        squashed: Cow::Owned(squashed),
+                        again,
+                    }
+                }
+            };
+        }
         let squashed = squash(&canonical_key(name));
-        // Lower-case ASCII letters and digits alone (nearly every key) fold to
-        // themselves: the squashed key is looked up as it stands.
-        let again = if squashed
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        {
-            match table().get(squashed.as_bytes()) {
-                Some(key) => squash(key),
-                None => squashed.clone(),
-            }
-        } else {
-            squash(&canonical(&squashed))
-        };
-        SourceName { squashed, again }
+        let again = squash(&canonical(&squashed));
+        let again = (again != squashed).then_some(Cow::Owned(again));
+        SourceName {
+            squashed: Cow::Owned(squashed),
+            again,
+        }
+    }
+
+    /// The squashed canonical key of the squashed form.
+    fn again(&self) -> &str {
+        self.again.as_deref().unwrap_or(&self.squashed)
     }
 
     /// Whether the two names denote the same source (see [`same_source`]).
     pub fn same(&self, other: &SourceName) -> bool {
         !self.squashed.is_empty()
             && (self.squashed == other.squashed
-                || self.again == other.squashed
-                || self.squashed == other.again)
+                || self.again() == other.squashed
+                || self.squashed == other.again())
     }
 }
 
@@ -298,9 +420,32 @@ mod tests {
             } else {
                 prop_assert_eq!(got, None);
             }
-            prop_assert_eq!(is_known(&name), table().contains_key(want.as_bytes()));
-            prop_assert_eq!(known_key(&name), table().get(want.as_bytes()).copied());
-            prop_assert_eq!(canonical_key(&name), table().get(want.as_bytes()).map_or(want, |k| k.to_string()));
+            let row = table().map.get(want.as_bytes());
+            prop_assert_eq!(is_known(&name), row.is_some());
+            prop_assert!(may_be_known(&name) || row.is_none());
+            prop_assert_eq!(known_key(&name), row.map(|e| e.key));
+            prop_assert_eq!(canonical_key(&name), row.map_or(want, |e| e.key.to_string()));
+        }
+
+        #[test]
+        fn aliases_as_written_are_let_through_the_filter(
+            alias in prop::sample::select(
+                ALIASES.iter().flat_map(|row| row.iter().copied()).collect::<Vec<_>>(),
+            ),
+            the in "(the |The |THE )?",
+            upper in any::<bool>(),
+            around in "[ .,'`-]{0,2}",
+            cut in 0usize..6,
+        ) {
+            // Whole aliases in any case and with punctuation around, and names that
+            // stop short of one.
+            let alias = if upper { alias.to_uppercase() } else { alias.to_string() };
+            let short = &alias[..alias.len().saturating_sub(cut)];
+            for name in [format!("{around}{the}{alias}{around}"), format!("{the}{short}")] {
+                let want = table().map.get(fold(&name).as_bytes()).map(|e| e.key);
+                prop_assert_eq!(known_key(&name), want);
+                prop_assert!(may_be_known(&name) || want.is_none());
+            }
         }
 
         #[test]
@@ -312,9 +457,29 @@ mod tests {
             let squashed = squash(canonical(&name));
             let again = squash(canonical(&squashed));
             let got = SourceName::new(&name);
+            prop_assert_eq!(got.again(), again.as_str());
             prop_assert_eq!(got.squashed, squashed);
-            prop_assert_eq!(got.again, again);
         }
+    }
+
+    /// The first-byte filter lets every alias through: each fold is short enough to have
+    /// its bits, and they are set.
+    #[test]
+    fn every_alias_passes_the_filter() {
+        for row in ALIASES {
+            for alias in *row {
+                let folded = fold(alias);
+                assert!(folded.len() < FIRSTS, "{alias}");
+                assert_eq!(
+                    lookup(folded.as_bytes()).map(|e| e.key),
+                    Some(row[0]),
+                    "{alias}"
+                );
+                assert_eq!(known_key(alias), Some(row[0]), "{alias}");
+            }
+        }
+        assert!(lookup(b"").is_none());
+        assert!(!may_be_known(""));
     }
 
     #[test]
