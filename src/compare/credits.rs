@@ -538,7 +538,7 @@ pub(super) fn claim_differences_against(
                     DiffKind::AttributionChanged,
                     Some(ra[0].source.to_string()),
                     Some(va[0].source.to_string()),
-                    Some(arrow(ra[0].source, va[0].source, "")),
+                    Some([ra[0].source, " → ", va[0].source].concat()),
                 ));
             }
             for o in shared {
@@ -554,11 +554,15 @@ pub(super) fn claim_differences_against(
                             DiffKind::CueChanged,
                             Some(r.cue.to_string()),
                             Some(o.cue.to_string()),
-                            Some(arrow(
-                                r.cue,
-                                o.cue,
-                                if loaded { " (loaded verb)" } else { "" },
-                            )),
+                            Some(
+                                [
+                                    r.cue,
+                                    " → ",
+                                    o.cue,
+                                    if loaded { " (loaded verb)" } else { "" },
+                                ]
+                                .concat(),
+                            ),
                         ));
                     }
                 }
@@ -577,17 +581,6 @@ pub(super) fn claim_differences_against(
 /// the very same key (one source named in both), found without reading it.
 fn same_key(a: &Named, b: &Named) -> bool {
     Rc::ptr_eq(&a.key, &b.key) || a.key == b.key
-}
-
-/// `a → b` and a `tail`, as `format!("{a} → {b}{tail}")` writes it, for a fraction of
-/// its cost (a story has dozens of these details).
-fn arrow(a: &str, b: &str, tail: &str) -> String {
-    const ARROW: &str = " → ";
-    let mut out = String::with_capacity(a.len() + ARROW.len() + b.len() + tail.len());
-    for part in [a, ARROW, b, tail] {
-        out.push_str(part);
-    }
-    out
 }
 
 /// Whether a source names someone: not a pronoun (`he`, `who`: unresolved here) and
