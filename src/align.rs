@@ -136,9 +136,18 @@ impl Alignment {
             Scores::Table { start, values } => {
                 let (v, w) = (v.min(w), v.max(w));
                 assert!(v != w, "a claim's text is not compared with itself");
-                let rank = |x: usize| members[..x].iter().filter(|m| !m.is_empty()).count();
-                let (p, q) = (rank(v), rank(w));
-                let k = rank(members.len());
+                // The ranks of `v` and `w` among the carriers and the number of carriers,
+                // in one pass over the versions (called for most pairs of most claims).
+                let (mut p, mut q, mut k) = (0, 0, 0);
+                for (x, m) in members.iter().enumerate() {
+                    if x == v {
+                        p = k;
+                    }
+                    if x == w {
+                        q = k;
+                    }
+                    k += usize::from(!m.is_empty());
+                }
                 values[start[claim] + pair_index(k, p, q)]
             }
         }
@@ -534,7 +543,7 @@ fn link_groups_scoring_from(
     if a.is_empty() || b.is_empty() {
         return (Vec::new(), Vec::new());
     }
-    let mut pairs = candidate_pairs(vocab, a, b, opts, postings_a, full_from);
+    let (mut pairs, weight_a, weight_b) = candidate_pairs(vocab, a, b, opts, postings_a, full_from);
 
     // One-to-one, best first; ties to the pair nearest in relative position.
     let (n, m) = (a.len() as f64, b.len() as f64);
@@ -594,14 +603,17 @@ fn link_groups_scoring_from(
             return true;
         }
         let (i, j) = (p.i as usize, p.j as usize);
-        if owner_a[i].is_some()
-            || owner_b[j].is_some()
-            || (vocab.containment(b[j], a[i]) < opts.containment
-                && vocab.containment(a[i], b[j]) < opts.containment)
-        {
+        if owner_a[i].is_some() || owner_b[j].is_some() {
             return false;
         }
-        match vocab.similarity_at_least(a[i], b[j], floor) {
+        // Each containment is the weight the two share over one's own: the shared
+        // weight is read once, and the weights candidate scoring read are not read again.
+        let (wa, wb) = (weight_a.get(a, i, vocab), weight_b.get(b, j, vocab));
+        let shared = vocab.shared_weight(a[i], b[j]);
+        if contained(shared, wb) < opts.containment && contained(shared, wa) < opts.containment {
+            return false;
+        }
+        match vocab.similarity_weighted_at_least(a[i], wa, b[j], wb, floor) {
             Some(score) => {
                 p.score = score;
                 true
@@ -640,6 +652,27 @@ fn link_groups_scoring_from(
     (groups, taken_with)
 }
 
+/// [`Vocabulary::containment`] of a bag of weight `weight` that shares weight `shared`
+/// with the other: [`Vocabulary::shared_weight`] sums the stems two bags share in stem
+/// order whichever is first, so one shared weight serves both directions, bit for bit.
+fn contained(shared: f64, weight: f64) -> f64 {
+    if weight == 0.0 { 0.0 } else { shared / weight }
+}
+
+/// The weights ([`Vocabulary::weight`]) of one side's sentences, as far as candidate
+/// scoring read them: NaN for a sentence with a twin, whose weight no score needed.
+struct Weights(Vec<f64>);
+
+impl Weights {
+    /// The weight of sentence `i` of `bags`.
+    fn get(&self, bags: &[&Bag], i: usize, vocab: &Vocabulary) -> f64 {
+        match self.0[i] {
+            w if w.is_nan() => vocab.weight(bags[i]),
+            w => w,
+        }
+    }
+}
+
 /// A candidate pair of local indices with its similarity.
 #[derive(Debug, Clone, Copy)]
 struct Pair {
@@ -668,7 +701,7 @@ fn candidate_pairs(
     opts: &AlignOptions,
     postings_a: Option<&Postings>,
     full_from: f64,
-) -> Vec<Pair> {
+) -> (Vec<Pair>, Weights, Weights) {
     let (twin_a, twin_b) = twins(vocab, a, b, opts);
     let few = opts.candidates.min(opts.common_stem_cap.max(1));
     let (sides, twins) = ((a, b), (&twin_a[..], &twin_b[..]));
@@ -678,11 +711,18 @@ fn candidate_pairs(
     let weights = |bags: &[&Bag], twin: &[Option<u32>]| -> Vec<f64> {
         bags.iter()
             .zip(twin)
-            .map(|(x, t)| if t.is_some() { 0.0 } else { vocab.weight(x) })
+            .map(|(x, t)| {
+                if t.is_some() {
+                    f64::NAN
+                } else {
+                    vocab.weight(x)
+                }
+            })
             .collect()
     };
     let (weight_a, weight_b) = (weights(a, &twin_a), weights(b, &twin_b));
-    seen.into_iter()
+    let pairs = seen
+        .into_iter()
         .map(|key| {
             let (i, j) = ((key >> 32) as u32, key as u32);
             let (iu, ju) = (i as usize, j as usize);
@@ -705,7 +745,8 @@ fn candidate_pairs(
                 score: score.unwrap_or(f64::NAN),
             }
         })
-        .collect()
+        .collect();
+    (pairs, Weights(weight_a), Weights(weight_b))
 }
 
 /// The candidate pairs of [`candidate_pairs`], each as `i << 32 | j`, ascending. Sides
@@ -1973,10 +2014,27 @@ mod tests {
             let (vocab, bags_a, bags_b) = read_pair(&a, &b);
             let (from, to): (Vec<&Bag>, Vec<&Bag>) = (bags_a.iter().collect(), bags_b.iter().collect());
             let opts = AlignOptions::default();
-            for p in candidate_pairs(&vocab, &from, &to, &opts, None, f64::NEG_INFINITY) {
+            for p in candidate_pairs(&vocab, &from, &to, &opts, None, f64::NEG_INFINITY).0 {
                 let want = vocab.similarity(from[p.i as usize], to[p.j as usize]);
                 prop_assert_eq!(p.score.to_bits(), want.to_bits());
             }
+        }
+
+        #[test]
+        fn one_shared_weight_gives_both_containments(
+            a in few_words(),
+            b in few_words(),
+            twin in any::<bool>(),
+        ) {
+            let (vocab, bags_a, bags_b) = read_pair(&[a], &[b]);
+            let (x, y) = (&bags_a[0], &bags_b[0]);
+            let shared = vocab.shared_weight(x, y);
+            let (wx, wy) = (vocab.weight(x), vocab.weight(y));
+            prop_assert_eq!(contained(shared, wx).to_bits(), vocab.containment(x, y).to_bits());
+            prop_assert_eq!(contained(shared, wy).to_bits(), vocab.containment(y, x).to_bits());
+            // A weight candidate scoring left unread is read when asked for.
+            let weights = Weights(vec![if twin { f64::NAN } else { wx }]);
+            prop_assert_eq!(weights.get(&[x], 0, &vocab).to_bits(), wx.to_bits());
         }
 
         #[test]
