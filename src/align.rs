@@ -152,6 +152,56 @@ impl Alignment {
             }
         }
     }
+
+    /// The similarities of claim `claim`'s texts, for a caller that asks for several
+    /// pairs of its versions: the claim's carriers are ranked once, not for every pair.
+    pub fn claim_similarities(&self, claim: usize) -> ClaimSimilarities<'_> {
+        let members = &self.claims[claim].members;
+        let table = match &self.scores {
+            Scores::Table { start, values } if members.len() <= RANKED_VERSIONS => {
+                // Per version, how many carriers come before it.
+                let mut ranks = [0u8; RANKED_VERSIONS];
+                let mut k = 0u8;
+                for (rank, m) in ranks.iter_mut().zip(members) {
+                    *rank = k;
+                    k += u8::from(!m.is_empty());
+                }
+                Some((&values[start[claim]..], ranks, usize::from(k)))
+            }
+            _ => None,
+        };
+        ClaimSimilarities {
+            alignment: self,
+            claim,
+            table,
+        }
+    }
+}
+
+/// Most versions [`ClaimSimilarities`] ranks ahead: a story's few.
+const RANKED_VERSIONS: usize = 8;
+
+/// The similarities of one claim's texts (see [`Alignment::claim_similarities`]).
+#[derive(Debug)]
+pub struct ClaimSimilarities<'a> {
+    alignment: &'a Alignment,
+    claim: usize,
+    /// When the scores are a table and the versions few: the claim's part of it, each
+    /// version's rank among the carriers, and the number of carriers.
+    table: Option<(&'a [f64], [u8; RANKED_VERSIONS], usize)>,
+}
+
+impl ClaimSimilarities<'_> {
+    /// Similarity of the claim's texts in versions `v` and `w`, as
+    /// [`Alignment::claim_similarity`] gives it. Both versions must carry the claim.
+    pub fn get(&self, v: usize, w: usize) -> f64 {
+        let Some((values, ranks, k)) = &self.table else {
+            return self.alignment.claim_similarity(self.claim, v, w);
+        };
+        let (v, w) = (v.min(w), v.max(w));
+        assert!(v != w, "a claim's text is not compared with itself");
+        values[pair_index(*k, usize::from(ranks[v]), usize::from(ranks[w]))]
+    }
 }
 
 /// Position of carrier pair (p, q), p < q, in the upper triangle over `k` carriers.
@@ -1866,10 +1916,13 @@ mod tests {
             let (vocab, bags) = read_versions(&vs);
             for (k, c) in al.claims.iter().enumerate() {
                 let carriers: Vec<usize> = (0..vs.len()).filter(|&v| c.has(v)).collect();
+                let similarities = al.claim_similarities(k);
                 for (p, &v) in carriers.iter().enumerate() {
                     for &w in &carriers[p + 1..] {
                         let s = group_similarity(&vocab, &bags, v, &c.members[v], w, &c.members[w]);
                         prop_assert_eq!(al.claim_similarity(k, v, w).to_bits(), s.to_bits());
+                        prop_assert_eq!(similarities.get(v, w).to_bits(), s.to_bits());
+                        prop_assert_eq!(similarities.get(w, v).to_bits(), s.to_bits());
                     }
                 }
             }

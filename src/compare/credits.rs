@@ -749,6 +749,7 @@ pub fn audit(
         // the reference from the claim, where judging already scored them.
         scores.clear();
         scores.resize(n * n, None);
+        let similarities = alignment.claim_similarities(c);
         let mut pair_score = |v: usize, w: usize| -> f64 {
             if let Some(s) = scores[v * n + w] {
                 return s;
@@ -760,7 +761,7 @@ pub fn audit(
             } else {
                 None
             };
-            let s = known.unwrap_or_else(|| alignment.claim_similarity(c, v, w));
+            let s = known.unwrap_or_else(|| similarities.get(v, w));
             scores[v * n + w] = Some(s);
             scores[w * n + v] = Some(s);
             s

@@ -573,6 +573,7 @@ fn judge_claim(ctx: &Context, members: &[Vec<usize>], number: usize) -> ClaimRes
     // Versions that carry a claim in the same words are judged once: (version, edits
     // found) for a text some later version repeats.
     let mut judged: Vec<(usize, Vec<Difference>)> = Vec::new();
+    let similarities = alignment.claim_similarities(ctx.claim);
     for (v, idx) in members.iter().enumerate() {
         if idx.is_empty() {
             all_carry = false;
@@ -600,7 +601,7 @@ fn judge_claim(ctx: &Context, members: &[Vec<usize>], number: usize) -> ClaimRes
             continue;
         }
         let text = &texts[v];
-        let similarity = alignment.claim_similarity(ctx.claim, reference, v);
+        let similarity = similarities.get(reference, v);
         least = Some(least.map_or(similarity, |l: f64| l.min(similarity)));
         let identical = text == ref_text || normalize::same_typography(ref_text, text);
         let mut word_diff = None;
