@@ -377,11 +377,15 @@ pub fn negations(text: &str) -> usize {
 
 /// Whether the word `w` (its bytes, as [`number_value`]) turns a statement around. A
 /// `match`, not a table search: it runs for every word of every changed claim.
+#[inline(always)]
 fn is_negator(w: &[u8]) -> bool {
     // Every negating word but a `n't` form starts with `n`, `w` or `c`: most words are
     // told by their first byte.
+    // A slice pattern for `n't`: three byte tests in line, where `ends_with` compared
+    // slices (a hundred thousand words on 100 stories).
+    let nt = matches!(w, [.., b'n', b'\'', b't']);
     if !matches!(w.first(), Some(b'n' | b'w' | b'c')) {
-        return w.ends_with(b"n't");
+        return nt;
     }
     matches!(
         w,
@@ -397,7 +401,7 @@ fn is_negator(w: &[u8]) -> bool {
             | b"cannot"
             | b"nowhere"
             | b"noone"
-    ) || w.ends_with(b"n't")
+    ) || nt
 }
 
 /// Capitalised words in `text` that are names: not a sentence's first word unless that

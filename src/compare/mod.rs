@@ -603,7 +603,6 @@ fn judge_claim(ctx: &Context, members: &[Vec<usize>], number: usize) -> ClaimRes
         let text = &texts[v];
         let similarity = similarities.get(reference, v);
         least = Some(least.map_or(similarity, |l: f64| l.min(similarity)));
-        let identical = text == ref_text || normalize::same_typography(ref_text, text);
         let mut word_diff = None;
         // This version's differences are written straight after the others' (behind
         // its `Added`): no list of their own to copy over.
@@ -612,6 +611,9 @@ fn judge_claim(ctx: &Context, members: &[Vec<usize>], number: usize) -> ClaimRes
         }
         let from = differences.len();
         let repeated = judged.iter().find(|(w, _)| texts[*w] == *text);
+        // A repeated text is one judged not identical.
+        let identical =
+            repeated.is_none() && (text == ref_text || normalize::same_typography(ref_text, text));
         if let Some((w, edits)) = repeated {
             // The same words against the same reference: not identical either.
             word_diff.clone_from(&out_members[*w].diff);
