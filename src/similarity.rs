@@ -1116,44 +1116,52 @@ fn counted_sort(
         hash_sort(v, out, &mut Vec::new(), each);
         return;
     }
-    // Sorted after what `out` already holds.
+    // Sorted after what `out` already holds. Each item is sorted into its bucket as it
+    // is placed, rather than in a pass of its own over all of them: buckets fill from
+    // their ends down, and the slots after an item hold the bucket's items so far, then
+    // larger items of later buckets or the largest value (slots not yet filled, and one
+    // more after the last), none below it, so the insertion stops there without
+    // testing where the bucket ends.
     let base = out.len();
-    // starts[b + 1] counts bucket b, then starts[b] is where bucket b begins.
+    // starts[b + 1] counts bucket b, then is where bucket b ends.
     for b in 1..starts.len() {
         starts[b] += starts[b - 1];
     }
-    out.resize(base + n, 0);
-    let out = &mut out[base..];
-    for &x in v {
-        let slot = &mut starts[(x >> shift) as usize];
-        out[*slot as usize] = x;
-        *slot += 1;
-        each(x);
-    }
+    let ends = &mut starts[1..];
+    out.resize(base + n + 1, u32::MAX);
+    let slots = &mut out[base..];
     let mut budget = 8 * n;
-    // The item before the one looked at, kept from one step to the next rather than read
-    // again: the larger of it and the item (an item moved down leaves it where it was).
-    let mut prev = out[0];
-    for i in 1..out.len() {
-        let x = out[i];
-        let before = prev;
-        prev = prev.max(x);
-        if before <= x {
-            // Most items are in place already: nothing to move, write or count.
+    let mut items = v.iter();
+    while let Some(&x) = items.next() {
+        each(x);
+        let end = &mut ends[(x >> shift) as usize];
+        *end -= 1;
+        let mut j = *end as usize;
+        if slots[j + 1] >= x {
+            // Most items are in place already: nothing to move or count.
+            slots[j] = x;
             continue;
         }
-        let mut j = i;
-        while j > 0 && out[j - 1] > x {
-            out[j] = out[j - 1];
-            j -= 1;
+        let from = j;
+        while slots[j + 1] < x {
+            slots[j] = slots[j + 1];
+            j += 1;
         }
-        out[j] = x;
-        budget = budget.saturating_sub(i - j);
+        slots[j] = x;
+        budget = budget.saturating_sub(j - from);
         if budget == 0 {
-            out.sort_unstable();
-            break;
+            // Values that are not spread: the rest placed as they come, then all
+            // sorted the usual way.
+            for &x in items.by_ref() {
+                each(x);
+                let end = &mut ends[(x >> shift) as usize];
+                *end -= 1;
+                slots[*end as usize] = x;
+            }
+            slots[..n].sort_unstable();
         }
     }
+    out.truncate(base + n);
 }
 
 /// Sorts stem ids, each below `known`, and drops repeats, with `seen` as working space
@@ -1668,9 +1676,11 @@ mod tests {
             small in proptest::collection::vec(0u32..4, 0..200),
             crowded in proptest::collection::vec(0u32..(1 << 20), 0..400),
         ) {
-            // Spread values, few distinct values, and values all in the first bucket
-            // (the insertion sort gives up on them).
-            for v in [&mut v, &mut small.clone(), &mut crowded.clone()] {
+            // Spread values, few distinct values, values all in the first bucket
+            // (the insertion sort gives up on them), and values at the top, next to
+            // the largest one that marks the slots not yet filled.
+            let top: Vec<u32> = small.iter().map(|&x| u32::MAX - x).collect();
+            for v in [&mut v, &mut small.clone(), &mut crowded.clone(), &mut top.clone()] {
                 let mut want = v.clone();
                 want.sort_unstable();
                 // What `out` holds stays in front.
