@@ -49,6 +49,8 @@ pub mod lexicon;
 pub mod quotes;
 pub mod source;
 
+use std::hash::{BuildHasherDefault, Hasher};
+
 use crate::normalize;
 use crate::segment::Sentence;
 
@@ -144,8 +146,35 @@ pub fn extract(text: &str, sentences: &[Sentence]) -> Vec<Attribution> {
 /// per distinct unit. A unit is keyed by what the rules read of it and around it
 /// ([`unit_key`]), which is more than its text where a quotation crosses its ends; its
 /// attributions are kept with offsets relative to it ([`Around::encode`]).
+///
+/// A key's first eight bytes are its hash ([`unit_key`]), which the map takes as it is
+/// ([`KeyHasher`]): a key is hashed once, not again when it is inserted after a miss.
 #[derive(Debug, Default)]
-pub struct UnitCache(rustc_hash::FxHashMap<Vec<u8>, Vec<Attribution>>);
+pub struct UnitCache(
+    std::collections::HashMap<Vec<u8>, Vec<Attribution>, BuildHasherDefault<KeyHasher>>,
+);
+
+/// The hasher of [`UnitCache`]: a key's hash is its first eight bytes, written there by
+/// [`unit_key`].
+#[derive(Debug, Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        // A key is hashed as its length (ignored) and then its bytes; any other bytes
+        // (none are written) still hash to something.
+        self.0 = match bytes.first_chunk::<8>() {
+            Some(h) => u64::from_le_bytes(*h),
+            None => bytes.iter().fold(self.0, |h, &b| h << 8 | u64::from(b)),
+        };
+    }
+
+    fn write_usize(&mut self, _: usize) {}
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
 /// [`extract`], sharing `cache` with other documents.
 pub fn extract_cached(
@@ -549,8 +578,9 @@ impl ByteOffsets {
 /// its chars (`utf8`, the unit's text as UTF-8); whether the char after it is `'` (which
 /// makes a last `'` a quote mark); the quotation regions meeting it, relative to its
 /// start, with an end outside it only marked as such; and which of the regions next to
-/// it that the rules look at exist, and whether they touch it. Returns false, and leaves
-/// `key` alone, for a unit too long to key.
+/// it that the rules look at exist, and whether they touch it; all after eight bytes of
+/// [`key_hash`] of the rest. Returns false, and leaves `key` alone, for a unit too long
+/// to key.
 ///
 /// Outside the unit the rules read no chars, and of those regions only their ends, which
 /// go into the attributions as they are: [`Around::encode`] keeps them as symbols. (A
@@ -573,6 +603,7 @@ fn unit_key(
         return false;
     }
     key.clear();
+    key.extend_from_slice(&[0; 8]);
     // The chars as UTF-8 (a quarter of their size as u32s: a long input keeps a key per
     // sentence), ended by a byte UTF-8 never holds; fixed-width numbers after it.
     key.extend_from_slice(utf8);
@@ -593,7 +624,18 @@ fn unit_key(
     push(SEP);
     push(around.prev.map_or(0, |p| 1 + u32::from(p.1 == start)));
     push(around.next.map_or(0, |n| 1 + u32::from(n.0 == end)));
+    let hash = key_hash(&key[8..]);
+    key[..8].copy_from_slice(&hash.to_le_bytes());
     true
+}
+
+/// The hash of a key's bytes after its hash (`rest`): all of them, sixteen at a time.
+/// (A hash of some of them only would give every unit alike in those a hash of their
+/// own, and a story of many such units, a table's rows, quadratic look-ups.)
+fn key_hash(rest: &[u8]) -> u64 {
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(rest);
+    h.finish()
 }
 
 /// The char ranges the rules run over: the sentences, except that a sentence ending in
@@ -994,14 +1036,8 @@ fn scan_word(unit: &[char], low: &[u8], i: usize) -> (usize, bool) {
     let mut plain = true;
     let mut j = i;
     loop {
-        // A run of ASCII letters and digits: one table look-up per char (a non-ASCII
-        // char's byte is NUL, no letter).
-        while low
-            .get(j)
-            .is_some_and(|&l| normalize::ASCII_ALNUM_LOWER[usize::from(l)] != 0)
-        {
-            j += 1;
-        }
+        // A run of ASCII letters and digits (a non-ASCII char's byte is NUL, no letter).
+        j = alnum_run_end(low, j);
         let Some(&d) = unit.get(j) else {
             break;
         };
@@ -1024,6 +1060,46 @@ fn scan_word(unit: &[char], low: &[u8], i: usize) -> (usize, bool) {
         j += 1;
     }
     (j, plain)
+}
+
+/// The end of the run of ASCII letters and digits in `low` from `j`: the first offset at
+/// or after `j` whose byte is none (or `low.len()`). Words are a few bytes long: eight
+/// bytes tested at once (all of a word, mostly) cost fewer instructions than one table
+/// look-up and bounds check per byte; [`alnum_run_end_by_bytes`] is the reading.
+fn alnum_run_end(low: &[u8], mut j: usize) -> usize {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH: u64 = ONES * 0x80;
+    // The high bit of each byte of `y` (bytes below 0x80) at or past `b`: no carry
+    // crosses a byte, as each sum stays below 0x100.
+    let at_least = |y: u64, b: u8| (y + ONES * u64::from(0x80 - b)) & HIGH;
+    while let Some(chunk) = low.get(j..).and_then(|rest| rest.first_chunk::<8>()) {
+        let x = u64::from_le_bytes(*chunk);
+        let y = x & !HIGH;
+        // Setting 0x20 makes upper-case letters lower case and moves no other byte into
+        // `a..=z` (those in it already have the bit).
+        let folded = y | (ONES * 0x20);
+        let digit = at_least(y, b'0') & !at_least(y, b'9' + 1);
+        let letter = at_least(folded, b'a') & !at_least(folded, b'z' + 1);
+        // A byte from 0x80 up is no ASCII letter or digit whatever its low bits.
+        let stop = (!(digit | letter) | x) & HIGH;
+        if stop != 0 {
+            return j + (stop.trailing_zeros() / 8) as usize;
+        }
+        j += 8;
+    }
+    alnum_run_end_by_bytes(low, j)
+}
+
+/// [`alnum_run_end`] one table look-up per byte: the reading it is tested against, and
+/// its way through the last bytes.
+fn alnum_run_end_by_bytes(low: &[u8], mut j: usize) -> usize {
+    while low
+        .get(j)
+        .is_some_and(|&l| normalize::ASCII_ALNUM_LOWER[usize::from(l)] != 0)
+    {
+        j += 1;
+    }
+    j
 }
 
 /// Whether `word`, of ASCII chars and `’` only, is an acronym as [`push_lower`] tells

@@ -588,6 +588,33 @@ fn a_shared_cache_changes_nothing() {
     }
 }
 
+/// Units alike but for a word in mid-sentence of the same length (a table's rows) get
+/// hashes of their own, and each gets its own attributions.
+#[test]
+fn units_alike_but_mid_sentence_keep_their_own_attributions() {
+    let texts = [
+        "Kerry said that Geneva's talks had ended without any deal at all by last week.",
+        "Kerry said that Berlin's talks had ended without any deal at all by last week.",
+        "Officials said in Geneva that the talks had ended without any deal at all, Kerry said.",
+        "Officials said in Berlin that the talks had ended without any deal at all, Kerry said.",
+    ];
+    for pair in texts.chunks(2) {
+        let (a, b) = (pair[0].as_bytes(), pair[1].as_bytes());
+        assert_ne!(a, b);
+        assert_ne!(key_hash(a), key_hash(b), "{}", pair[0]);
+    }
+    let mut cache = UnitCache::default();
+    for text in texts.iter().chain(&texts) {
+        let sentences = crate::segment::segment(text);
+        assert_eq!(
+            extract_cached(text, &sentences, &mut cache),
+            extract(text, &sentences),
+            "{text}"
+        );
+    }
+    assert_eq!(cache.0.len(), texts.len());
+}
+
 /// Every file of the fixture stories `dirs`, story by story, sorted within each.
 fn fixture_files(dirs: &[&str]) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
@@ -1061,6 +1088,24 @@ mod lower_props {
     use super::*;
     use proptest::prelude::*;
 
+    /// Every byte at every place of a chunk, after letters and digits.
+    #[test]
+    fn alnum_run_end_stops_at_every_byte_where_a_look_up_does() {
+        for b in 0..=u8::MAX {
+            for at in 0..12 {
+                let mut low = b"a0zZ9Aqm5xyB".to_vec();
+                low[at] = b;
+                for j in [0, at.saturating_sub(1), at] {
+                    assert_eq!(
+                        alnum_run_end(&low, j),
+                        alnum_run_end_by_bytes(&low, j),
+                        "{b} at {at} from {j}"
+                    );
+                }
+            }
+        }
+    }
+
     /// [`scan_word`] at each ASCII letter or digit of `text` against [`word_end`] and
     /// [`push_lower`]: the same end, and a plain word's [`low_byte`]s are its lower case.
     fn scan_word_agrees(text: &str) -> Result<(), TestCaseError> {
@@ -1093,6 +1138,19 @@ mod lower_props {
                 (ABBREVIATIONS, &ABBREVIATION_KEYS[..]),
             ] {
                 prop_assert_eq!(in_packed(keys, &chars), in_list_one_by_one(list, &word));
+            }
+        }
+
+        /// Any bytes, letters and digits most (runs longer than eight among them).
+        #[test]
+        fn alnum_run_end_is_one_byte_at_a_time(
+            low in proptest::collection::vec(
+                prop_oneof![4 => proptest::sample::select(&b"az09AZ"[..]), 1 => any::<u8>()],
+                0..40,
+            ),
+        ) {
+            for j in 0..=low.len() + 1 {
+                prop_assert_eq!(alnum_run_end(&low, j), alnum_run_end_by_bytes(&low, j));
             }
         }
 
