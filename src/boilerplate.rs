@@ -18,6 +18,17 @@ use rustc_hash::FxHashMap;
 
 use crate::segment::Sentence;
 
+/// Whether `s` starts with any of the phrases: each compared at a length known when
+/// compiling, which a loop over a list of them is not, and only if its first byte is
+/// the first byte of `s` (a compare of one byte rules out nearly every phrase).
+macro_rules! starts_with_any {
+    ($s:expr, [$($p:literal),* $(,)?]) => {{
+        let s: &str = $s;
+        let first = s.as_bytes().first().copied();
+        $((first == Some($p.as_bytes()[0]) && s.starts_with($p)))||*
+    }};
+}
+
 /// What a piece of boilerplate is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
@@ -381,9 +392,7 @@ fn paragraph_kind(text: &str, lower: &mut String) -> Option<Kind> {
         return Some(Kind::Caption);
     }
     // The long phrase is looked for only where its short head is (a cheaper search).
-    if lower.starts_with('\u{a9}')
-        || lower.starts_with("copyright ")
-        || lower.starts_with("(c) ")
+    if starts_with_any!(lower, ["\u{a9}", "copyright ", "(c) "])
         || Phrase::AllRightsReserved.is_in(lower)
         || (Phrase::MayNotBePublished.is_in(lower)
             && lower.contains("may not be published, broadcast, rewritten or redistributed"))
@@ -475,15 +484,6 @@ macro_rules! word_list {
     };
 }
 
-/// Whether `s` starts with any of the phrases: each compared at a length known when
-/// compiling, which a loop over a list of them is not.
-macro_rules! starts_with_any {
-    ($s:expr, [$($p:literal),* $(,)?]) => {{
-        let s: &str = $s;
-        $(s.starts_with($p))||*
-    }};
-}
-
 /// Words that open a time stamp.
 const STAMPS: [&str; 6] = [
     "last updated",
@@ -493,6 +493,9 @@ const STAMPS: [&str; 6] = [
     "posted",
     "last modified",
 ];
+
+/// The first bytes of the [`STAMPS`].
+const STAMP_HEADS: [u8; 4] = *b"lfup";
 
 word_list!(
     /// Month names and their abbreviations.
@@ -527,11 +530,18 @@ fn is_timestamp(lower: &str) -> bool {
     // The rules of `timestamp_by_rules` in one pass over the words, stopping at the first
     // word after which none of its three shapes can still match: in running text that
     // is the first or second word.
-    let stamp = STAMPS.iter().find(|s| {
-        lower
-            .strip_prefix(*s)
-            .is_some_and(|r| r.starts_with([' ', ':']))
-    });
+    // Every stamp word starts with one of these letters: most paragraphs need no look at
+    // the list.
+    let stamp = STAMP_HEADS
+        .contains(&lower.as_bytes().first().copied().unwrap_or(0))
+        .then(|| {
+            STAMPS.iter().find(|s| {
+                lower
+                    .strip_prefix(*s)
+                    .is_some_and(|r| r.starts_with([' ', ':']))
+            })
+        })
+        .flatten();
     // Words of the stamp itself, not checked as date words.
     let skip = stamp.map_or(0, |s| s.split(' ').count());
     let (mut count, mut any_digit, mut any_month) = (0, false, false);
@@ -649,7 +659,8 @@ fn is_byline(t: &str) -> bool {
     let Some(rest) = t.strip_prefix("By ").or_else(|| t.strip_prefix("BY ")) else {
         return false;
     };
-    let words: Vec<&str> = rest.split_whitespace().collect();
+    // Thirteen words are enough to tell that there are more than twelve.
+    let words: Vec<&str> = rest.split_whitespace().take(13).collect();
     !words.is_empty()
         && words.len() <= 12
         && !rest.trim_end().ends_with(['.', '!', '?'])
@@ -664,18 +675,23 @@ fn is_byline(t: &str) -> bool {
         })
 }
 
+/// `t` is trimmed (as [`paragraph_kind`] trims it).
 fn is_caption(t: &str, lower: &str) -> bool {
-    if lower.starts_with("file - ")
-        || lower.starts_with("file photo")
-        || lower.starts_with("photo: ")
-        || lower.starts_with("image: ")
-        || lower.starts_with("photograph: ")
-    {
+    if starts_with_any!(
+        lower,
+        [
+            "file - ",
+            "file photo",
+            "photo: ",
+            "image: ",
+            "photograph: "
+        ]
+    ) {
         return true;
     }
     // A bracketed photo credit closing the paragraph: `(AP Photo/Jane Doe)`,
     // `(Photo: Perth Local)`, `(Reuters/Jane Doe)`, `(Getty Images)`.
-    let Some(open) = t.trim_end().strip_suffix(')').and_then(|r| r.rfind('(')) else {
+    let Some(open) = t.strip_suffix(')').and_then(|r| r.rfind('(')) else {
         return false;
     };
     // Cut from the text itself: lower-casing may move byte offsets (İ grows by a byte).
@@ -709,22 +725,41 @@ fn is_read_more(lower: &str) -> bool {
             "click here ",
             "download our app",
         ]
-    ) || matches!(
-        lower.trim_matches(|c: char| !is_alphanumeric(c)),
-        "advertisement"
-            | "read more"
-            | "related stories"
-            | "related coverage"
-            | "recommended videos"
-            | "recommended"
-            | "skip to main content"
-            | "skip to content"
-            | "story continues below"
-            | "story continues below advertisement"
-            | "article continues below"
-            | "continue reading"
-            | "continue reading below"
-    )
+    ) || is_read_more_line(lower)
+}
+
+/// The read-more lines that stand alone, trimmed of everything but letters and digits
+/// at both ends.
+const READ_MORE_LINES: [&str; 13] = [
+    "advertisement",
+    "read more",
+    "related stories",
+    "related coverage",
+    "recommended videos",
+    "recommended",
+    "skip to main content",
+    "skip to content",
+    "story continues below",
+    "story continues below advertisement",
+    "article continues below",
+    "continue reading",
+    "continue reading below",
+];
+
+/// The length of the longest of the [`READ_MORE_LINES`].
+const READ_MORE_LONGEST: usize = "story continues below advertisement".len();
+
+/// Whether `lower`, trimmed of everything but letters and digits at both ends, is one of
+/// the [`READ_MORE_LINES`].
+fn is_read_more_line(lower: &str) -> bool {
+    // A line to match is short: an ASCII letter or digit further on than the longest,
+    // past the first letter or digit, rules them all out without trimming the end.
+    let core = lower.trim_start_matches(|c: char| !is_alphanumeric(c));
+    !core
+        .as_bytes()
+        .get(READ_MORE_LONGEST..)
+        .is_some_and(|far| far.iter().any(u8::is_ascii_alphanumeric))
+        && READ_MORE_LINES.contains(&core.trim_end_matches(|c: char| !is_alphanumeric(c)))
 }
 
 #[cfg(test)]
@@ -1046,10 +1081,36 @@ mod tests {
         }
         assert!(starts_with_any!("read more: x", ["more", "read more:"]));
         assert!(!starts_with_any!("read", ["more", "read more:"]));
+        assert!(starts_with_any!("\u{a9} 2026", ["(c)", "\u{a9}"]));
+        assert!(!starts_with_any!("", ["(c)", "\u{a9}"]));
+        for stamp in STAMPS {
+            assert!(STAMP_HEADS.contains(&stamp.as_bytes()[0]), "{stamp}");
+        }
+    }
+
+    #[test]
+    fn the_longest_read_more_line_is_the_longest() {
+        let longest = READ_MORE_LINES.iter().map(|l| l.len()).max();
+        assert_eq!(longest, Some(READ_MORE_LONGEST));
     }
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+        #[test]
+        fn read_more_lines_are_found_as_trimming_both_ends_finds_them(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "advertisement", "story continues below", " ", " advertisement", "\u{2014}",
+                    "*", "x", "1", "\u{e9}", "read more", "...",
+                ]),
+                0..8,
+            ),
+        ) {
+            let line: String = parts.concat();
+            let core = line.trim_matches(|c: char| !c.is_alphanumeric());
+            proptest::prop_assert_eq!(is_read_more_line(&line), READ_MORE_LINES.contains(&core), "{:?}", line);
+        }
+
         #[test]
         fn the_timestamp_shortcut_agrees_with_the_rules_on_any_words(line in stamp_like()) {
             proptest::prop_assert_eq!(is_timestamp(&line), timestamp_by_rules(&line), "{:?}", line);
