@@ -242,23 +242,23 @@ fn regular(base: &str) -> (String, String, String) {
         || b.ends_with("ch")
         || b.ends_with("sh")
     {
-        format!("{b}es")
+        [b, "es"].concat()
     } else if last == 'y' && !vowel(before_last) {
-        format!("{}ies", &b[..b.len() - 1])
+        [&b[..b.len() - 1], "ies"].concat()
     } else {
-        format!("{b}s")
+        [b, "s"].concat()
     };
     let past = if last == 'e' {
-        format!("{b}d")
+        [b, "d"].concat()
     } else if last == 'y' && !vowel(before_last) {
-        format!("{}ied", &b[..b.len() - 1])
+        [&b[..b.len() - 1], "ied"].concat()
     } else {
-        format!("{b}ed")
+        [b, "ed"].concat()
     };
     let ing = if last == 'e' && !b.ends_with("ee") {
-        format!("{}ing", &b[..b.len() - 1])
+        [&b[..b.len() - 1], "ing"].concat()
     } else {
-        format!("{b}ing")
+        [b, "ing"].concat()
     };
     (third, past, ing)
 }
@@ -275,6 +275,9 @@ struct Lexicon {
     ///
     /// [`normalize::pack_short`]: crate::normalize::pack_short
     short: Box<[(u64, Verb); SHORT_SLOTS]>,
+    /// The same for the forms of eight to sixteen bytes, by [`pack_long`] of the form
+    /// ([`long_slot`]); an empty slot holds length 0.
+    long: Box<[(LongKey, Verb); LONG_SLOTS]>,
     /// One bit per [`class`] that some word form of the lexicon is in.
     classes: Box<Classes>,
 }
@@ -282,6 +285,33 @@ struct Lexicon {
 /// Slots of [`Lexicon::short`]: a power of two, more than twice the forms it holds, so
 /// that a search ends a slot or two on.
 const SHORT_SLOTS: usize = 2048;
+
+/// Slots of [`Lexicon::long`]: a power of two, about twice the forms it holds.
+const LONG_SLOTS: usize = 1024;
+
+/// A word of eight to sixteen bytes as [`pack_long`] gives it.
+type LongKey = (u64, u64, usize);
+
+/// A word of eight to sixteen bytes as its first and last eight bytes, which together
+/// hold all of it, and its length: two such words are equal exactly when their keys are.
+/// `None` for a word of another length.
+fn pack_long(bytes: &[u8]) -> Option<LongKey> {
+    let first = bytes.first_chunk::<8>()?;
+    let last = bytes.last_chunk::<8>()?;
+    (bytes.len() <= 16).then(|| {
+        (
+            u64::from_le_bytes(*first),
+            u64::from_le_bytes(*last),
+            bytes.len(),
+        )
+    })
+}
+
+/// The slot where a search of [`Lexicon::long`] for the packed form `key` starts.
+fn long_slot(key: LongKey) -> usize {
+    let mixed = key.0 ^ key.1.rotate_left(29) ^ key.2 as u64;
+    (mixed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54) as usize
+}
 
 /// The slot where a search of [`Lexicon::short`] for the packed form `key` starts.
 fn short_slot(key: u64) -> usize {
@@ -308,36 +338,49 @@ fn class(word: &str) -> usize {
 fn table() -> &'static Lexicon {
     static TABLE: OnceLock<Lexicon> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut map = FxHashMap::default();
+        // Every base has four or five forms: room for them all at once saves rehashing.
+        let mut map = FxHashMap::with_capacity_and_hasher(
+            5 * (SPEECH.len() + MENTAL.len()),
+            Default::default(),
+        );
+        // The lists by hash: scanned for every base and form, they cost more than the
+        // rest of the build.
+        let set = |list: &[&'static str]| list.iter().copied().collect::<FxHashSet<_>>();
+        let (object, noun_like_set, excluded_set) =
+            (set(OBJECT), set(NOUN_LIKE), set(EXCLUDED_FORMS));
+        let mut irregular = FxHashMap::default();
+        for irr in IRREGULAR {
+            // The first entry of a base, as a search of the list finds.
+            irregular.entry(irr.0).or_insert(irr);
+        }
         for &base in SPEECH.iter().chain(MENTAL) {
-            let takes_object = OBJECT.contains(&base);
-            let noun_like = NOUN_LIKE.contains(&base);
+            let takes_object = object.contains(base);
+            let noun_like = noun_like_set.contains(base);
             let verb = |form| Verb {
                 base,
                 form,
                 takes_object,
                 noun_like,
             };
-            let forms: Vec<(String, Form)> =
-                if let Some(irr) = IRREGULAR.iter().find(|i| i.0 == base) {
-                    vec![
-                        (irr.0.to_string(), Form::Base),
-                        (irr.1.to_string(), Form::Third),
-                        (irr.2.to_string(), Form::Past),
-                        (irr.3.to_string(), Form::Past),
-                        (irr.4.to_string(), Form::Ing),
-                    ]
-                } else {
-                    let (third, past, ing) = regular(base);
-                    vec![
-                        (base.to_string(), Form::Base),
-                        (third, Form::Third),
-                        (past, Form::Past),
-                        (ing, Form::Ing),
-                    ]
-                };
+            let forms: Vec<(String, Form)> = if let Some(irr) = irregular.get(base) {
+                vec![
+                    (irr.0.to_string(), Form::Base),
+                    (irr.1.to_string(), Form::Third),
+                    (irr.2.to_string(), Form::Past),
+                    (irr.3.to_string(), Form::Past),
+                    (irr.4.to_string(), Form::Ing),
+                ]
+            } else {
+                let (third, past, ing) = regular(base);
+                vec![
+                    (base.to_string(), Form::Base),
+                    (third, Form::Third),
+                    (past, Form::Past),
+                    (ing, Form::Ing),
+                ]
+            };
             for (word, form) in forms {
-                let excluded = EXCLUDED_FORMS.contains(&word.as_str());
+                let excluded = excluded_set.contains(word.as_str());
                 map.entry(word).or_insert_with(|| (verb(form), excluded));
             }
         }
@@ -353,8 +396,20 @@ fn table() -> &'static Lexicon {
             noun_like: false,
         };
         let mut short = Box::new([(0, empty); SHORT_SLOTS]);
+        let mut long = Box::new([((0, 0, 0), empty); LONG_SLOTS]);
         for (word, &(verb, excluded)) in &map {
-            if word.is_empty() || word.len() > 7 || excluded {
+            if excluded {
+                continue;
+            }
+            if let Some(key) = pack_long(word.as_bytes()) {
+                let mut slot = long_slot(key);
+                while long[slot].0.2 != 0 {
+                    slot = (slot + 1) % LONG_SLOTS;
+                }
+                long[slot] = (key, verb);
+                continue;
+            }
+            if word.is_empty() || word.len() > 7 {
                 continue;
             }
             let key = crate::normalize::pack_short(word.as_bytes());
@@ -367,6 +422,7 @@ fn table() -> &'static Lexicon {
         Lexicon {
             verbs: map,
             short,
+            long,
             classes,
         }
     })
@@ -430,11 +486,21 @@ fn lookup_hashed(lexicon: &Lexicon, word: &str) -> Option<Verb> {
             }
         }
     }
+    if let Some(key) = pack_long(word.as_bytes()) {
+        let mut slot = long_slot(key);
+        loop {
+            match lexicon.long[slot] {
+                (k, verb) if k == key => return Some(verb),
+                ((_, _, 0), _) => return None,
+                _ => slot = (slot + 1) % LONG_SLOTS,
+            }
+        }
+    }
     lookup_long(lexicon, word)
 }
 
-/// [`lookup_hashed`] of a form longer than seven bytes: out of line, so that the search
-/// of the short forms saves no registers for it.
+/// [`lookup_hashed`] of a form longer than sixteen bytes: out of line, so that the
+/// searches of the shorter forms save no registers for it.
 #[inline(never)]
 fn lookup_long(lexicon: &Lexicon, word: &str) -> Option<Verb> {
     let &(verb, excluded) = lexicon.verbs.get(word)?;
@@ -654,6 +720,37 @@ mod tests {
         assert_eq!(lookup("said").map(|v| v.form), Some(Form::Past));
         assert!(lookup("told").is_some_and(|v| v.takes_object));
         assert!(len() > 400, "{}", len());
+    }
+
+    /// Words of eight to sixteen bytes close to a form (one byte more or less, one byte
+    /// changed) are looked up as in the map of all forms.
+    #[test]
+    fn long_forms_answer_as_the_map_does() {
+        let table = table();
+        let want = |w: &str| {
+            table
+                .verbs
+                .get(w)
+                .and_then(|&(verb, excluded)| (!excluded).then_some(verb.base))
+        };
+        let mut long = 0;
+        for word in table.verbs.keys().filter(|w| w.len() >= 7) {
+            long += usize::from(word.len() >= 8);
+            let n = word.len();
+            let mut changed = word.clone().into_bytes();
+            changed[n / 2] = b'q';
+            for w in [
+                word.clone(),
+                format!("{word}s"),
+                format!("x{word}"),
+                word[1..].to_string(),
+                word[..n - 1].to_string(),
+                String::from_utf8(changed).unwrap(),
+            ] {
+                assert_eq!(lookup_hashed(table, &w).map(|v| v.base), want(&w), "{w}");
+            }
+        }
+        assert!(long > 50, "{long}");
     }
 
     #[test]

@@ -608,22 +608,34 @@ fn unit_key(
     // sentence), ended by a byte UTF-8 never holds; fixed-width numbers after it.
     key.extend_from_slice(utf8);
     key.push(0xFF);
-    let mut push = |x: u32| key.extend_from_slice(&x.to_le_bytes());
-    push(u32::from(chars.get(end) == Some(&'\'')));
+    key.extend_from_slice(&u32::from(chars.get(end) == Some(&'\'')).to_le_bytes());
+    // Three numbers at a time: one capacity check for the three.
+    let mut push = |xs: [u32; 3]| {
+        let mut bytes = [0; 12];
+        for (to, x) in bytes.chunks_exact_mut(4).zip(xs) {
+            to.copy_from_slice(&x.to_le_bytes());
+        }
+        key.extend_from_slice(&bytes);
+    };
     for r in regions[around.first..].iter().take_while(|r| r.start < end) {
-        // An offset in the unit is at most its length, which is below `AFTER`.
-        push(r.start.checked_sub(start).map_or(BEFORE, |s| s as u32));
-        push(if r.end > end {
-            AFTER
-        } else {
-            (r.end - start) as u32
-        });
-        // Whether a region is closed is read only where its closing mark is in the unit.
-        push(u32::from(r.closed && r.end <= end));
+        push([
+            // An offset in the unit is at most its length, which is below `AFTER`.
+            r.start.checked_sub(start).map_or(BEFORE, |s| s as u32),
+            if r.end > end {
+                AFTER
+            } else {
+                (r.end - start) as u32
+            },
+            // Whether a region is closed is read only where its closing mark is in the
+            // unit.
+            u32::from(r.closed && r.end <= end),
+        ]);
     }
-    push(SEP);
-    push(around.prev.map_or(0, |p| 1 + u32::from(p.1 == start)));
-    push(around.next.map_or(0, |n| 1 + u32::from(n.0 == end)));
+    push([
+        SEP,
+        around.prev.map_or(0, |p| 1 + u32::from(p.1 == start)),
+        around.next.map_or(0, |n| 1 + u32::from(n.0 == end)),
+    ]);
     let hash = key_hash(&key[8..]);
     key[..8].copy_from_slice(&hash.to_le_bytes());
     true

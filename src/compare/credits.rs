@@ -475,6 +475,13 @@ impl<'a> SentenceAttributions<'a> {
             .collect()
     }
 
+    /// The first of [`SentenceAttributions::within`], found without gathering the rest.
+    fn first_within(&self, v: usize, idx: &[usize]) -> Option<&Named<'_>> {
+        let (named, first) = (&self.named[v], &self.first[v]);
+        idx.iter()
+            .find_map(|&i| named[first[i] as usize..first[i + 1] as usize].first())
+    }
+
     /// The named attributions of version `v`'s sentences `idx`.
     pub(super) fn credited(&self, v: usize, idx: &[usize]) -> Credited<'_> {
         Credited(self.within(v, idx))
@@ -504,7 +511,16 @@ pub(super) fn claim_differences_against(
     idx: &[usize],
 ) -> Vec<Difference> {
     let ra = &reference.0;
-    let va = index.within(v, idx);
+    // Most claims name nobody in the reference: then only the first source the carrier
+    // names is read, if it names any.
+    let va = if ra.is_empty() {
+        match index.first_within(v, idx) {
+            None => return Vec::new(),
+            Some(named) => SmallVec::from_buf_and_len([named; 4], 1),
+        }
+    } else {
+        index.within(v, idx)
+    };
     let mut out = Vec::new();
     let with =
         |kind: DiffKind, r: Option<String>, o: Option<String>, detail: Option<String>| Difference {
@@ -1063,6 +1079,29 @@ mod tests {
                 && attribute::lexicon::PRONOUNS.contains(words[0].to_lowercase().as_str());
             let want = !words.is_empty() && words.len() <= 5 && !pronoun;
             proptest::prop_assert_eq!(is_named(&source), want, "{:?}", source);
+        }
+    }
+
+    #[test]
+    fn the_first_named_within_sentences_is_the_first_of_all_named_there() {
+        let chars: Vec<Chars> = Vec::new();
+        let named = |source| Named {
+            source,
+            cue: "said",
+            quoted: false,
+            key: source.into(),
+        };
+        // Sentences 0 and 2 name nobody, 1 names two sources, 3 one.
+        let index = SentenceAttributions {
+            named: vec![vec![named("a"), named("b"), named("c")]],
+            first: vec![vec![0, 0, 2, 2, 3]],
+            sources: Vec::new(),
+            chars: &chars,
+            entity_keys: FxHashMap::default(),
+        };
+        for idx in [&[][..], &[0], &[0, 2], &[1], &[0, 1, 3], &[2, 3], &[3, 1]] {
+            let first = index.first_within(0, idx).map(|n| n.source);
+            assert_eq!(first, index.within(0, idx).first().map(|n| n.source));
         }
     }
 

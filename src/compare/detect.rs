@@ -438,32 +438,41 @@ fn names_in(words: &Words, lowercase_vocab: &LowercaseWords<'_>) -> Vec<usize> {
 fn is_name(text: &str, toks: &[Tok], norm: &str, lowercase_vocab: &LowercaseWords<'_>) -> bool {
     let (k, tok) = (toks.len() - 1, toks[toks.len() - 1]);
     let raw = &text[tok.start..tok.end];
-    // (Fewer than two chars: no second one, found without counting them all.)
-    if !raw.starts_with(char::is_uppercase) || norm.chars().nth(1).is_none() {
+    // (Most names start with an ASCII capital, told without decoding a char. Fewer than
+    // two chars: no second one, found without counting them all; five bytes hold two.)
+    let capital = raw.as_bytes().first().is_some_and(u8::is_ascii_uppercase)
+        || raw.starts_with(char::is_uppercase);
+    if !capital || (norm.len() < 5 && norm.chars().nth(1).is_none()) {
         return false;
     }
-    let sentence_initial = k == 0 || starts_sentence(&text[toks[k - 1].end..tok.start]);
+    let sentence_initial = k == 0 || starts_sentence(&text.as_bytes()[toks[k - 1].end..tok.start]);
     !((sentence_initial || is_all_caps(raw)) && lowercase_vocab.contains(norm))
 }
 
 fn is_all_caps(raw: &str) -> bool {
-    // (The lower-case ASCII chars are `a` to `z`.)
-    if raw.is_ascii() {
-        return !raw.bytes().any(|b| b.is_ascii_lowercase());
+    // (The lower-case ASCII chars are `a` to `z`.) Most words are capitalised ASCII,
+    // told by their second byte; a char outside ASCII sends the rest to the chars.
+    for b in raw.bytes() {
+        if b.is_ascii_lowercase() {
+            return false;
+        }
+        if !b.is_ascii() {
+            return raw.chars().all(|c| !c.is_lowercase());
+        }
     }
-    raw.chars().all(|c| !c.is_lowercase())
+    true
 }
 
-/// Whether the characters between two words end a sentence or open a quotation, after
-/// which any word is capitalised.
-fn starts_sentence(between: &str) -> bool {
-    // Mostly a space or `, `: its bytes tested, no char decoded.
-    if between.is_ascii() {
-        return between
-            .bytes()
-            .any(|b| matches!(b, b'.' | b'!' | b'?' | b':' | b'"' | b'\n'));
-    }
-    between.contains(['.', '!', '?', ':', '"', '\u{201C}', '\u{2018}', '\n'])
+/// Whether the bytes between two words (whole chars) end a sentence or open a quotation,
+/// after which any word is capitalised.
+fn starts_sentence(between: &[u8]) -> bool {
+    // Mostly a space or `, `: its bytes tested, no char decoded (U+201C and U+2018 are
+    // E2 80 9C and E2 80 98, bytes no other char's encoding holds in a row).
+    between.iter().enumerate().any(|(i, &b)| match b {
+        b'.' | b'!' | b'?' | b':' | b'"' | b'\n' => true,
+        0xE2 => matches!(between.get(i + 1..i + 3), Some([0x80, 0x9C | 0x98])),
+        _ => false,
+    })
 }
 
 /// Names in one text whose word does not appear at all in the other:
@@ -1204,7 +1213,7 @@ mod tests {
             text in "[ ,.!?:;\"'\n\u{201c}\u{2018}\u{201d}aAzZ\u{e9}\u{c9}]{0,8}|\\PC{0,8}",
         ) {
             let want = text.contains(['.', '!', '?', ':', '"', '\u{201C}', '\u{2018}', '\n']);
-            prop_assert_eq!(starts_sentence(&text), want);
+            prop_assert_eq!(starts_sentence(text.as_bytes()), want);
             prop_assert_eq!(is_all_caps(&text), text.chars().all(|c| !c.is_lowercase()));
         }
 
@@ -1292,7 +1301,7 @@ mod tests {
                     continue;
                 }
                 let sentence_initial = k == 0
-                    || starts_sentence(&words.text[words.toks[k - 1].end..words.toks[k].start]);
+                    || starts_sentence(&words.text.as_bytes()[words.toks[k - 1].end..words.toks[k].start]);
                 if (sentence_initial || is_all_caps(raw)) && vocab.contains(norm) {
                     continue;
                 }
