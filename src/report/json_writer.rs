@@ -15,8 +15,6 @@ use std::io;
 
 use serde_json::ser::{CompactFormatter, Formatter};
 
-use crate::normalize::any_byte;
-
 /// Output gathers in the writer's buffer and goes to the sink in pieces of about this
 /// size: writes into a `Vec` are cheap, calls to an arbitrary sink may not be.
 const FLUSH_AT: usize = 64 * 1024;
@@ -203,7 +201,7 @@ impl<'w, const PRETTY: bool> Writer<'w, PRETTY> {
     #[inline]
     pub fn key_json(&mut self, key: &[u8]) {
         self.separate();
-        self.buf.extend_from_slice(key);
+        self.json(key);
         self.buf
             .extend_from_slice(if PRETTY { b": " } else { b":" });
     }
@@ -224,7 +222,13 @@ impl<'w, const PRETTY: bool> Writer<'w, PRETTY> {
     /// to be written many times.
     #[inline]
     pub fn json(&mut self, json: &[u8]) {
-        self.buf.extend_from_slice(json);
+        if json.len() <= 16 {
+            let mut p = [0; 16];
+            gather(&mut p, 0, json);
+            extend_prefix(&mut self.buf, &p, json.len());
+        } else {
+            self.buf.extend_from_slice(json);
+        }
     }
 
     /// Writes a whole number.
@@ -253,10 +257,7 @@ impl<'w, const PRETTY: bool> Writer<'w, PRETTY> {
     #[inline]
     pub fn name(&mut self, name: &'static str) {
         debug_assert!(!any_to_escape(name.as_bytes()), "{name:?} needs escaping");
-        self.buf.reserve(name.len() + 2);
-        self.buf.push(b'"');
-        self.buf.extend_from_slice(name.as_bytes());
-        self.buf.push(b'"');
+        write_quoted(&mut self.buf, name.as_bytes());
     }
 
     /// Writes `true` or `false`.
@@ -334,10 +335,75 @@ fn write_long(out: &mut Vec<u8>, mut n: u64) {
 pub fn write_str(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     // Most strings have nothing to escape: one check over the whole string, one copy.
+    if bytes.len() < 16 {
+        if short_to_escape(bytes) {
+            write_str_escaped(out, bytes);
+        } else {
+            write_quoted(out, bytes);
+        }
+        return;
+    }
     out.reserve(bytes.len() + 2);
     out.push(b'"');
     write_contents(out, bytes);
     out.push(b'"');
+}
+
+/// [`write_str`] for a string that needs escaping.
+#[cold]
+#[inline(never)]
+fn write_str_escaped(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.push(b'"');
+    write_escaped(out, bytes);
+    out.push(b'"');
+}
+
+/// Appends `bytes`, which need no escaping, in quotes: when there are at most sixteen,
+/// in one store of a fixed size cut back to the length, not a copy of a length known
+/// only when it runs (a call to `memcpy` and the checks around it).
+#[inline(always)]
+fn write_quoted(out: &mut Vec<u8>, bytes: &[u8]) {
+    let n = bytes.len();
+    if n <= 16 {
+        let mut quoted = [b'"'; 18];
+        gather(&mut quoted, 1, bytes);
+        quoted[n + 1] = b'"';
+        extend_prefix(out, &quoted, n + 2);
+    } else {
+        out.reserve(n + 2);
+        out.push(b'"');
+        out.extend_from_slice(bytes);
+        out.push(b'"');
+    }
+}
+
+/// Copies `bytes` (at most sixteen) into `dst` at `at`, which leaves sixteen bytes of
+/// room, with copies of fixed sizes that may overlap, as a small `memcpy` does; what
+/// follows them in the sixteen bytes is left as it was or overwritten.
+#[inline(always)]
+fn gather<const N: usize>(dst: &mut [u8; N], at: usize, bytes: &[u8]) {
+    let n = bytes.len();
+    let d = &mut dst[at..at + 16];
+    if n >= 8 {
+        d[..8].copy_from_slice(&bytes[..8]);
+        d[n - 8..n].copy_from_slice(&bytes[n - 8..]);
+    } else if n >= 4 {
+        d[..4].copy_from_slice(&bytes[..4]);
+        d[n - 4..n].copy_from_slice(&bytes[n - 4..]);
+    } else if n > 0 {
+        d[0] = bytes[0];
+        d[n / 2] = bytes[n / 2];
+        d[n - 1] = bytes[n - 1];
+    }
+}
+
+/// Appends the first `len` bytes of `bytes`: all of them are stored, a copy of a size
+/// known when compiling, and the vector cut back to `len` of them.
+#[inline(always)]
+fn extend_prefix<const N: usize>(out: &mut Vec<u8>, bytes: &[u8; N], len: usize) {
+    let end = out.len() + len;
+    out.extend_from_slice(bytes);
+    out.truncate(end);
 }
 
 /// Appends `bytes` (a string without its quotes) escaped: in one copy when nothing
@@ -393,8 +459,17 @@ fn any_to_escape(bytes: &[u8]) -> bool {
         }
         let (chunks, _) = rest.as_chunks::<16>();
         let last = bytes[n - 16..].try_into().expect("sixteen bytes");
-        chunks.iter().any(|c| any_byte(c, needs_escape)) || any_byte(last, needs_escape)
-    } else if n >= 8 {
+        chunks.iter().any(any_in_chunk) || any_in_chunk(last)
+    } else {
+        short_to_escape(bytes)
+    }
+}
+
+/// [`any_to_escape`] for fewer than sixteen bytes: a word or two at a time.
+#[inline(always)]
+fn short_to_escape(bytes: &[u8]) -> bool {
+    let n = bytes.len();
+    if n >= 8 {
         // Two words that overlap unless the length is eight.
         escape_marks(word_at(bytes, 0)) | escape_marks(word_at(bytes, n - 8)) != 0
     } else if n >= 4 {
@@ -412,6 +487,13 @@ fn any_to_escape(bytes: &[u8]) -> bool {
 #[inline]
 fn any_in_block(block: &[u8; 64]) -> bool {
     block.iter().fold(false, |any, &b| any | needs_escape(b))
+}
+
+/// Whether any byte of a 16-byte chunk needs escaping, tested like [`any_in_block`]:
+/// inlined, as a vector compare.
+#[inline(always)]
+fn any_in_chunk(chunk: &[u8; 16]) -> bool {
+    chunk.iter().fold(false, |any, &b| any | needs_escape(b))
 }
 
 /// The index of the first byte at or after `from` that needs escaping.
@@ -664,6 +746,28 @@ mod tests {
                     assert_eq!(escaped(&s), serde_json::to_string(&s).unwrap(), "at {at}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn short_pieces_are_copied_whole() {
+        // Every length around the fixed-size stores, after a buffer of any fill.
+        let text = "abcdefghijklmnopqrstu";
+        for len in 0..=text.len() {
+            let piece = &text[..len];
+            let mut w = Compact::appending(b"xyz".to_vec());
+            w.json(piece.as_bytes());
+            w.str(piece);
+            let got = w.finish().unwrap();
+            assert_eq!(
+                got,
+                format!("xyz{piece}{}", serde_json::to_string(piece).unwrap()).as_bytes()
+            );
+        }
+        for n in 0..=20_000u64 {
+            let mut w = Compact::appending(b"x".to_vec());
+            w.usize(n as usize);
+            assert_eq!(w.finish().unwrap(), format!("x{n}").as_bytes());
         }
     }
 
