@@ -1117,12 +1117,15 @@ fn alnum_run_end_by_bytes(low: &[u8], mut j: usize) -> usize {
 /// Whether `word`, of ASCII chars and `’` only, is an acronym as [`push_lower`] tells
 /// one. Most words start with a lower-case letter, which answers at once.
 fn is_plain_acronym(word: &[char]) -> bool {
-    !word.iter().any(char::is_ascii_lowercase)
-        && word
-            .iter()
-            .filter(|c| c.is_ascii_alphabetic())
-            .nth(1)
-            .is_some()
+    // One pass (a number is read to its end): no lower-case letter, two letters or more.
+    let mut letters = 0;
+    for c in word {
+        if c.is_ascii_lowercase() {
+            return false;
+        }
+        letters += usize::from(c.is_ascii_uppercase());
+    }
+    letters >= 2
 }
 
 /// [`char::is_alphanumeric`], answered without the Unicode tables for ASCII and for the

@@ -595,6 +595,28 @@ fn run_back<K: PartialEq>(a: &[K], b: &[K], x: isize, y: isize) -> isize {
         .count() as isize
 }
 
+/// Where Myers' searches meet on `a` against `b` (neither empty, their first keys
+/// differing and their last keys too) when one side is a single key the other lacks, as
+/// [`Myers::middle_snake`] gives it: `None` otherwise.
+fn split_apart<K: PartialEq>(a: &[K], b: &[K]) -> Option<(usize, usize)> {
+    let (n, m) = (a.len(), b.len());
+    if n == 1 && !b.contains(&a[0]) {
+        Some(if m % 2 == 1 {
+            (0, m.div_ceil(2))
+        } else {
+            (1, m / 2)
+        })
+    } else if m == 1 && !a.contains(&b[0]) {
+        Some(if n % 2 == 1 {
+            (n / 2, 1)
+        } else {
+            (n / 2 + 1, 0)
+        })
+    } else {
+        None
+    }
+}
+
 /// One op of a diff script as `similar` keeps it while compacting: `len` keys from
 /// `old` in `a` and `new` in `b`. A deletion consumes only `a`, an insertion only `b`;
 /// the other index is where the op stands on the other side, and moves as the op does.
@@ -721,6 +743,18 @@ impl<'k, K: PartialEq> Myers<'k, K> {
     // Out of line: inlined into the recursion, its loops ran short of registers.
     #[inline(never)]
     fn middle_snake(&mut self, ra: Range<usize>, rb: Range<usize>) -> (usize, usize) {
+        let (a, b) = (&self.a[ra.clone()], &self.b[rb.clone()]);
+        // A lone key the other side lacks (most often one word for one): every
+        // comparison of the search fails, so where it meets depends on the sizes alone.
+        if let Some((x, y)) = split_apart(a, b) {
+            return (ra.start + x, rb.start + y);
+        }
+        self.search(ra, rb)
+    }
+
+    /// [`Myers::middle_snake`] by the searches themselves.
+    #[inline(always)]
+    fn search(&mut self, ra: Range<usize>, rb: Range<usize>) -> (usize, usize) {
         let (a, b) = (&self.a[ra.clone()], &self.b[rb.clone()]);
         let (n, m) = (a.len() as isize, b.len() as isize);
         let delta = n - m;
@@ -1092,6 +1126,36 @@ mod tests {
             let b = edited(&a, &edits);
             let [ours, theirs] = both_diffs(&a, &b);
             prop_assert_eq!(ours, theirs);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        // The split a lone key gets without a search is the one the search finds.
+        #[test]
+        fn lone_key_splits_where_the_search_does(
+            short in prop::collection::vec(0u8..3, 1..2),
+            long in prop::collection::vec(0u8..4, 1..120),
+            swap in any::<bool>(),
+        ) {
+            // `middle_snake` sees sides whose first keys differ and whose last keys do.
+            let mut long = long;
+            let last = long.len() - 1;
+            for (at, key) in [(0, short[0]), (last, short[short.len() - 1])] {
+                if long[at] == key {
+                    long[at] = 3;
+                }
+            }
+            let (a, b) = if swap { (&long[..], &short[..]) } else { (&short[..], &long[..]) };
+            let mut myers = Myers::new(a, b, a.len() + b.len());
+            let searched = myers.search(0..a.len(), 0..b.len());
+            let got = split_apart(a, b);
+            let apart = short.iter().all(|k| !long.contains(k));
+            prop_assert_eq!(got.is_some(), apart);
+            if let Some(split) = got {
+                prop_assert_eq!(split, searched);
+            }
         }
     }
 
