@@ -33,7 +33,7 @@ use std::hash::BuildHasher;
 use rustc_hash::FxHashMap;
 use smallvec::{SmallVec, smallvec};
 
-use crate::similarity::{Bag, Vocabulary, similarity_bound};
+use crate::similarity::{Bag, Vocabulary, contained, similarity_bound};
 
 /// Tuning knobs for alignment.
 #[derive(Debug, Clone, PartialEq)]
@@ -136,19 +136,9 @@ impl Alignment {
             Scores::Table { start, values } => {
                 let (v, w) = (v.min(w), v.max(w));
                 assert!(v != w, "a claim's text is not compared with itself");
-                // The ranks of `v` and `w` among the carriers and the number of carriers,
-                // in one pass over the versions (called for most pairs of most claims).
-                let (mut p, mut q, mut k) = (0, 0, 0);
-                for (x, m) in members.iter().enumerate() {
-                    if x == v {
-                        p = k;
-                    }
-                    if x == w {
-                        q = k;
-                    }
-                    k += usize::from(!m.is_empty());
-                }
-                values[start[claim] + pair_index(k, p, q)]
+                // (Callers asking for several pairs rank once: `claim_similarities`.)
+                let rank = |x: usize| members[..x].iter().filter(|m| !m.is_empty()).count();
+                values[start[claim] + pair_index(rank(members.len()), rank(v), rank(w))]
             }
         }
     }
@@ -657,7 +647,9 @@ fn link_groups_scoring_from(
             return false;
         }
         // Each containment is the weight the two share over one's own: the shared
-        // weight is read once, and the weights candidate scoring read are not read again.
+        // weight is read once (`shared_weight` sums in stem order whichever bag is
+        // first, so it serves both directions bit for bit), and the weights candidate
+        // scoring read are not read again.
         let (wa, wb) = (weight_a.get(a, i, vocab), weight_b.get(b, j, vocab));
         let shared = vocab.shared_weight(a[i], b[j]);
         if contained(shared, wb) < opts.containment && contained(shared, wa) < opts.containment {
@@ -700,13 +692,6 @@ fn link_groups_scoring_from(
         false,
     );
     (groups, taken_with)
-}
-
-/// [`Vocabulary::containment`] of a bag of weight `weight` that shares weight `shared`
-/// with the other: [`Vocabulary::shared_weight`] sums the stems two bags share in stem
-/// order whichever is first, so one shared weight serves both directions, bit for bit.
-fn contained(shared: f64, weight: f64) -> f64 {
-    if weight == 0.0 { 0.0 } else { shared / weight }
 }
 
 /// The weights ([`Vocabulary::weight`]) of one side's sentences, as far as candidate

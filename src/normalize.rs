@@ -140,9 +140,33 @@ pub(crate) fn next_wide(bytes: &[u8], from: usize) -> usize {
 
 /// Whether any byte of `chunk` passes `test`. Written as one test of every byte, with no
 /// early exit, so that the compiler makes it a few vector instructions (SSE2 compares on
-/// x86-64) instead of sixteen branches.
-pub(crate) fn any_byte(chunk: &[u8; 16], test: impl Fn(u8) -> bool) -> bool {
+/// x86-64) instead of a branch a byte. Inlined where it can be: a call costs more than
+/// the test.
+#[inline]
+pub(crate) fn any_byte<const N: usize>(chunk: &[u8; N], test: impl Fn(u8) -> bool) -> bool {
     chunk.iter().fold(false, |any, &b| any | test(b))
+}
+
+/// `s` with its ASCII letters in lower case (of an ASCII `s`, its lower case): written
+/// into `buf` when it fits, else into `spill`. Short words lower-cased on the stack
+/// rather than in a new string.
+pub(crate) fn ascii_lower<'a, const N: usize>(
+    s: &str,
+    buf: &'a mut [u8; N],
+    spill: &'a mut String,
+) -> &'a str {
+    match buf.get_mut(..s.len()) {
+        Some(out) => {
+            out.copy_from_slice(s.as_bytes());
+            out.make_ascii_lowercase();
+            // Lower-casing ASCII letters keeps UTF-8 valid, so this never fails.
+            std::str::from_utf8(out).unwrap_or_default()
+        }
+        None => {
+            *spill = s.to_ascii_lowercase();
+            spill
+        }
+    }
 }
 
 /// A word of at most seven bytes as one number: its bytes in the low seven bytes and its

@@ -640,11 +640,7 @@ impl Vocabulary {
     /// Share of `part`'s weight found in `whole`: how much of `part` is contained in
     /// `whole`. Not symmetric; used to decide whether a sentence is a piece of another.
     pub fn containment(&self, part: &Bag, whole: &Bag) -> f64 {
-        let w = self.weight(part);
-        if w == 0.0 {
-            return 0.0;
-        }
-        self.shared_weight(part, whole) / w
+        contained(self.shared_weight(part, whole), self.weight(part))
     }
 
     /// The blended similarity of two bags, in [0, 1] and symmetric.
@@ -727,6 +723,12 @@ impl Vocabulary {
         let chars = trigram_dice(&a.trigrams(), &b.trigrams());
         blend_views(words, chars)
     }
+}
+
+/// [`Vocabulary::containment`] of a bag of weight `weight` sharing weight `shared` with
+/// the other (as [`Vocabulary::shared_weight`] gives it), for callers that hold both.
+pub fn contained(shared: f64, weight: f64) -> f64 {
+    if weight == 0.0 { 0.0 } else { shared / weight }
 }
 
 /// The blended score of the word view `words` and the character view `chars`.

@@ -524,15 +524,8 @@ pub fn is_loaded(cue: &str) -> bool {
     cue.split(|c: char| !c.is_ascii_alphabetic())
         .filter(|w| !w.is_empty())
         .any(|w| {
-            let mut buf = [0; 32];
-            match buf.get_mut(..w.len()) {
-                Some(out) => {
-                    out.copy_from_slice(w.as_bytes());
-                    out.make_ascii_lowercase();
-                    std::str::from_utf8(out).is_ok_and(is_loaded_word)
-                }
-                None => is_loaded_word(&w.to_ascii_lowercase()),
-            }
+            let (mut buf, mut spill) = ([0; 32], String::new());
+            is_loaded_word(crate::normalize::ascii_lower(w, &mut buf, &mut spill))
         })
 }
 

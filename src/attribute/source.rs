@@ -7,7 +7,7 @@
 //! leading `the`; news agencies and a few outlets go through an alias table first.
 //! Lower-case sources (`officials`, `the spokeswoman`) reduce to their last word.
 
-use crate::normalize::fold_typography;
+use crate::normalize::{ascii_lower, fold_typography};
 
 use super::lexicon::{TITLES, WordSet};
 
@@ -160,22 +160,6 @@ fn entity_key_ascii(folded: &str) -> String {
 
 /// Longest word or name lower-cased on the stack by [`ascii_lower`].
 const SHORT: usize = 64;
-
-/// `s`, ASCII, in lower case: written into `buf` when it fits, else into `spill`.
-fn ascii_lower<'a>(s: &str, buf: &'a mut [u8; SHORT], spill: &'a mut String) -> &'a str {
-    match buf.get_mut(..s.len()) {
-        Some(out) => {
-            out.copy_from_slice(s.as_bytes());
-            out.make_ascii_lowercase();
-            // Lower-casing ASCII keeps UTF-8 valid, so this never fails.
-            std::str::from_utf8(out).unwrap_or_default()
-        }
-        None => {
-            *spill = s.to_ascii_lowercase();
-            spill
-        }
-    }
-}
 
 /// Whether a source names an organisation (agency, outlet, institution) rather than a
 /// person, by the alias table and by words such as `News`, `Post`, `Ministry`.

@@ -608,19 +608,13 @@ fn is_named(source: &str) -> bool {
     };
     // Up to five words after the first: five mean too many.
     match words.take(5).count() {
-        0 => {
+        0 if first.is_ascii() => {
             // Most sources are short words of ASCII: lower-cased on the stack.
-            let mut buf = [0u8; 16];
-            match buf.get_mut(..first.len()) {
-                Some(lower) if first.is_ascii() => {
-                    lower.copy_from_slice(first.as_bytes());
-                    lower.make_ascii_lowercase();
-                    let lower = std::str::from_utf8(lower).expect("ASCII is UTF-8");
-                    !attribute::lexicon::PRONOUNS.contains(lower)
-                }
-                _ => !attribute::lexicon::PRONOUNS.contains(first.to_lowercase().as_str()),
-            }
+            let (mut buf, mut spill) = ([0; 16], String::new());
+            !attribute::lexicon::PRONOUNS
+                .contains(normalize::ascii_lower(first, &mut buf, &mut spill))
         }
+        0 => !attribute::lexicon::PRONOUNS.contains(first.to_lowercase().as_str()),
         more => more < 5,
     }
 }

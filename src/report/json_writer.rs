@@ -15,6 +15,8 @@ use std::io;
 
 use serde_json::ser::{CompactFormatter, Formatter};
 
+use crate::normalize::any_byte;
+
 /// Output gathers in the writer's buffer and goes to the sink in pieces of about this
 /// size: writes into a `Vec` are cheap, calls to an arbitrary sink may not be.
 const FLUSH_AT: usize = 64 * 1024;
@@ -454,12 +456,12 @@ fn any_to_escape(bytes: &[u8]) -> bool {
         // of sixteen). A block is tested whole, with no exit between its chunks: long
         // strings (sentences) cost a quarter of the loop steps and chunk tests.
         let (blocks, rest) = bytes.as_chunks::<64>();
-        if blocks.iter().any(any_in_block) {
+        if blocks.iter().any(|b| any_byte(b, needs_escape)) {
             return true;
         }
         let (chunks, _) = rest.as_chunks::<16>();
-        let last = bytes[n - 16..].try_into().expect("sixteen bytes");
-        chunks.iter().any(any_in_chunk) || any_in_chunk(last)
+        let last: &[u8; 16] = bytes[n - 16..].try_into().expect("sixteen bytes");
+        chunks.iter().any(|c| any_byte(c, needs_escape)) || any_byte(last, needs_escape)
     } else {
         short_to_escape(bytes)
     }
@@ -480,20 +482,6 @@ fn short_to_escape(bytes: &[u8]) -> bool {
     } else {
         bytes.iter().any(|&b| needs_escape(b))
     }
-}
-
-/// Whether any byte of a 64-byte block needs escaping: one test of every byte, with no
-/// early exit, which the compiler makes four chunks of vector compares.
-#[inline]
-fn any_in_block(block: &[u8; 64]) -> bool {
-    block.iter().fold(false, |any, &b| any | needs_escape(b))
-}
-
-/// Whether any byte of a 16-byte chunk needs escaping, tested like [`any_in_block`]:
-/// inlined, as a vector compare.
-#[inline(always)]
-fn any_in_chunk(chunk: &[u8; 16]) -> bool {
-    chunk.iter().fold(false, |any, &b| any | needs_escape(b))
 }
 
 /// The index of the first byte at or after `from` that needs escaping.
