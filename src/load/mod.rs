@@ -340,7 +340,10 @@ fn load_file(path: &Path, opts: &LoadOptions) -> Result<Vec<Document>> {
     if meta.len() > MAX_INPUT_BYTES {
         return Err(too_big(&shown));
     }
-    let mut bytes = Vec::new();
+    // Room for the whole file at once (and the byte that tells it grew past the cap):
+    // read through `take`, `read_to_end` cannot see the file's size and would double its
+    // buffer some twenty times for a large input, copying it each time.
+    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
     std::fs::File::open(path)
         .and_then(|f| f.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes))
         .map_err(|e| Error::new(&shown, io_message(&e)))?;
