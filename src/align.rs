@@ -336,7 +336,7 @@ pub fn align_versions(versions: &[Vec<&str>], base: usize, opts: &AlignOptions) 
     let base_bags = subset(&bags[base], &base_all);
     // Every other version is linked to the base: its postings are built once when
     // several are (with one, they would only be held longer).
-    let base_postings = (versions.len() > 2).then(|| Postings::new(&vocab, &base_bags));
+    let base_postings = (versions.len() > 2).then(|| Postings::new(&vocab, &base_bags, opts));
     // Per version other than the base, the score each sentence was linked with to a base
     // sentence one to one, if nothing joined that link; NaN for the others (eight bytes
     // a sentence, since long inputs hold many).
@@ -831,12 +831,19 @@ fn candidate_keys(
     } else if n <= few {
         sharing_pairs(b, a, twin_b, |j, i| keep(i, j));
     } else {
-        index_candidates(vocab, a, &Postings::new(vocab, b), twin_a, opts, &mut keep);
+        index_candidates(
+            vocab,
+            a,
+            &Postings::new(vocab, b, opts),
+            twin_a,
+            opts,
+            &mut keep,
+        );
         let built;
         let postings_a = match postings_a {
             Some(postings) => postings,
             None => {
-                built = Postings::new(vocab, a);
+                built = Postings::new(vocab, a, opts);
                 &built
             }
         };
@@ -999,7 +1006,9 @@ fn increasing_chain(pairs: &[(usize, usize)]) -> Vec<usize> {
     chain
 }
 
-/// The sentences of one side holding each stem, ascending.
+/// The sentences of one side holding each stem, ascending, as far as
+/// [`index_candidates`] reads them: a stem held by more sentences than [`stem_cap`]
+/// allows may be listed as held by none, since either way it picks no candidate.
 struct Postings {
     held: Held,
     /// How many sentences the side has.
@@ -1017,10 +1026,11 @@ enum Held {
 }
 
 impl Postings {
-    /// The postings of `bags` over the stems of `vocab`.
-    fn new(vocab: &Vocabulary, bags: &[&Bag]) -> Postings {
+    /// The postings of `bags` over the stems of `vocab`, for candidates picked with
+    /// `opts`.
+    fn new(vocab: &Vocabulary, bags: &[&Bag], opts: &AlignOptions) -> Postings {
         if bags.len() > BITS {
-            return Postings::lists(vocab, bags);
+            return Postings::lists(vocab, bags, stem_cap(opts, bags.len()));
         }
         let mut bits = SPARE_BITS.with_borrow_mut(Vec::pop).unwrap_or_default();
         bits.resize(vocab.len(), 0);
@@ -1035,8 +1045,11 @@ impl Postings {
         }
     }
 
-    /// The postings of `bags` as lists, whatever their number.
-    fn lists(vocab: &Vocabulary, bags: &[&Bag]) -> Postings {
+    /// The postings of `bags` as lists, whatever their number; a stem held by more than
+    /// `cap` sentences is listed as held by none. On a long side the few common stems
+    /// (`the`, `said`) hold most postings: leaving them out spares most of the writes,
+    /// each to a place of its own in a list of megabytes.
+    fn lists(vocab: &Vocabulary, bags: &[&Bag], cap: usize) -> Postings {
         let stems = vocab.len();
         let mut start = vec![0u32; stems + 1];
         for bag in bags {
@@ -1045,14 +1058,19 @@ impl Postings {
             }
         }
         for s in 0..stems {
-            start[s + 1] += start[s];
+            let held = start[s + 1];
+            start[s + 1] = start[s] + if held as usize > cap { 0 } else { held };
         }
         let mut fill = start.clone();
         let mut list = vec![0u32; start[stems] as usize];
         for (j, bag) in bags.iter().enumerate() {
             for &s in bag.stems() {
-                list[fill[s as usize] as usize] = j as u32;
-                fill[s as usize] += 1;
+                // A stem left out has no room: its fill is already at the next's start.
+                let at = &mut fill[s as usize];
+                if *at < start[s as usize + 1] {
+                    list[*at as usize] = j as u32;
+                    *at += 1;
+                }
             }
         }
         Postings {
@@ -1916,21 +1934,33 @@ mod tests {
         #[test]
         fn postings_list_the_sentences_holding_each_stem(
             text in proptest::collection::vec(sentence(), 0..12),
+            cap in 0usize..14,
         ) {
             let mut vocab = Vocabulary::new();
             let bags: Vec<Bag> = text.iter().map(|s| vocab.bag(s)).collect();
             let refs: Vec<&Bag> = bags.iter().collect();
+            let opts = AlignOptions::default();
             // Bits left behind, marked, for the next postings to take over.
-            drop(Postings::new(&vocab, &refs));
-            for postings in [Postings::new(&vocab, &refs), Postings::lists(&vocab, &refs)] {
+            drop(Postings::new(&vocab, &refs, &opts));
+            // Bits (this side is short) and lists hold every stem; lists with a cap,
+            // only the stems held by at most `cap` sentences.
+            let all = [
+                (Postings::new(&vocab, &refs, &opts), usize::MAX),
+                (Postings::lists(&vocab, &refs, usize::MAX), usize::MAX),
+                (Postings::lists(&vocab, &refs, cap), cap),
+            ];
+            for (postings, cap) in all {
                 prop_assert_eq!(postings.sentences, bags.len());
                 if let Held::Bits(bits) = &postings.held {
                     prop_assert_eq!(bits.len(), vocab.len());
                 }
                 for s in 0..vocab.len() as u32 {
-                    let holding: Vec<u32> = (0..bags.len() as u32)
+                    let mut holding: Vec<u32> = (0..bags.len() as u32)
                         .filter(|&j| bags[j as usize].stems().contains(&s))
                         .collect();
+                    if holding.len() > cap {
+                        holding.clear();
+                    }
                     let listed: Vec<u32> = match &postings.held {
                         Held::Bits(bits) => {
                             (0..64).filter(|&j| bits[s as usize] >> j & 1 == 1).collect()
@@ -1973,12 +2003,15 @@ mod tests {
             let (vocab, bags_a, bags_b) = read_pair(&a, &b);
             let from: Vec<&Bag> = bags_a.iter().collect();
             let to: Vec<&Bag> = bags_b.iter().collect();
+            let opts = AlignOptions { candidates, common_stem_cap, ..AlignOptions::default() };
             // Bits as `index_candidates` builds them for short sides, and lists summed
-            // densely and sparsely.
-            let (bits, lists) = (Postings::new(&vocab, &to), Postings::lists(&vocab, &to));
+            // densely and sparsely: whole, and without the stems too common to pick
+            // candidates, as long sides have them.
+            let bits = Postings::new(&vocab, &to, &opts);
+            let lists = Postings::lists(&vocab, &to, usize::MAX);
+            let capped = Postings::lists(&vocab, &to, stem_cap(&opts, to.len()));
             prop_assert!(matches!(bits.held, Held::Bits(_)));
             let twin: Vec<Option<u32>> = twin[..a.len()].iter().map(|&t| t.then_some(0)).collect();
-            let opts = AlignOptions { candidates, common_stem_cap, ..AlignOptions::default() };
             let run = |postings, dense_up_to| {
                 let mut got = Vec::new();
                 index_candidates_dense_up_to(
@@ -1988,6 +2021,8 @@ mod tests {
             };
             let sparse = run(&lists, 0);
             prop_assert_eq!(run(&lists, usize::MAX), sparse.clone());
+            prop_assert_eq!(run(&capped, 0), sparse.clone());
+            prop_assert_eq!(run(&capped, usize::MAX), sparse.clone());
             prop_assert_eq!(run(&bits, usize::MAX), sparse);
         }
 
