@@ -359,12 +359,13 @@ pub fn segment(text: &str) -> Vec<Sentence> {
 /// Segments texts that share paragraphs, such as the versions of one story: a paragraph
 /// met before, in the same text or an earlier one, takes the sentences found in it then
 /// instead of being split again. A paragraph's sentences depend on its text alone, so
-/// every text gets what [`segment`] gives it.
+/// every text gets what [`segment`] gives it. It keeps the paragraphs of the texts it
+/// split as slices of them: the texts must outlive it.
 #[derive(Default)]
-pub struct Segmenter {
+pub struct Segmenter<'t> {
     /// Paragraph text (the line without its break) → its sentences, a range of `spans`,
     /// and its length in chars.
-    seen: FxHashMap<Box<str>, Paragraph>,
+    seen: FxHashMap<&'t str, Paragraph>,
     spans: Vec<Span>,
     words: Vec<Word>,
     wide: Vec<WideChunk>,
@@ -390,9 +391,9 @@ struct Span {
     end: usize,
 }
 
-impl Segmenter {
+impl<'t> Segmenter<'t> {
     /// Splits `text` into sentences, as [`segment`] does.
-    pub fn segment(&mut self, text: &str) -> Vec<Sentence> {
+    pub fn segment(&mut self, text: &'t str) -> Vec<Sentence> {
         self.segment_noting(text, |_| {})
     }
 
@@ -400,7 +401,7 @@ impl Segmenter {
     /// them) an id: paragraphs of the same text, in this text or one this segmenter split
     /// before, have the same id, and different texts different ids. Ids count up from 0
     /// in the order texts are first met.
-    pub fn segment_with_ids(&mut self, text: &str) -> (Vec<Sentence>, Vec<usize>) {
+    pub fn segment_with_ids(&mut self, text: &'t str) -> (Vec<Sentence>, Vec<usize>) {
         // No more paragraphs than sentences: one allocation, as for the sentences.
         let mut ids = Vec::with_capacity(text.len() / 128 + 1);
         let sentences = self.segment_noting(text, |id| ids.push(id));
@@ -408,15 +409,17 @@ impl Segmenter {
     }
 
     /// [`Segmenter::segment`], telling `note` each paragraph's id, in order.
-    fn segment_noting(&mut self, text: &str, mut note: impl FnMut(usize)) -> Vec<Sentence> {
+    fn segment_noting(&mut self, text: &'t str, mut note: impl FnMut(usize)) -> Vec<Sentence> {
         // News sentences average well over 100 bytes: one allocation in the usual case.
         let mut out = Vec::with_capacity(text.len() / 128 + 1);
         if self.seen.is_empty() {
             // A story's versions hold some hundred distinct paragraphs, of a sentence or
             // two, of up to a hundred words or so: room for them at once rather than by
-            // doubling.
-            self.seen.reserve(128);
-            self.spans.reserve(256);
+            // doubling. A long text has room for a paragraph per 256 bytes (news
+            // paragraphs run longer): a table of a hundred thousand paragraphs rehashed
+            // through some ten doublings is read and written over again each time.
+            self.seen.reserve((text.len() / 256).max(128));
+            self.spans.reserve((text.len() / 128).max(256));
             self.words.reserve(128);
         }
         let mut paragraph = 0;
@@ -451,7 +454,7 @@ impl Segmenter {
     }
 
     /// Paragraph `body`: its sentences (split now if it was not met before) and length.
-    fn paragraph(&mut self, body: &str) -> Paragraph {
+    fn paragraph(&mut self, body: &'t str) -> Paragraph {
         if let Some(&p) = self.seen.get(body) {
             return p;
         }
@@ -470,7 +473,7 @@ impl Segmenter {
             to: self.spans.len(),
             chars,
         };
-        self.seen.insert(body.into(), p);
+        self.seen.insert(body, p);
         p
     }
 }
@@ -1550,10 +1553,13 @@ mod tests {
                 1..6,
             )
         ) {
+            let texts: Vec<String> = versions
+                .iter()
+                .map(|parts| parts.iter().flat_map(|&(p, sep)| [p, sep]).collect())
+                .collect();
             let mut segmenter = Segmenter::default();
-            for parts in versions {
-                let text: String = parts.iter().flat_map(|&(p, sep)| [p, sep]).collect();
-                prop_assert_eq!(segmenter.segment(&text), uncached(&text));
+            for text in &texts {
+                prop_assert_eq!(segmenter.segment(text), uncached(text));
             }
         }
 
