@@ -626,30 +626,21 @@ fn lemma(cue: &str) -> &str {
 }
 
 /// Audits credits, finds uncredited copies and traces provenance, once claims are judged;
+/// `claim_of` gives, per version, per sentence, the index of the claim it is in, and
 /// `index` is the one claims were judged with (its span look-ups and source keys serve
 /// again).
+#[allow(clippy::too_many_arguments)]
 pub fn audit(
     versions: &[Version],
     base: usize,
     alignment: &Alignment,
     claims: &[ClaimResult],
+    claim_of: &[Vec<usize>],
     attributions: Vec<Vec<Attribution>>,
     index: &SentenceAttributions,
     lowercase: &LowercaseWords<'_>,
 ) -> Credits {
     let chars = index.chars;
-    // Which claim each sentence is in.
-    let mut claim_of: Vec<Vec<usize>> = versions
-        .iter()
-        .map(|v| vec![0; v.sentences.len()])
-        .collect();
-    for (c, claim) in claims.iter().enumerate() {
-        for (v, m) in claim.members.iter().enumerate() {
-            for &i in &m.sentences {
-                claim_of[v][i] = c;
-            }
-        }
-    }
     let text_of = |v: usize, idx: &[usize]| -> String {
         idx.iter()
             .map(|&i| versions[v].sentences[i].text.as_str())

@@ -912,14 +912,16 @@ fn word_overlap(a: &[&str], b: &[&str]) -> f64 {
 /// Every word of any text that appears in lower case somewhere: lets [`names`] tell a
 /// sentence-initial `The` from a sentence-initial `Kerry`.
 pub fn lowercase_vocabulary<'a>(texts: impl IntoIterator<Item = &'a str>) -> LowercaseWords<'a> {
-    lowercase_vocabulary_of([], texts)
+    lowercase_vocabulary_of([], texts, 0)
 }
 
 /// [`lowercase_vocabulary`] of the texts of `cut`, already cut for a word diff, and of
-/// `texts`: a text of both is not cut again.
+/// `texts`: a text of both is not cut again. `texts` gives about `count` texts (room is
+/// made for them at once; 0 if not known).
 pub fn lowercase_vocabulary_of<'a, 'p>(
     cut: impl IntoIterator<Item = &'p Pieces<'a>>,
     texts: impl IntoIterator<Item = &'a str>,
+    count: usize,
 ) -> LowercaseWords<'a>
 where
     'a: 'p,
@@ -928,9 +930,11 @@ where
     // start, not rehashed as the set grows.
     let mut out = LowercaseWords::with_capacity_and_hasher(1024, Default::default());
     let mut word = String::new();
-    // Versions of one story repeat most sentences word for word.
+    // Versions of one story repeat most sentences word for word. Rehashing the set
+    // hashes every text again, a read of memory far apart for each of hundreds of
+    // thousands: room for all of them from the start.
     let mut read: FxHashSet<Sentence> =
-        FxHashSet::with_capacity_and_hasher(256, Default::default());
+        FxHashSet::with_capacity_and_hasher(count.max(256), Default::default());
     // Most lower-case words are repeats of a few common ones (`the`, `of`): a small
     // table of words already added, keyed by their first seven bytes and length
     // ([`normalize::pack_short`]), finds them without hashing, and most without comparing
@@ -1386,7 +1390,7 @@ mod tests {
             // Texts cut for a word diff give the words their cut found.
             let cut: Vec<Pieces> = texts.iter().step_by(2).map(|t| Pieces::new(t)).collect();
             let all = texts.iter().map(String::as_str);
-            prop_assert_eq!(lowercase_vocabulary_of(&cut, all), want.clone());
+            prop_assert_eq!(lowercase_vocabulary_of(&cut, all, texts.len()), want.clone());
             // Texts read again, as repeats of a story's sentences are, add nothing.
             let twice = texts.iter().chain(texts.iter().rev()).map(String::as_str);
             prop_assert_eq!(lowercase_vocabulary(twice), want);

@@ -379,12 +379,14 @@ pub fn compare(docs: Vec<Document>, opts: &CompareOptions) -> Result<Comparison>
         versions
             .iter()
             .flat_map(|v| v.sentences.iter().map(|s| s.text.as_str())),
+        texts.iter().map(Vec::len).sum(),
     );
     let attributions = credits::extract_all(&versions);
     let chars = credits::Chars::of(&versions);
     let by_sentence = credits::SentenceAttributions::new(&versions, &chars, &attributions);
     // (Claim k's cuts, in claim order.)
     let mut next = 0;
+    let mut tally = Tally::new(&versions, base, alignment.claims.len());
     let mut claims: Vec<ClaimResult> = alignment
         .claims
         .iter()
@@ -403,17 +405,19 @@ pub fn compare(docs: Vec<Document>, opts: &CompareOptions) -> Result<Comparison>
                 claim: k,
                 cut: &ahead[first..next],
             };
-            judge_claim(&ctx, &c.members, k + 1)
+            let claim = judge_claim(&ctx, &c.members, k + 1);
+            tally.add(k, &claim);
+            claim
         })
         .collect();
     drop(ahead);
-    mark_moves(&mut claims, base, versions.len());
-    let coverage = coverage(&versions, base, &claims);
+    let (coverage, claim_of) = tally.finish(&mut claims);
     let credits = credits::audit(
         &versions,
         base,
         &alignment,
         &claims,
+        &claim_of,
         attributions,
         &by_sentence,
         &lowercase,
@@ -869,27 +873,112 @@ fn replaced_words(d: &WordDiff) -> String {
     out
 }
 
-/// Marks claims a version carries out of the base's order: the fewest claims whose
-/// removal leaves the rest in base order (the complement of a longest increasing run).
-fn mark_moves(claims: &mut [ClaimResult], base: usize, n_versions: usize) {
-    for v in (0..n_versions).filter(|&v| v != base) {
-        // (position in version, position in base order, claim index)
-        let mut shared: Vec<(usize, usize)> = claims
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| {
-                !c.members[base].sentences.is_empty() && !c.members[v].sentences.is_empty()
-            })
-            .map(|(k, c)| (c.members[v].sentences[0], k))
-            .collect();
-        shared.sort_unstable();
-        let order: Vec<usize> = shared.iter().map(|&(_, k)| k).collect();
-        for k in out_of_order(&order) {
-            claims[k]
-                .differences
-                .push(Difference::bare(DiffKind::Moved, v));
-            claims[k].differences.sort_by_key(|d| d.version);
+/// Coverage and moves, gathered from each claim as it is judged: a comparison of
+/// hundreds of thousands of claims is not walked again, claim by claim through memory
+/// far apart, once for the moves and once per version for its coverage.
+struct Tally<'a> {
+    versions: &'a [Version],
+    base: usize,
+    /// Per version, its coverage so far (`moved` and `new_share` are set at the end).
+    coverage: Vec<Coverage>,
+    /// Per version, the chars of its sentences in claims the base lacks.
+    new_chars: Vec<usize>,
+    /// Per version, (position in the version, claim index) of each claim it shares
+    /// with the base.
+    shared: Vec<Vec<(usize, usize)>>,
+    /// Per version, per sentence: the index of the claim it is in.
+    claim_of: Vec<Vec<usize>>,
+}
+
+impl<'a> Tally<'a> {
+    /// A tally of up to `claims` claims.
+    fn new(versions: &'a [Version], base: usize, claims: usize) -> Self {
+        let n = versions.len();
+        Tally {
+            versions,
+            base,
+            coverage: vec![
+                Coverage {
+                    base_sentences: versions[base].sentences.len(),
+                    ..Coverage::default()
+                };
+                n
+            ],
+            new_chars: vec![0; n],
+            shared: (0..n)
+                .map(|v| Vec::with_capacity(if v == base { 0 } else { claims }))
+                .collect(),
+            claim_of: versions
+                .iter()
+                .map(|v| vec![0; v.sentences.len()])
+                .collect(),
         }
+    }
+
+    /// Notes claim `k`.
+    fn add(&mut self, k: usize, claim: &ClaimResult) {
+        let base = self.base;
+        let in_base = claim.members[base].sentences.len();
+        for (v, m) in claim.members.iter().enumerate() {
+            let c = &mut self.coverage[v];
+            match m.status {
+                VersionStatus::Reference | VersionStatus::Identical => c.identical += in_base,
+                VersionStatus::Reworded => c.reworded += in_base,
+                VersionStatus::Changed => c.changed += in_base,
+                VersionStatus::Missing => c.dropped += in_base,
+                VersionStatus::Added => {
+                    let sentences = &self.versions[v].sentences;
+                    c.added_sentences += m.sentences.len();
+                    self.new_chars[v] += m
+                        .sentences
+                        .iter()
+                        .map(|&i| sentences[i].end - sentences[i].start)
+                        .sum::<usize>();
+                }
+                VersionStatus::Absent => {}
+            }
+            if v != base && in_base != 0 && !m.sentences.is_empty() {
+                self.shared[v].push((m.sentences[0], k));
+            }
+            for &i in &m.sentences {
+                self.claim_of[v][i] = k;
+            }
+        }
+    }
+
+    /// Marks the claims each version carries out of the base's order (see
+    /// [`out_of_order`]) and returns the coverage of every version, and per version, per
+    /// sentence, the index of the claim it is in.
+    fn finish(mut self, claims: &mut [ClaimResult]) -> (Vec<Coverage>, Vec<Vec<usize>>) {
+        for (v, shared) in self.shared.iter_mut().enumerate() {
+            if v == self.base {
+                continue;
+            }
+            shared.sort_unstable();
+            let order: Vec<usize> = shared.iter().map(|&(_, k)| k).collect();
+            let moved = out_of_order(&order);
+            self.coverage[v].moved = moved.len();
+            for k in moved {
+                claims[k]
+                    .differences
+                    .push(Difference::bare(DiffKind::Moved, v));
+                claims[k].differences.sort_by_key(|d| d.version);
+            }
+        }
+        for ((c, version), new_chars) in self
+            .coverage
+            .iter_mut()
+            .zip(self.versions)
+            .zip(self.new_chars)
+        {
+            let total_chars: usize = version.sentences.iter().map(|s| s.end - s.start).sum();
+            c.new_share = if total_chars == 0 {
+                0.0
+            } else {
+                new_chars as f64 / total_chars as f64
+            };
+        }
+        (self.coverage, self.claim_of)
     }
 }
 
@@ -916,52 +1005,6 @@ fn out_of_order(seq: &[usize]) -> Vec<usize> {
         .zip(keep)
         .filter(|&(_, k)| !k)
         .map(|(&x, _)| x)
-        .collect()
-}
-
-fn coverage(versions: &[Version], base: usize, claims: &[ClaimResult]) -> Vec<Coverage> {
-    let base_sentences = versions[base].sentences.len();
-    (0..versions.len())
-        .map(|v| {
-            let mut c = Coverage {
-                base_sentences,
-                ..Coverage::default()
-            };
-            let mut new_chars = 0usize;
-            let total_chars: usize = versions[v].sentences.iter().map(|s| s.end - s.start).sum();
-            for claim in claims {
-                let m = &claim.members[v];
-                let in_base = claim.members[base].sentences.len();
-                match m.status {
-                    VersionStatus::Reference | VersionStatus::Identical => c.identical += in_base,
-                    VersionStatus::Reworded => c.reworded += in_base,
-                    VersionStatus::Changed => c.changed += in_base,
-                    VersionStatus::Missing => c.dropped += in_base,
-                    VersionStatus::Added => {
-                        c.added_sentences += m.sentences.len();
-                        new_chars += m
-                            .sentences
-                            .iter()
-                            .map(|&i| versions[v].sentences[i].end - versions[v].sentences[i].start)
-                            .sum::<usize>();
-                    }
-                    VersionStatus::Absent => {}
-                }
-                if claim
-                    .differences
-                    .iter()
-                    .any(|d| d.version == v && d.kind == DiffKind::Moved)
-                {
-                    c.moved += 1;
-                }
-            }
-            c.new_share = if total_chars == 0 {
-                0.0
-            } else {
-                new_chars as f64 / total_chars as f64
-            };
-            c
-        })
         .collect()
 }
 
@@ -1329,6 +1372,144 @@ mod tests {
                 let found = edits(&a, &b, &vocab, 1);
                 proptest::prop_assert!(found.is_empty(), "{a:?} -> {b:?}: {found:?}");
             }
+        }
+    }
+
+    /// Moves as [`Tally`] marks them, found the way they were before it, from the
+    /// judged claims.
+    fn moves_walking_claims(claims: &mut [ClaimResult], base: usize, n_versions: usize) {
+        for v in (0..n_versions).filter(|&v| v != base) {
+            let mut shared: Vec<(usize, usize)> = claims
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| {
+                    !c.members[base].sentences.is_empty() && !c.members[v].sentences.is_empty()
+                })
+                .map(|(k, c)| (c.members[v].sentences[0], k))
+                .collect();
+            shared.sort_unstable();
+            let order: Vec<usize> = shared.iter().map(|&(_, k)| k).collect();
+            for k in out_of_order(&order) {
+                claims[k]
+                    .differences
+                    .push(Difference::bare(DiffKind::Moved, v));
+                claims[k].differences.sort_by_key(|d| d.version);
+            }
+        }
+    }
+
+    /// Coverage as [`Tally`] gathers it, found the way it was before it, from the
+    /// claims with their moves marked.
+    fn coverage_walking_claims(
+        versions: &[Version],
+        base: usize,
+        claims: &[ClaimResult],
+    ) -> Vec<Coverage> {
+        let base_sentences = versions[base].sentences.len();
+        (0..versions.len())
+            .map(|v| {
+                let mut c = Coverage {
+                    base_sentences,
+                    ..Coverage::default()
+                };
+                let mut new_chars = 0usize;
+                let chars =
+                    |i: usize| versions[v].sentences[i].end - versions[v].sentences[i].start;
+                let total_chars: usize = (0..versions[v].sentences.len()).map(chars).sum();
+                for claim in claims {
+                    let m = &claim.members[v];
+                    let in_base = claim.members[base].sentences.len();
+                    match m.status {
+                        VersionStatus::Reference | VersionStatus::Identical => {
+                            c.identical += in_base
+                        }
+                        VersionStatus::Reworded => c.reworded += in_base,
+                        VersionStatus::Changed => c.changed += in_base,
+                        VersionStatus::Missing => c.dropped += in_base,
+                        VersionStatus::Added => {
+                            c.added_sentences += m.sentences.len();
+                            new_chars += m.sentences.iter().map(|&i| chars(i)).sum::<usize>();
+                        }
+                        VersionStatus::Absent => {}
+                    }
+                    if claim
+                        .differences
+                        .iter()
+                        .any(|d| d.version == v && d.kind == DiffKind::Moved)
+                    {
+                        c.moved += 1;
+                    }
+                }
+                c.new_share = if total_chars == 0 {
+                    0.0
+                } else {
+                    new_chars as f64 / total_chars as f64
+                };
+                c
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+        // `Tally`, gathering coverage and moves as claims are judged, finds what walking
+        // the judged claims afterwards finds.
+        #[test]
+        fn tallied_coverage_and_moves_are_those_of_the_judged_claims(
+            picks in proptest::collection::vec(
+                proptest::collection::vec((0..12usize, 0u8..4), 0..10),
+                2..5,
+            ),
+            base in 0..4usize,
+        ) {
+            const LINES: &[&str] = &[
+                "The ministers met for 10 hours in a villa outside the capital.",
+                "The ministers met for 12 hours in a villa outside the capital.",
+                "“The results will not be tomorrow,” the minister said.",
+                "Both sides stressed that closer cooperation was critical.",
+                "Both sides said that closer cooperation was critical.",
+                "Kerry left for Geneva on Friday.",
+                "Lavrov left for Geneva on Friday.",
+                "The talks resume next week, officials said.",
+                "No agreement was reached on the border.",
+                "An agreement was reached on the border.",
+                "Reporters waited outside in the rain.",
+                "MOSCOW (AP) — The talks stalled.",
+            ];
+            let texts: Vec<String> = picks
+                .iter()
+                .map(|p| {
+                    p.iter()
+                        .map(|&(k, sep)| {
+                            let sep = ["\n", " ", "\n\n", "\n"][usize::from(sep)];
+                            [LINES[k], sep].concat()
+                        })
+                        .collect()
+                })
+                .collect();
+            let docs: Vec<Document> = texts
+                .iter()
+                .enumerate()
+                .map(|(i, t)| doc(&format!("v{i}"), t))
+                .collect();
+            let opts = CompareOptions {
+                base: Some(format!("v{}", base % texts.len())),
+                ..CompareOptions::default()
+            };
+            let Ok(c) = compare(docs, &opts) else {
+                return Ok(());
+            };
+            let mut claims = c.claims.clone();
+            for claim in &mut claims {
+                claim.differences.retain(|d| d.kind != DiffKind::Moved);
+            }
+            moves_walking_claims(&mut claims, c.base, c.versions.len());
+            proptest::prop_assert_eq!(&claims, &c.claims);
+            proptest::prop_assert_eq!(
+                coverage_walking_claims(&c.versions, c.base, &c.claims),
+                c.coverage
+            );
         }
     }
 

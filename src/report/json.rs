@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::json_writer::{Compact, Pretty, Writer, key, write_str};
-use super::{Renderer, ReportOptions, is_shown, tallies, write_key_difference};
+use super::{Counted, Renderer, ReportOptions, Tallies, is_shown, write_key_difference};
 use crate::compare::{ClaimResult, Comparison, Coverage, Member, Version};
 use crate::segment::Sentence;
 
@@ -54,9 +54,9 @@ pub fn write_story_line(
     let doc = Document::new(cmp, opts);
     let written = doc.write(&mut w, Some(story));
     *out = w.finish()?;
-    written?;
+    let (_, by_kind) = written?;
     out.push(b'\n');
-    Ok(doc.tallies.1)
+    Ok(by_kind)
 }
 
 /// The whole document: the schema, written part by part straight from the comparison.
@@ -70,8 +70,6 @@ struct Document<'a> {
     ids: Vec<u8>,
     /// Where each version's id starts in `ids`, and where the last one ends.
     id_at: Vec<usize>,
-    /// The claims by status and the differences by kind ([`tallies`]).
-    tallies: (BTreeMap<&'static str, usize>, BTreeMap<&'static str, usize>),
 }
 
 impl<'a> Document<'a> {
@@ -87,7 +85,6 @@ impl<'a> Document<'a> {
             opts,
             ids,
             id_at,
-            tallies: tallies(cmp),
         }
     }
 
@@ -96,8 +93,14 @@ impl<'a> Document<'a> {
         &self.ids[self.id_at[v]..self.id_at[v + 1]]
     }
 
-    /// Writes the document, with `story` as its last key if given (batch lines).
-    fn write<const P: bool>(&self, w: &mut Writer<'_, P>, story: Option<&str>) -> io::Result<()> {
+    /// Writes the document, with `story` as its last key if given (batch lines), and
+    /// returns the claims by status and the differences by kind its summary gives
+    /// ([`super::tallies`]).
+    fn write<const P: bool>(
+        &self,
+        w: &mut Writer<'_, P>,
+        story: Option<&str>,
+    ) -> io::Result<Counted> {
         let cmp = self.cmp;
         w.begin_object();
         key!(w, "schema_version");
@@ -124,23 +127,29 @@ impl<'a> Document<'a> {
         w.end_array();
         key!(w, "claims");
         w.begin_array();
-        for c in cmp.claims.iter().filter(|c| is_shown(c, self.opts)) {
-            w.item();
-            self.write_claim(w, c);
-            w.flush_if_full()?;
+        // The summary's counts are taken on the way: a long comparison's claims are not
+        // walked again for them.
+        let mut tallies = Tallies::default();
+        for c in &cmp.claims {
+            tallies.add(c);
+            if is_shown(c, self.opts) {
+                w.item();
+                self.write_claim(w, c);
+                w.flush_if_full()?;
+            }
         }
         w.end_array();
         key!(w, "credits");
         self.write_credits(w)?;
         key!(w, "summary");
-        let (by_status, by_kind) = &self.tallies;
+        let (by_status, by_kind) = tallies.finish();
         w.begin_object();
         key!(w, "claims");
         w.usize(cmp.claims.len());
         key!(w, "claims_by_status");
-        write_counts(w, by_status);
+        write_counts(w, &by_status);
         key!(w, "differences_by_kind");
-        write_counts(w, by_kind);
+        write_counts(w, &by_kind);
         key!(w, "agree");
         w.bool(!cmp.has_differences());
         w.end_object();
@@ -149,7 +158,7 @@ impl<'a> Document<'a> {
             w.str(story);
         }
         w.end_object();
-        Ok(())
+        Ok((by_status, by_kind))
     }
 
     /// One claim as written in `claims`.
@@ -498,6 +507,7 @@ mod tests {
     use super::*;
     use crate::compare::{CompareOptions, compare};
     use crate::load::{Document as Doc, Metadata};
+    use crate::report::tallies;
 
     #[test]
     fn the_layouts_are_serde_json_s_of_one_value() {

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::io;
 
 use crate::compare::credits::Verdict;
-use crate::compare::{ClaimResult, Comparison, DiffKind};
+use crate::compare::{ClaimResult, ClaimStatus, Comparison, DiffKind};
 
 /// Renders a comparison to a writer.
 pub trait Renderer {
@@ -290,39 +290,69 @@ pub fn is_shown(claim: &ClaimResult, opts: &ReportOptions) -> bool {
 
 /// Counts of claims by status and of differences by kind, keyed by their report names.
 pub fn tallies(cmp: &Comparison) -> (BTreeMap<&'static str, usize>, BTreeMap<&'static str, usize>) {
-    let by_status = count_by(
-        cmp.claims.iter().map(|c| c.status),
-        |s| s as usize,
-        |s| s.as_str(),
-    );
-    let kinds = cmp
-        .claims
-        .iter()
-        .flat_map(|c| &c.differences)
-        .map(|d| d.kind);
-    let by_kind = count_by(kinds, |k| k as usize, |k| k.as_str());
-    (by_status, by_kind)
+    let mut t = Tallies::default();
+    for c in &cmp.claims {
+        t.add(c);
+    }
+    t.finish()
 }
 
-/// How often each item occurs, keyed by its name: counted in slots by `index` (a
-/// story has hundreds of differences and a few kinds; no name is compared per item).
-fn count_by<K: Copy>(
-    items: impl Iterator<Item = K>,
-    index: fn(K) -> usize,
-    name: fn(K) -> &'static str,
-) -> BTreeMap<&'static str, usize> {
-    let mut slots: Vec<(usize, Option<K>)> = Vec::new();
-    for item in items {
-        let i = index(item);
-        if i >= slots.len() {
-            slots.resize(i + 1, (0, None));
+/// What [`tallies`] gives: the claims by status and the differences by kind.
+pub(crate) type Counted = (BTreeMap<&'static str, usize>, BTreeMap<&'static str, usize>);
+
+/// [`tallies`] counted claim by claim, so that a report that walks the claims anyway
+/// counts them on its way instead of walking them again.
+#[derive(Default)]
+pub(crate) struct Tallies {
+    by_status: Counts<ClaimStatus>,
+    by_kind: Counts<DiffKind>,
+}
+
+impl Tallies {
+    /// Counts `claim`'s status and its differences' kinds.
+    pub(crate) fn add(&mut self, claim: &ClaimResult) {
+        self.by_status.add(claim.status as usize, claim.status);
+        for d in &claim.differences {
+            self.by_kind.add(d.kind as usize, d.kind);
         }
-        slots[i] = (slots[i].0 + 1, Some(item));
     }
-    slots
-        .into_iter()
-        .filter_map(|(n, item)| Some((name(item?), n)))
-        .collect()
+
+    /// The counts, as [`tallies`] gives them.
+    pub(crate) fn finish(self) -> Counted {
+        (
+            self.by_status.finish(ClaimStatus::as_str),
+            self.by_kind.finish(DiffKind::as_str),
+        )
+    }
+}
+
+/// How often each item occurs, counted in slots by its index (a story has hundreds of
+/// differences and a few kinds; no name is compared per item).
+struct Counts<K> {
+    slots: Vec<(usize, Option<K>)>,
+}
+
+impl<K> Default for Counts<K> {
+    fn default() -> Self {
+        Counts { slots: Vec::new() }
+    }
+}
+
+impl<K: Copy> Counts<K> {
+    fn add(&mut self, i: usize, item: K) {
+        if i >= self.slots.len() {
+            self.slots.resize(i + 1, (0, None));
+        }
+        self.slots[i] = (self.slots[i].0 + 1, Some(item));
+    }
+
+    /// The counts keyed by each item's `name`.
+    fn finish(self, name: fn(K) -> &'static str) -> BTreeMap<&'static str, usize> {
+        self.slots
+            .into_iter()
+            .filter_map(|(n, item)| Some((name(item?), n)))
+            .collect()
+    }
 }
 
 #[cfg(test)]
