@@ -353,7 +353,86 @@ fn load_file(path: &Path, opts: &LoadOptions) -> Result<Vec<Document>> {
     let stem = path
         .file_stem()
         .map_or_else(|| shown.clone(), |s| s.to_string_lossy().into_owned());
+    if format == Format::Text {
+        return plain_file(&shown, &stem, bytes, opts);
+    }
     load_bytes_with(&shown, &stem, &bytes, format, opts)
+}
+
+/// [`load_bytes_with`] of plain text read into `bytes`: the same document or the same
+/// error. The document's text is the buffer itself (cut before a label line) instead of
+/// a copy of it, and the search for a NUL byte and for an overlong paragraph read it
+/// together, a piece at a time: a long input is not read once per check and once more
+/// to be copied. Anything they refuse is left to [`load_bytes_with`] to report.
+fn plain_file(
+    origin: &str,
+    stem: &str,
+    bytes: Vec<u8>,
+    opts: &LoadOptions,
+) -> Result<Vec<Document>> {
+    let mut text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        // Not UTF-8 (a UTF-16 byte-order mark is not either).
+        Err(e) => return load_bytes_with(origin, stem, e.as_bytes(), Format::Text, opts),
+    };
+    if !nul_free_short_lines(text.as_bytes()) {
+        return load_bytes_with(origin, stem, text.as_bytes(), Format::Text, opts);
+    }
+    let body = strip_bom(origin, &text)?;
+    let (kept, label) = split_label(body);
+    // Both cuts keep a prefix: the byte-order mark's and the label line's.
+    let start = text.len() - body.len();
+    let end = start + kept.len();
+    let text = if start == 0 {
+        text.truncate(end);
+        text
+    } else {
+        text[start..end].to_string()
+    };
+    // No line of the file is overlong, so no line of its text is either: the checks
+    // `load_text` makes are made.
+    Ok(vec![Document {
+        id: stem.to_string(),
+        source: stem.to_string(),
+        origin: origin.to_string(),
+        meta: Metadata {
+            label,
+            inferred_source: true,
+            ..Metadata::default()
+        },
+        text,
+        given_sentences: None,
+    }])
+}
+
+/// Whether `bytes` hold no NUL byte and no line (split at `\n`) longer than
+/// [`MAX_PARAGRAPH_BYTES`]: read in pieces that stay in cache for both searches.
+fn nul_free_short_lines(bytes: &[u8]) -> bool {
+    // Shorter than a long line may be: a piece holds at most the ends of two.
+    const PIECE: usize = 64 * 1024;
+    // Where the line being read starts.
+    let mut line = 0;
+    for (k, piece) in bytes.chunks(PIECE).enumerate() {
+        if piece.contains(&0) {
+            return false;
+        }
+        let at = k * PIECE;
+        match memchr::memchr(b'\n', piece) {
+            Some(first) => {
+                if at + first - line > MAX_PARAGRAPH_BYTES {
+                    return false;
+                }
+                let last = memchr::memrchr(b'\n', piece).expect("a line break is there");
+                line = at + last + 1;
+            }
+            None => {
+                if at + piece.len() - line > MAX_PARAGRAPH_BYTES {
+                    return false;
+                }
+            }
+        }
+    }
+    bytes.len() - line <= MAX_PARAGRAPH_BYTES
 }
 
 #[cfg(unix)]
@@ -571,6 +650,64 @@ fn is_label(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`plain_file`] against [`load_bytes_with`], errors by their messages.
+    fn same_as_loading_bytes(bytes: &[u8]) -> std::result::Result<(), String> {
+        let opts = LoadOptions::default();
+        let got = plain_file("f.txt", "f", bytes.to_vec(), &opts).map_err(|e| e.to_string());
+        let want =
+            load_bytes_with("f.txt", "f", bytes, Format::Text, &opts).map_err(|e| e.to_string());
+        if got == want {
+            Ok(())
+        } else {
+            Err(format!("{got:?} != {want:?}"))
+        }
+    }
+
+    #[test]
+    fn a_plain_file_loads_as_its_bytes_do_at_the_limits() {
+        let max = MAX_PARAGRAPH_BYTES;
+        let line = |n: usize| "a".repeat(n);
+        let cases: Vec<Vec<u8>> = vec![
+            line(max).into_bytes(),
+            line(max + 1).into_bytes(),
+            format!("Title\n{}\nEnd.\n", line(max)).into_bytes(),
+            format!("Title\n{}\nEnd.\n", line(max + 1)).into_bytes(),
+            format!("Title\r\n{}\r\nEnd.", line(max)).into_bytes(),
+            format!("\u{feff}{}\nEnd.\nlabel-1", line(max - 3)).into_bytes(),
+            format!("{}\n{}\nsome_label", line(65_535), line(max)).into_bytes(),
+            format!("{}\n{}", line(3 * 65_536 + 7), line(max + 1)).into_bytes(),
+            // A NUL byte past an overlong line is reported first, as before.
+            format!("{}\nok\n\0", line(max + 1)).into_bytes(),
+            format!("{}\0\n", line(max + 1)).into_bytes(),
+            [line(2 * max).as_bytes(), b"\xff"].concat(),
+        ];
+        for bytes in cases {
+            assert_eq!(
+                same_as_loading_bytes(&bytes),
+                Ok(()),
+                "{} bytes",
+                bytes.len()
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_plain_file_loads_as_its_bytes_do(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    &b"The talks stalled."[..], b" ", b"\n", b"\r\n", b"\n\n", b"\0",
+                    b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\xc3", b"\xa9", b"label-2",
+                    b"AP", b"\t", "\u{e9}t\u{e9}".as_bytes(),
+                ]),
+                0..12,
+            )
+        ) {
+            let bytes = parts.concat();
+            proptest::prop_assert_eq!(same_as_loading_bytes(&bytes), Ok(()));
+        }
+    }
 
     #[test]
     fn label_line_becomes_metadata() {
