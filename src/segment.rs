@@ -394,7 +394,7 @@ struct Span {
 impl<'t> Segmenter<'t> {
     /// Splits `text` into sentences, as [`segment`] does.
     pub fn segment(&mut self, text: &'t str) -> Vec<Sentence> {
-        self.segment_noting(text, |_| {})
+        self.segment_noting(text, |_| {}, |_| {})
     }
 
     /// [`Segmenter::segment`], and for each paragraph (as [`Sentence::paragraph`] numbers
@@ -402,14 +402,31 @@ impl<'t> Segmenter<'t> {
     /// before, have the same id, and different texts different ids. Ids count up from 0
     /// in the order texts are first met.
     pub fn segment_with_ids(&mut self, text: &'t str) -> (Vec<Sentence>, Vec<usize>) {
+        self.segment_with_ids_reading(text, |_| {})
+    }
+
+    /// [`Segmenter::segment_with_ids`], telling `read` the byte offset past each line of
+    /// `text` once the line is split (or found met before), in order: what else reads a
+    /// long text through reads each line while it is in cache.
+    pub fn segment_with_ids_reading(
+        &mut self,
+        text: &'t str,
+        read: impl FnMut(usize),
+    ) -> (Vec<Sentence>, Vec<usize>) {
         // No more paragraphs than sentences: one allocation, as for the sentences.
         let mut ids = Vec::with_capacity(text.len() / 128 + 1);
-        let sentences = self.segment_noting(text, |id| ids.push(id));
+        let sentences = self.segment_noting(text, |id| ids.push(id), read);
         (sentences, ids)
     }
 
-    /// [`Segmenter::segment`], telling `note` each paragraph's id, in order.
-    fn segment_noting(&mut self, text: &'t str, mut note: impl FnMut(usize)) -> Vec<Sentence> {
+    /// [`Segmenter::segment`], telling `note` each paragraph's id and `read` the byte
+    /// offset past each line, in order.
+    fn segment_noting(
+        &mut self,
+        text: &'t str,
+        mut note: impl FnMut(usize),
+        mut read: impl FnMut(usize),
+    ) -> Vec<Sentence> {
         // News sentences average well over 100 bytes: one allocation in the usual case.
         let mut out = Vec::with_capacity(text.len() / 128 + 1);
         if self.seen.is_empty() {
@@ -449,6 +466,7 @@ impl<'t> Segmenter<'t> {
                 chars += p.chars + (line.len() - body.len());
             }
             offset += line.len();
+            read(offset);
         }
         out
     }

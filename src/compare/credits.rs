@@ -22,7 +22,6 @@
 //! alias table in [`crate::source`] and the entity keys of [`crate::attribute`].
 
 use std::borrow::Cow;
-use std::rc::Rc;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use smallvec::SmallVec;
@@ -143,12 +142,100 @@ enum CharIndex {
     /// its char offset plus the count of the last wider char before it, sought among
     /// those of its block of [`Chars::BLOCK`] chars: `blocks[j]` wider chars come before
     /// block `j`.
+    /// (Offsets as `u32`: half the room, and no text that could not hold them is given
+    /// this index.)
     Wide {
-        wide: Vec<(usize, usize)>,
+        wide: Vec<(u32, u32)>,
         blocks: Vec<usize>,
     },
     /// The byte offset of every [`Chars::EVERY`]th char.
     Marks(Vec<usize>),
+}
+
+/// The search [`Chars`] makes for the wider chars of a text, made a piece of the text at
+/// a time: a piece just read (a line segmented) is searched while it is in cache, and
+/// a long text is not read through once more for it.
+pub struct WideScan {
+    /// Bytes searched.
+    at: usize,
+    /// Bytes past one a char the wider chars found take.
+    extra: usize,
+    /// As [`CharIndex::Wide`] holds them.
+    wide: Vec<(u32, u32)>,
+    /// The most wider chars kept: past them the text is marked instead.
+    most: usize,
+    /// Whether there were more.
+    over: bool,
+}
+
+impl WideScan {
+    /// A search of `text`, none of it searched yet.
+    pub fn new(text: &str) -> Self {
+        // No more room than the marks would take: half a byte per byte of text.
+        let most = text.len() / 32;
+        WideScan {
+            at: 0,
+            extra: 0,
+            // A long text is searched as it is segmented, before alignment's peak: the
+            // list has room for the most it keeps from the start, so that it never moves
+            // and leaves the smaller lists it grew through behind at the peak (room not
+            // written to takes no memory).
+            wide: Vec::with_capacity(if text.len() >= 1 << 20 { most } else { 0 }),
+            most,
+            // (Offsets past `u32` are marked.)
+            over: u32::try_from(text.len()).is_err(),
+        }
+    }
+
+    /// What is searched at once by [`WideScan::read_to`]: a search a line would cost
+    /// more than the line's bytes, and a few kilobytes just read are still in cache.
+    const PIECE: usize = 16 * 1024;
+
+    /// Notes that `text` (the text the search is of) was read up to byte `end`, a char
+    /// boundary at or past what was noted before: what was read since the last search
+    /// is searched once it is [`WideScan::PIECE`] bytes or more.
+    pub fn read_to(&mut self, text: &str, end: usize) {
+        if end - self.at >= Self::PIECE {
+            self.scan_to(text, end);
+        }
+    }
+
+    /// Searches `text` (the text the search is of) up to byte `end`, a char boundary
+    /// at or past what was searched before.
+    pub fn scan_to(&mut self, text: &str, end: usize) {
+        if self.over {
+            return;
+        }
+        let bytes = &text.as_bytes()[..end];
+        let mut b = self.at;
+        loop {
+            b = normalize::next_wide(bytes, b);
+            if b == end {
+                break;
+            }
+            if self.wide.len() == self.most {
+                self.over = true;
+                return;
+            }
+            // The lead byte of a char of n bytes starts with n ones.
+            let n = bytes[b].leading_ones() as usize;
+            // (Both below the text's length, which fits.)
+            self.wide
+                .push(((b - self.extra) as u32, (self.extra + n - 1) as u32));
+            self.extra += n - 1;
+            b += n;
+        }
+        self.at = end;
+    }
+
+    /// The look-ups of `text`, the rest of it searched.
+    pub fn finish(mut self, text: &str) -> Chars<'_> {
+        self.scan_to(text, text.len());
+        if self.over {
+            return Chars::marked(text);
+        }
+        Chars::with_wide(text, self.wide, self.extra)
+    }
 }
 
 impl<'a> Chars<'a> {
@@ -164,31 +251,33 @@ impl<'a> Chars<'a> {
         versions.iter().map(|v| Chars::new(&v.doc.text)).collect()
     }
 
+    /// [`Chars::of`], with the texts already searched for wider chars where `scans`
+    /// holds a search of a version's whole text (see [`WideScan`]).
+    pub fn of_scanned(versions: &'a [Version], scans: Vec<Option<WideScan>>) -> Vec<Chars<'a>> {
+        versions
+            .iter()
+            .zip(scans)
+            .map(|(v, scan)| match scan {
+                Some(scan) => scan.finish(&v.doc.text),
+                None => Chars::new(&v.doc.text),
+            })
+            .collect()
+    }
+
     fn new(text: &'a str) -> Self {
-        let bytes = text.as_bytes();
-        // No more room than the marks would take: half a byte per byte of text.
-        let most = bytes.len() / 32;
-        let mut wide = Vec::new();
-        let (mut b, mut extra) = (0, 0);
-        loop {
-            b = normalize::next_wide(bytes, b);
-            if b == bytes.len() {
-                break;
-            }
-            if wide.len() == most {
-                return Chars::marked(text);
-            }
-            // The lead byte of a char of n bytes starts with n ones.
-            let n = bytes[b].leading_ones() as usize;
-            wide.push((b - extra, extra + n - 1));
-            extra += n - 1;
-            b += n;
-        }
-        let len = bytes.len() - extra;
+        WideScan::new(text).finish(text)
+    }
+
+    /// [`Chars::new`] with the wider chars of `text` found.
+    fn with_wide(text: &'a str, wide: Vec<(u32, u32)>, extra: usize) -> Self {
+        let len = text.len() - extra;
         let mut blocks = Vec::with_capacity(len / Self::BLOCK + 1);
         let mut k = 0;
         for j in 0..=len / Self::BLOCK {
-            while wide.get(k).is_some_and(|&(at, _)| at < j * Self::BLOCK) {
+            while wide
+                .get(k)
+                .is_some_and(|&(at, _)| (at as usize) < j * Self::BLOCK)
+            {
                 k += 1;
             }
             blocks.push(k);
@@ -264,8 +353,8 @@ impl<'a> Chars<'a> {
             CharIndex::Wide { wide, blocks } => {
                 let j = c / Self::BLOCK;
                 let (from, to) = (blocks[j], blocks.get(j + 1).copied().unwrap_or(wide.len()));
-                let before = from + wide[from..to].partition_point(|&(at, _)| at < c);
-                c + before.checked_sub(1).map_or(0, |k| wide[k].1)
+                let before = from + wide[from..to].partition_point(|&(at, _)| (at as usize) < c);
+                c + before.checked_sub(1).map_or(0, |k| wide[k].1 as usize)
             }
             CharIndex::Marks(marks) => self.marked_byte(marks, c),
         }
@@ -368,12 +457,13 @@ pub fn extract_all(versions: &[Version]) -> Vec<Vec<Attribution>> {
 }
 
 /// A named attribution of one sentence, as written, with its source's comparison key
-/// (shared by every attribution naming the same source).
+/// as a number (the same for every attribution whose source has the same key): nothing
+/// to free per attribution, nor a key to read far away to compare two.
 struct Named<'a> {
     source: &'a str,
     cue: &'a str,
     quoted: bool,
-    key: Rc<str>,
+    key: u32,
 }
 
 /// The key two attributions' sources are matched by: the alias table's key for a known
@@ -415,8 +505,10 @@ impl<'a> SentenceAttributions<'a> {
         chars: &'a [Chars<'a>],
         attributions: &[Vec<Attribution>],
     ) -> Self {
-        // Versions repeat the same few sources; key each distinct one once.
-        let mut keys: FxHashMap<&str, Rc<str>> = FxHashMap::default();
+        // Versions repeat the same few sources; key each distinct one once, and number
+        // the distinct keys.
+        let mut keys: FxHashMap<&str, u32> = FxHashMap::default();
+        let mut key_ids: FxHashMap<String, u32> = FxHashMap::default();
         let mut entity_keys = FxHashMap::default();
         let mut sources = Vec::with_capacity(versions.len());
         let mut named = Vec::with_capacity(versions.len());
@@ -432,14 +524,17 @@ impl<'a> SentenceAttributions<'a> {
                     continue;
                 };
                 if is_named(src) && a.sentence < v.sentences.len() {
-                    let key = keys
-                        .entry(src)
-                        .or_insert_with(|| source_key(src, &mut entity_keys).into());
+                    let key = *keys.entry(src).or_insert_with(|| {
+                        let next = key_ids.len() as u32;
+                        *key_ids
+                            .entry(source_key(src, &mut entity_keys))
+                            .or_insert(next)
+                    });
                     let named = Named {
                         source: src,
                         cue: chars.span(a.cue),
                         quoted: a.quoted,
-                        key: Rc::clone(key),
+                        key,
                     };
                     mine.push((a.sentence, named));
                 }
@@ -593,10 +688,9 @@ pub(super) fn claim_differences_against(
     out
 }
 
-/// Whether two named attributions name their sources by the same key: most often by
-/// the very same key (one source named in both), found without reading it.
+/// Whether two named attributions name their sources by the same key.
 fn same_key(a: &Named, b: &Named) -> bool {
-    Rc::ptr_eq(&a.key, &b.key) || a.key == b.key
+    a.key == b.key
 }
 
 /// Whether a source names someone: not a pronoun (`he`, `who`: unresolved here) and
@@ -1029,6 +1123,62 @@ mod tests {
         assert_eq!(d[0].detail.as_deref(), Some("said → claimed (loaded verb)"));
     }
 
+    /// The wider chars of `text` found in one pass, as `Chars::new` found them before
+    /// [`WideScan`]: `None` past the most kept.
+    fn wide_in_one_pass(text: &str) -> Option<(Vec<(usize, usize)>, usize)> {
+        let bytes = text.as_bytes();
+        let most = bytes.len() / 32;
+        let mut wide = Vec::new();
+        let (mut b, mut extra) = (0, 0);
+        loop {
+            b = normalize::next_wide(bytes, b);
+            if b == bytes.len() {
+                break;
+            }
+            if wide.len() == most {
+                return None;
+            }
+            let n = bytes[b].leading_ones() as usize;
+            wide.push((b - extra, extra + n - 1));
+            extra += n - 1;
+            b += n;
+        }
+        Some((wide, extra))
+    }
+
+    proptest::proptest! {
+        // A search made line by line (as segmenting gives the lines) or in any pieces
+        // finds what one pass over the whole text finds.
+        #[test]
+        fn a_search_in_pieces_finds_the_wider_chars_of_one_pass(
+            text in "\\PC{0,300}|([a-z .\n]{0,90}[é“”€\u{10348}\n]?){0,6}",
+            cuts in proptest::collection::vec(0usize..320, 0..6),
+        ) {
+            let mut ends: Vec<usize> = text
+                .match_indices('\n')
+                .map(|(i, _)| i + 1)
+                .chain(cuts.iter().map(|&c| c.min(text.len())).filter(|&c| text.is_char_boundary(c)))
+                .chain([text.len()])
+                .collect();
+            ends.sort_unstable();
+            let mut scan = WideScan::new(&text);
+            for (k, end) in ends.into_iter().enumerate() {
+                if k % 2 == 0 {
+                    scan.scan_to(&text, end);
+                } else {
+                    scan.read_to(&text, end);
+                }
+            }
+            let got = match scan.finish(&text).index {
+                CharIndex::Wide { wide, .. } => {
+                    Some(wide.into_iter().map(|(a, b)| (a as usize, b as usize)).collect::<Vec<_>>())
+                }
+                CharIndex::Marks(_) => None,
+            };
+            proptest::prop_assert_eq!(got, wide_in_one_pass(&text).map(|(wide, _)| wide));
+        }
+    }
+
     proptest::proptest! {
         #[test]
         fn span_look_ups_equal_slicing_a_vec_of_chars(
@@ -1070,11 +1220,11 @@ mod tests {
     #[test]
     fn the_first_named_within_sentences_is_the_first_of_all_named_there() {
         let chars: Vec<Chars> = Vec::new();
-        let named = |source| Named {
+        let named = |source: &'static str| Named {
             source,
             cue: "said",
             quoted: false,
-            key: source.into(),
+            key: u32::from(source.as_bytes()[0]),
         };
         // Sentences 0 and 2 name nobody, 1 names two sources, 3 one.
         let index = SentenceAttributions {

@@ -333,15 +333,24 @@ pub fn compare(docs: Vec<Document>, opts: &CompareOptions) -> Result<Comparison>
     // before alignment's peak.
     let mut segmenter = segment::Segmenter::default();
     let mut splitter = boilerplate::Splitter::default();
+    // A text segmented is searched for wider chars (for the credits' span look-ups) line
+    // by line as it goes, not read through again.
+    let mut scans = Vec::with_capacity(docs.len());
     let split: Vec<(Vec<Sentence>, Vec<Boilerplate>)> = docs
         .iter()
         .map(|doc| match &doc.given_sentences {
-            Some(ranges) => splitter.split(
-                segment::from_ranges(&doc.text, ranges),
-                opts.keep_boilerplate,
-            ),
+            Some(ranges) => {
+                scans.push(None);
+                splitter.split(
+                    segment::from_ranges(&doc.text, ranges),
+                    opts.keep_boilerplate,
+                )
+            }
             None => {
-                let (sentences, ids) = segmenter.segment_with_ids(&doc.text);
+                let mut scan = credits::WideScan::new(&doc.text);
+                let (sentences, ids) = segmenter
+                    .segment_with_ids_reading(&doc.text, |end| scan.read_to(&doc.text, end));
+                scans.push(Some(scan));
                 splitter.split_known(sentences, &ids, opts.keep_boilerplate)
             }
         })
@@ -382,7 +391,7 @@ pub fn compare(docs: Vec<Document>, opts: &CompareOptions) -> Result<Comparison>
         texts.iter().map(Vec::len).sum(),
     );
     let attributions = credits::extract_all(&versions);
-    let chars = credits::Chars::of(&versions);
+    let chars = credits::Chars::of_scanned(&versions, scans);
     let by_sentence = credits::SentenceAttributions::new(&versions, &chars, &attributions);
     // (Claim k's cuts, in claim order.)
     let mut next = 0;
