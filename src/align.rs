@@ -1021,8 +1021,11 @@ enum Held {
     /// holds it. One pass over the sentences' stems builds it, where lists take two and
     /// a prefix sum over the whole vocabulary (a story's sides are mostly this short).
     Bits(Vec<u64>),
-    /// `start[s]..start[s + 1]` is where the sentences with stem `s` lie in `list`.
-    Lists { start: Vec<u32>, list: Vec<u32> },
+    /// `span[s].0..span[s].1` is where the sentences with stem `s` lie in `list`.
+    Lists {
+        span: Vec<(u32, u32)>,
+        list: Vec<u32>,
+    },
 }
 
 impl Postings {
@@ -1050,6 +1053,57 @@ impl Postings {
     /// (`the`, `said`) hold most postings: leaving them out spares most of the writes,
     /// each to a place of its own in a list of megabytes.
     fn lists(vocab: &Vocabulary, bags: &[&Bag], cap: usize) -> Postings {
+        Postings::lists_by_df(vocab, bags, cap)
+            .unwrap_or_else(|| Postings::lists_counted(vocab, bags, cap))
+    }
+
+    /// [`Postings::lists`] in one pass over the bags: a stem's list has room for as many
+    /// sentences as texts hold it ([`Vocabulary::df`]), or one more than `cap`, so that
+    /// it need not be counted first (on a long side each pass over the bags misses the
+    /// cache about once a bag). `None` if a stem turns out held by more sentences than
+    /// its room (bags not counted in `vocab`).
+    fn lists_by_df(vocab: &Vocabulary, bags: &[&Bag], cap: usize) -> Option<Postings> {
+        let stems = vocab.len();
+        let over = u32::try_from(cap.saturating_add(1)).unwrap_or(u32::MAX);
+        let room = |s: u32| vocab.df(s).min(over);
+        // While filling, span[s] is where stem `s`'s list ends so far and where its room
+        // does; then where the list starts and ends.
+        let mut span: Vec<(u32, u32)> = Vec::with_capacity(stems);
+        let mut end = 0u32;
+        for s in 0..stems as u32 {
+            let from = end;
+            end = end.checked_add(room(s))?;
+            span.push((from, end));
+        }
+        let mut list = vec![0u32; end as usize];
+        let mut short = false;
+        for (j, bag) in bags.iter().enumerate() {
+            for &s in bag.stems() {
+                let (at, end) = &mut span[s as usize];
+                if *at < *end {
+                    list[*at as usize] = j as u32;
+                    *at += 1;
+                } else {
+                    short |= room(s) < over;
+                }
+            }
+        }
+        if short {
+            return None;
+        }
+        for (s, (at, end)) in span.iter_mut().enumerate() {
+            let from = *end - room(s as u32);
+            *end = if *at - from >= over { from } else { *at };
+            *at = from;
+        }
+        Some(Postings {
+            held: Held::Lists { span, list },
+            sentences: bags.len(),
+        })
+    }
+
+    /// [`Postings::lists`] for any bags: counted first, then filled.
+    fn lists_counted(vocab: &Vocabulary, bags: &[&Bag], cap: usize) -> Postings {
         let stems = vocab.len();
         let mut start = vec![0u32; stems + 1];
         for bag in bags {
@@ -1061,12 +1115,12 @@ impl Postings {
             let held = start[s + 1];
             start[s + 1] = start[s] + if held as usize > cap { 0 } else { held };
         }
-        let mut fill = start.clone();
+        let mut span: Vec<(u32, u32)> = start.windows(2).map(|w| (w[0], w[0])).collect();
         let mut list = vec![0u32; start[stems] as usize];
         for (j, bag) in bags.iter().enumerate() {
             for &s in bag.stems() {
-                // A stem left out has no room: its fill is already at the next's start.
-                let at = &mut fill[s as usize];
+                // A stem left out has no room: its end is already at the next's start.
+                let (_, at) = &mut span[s as usize];
                 if *at < start[s as usize + 1] {
                     list[*at as usize] = j as u32;
                     *at += 1;
@@ -1074,7 +1128,7 @@ impl Postings {
             }
         }
         Postings {
-            held: Held::Lists { start, list },
+            held: Held::Lists { span, list },
             sentences: bags.len(),
         }
     }
@@ -1154,11 +1208,11 @@ fn index_candidates_dense_up_to(
     dense_up_to: usize,
     mut out: impl FnMut(u32, u32),
 ) {
-    let (start, list) = match &to.held {
+    let (span, list) = match &to.held {
         Held::Bits(bits) => {
             return index_candidates_bits(vocab, from, (bits, to.sentences), twin, opts, out);
         }
-        Held::Lists { start, list } => (start, list),
+        Held::Lists { span, list } => (span, list),
     };
     let sentences = to.sentences;
     let cap = stem_cap(opts, sentences);
@@ -1178,10 +1232,10 @@ fn index_candidates_dense_up_to(
         }
         let mut count = 0;
         for &s in bag.stems() {
-            let Some(range) = start.get(s as usize..s as usize + 2) else {
+            let Some(&(from, to)) = span.get(s as usize) else {
                 continue;
             };
-            let list = &list[range[0] as usize..range[1] as usize];
+            let list = &list[from as usize..to as usize];
             if list.is_empty() || list.len() > cap {
                 continue;
             }
@@ -1948,6 +2002,7 @@ mod tests {
                 (Postings::new(&vocab, &refs, &opts), usize::MAX),
                 (Postings::lists(&vocab, &refs, usize::MAX), usize::MAX),
                 (Postings::lists(&vocab, &refs, cap), cap),
+                (Postings::lists_counted(&vocab, &refs, cap), cap),
             ];
             for (postings, cap) in all {
                 prop_assert_eq!(postings.sentences, bags.len());
@@ -1965,13 +2020,38 @@ mod tests {
                         Held::Bits(bits) => {
                             (0..64).filter(|&j| bits[s as usize] >> j & 1 == 1).collect()
                         }
-                        Held::Lists { start, list } => {
-                            let (from, to) = (start[s as usize], start[s as usize + 1]);
+                        Held::Lists { span, list } => {
+                            let (from, to) = span[s as usize];
                             list[from as usize..to as usize].to_vec()
                         }
                     };
                     prop_assert_eq!(listed, holding);
                 }
+            }
+        }
+
+        #[test]
+        fn postings_by_document_frequency_are_the_counted_ones(
+            text in proptest::collection::vec(sentence(), 0..12),
+            repeats in 1usize..4,
+            cap in 0usize..40,
+        ) {
+            let mut vocab = Vocabulary::new();
+            let bags: Vec<Bag> = text.iter().map(|s| vocab.bag(s)).collect();
+            // Each text once is what the vocabulary counted; repeated, more sentences
+            // hold a stem than texts do, and the lists are counted instead.
+            let refs: Vec<&Bag> = (0..repeats).flat_map(|_| &bags).collect();
+            let listed = |postings: &Postings| -> Vec<Vec<u32>> {
+                let Held::Lists { span, list } = &postings.held else {
+                    panic!("lists");
+                };
+                span.iter().map(|&(from, to)| list[from as usize..to as usize].to_vec()).collect()
+            };
+            let counted = listed(&Postings::lists_counted(&vocab, &refs, cap));
+            prop_assert_eq!(&listed(&Postings::lists(&vocab, &refs, cap)), &counted);
+            match Postings::lists_by_df(&vocab, &refs, cap) {
+                Some(postings) => prop_assert_eq!(&listed(&postings), &counted),
+                None => prop_assert!(repeats > 1),
             }
         }
 

@@ -32,34 +32,40 @@ const WORD_WEIGHT: f64 = 0.4;
 /// from a text also keeps a [`Signature`] of its trigrams there, after them. A deferred
 /// bag ([`Vocabulary::bag_deferred`]) knows only how many trigrams it has until they are
 /// first looked at.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Bag {
-    data: Arc<BagData>,
+    /// The stems, then (unless the bag is deferred) the trigrams and any signature: held
+    /// here, not behind a second pointer, since long inputs visit hundreds of thousands
+    /// of bags in passes that each would miss the cache once more for it.
+    words: Arc<[u32]>,
+    /// What a deferred bag shares with its clones.
+    deferred: Option<Arc<Deferred>>,
     stems_len: u32,
     trigrams_len: u32,
 }
 
-/// What a [`Bag`] shares with its clones.
-#[derive(Debug, Default)]
-struct BagData {
-    /// The stems, then (unless the bag is deferred) the trigrams and any signature.
-    words: Box<[u32]>,
-    /// A deferred bag's text, from which its trigrams and signature are read into
-    /// `later` the first time they are needed.
-    text: Option<Box<str>>,
+/// A deferred bag's text, from which its trigrams and signature are read into `later`
+/// the first time they are needed.
+#[derive(Debug)]
+struct Deferred {
+    text: Box<str>,
     later: OnceLock<Box<[u32]>>,
+}
+
+impl Default for Bag {
+    fn default() -> Self {
+        Bag::new(Vec::new(), 0, 0)
+    }
 }
 
 impl Bag {
     /// A bag from its sorted, distinct stems followed by its sorted trigrams, the first
     /// `stems_len` of `data` being stems and the first `len` stems and trigrams (the
     /// rest, if any, a [`Signature`]).
-    fn new(data: impl Into<Box<[u32]>>, stems_len: usize, len: usize) -> Bag {
+    fn new(data: impl Into<Arc<[u32]>>, stems_len: usize, len: usize) -> Bag {
         Bag {
-            data: Arc::new(BagData {
-                words: data.into(),
-                ..BagData::default()
-            }),
+            words: data.into(),
+            deferred: None,
             stems_len: stems_len as u32,
             trigrams_len: (len - stems_len) as u32,
         }
@@ -67,7 +73,7 @@ impl Bag {
 
     /// Sorted, distinct stem ids.
     pub fn stems(&self) -> &[u32] {
-        &self.data.words[..self.stems_len as usize]
+        &self.words[..self.stems_len as usize]
     }
 
     /// Sorted character-trigram hashes, with repeats. Their number is known without
@@ -83,10 +89,9 @@ impl Bag {
 
     /// The trigrams and the signature, if any.
     fn tail(&self) -> &[u32] {
-        let data = &*self.data;
-        match &data.text {
-            None => &data.words[self.stems_len as usize..],
-            Some(text) => data.later.get_or_init(|| read_deferred(text)),
+        match &self.deferred {
+            None => &self.words[self.stems_len as usize..],
+            Some(d) => d.later.get_or_init(|| read_deferred(&d.text)),
         }
     }
 
@@ -109,7 +114,7 @@ impl Bag {
     pub(crate) fn same_as(&self, other: &Bag) -> bool {
         self.stems_len == other.stems_len
             && self.trigrams_len == other.trigrams_len
-            && (Arc::ptr_eq(&self.data, &other.data)
+            && (Arc::ptr_eq(&self.words, &other.words)
                 || (self.stems() == other.stems() && self.trigram_slice() == other.trigram_slice()))
     }
 
@@ -508,11 +513,11 @@ impl Vocabulary {
         self.count_stems();
         let stems = &self.scratch.stems;
         Bag {
-            data: Arc::new(BagData {
-                words: stems[..].into(),
-                text: Some(text.into()),
+            words: stems[..].into(),
+            deferred: Some(Arc::new(Deferred {
+                text: text.into(),
                 later: OnceLock::new(),
-            }),
+            })),
             stems_len: stems.len() as u32,
             trigrams_len: trigrams_len as u32,
         }
@@ -1492,10 +1497,10 @@ mod tests {
                 prop_assert_eq!(a.trigrams().len(), b.trigrams().len());
                 // Plain texts wait: nothing is read until the trigrams are looked at.
                 let waits = normalize::is_plain(text) && !text.is_empty();
-                prop_assert_eq!(b.data.text.is_some(), waits);
-                prop_assert!(b.data.later.get().is_none());
+                prop_assert_eq!(b.deferred.is_some(), waits);
+                prop_assert!(b.deferred.as_ref().is_none_or(|d| d.later.get().is_none()));
                 prop_assert_eq!(&a.trigrams()[..], &b.trigrams()[..]);
-                prop_assert_eq!(b.data.later.get().is_some(), waits);
+                prop_assert_eq!(b.deferred.as_ref().is_some_and(|d| d.later.get().is_some()), waits);
                 prop_assert_eq!(a.tail(), b.tail());
                 prop_assert!(a.same_as(&b) && b.same_as(&a));
                 bags.push((a, b));
