@@ -392,57 +392,110 @@ fn read_pair<S: AsRef<str>>(a: &[S], b: &[S]) -> (Vocabulary, Vec<Bag>, Vec<Bag>
 /// The vocabulary of all versions, frozen, and the bag of each sentence of each version.
 fn read_versions(versions: &[Vec<&str>]) -> (Vocabulary, Vec<Vec<Bag>>) {
     let mut vocab = Vocabulary::new();
+    let Some((first, later)) = versions.split_first() else {
+        vocab.freeze();
+        return (vocab, Vec::new());
+    };
     // Versions of one story repeat most sentences word for word: each text is read once.
-    // Keyed by hash (checked against the text) to keep the table small on long inputs.
-    // `from`: per sentence, where its text is first met (version, index); `carriers`: per
-    // sentence that first meets its text, how many versions carry it and the last one.
-    let total: usize = versions.iter().map(Vec::len).sum();
-    let mut first: FxHashMap<u64, (u32, u32, u32)> =
+    // Keyed by hash (checked against the text) to keep the tables small on long inputs.
+    // The versions after the first are hashed first: whether a text of the first is
+    // carried everywhere depends on them, and the first's texts are then hashed and read
+    // into bags together (on a long input each pass over them misses the cache again).
+    // Over the later versions' sentences, in order: `met[at]`, where (among them) the
+    // sentence's text is first met; `carriers[at]`, for a sentence that first meets its
+    // text there, how many later versions carry it and the last one; `from_first[at]`,
+    // the sentence of the first version with that text, if any.
+    let total: usize = later.iter().map(Vec::len).sum();
+    let mut seen: FxHashMap<u64, u32> =
         FxHashMap::with_capacity_and_hasher(total, Default::default());
-    let mut from: Vec<(u32, u32)> = Vec::with_capacity(total);
+    let mut place: Vec<(u32, u32)> = Vec::with_capacity(total);
+    let mut met: Vec<u32> = Vec::with_capacity(total);
     let mut carriers: Vec<(u32, u32)> = Vec::with_capacity(total);
-    for (v, texts) in versions.iter().enumerate() {
+    for (v, texts) in later.iter().enumerate() {
         for (i, &text) in texts.iter().enumerate() {
             let key = rustc_hash::FxBuildHasher.hash_one(text);
-            let me = from.len() as u32;
-            let seen = first
-                .get(&key)
-                .copied()
-                .filter(|&(w, k, _)| versions[w as usize][k as usize] == text);
-            match seen {
-                Some((w, k, at)) => {
+            let me = met.len() as u32;
+            let known = seen.get(&key).copied().filter(|&at| {
+                let (w, k) = place[at as usize];
+                later[w as usize][k as usize] == text
+            });
+            match known {
+                Some(at) => {
                     let c = &mut carriers[at as usize];
                     if c.1 != v as u32 {
                         *c = (c.0 + 1, v as u32);
                     }
-                    from.push((w, k));
+                    met.push(at);
                 }
                 None => {
-                    first.entry(key).or_insert((v as u32, i as u32, me));
-                    from.push((v as u32, i as u32));
+                    seen.entry(key).or_insert(me);
+                    met.push(me);
                 }
             }
+            place.push((v as u32, i as u32));
             carriers.push((1, v as u32));
         }
     }
-    drop(first);
+    let mut from_first: Vec<Option<u32>> = vec![None; total];
     // A text every version carries is most often linked as twins, whose trigrams
     // nothing reads: its bag reads them only if they are needed.
     let everywhere = versions.len() as u32;
+    let mut own: FxHashMap<u64, u32> =
+        FxHashMap::with_capacity_and_hasher(first.len(), Default::default());
+    let mut list: Vec<Bag> = Vec::with_capacity(first.len());
+    for (i, &text) in first.iter().enumerate() {
+        let key = rustc_hash::FxBuildHasher.hash_one(text);
+        let repeat = own
+            .get(&key)
+            .copied()
+            .filter(|&k| first[k as usize] == text);
+        if let Some(k) = repeat {
+            let bag = &list[k as usize];
+            vocab.recount(bag);
+            list.push(Bag::clone(bag));
+            continue;
+        }
+        own.entry(key).or_insert(i as u32);
+        let elsewhere = seen.get(&key).copied().filter(|&at| {
+            let (w, k) = place[at as usize];
+            later[w as usize][k as usize] == text
+        });
+        let mut carried = 1;
+        if let Some(at) = elsewhere {
+            carried += carriers[at as usize].0;
+            from_first[at as usize].get_or_insert(i as u32);
+        }
+        list.push(if everywhere > 1 && carried == everywhere {
+            vocab.bag_deferred(text)
+        } else {
+            vocab.bag(text)
+        });
+    }
+    drop((seen, own));
     let mut bags: Vec<Vec<Bag>> = Vec::with_capacity(versions.len());
+    bags.push(list);
     let mut at = 0;
-    for (v, texts) in versions.iter().enumerate() {
+    for texts in later {
         let mut list = Vec::with_capacity(texts.len());
-        for (i, &text) in texts.iter().enumerate() {
-            let (w, k) = (from[at].0 as usize, from[at].1 as usize);
-            let bag = if (w, k) != (v, i) {
-                let bag = if w == v { &list[k] } else { &bags[w][k] };
-                vocab.recount(bag);
-                Bag::clone(bag)
-            } else if everywhere > 1 && carriers[at].0 == everywhere {
-                vocab.bag_deferred(text)
-            } else {
-                vocab.bag(text)
+        for &text in texts {
+            let m = met[at] as usize;
+            let (w, k) = place[m];
+            let bag = match from_first[m] {
+                Some(i) => Some(&bags[0][i as usize]),
+                None if m != at => Some(if w as usize + 1 == bags.len() {
+                    &list[k as usize]
+                } else {
+                    &bags[w as usize + 1][k as usize]
+                }),
+                None => None,
+            };
+            let bag = match bag {
+                Some(bag) => {
+                    vocab.recount(bag);
+                    Bag::clone(bag)
+                }
+                None if everywhere > 1 && carriers[at].0 == everywhere => vocab.bag_deferred(text),
+                None => vocab.bag(text),
             };
             list.push(bag);
             at += 1;
@@ -583,30 +636,35 @@ fn link_groups_scoring_from(
     if a.is_empty() || b.is_empty() {
         return (Vec::new(), Vec::new());
     }
-    let (mut pairs, weight_a, weight_b) = candidate_pairs(vocab, a, b, opts, postings_a, full_from);
-
     // One-to-one, best first; ties to the pair nearest in relative position.
     let (n, m) = (a.len() as f64, b.len() as f64);
     // Scores and offsets are finite and not negative, so their bits order them as their
-    // values do: the keys are integers (the score's inverted, for best first). The pairs
-    // are counted first, so that the list is allocated once.
-    let ranks = |p: &&Pair| p.score >= opts.threshold;
-    let mut ranked: Vec<(u64, u64, u32, u32)> =
-        Vec::with_capacity(pairs.iter().filter(ranks).count());
-    ranked.extend(pairs.iter().filter(ranks).map(|p| {
-        let (i, j) = (p.i as f64, p.j as f64);
-        let offset = ((i + 0.5) / n - (j + 0.5) / m).abs();
-        debug_assert!(p.score.is_sign_positive() && p.score.is_finite());
-        (!p.score.to_bits(), offset.to_bits(), p.i, p.j)
-    }));
+    // values do: the keys are integers (the score's inverted, for best first). Most
+    // sentences rank about one pair.
+    let mut ranked: Vec<(u64, u64, u32, u32)> = Vec::with_capacity(a.len().min(b.len()));
+    // Only the near misses are needed from here on (as seeds for step 4), and the pairs
+    // not scored below the threshold, which may be: those are kept as keys, the rest
+    // taken as they are scored, since a long input has millions of candidate pairs and
+    // a list of them all was written and read over several times.
+    let floor = opts.threshold * 0.5;
+    let mut near: Vec<Pair> = Vec::new();
+    let (unscored, weight_a, weight_b) =
+        candidate_pairs(vocab, a, b, opts, postings_a, full_from, |p| {
+            if p.score.is_nan() {
+                return true;
+            }
+            if p.score >= opts.threshold {
+                let (i, j) = (p.i as f64, p.j as f64);
+                let offset = ((i + 0.5) / n - (j + 0.5) / m).abs();
+                debug_assert!(p.score.is_sign_positive() && p.score.is_finite());
+                ranked.push((!p.score.to_bits(), offset.to_bits(), p.i, p.j));
+            } else if p.score >= floor {
+                near.push(p);
+            }
+            false
+        });
     // Every key is distinct (each pair once), so an unstable sort gives the same order.
     ranked.sort_unstable();
-    // Only the near misses are needed from here on (as seeds for step 4), and the pairs
-    // not scored below the threshold, which may be; a long input has millions of
-    // candidate pairs.
-    let floor = opts.threshold * 0.5;
-    pairs.retain(|p| p.score.is_nan() || (p.score >= floor && p.score < opts.threshold));
-    pairs.shrink_to_fit();
     let mut owner_a: Vec<Option<usize>> = vec![None; a.len()];
     let mut owner_b: Vec<Option<usize>> = vec![None; b.len()];
     // At most one group a sentence of the shorter side, from the ranked pairs.
@@ -637,14 +695,11 @@ fn link_groups_scoring_from(
     // Step 4 passes over a seed holding a linked sentence (links only ever grow), and
     // over one neither of whose sentences is contained enough in the other to start a
     // run; so a pair left unscored is scored only if it is still of use, and only as far
-    // as telling whether it makes the floor.
-    pairs.retain_mut(|p| {
-        if !p.score.is_nan() {
-            return true;
-        }
-        let (i, j) = (p.i as usize, p.j as usize);
+    // as telling whether it makes the floor. Step 4 orders its seeds itself.
+    for key in unscored {
+        let (i, j) = ((key >> 32) as usize, key as u32 as usize);
         if owner_a[i].is_some() || owner_b[j].is_some() {
-            return false;
+            continue;
         }
         // Each containment is the weight the two share over one's own: the shared
         // weight is read once (`shared_weight` sums in stem order whichever bag is
@@ -653,22 +708,22 @@ fn link_groups_scoring_from(
         let (wa, wb) = (weight_a.get(a, i, vocab), weight_b.get(b, j, vocab));
         let shared = vocab.shared_weight(a[i], b[j]);
         if contained(shared, wb) < opts.containment && contained(shared, wa) < opts.containment {
-            return false;
+            continue;
         }
-        match vocab.similarity_weighted_at_least(a[i], wa, b[j], wb, floor) {
-            Some(score) => {
-                p.score = score;
-                true
-            }
-            None => false,
+        if let Some(score) = vocab.similarity_weighted_at_least(a[i], wa, b[j], wb, floor) {
+            near.push(Pair {
+                i: i as u32,
+                j: j as u32,
+                score,
+            });
         }
-    });
+    }
     link_pieces(
         vocab,
         a,
         b,
         opts,
-        &pairs,
+        &near,
         &mut groups,
         &mut owner_a,
         &mut owner_b,
@@ -718,7 +773,9 @@ struct Pair {
 }
 
 /// Candidate pairs from the stem index, both directions, plus each sentence's
-/// proportional position on the other side; scored, in (i, j) order, each pair once.
+/// proportional position on the other side; scored, in (i, j) order, each pair once, and
+/// passed to `each`. Returns the pairs `each` asked to keep, as `i << 32 | j`, with the
+/// sides' weights.
 /// A pair's exact score is needed when it reaches the threshold (the one-to-one step
 /// ranks by it); below, only some pairs turn out to need it (see [`link_groups`]), so
 /// the scoring stops once a pair is sure to fall below `full_from` (the threshold), and
@@ -736,11 +793,12 @@ fn candidate_pairs(
     opts: &AlignOptions,
     postings_a: Option<&Postings>,
     full_from: f64,
-) -> (Vec<Pair>, Weights, Weights) {
+    mut each: impl FnMut(Pair) -> bool,
+) -> (Vec<u64>, Weights, Weights) {
     let (twin_a, twin_b) = twins(vocab, a, b, opts);
     let few = opts.candidates.min(opts.common_stem_cap.max(1));
     let (sides, twins) = ((a, b), (&twin_a[..], &twin_b[..]));
-    let seen = candidate_keys(vocab, sides, twins, opts, postings_a, few, usize::MAX);
+    let mut keys = candidate_keys(vocab, sides, twins, opts, postings_a, few, usize::MAX);
     // A pair is either two twins (equal bags, which score 1) or two sentences without
     // one: only the latter are scored, and only their weights are needed.
     let weights = |bags: &[&Bag], twin: &[Option<u32>]| -> Vec<f64> {
@@ -756,32 +814,23 @@ fn candidate_pairs(
             .collect()
     };
     let (weight_a, weight_b) = (weights(a, &twin_a), weights(b, &twin_b));
-    let pairs = seen
-        .into_iter()
-        .map(|key| {
-            let (i, j) = ((key >> 32) as u32, key as u32);
-            let (iu, ju) = (i as usize, j as usize);
-            let score = if twin_a[iu].is_some() {
-                debug_assert_eq!(twin_a[iu], Some(j));
-                debug_assert_eq!(vocab.similarity(a[iu], b[ju]), 1.0);
-                Some(1.0)
-            } else {
-                vocab.similarity_weighted_at_least(
-                    a[iu],
-                    weight_a[iu],
-                    b[ju],
-                    weight_b[ju],
-                    full_from,
-                )
-            };
-            Pair {
-                i,
-                j,
-                score: score.unwrap_or(f64::NAN),
-            }
+    keys.retain(|&key| {
+        let (i, j) = ((key >> 32) as u32, key as u32);
+        let (iu, ju) = (i as usize, j as usize);
+        let score = if twin_a[iu].is_some() {
+            debug_assert_eq!(twin_a[iu], Some(j));
+            debug_assert_eq!(vocab.similarity(a[iu], b[ju]), 1.0);
+            Some(1.0)
+        } else {
+            vocab.similarity_weighted_at_least(a[iu], weight_a[iu], b[ju], weight_b[ju], full_from)
+        };
+        each(Pair {
+            i,
+            j,
+            score: score.unwrap_or(f64::NAN),
         })
-        .collect();
-    (pairs, Weights(weight_a), Weights(weight_b))
+    });
+    (keys, Weights(weight_a), Weights(weight_b))
 }
 
 /// The candidate pairs of [`candidate_pairs`], each as `i << 32 | j`, ascending. Sides
@@ -1021,8 +1070,11 @@ enum Held {
     /// holds it. One pass over the sentences' stems builds it, where lists take two and
     /// a prefix sum over the whole vocabulary (a story's sides are mostly this short).
     Bits(Vec<u64>),
-    /// `start[s]..start[s + 1]` is where the sentences with stem `s` lie in `list`.
-    Lists { start: Vec<u32>, list: Vec<u32> },
+    /// `span[s].0..span[s].1` is where the sentences with stem `s` lie in `list`.
+    Lists {
+        span: Vec<(u32, u32)>,
+        list: Vec<u32>,
+    },
 }
 
 impl Postings {
@@ -1050,6 +1102,57 @@ impl Postings {
     /// (`the`, `said`) hold most postings: leaving them out spares most of the writes,
     /// each to a place of its own in a list of megabytes.
     fn lists(vocab: &Vocabulary, bags: &[&Bag], cap: usize) -> Postings {
+        Postings::lists_by_df(vocab, bags, cap)
+            .unwrap_or_else(|| Postings::lists_counted(vocab, bags, cap))
+    }
+
+    /// [`Postings::lists`] in one pass over the bags: a stem's list has room for as many
+    /// sentences as texts hold it ([`Vocabulary::df`]), or one more than `cap`, so that
+    /// it need not be counted first (on a long side each pass over the bags misses the
+    /// cache about once a bag). `None` if a stem turns out held by more sentences than
+    /// its room (bags not counted in `vocab`).
+    fn lists_by_df(vocab: &Vocabulary, bags: &[&Bag], cap: usize) -> Option<Postings> {
+        let stems = vocab.len();
+        let over = u32::try_from(cap.saturating_add(1)).unwrap_or(u32::MAX);
+        let room = |s: u32| vocab.df(s).min(over);
+        // While filling, span[s] is where stem `s`'s list ends so far and where its room
+        // does; then where the list starts and ends.
+        let mut span: Vec<(u32, u32)> = Vec::with_capacity(stems);
+        let mut end = 0u32;
+        for s in 0..stems as u32 {
+            let from = end;
+            end = end.checked_add(room(s))?;
+            span.push((from, end));
+        }
+        let mut list = vec![0u32; end as usize];
+        let mut short = false;
+        for (j, bag) in bags.iter().enumerate() {
+            for &s in bag.stems() {
+                let (at, end) = &mut span[s as usize];
+                if *at < *end {
+                    list[*at as usize] = j as u32;
+                    *at += 1;
+                } else {
+                    short |= room(s) < over;
+                }
+            }
+        }
+        if short {
+            return None;
+        }
+        for (s, (at, end)) in span.iter_mut().enumerate() {
+            let from = *end - room(s as u32);
+            *end = if *at - from >= over { from } else { *at };
+            *at = from;
+        }
+        Some(Postings {
+            held: Held::Lists { span, list },
+            sentences: bags.len(),
+        })
+    }
+
+    /// [`Postings::lists`] for any bags: counted first, then filled.
+    fn lists_counted(vocab: &Vocabulary, bags: &[&Bag], cap: usize) -> Postings {
         let stems = vocab.len();
         let mut start = vec![0u32; stems + 1];
         for bag in bags {
@@ -1061,12 +1164,12 @@ impl Postings {
             let held = start[s + 1];
             start[s + 1] = start[s] + if held as usize > cap { 0 } else { held };
         }
-        let mut fill = start.clone();
+        let mut span: Vec<(u32, u32)> = start.windows(2).map(|w| (w[0], w[0])).collect();
         let mut list = vec![0u32; start[stems] as usize];
         for (j, bag) in bags.iter().enumerate() {
             for &s in bag.stems() {
-                // A stem left out has no room: its fill is already at the next's start.
-                let at = &mut fill[s as usize];
+                // A stem left out has no room: its end is already at the next's start.
+                let (_, at) = &mut span[s as usize];
                 if *at < start[s as usize + 1] {
                     list[*at as usize] = j as u32;
                     *at += 1;
@@ -1074,7 +1177,7 @@ impl Postings {
             }
         }
         Postings {
-            held: Held::Lists { start, list },
+            held: Held::Lists { span, list },
             sentences: bags.len(),
         }
     }
@@ -1154,11 +1257,11 @@ fn index_candidates_dense_up_to(
     dense_up_to: usize,
     mut out: impl FnMut(u32, u32),
 ) {
-    let (start, list) = match &to.held {
+    let (span, list) = match &to.held {
         Held::Bits(bits) => {
             return index_candidates_bits(vocab, from, (bits, to.sentences), twin, opts, out);
         }
-        Held::Lists { start, list } => (start, list),
+        Held::Lists { span, list } => (span, list),
     };
     let sentences = to.sentences;
     let cap = stem_cap(opts, sentences);
@@ -1178,10 +1281,10 @@ fn index_candidates_dense_up_to(
         }
         let mut count = 0;
         for &s in bag.stems() {
-            let Some(range) = start.get(s as usize..s as usize + 2) else {
+            let Some(&(from, to)) = span.get(s as usize) else {
                 continue;
             };
-            let list = &list[range[0] as usize..range[1] as usize];
+            let list = &list[from as usize..to as usize];
             if list.is_empty() || list.len() > cap {
                 continue;
             }
@@ -1871,8 +1974,9 @@ mod tests {
             // Some sentences in every version (their bags deferred), some in fewer.
             let v1: Vec<&String> = text.iter().zip(&keep).filter(|(_, k)| k.0).map(|p| p.0).collect();
             let v2: Vec<&String> = text.iter().zip(&keep).filter(|(_, k)| k.1).map(|p| p.0).collect();
+            // The first version repeats its first sentence.
             let vs: Vec<Vec<&str>> = vec![
-                text.iter().map(String::as_str).collect(),
+                text.iter().chain(&text[..1]).map(String::as_str).collect(),
                 v1.into_iter().map(String::as_str).collect(),
                 v2.into_iter().map(String::as_str).collect(),
             ];
@@ -1948,6 +2052,7 @@ mod tests {
                 (Postings::new(&vocab, &refs, &opts), usize::MAX),
                 (Postings::lists(&vocab, &refs, usize::MAX), usize::MAX),
                 (Postings::lists(&vocab, &refs, cap), cap),
+                (Postings::lists_counted(&vocab, &refs, cap), cap),
             ];
             for (postings, cap) in all {
                 prop_assert_eq!(postings.sentences, bags.len());
@@ -1965,13 +2070,38 @@ mod tests {
                         Held::Bits(bits) => {
                             (0..64).filter(|&j| bits[s as usize] >> j & 1 == 1).collect()
                         }
-                        Held::Lists { start, list } => {
-                            let (from, to) = (start[s as usize], start[s as usize + 1]);
+                        Held::Lists { span, list } => {
+                            let (from, to) = span[s as usize];
                             list[from as usize..to as usize].to_vec()
                         }
                     };
                     prop_assert_eq!(listed, holding);
                 }
+            }
+        }
+
+        #[test]
+        fn postings_by_document_frequency_are_the_counted_ones(
+            text in proptest::collection::vec(sentence(), 0..12),
+            repeats in 1usize..4,
+            cap in 0usize..40,
+        ) {
+            let mut vocab = Vocabulary::new();
+            let bags: Vec<Bag> = text.iter().map(|s| vocab.bag(s)).collect();
+            // Each text once is what the vocabulary counted; repeated, more sentences
+            // hold a stem than texts do, and the lists are counted instead.
+            let refs: Vec<&Bag> = (0..repeats).flat_map(|_| &bags).collect();
+            let listed = |postings: &Postings| -> Vec<Vec<u32>> {
+                let Held::Lists { span, list } = &postings.held else {
+                    panic!("lists");
+                };
+                span.iter().map(|&(from, to)| list[from as usize..to as usize].to_vec()).collect()
+            };
+            let counted = listed(&Postings::lists_counted(&vocab, &refs, cap));
+            prop_assert_eq!(&listed(&Postings::lists(&vocab, &refs, cap)), &counted);
+            match Postings::lists_by_df(&vocab, &refs, cap) {
+                Some(postings) => prop_assert_eq!(&listed(&postings), &counted),
+                None => prop_assert!(repeats > 1),
             }
         }
 
@@ -2087,10 +2217,20 @@ mod tests {
             let (vocab, bags_a, bags_b) = read_pair(&a, &b);
             let (from, to): (Vec<&Bag>, Vec<&Bag>) = (bags_a.iter().collect(), bags_b.iter().collect());
             let opts = AlignOptions::default();
-            for p in candidate_pairs(&vocab, &from, &to, &opts, None, f64::NEG_INFINITY).0 {
+            let mut pairs = Vec::new();
+            let (kept, ..) = candidate_pairs(&vocab, &from, &to, &opts, None, f64::NEG_INFINITY, |p| {
+                pairs.push(p);
+                p.i % 2 == 0
+            });
+            for p in &pairs {
                 let want = vocab.similarity(from[p.i as usize], to[p.j as usize]);
                 prop_assert_eq!(p.score.to_bits(), want.to_bits());
             }
+            // Pairs in (i, j) order, each once; the keys kept are those asked for.
+            let keys: Vec<u64> = pairs.iter().map(|p| (u64::from(p.i) << 32) | u64::from(p.j)).collect();
+            prop_assert!(keys.windows(2).all(|w| w[0] < w[1]));
+            let want: Vec<u64> = keys.iter().copied().filter(|k| (k >> 32) % 2 == 0).collect();
+            prop_assert_eq!(kept, want);
         }
 
         #[test]

@@ -32,42 +32,54 @@ const WORD_WEIGHT: f64 = 0.4;
 /// from a text also keeps a [`Signature`] of its trigrams there, after them. A deferred
 /// bag ([`Vocabulary::bag_deferred`]) knows only how many trigrams it has until they are
 /// first looked at.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Bag {
-    data: Arc<BagData>,
-    stems_len: u32,
+    /// How many stems, the stems, then (unless the bag is deferred) the trigrams and any
+    /// signature: held here, not behind a second pointer, since long inputs visit
+    /// hundreds of thousands of bags in passes that each would miss the cache once more
+    /// for it. (The count is here, not beside the pointer, to keep a bag to 32 bytes.)
+    words: Arc<[u32]>,
+    /// What a deferred bag shares with its clones.
+    deferred: Option<Arc<Deferred>>,
     trigrams_len: u32,
+    /// The hash of [`Bag::key`], taken while the stems are at hand: a long input's
+    /// bags are keyed by the hundred thousand, and hashing them then read each bag's
+    /// stems from memory once more.
+    key_hash: u32,
 }
 
-/// What a [`Bag`] shares with its clones.
-#[derive(Debug, Default)]
-struct BagData {
-    /// The stems, then (unless the bag is deferred) the trigrams and any signature.
-    words: Box<[u32]>,
-    /// A deferred bag's text, from which its trigrams and signature are read into
-    /// `later` the first time they are needed.
-    text: Option<Box<str>>,
+/// A deferred bag's text, from which its trigrams and signature are read into `later`
+/// the first time they are needed.
+#[derive(Debug)]
+struct Deferred {
+    text: Box<str>,
     later: OnceLock<Box<[u32]>>,
 }
 
+impl Default for Bag {
+    fn default() -> Self {
+        Bag::new(vec![0], 0)
+    }
+}
+
 impl Bag {
-    /// A bag from its sorted, distinct stems followed by its sorted trigrams, the first
-    /// `stems_len` of `data` being stems and the first `len` stems and trigrams (the
-    /// rest, if any, a [`Signature`]).
-    fn new(data: impl Into<Box<[u32]>>, stems_len: usize, len: usize) -> Bag {
-        Bag {
-            data: Arc::new(BagData {
-                words: data.into(),
-                ..BagData::default()
-            }),
-            stems_len: stems_len as u32,
-            trigrams_len: (len - stems_len) as u32,
-        }
+    /// A bag from the number of its stems, its sorted, distinct stems and its
+    /// `trigrams_len` sorted trigrams (the rest of `data`, if any, a [`Signature`]).
+    fn new(data: impl Into<Arc<[u32]>>, trigrams_len: usize) -> Bag {
+        let words: Arc<[u32]> = data.into();
+        let mut bag = Bag {
+            words,
+            deferred: None,
+            trigrams_len: trigrams_len as u32,
+            key_hash: 0,
+        };
+        bag.key_hash = key_hash(bag.stems(), trigrams_len);
+        bag
     }
 
     /// Sorted, distinct stem ids.
     pub fn stems(&self) -> &[u32] {
-        &self.data.words[..self.stems_len as usize]
+        &self.words[1..1 + self.words[0] as usize]
     }
 
     /// Sorted character-trigram hashes, with repeats. Their number is known without
@@ -83,10 +95,9 @@ impl Bag {
 
     /// The trigrams and the signature, if any.
     fn tail(&self) -> &[u32] {
-        let data = &*self.data;
-        match &data.text {
-            None => &data.words[self.stems_len as usize..],
-            Some(text) => data.later.get_or_init(|| read_deferred(text)),
+        match &self.deferred {
+            None => &self.words[1 + self.words[0] as usize..],
+            Some(d) => d.later.get_or_init(|| read_deferred(&d.text)),
         }
     }
 
@@ -107,9 +118,9 @@ impl Bag {
 
     /// Whether the two bags are equal (cheaply when one is a clone of the other).
     pub(crate) fn same_as(&self, other: &Bag) -> bool {
-        self.stems_len == other.stems_len
-            && self.trigrams_len == other.trigrams_len
-            && (Arc::ptr_eq(&self.data, &other.data)
+        self.trigrams_len == other.trigrams_len
+            && self.key_hash == other.key_hash
+            && (Arc::ptr_eq(&self.words, &other.words)
                 || (self.stems() == other.stems() && self.trigram_slice() == other.trigram_slice()))
     }
 
@@ -117,14 +128,16 @@ impl Bag {
     pub fn union(&self, other: &Bag) -> Bag {
         let (a, b) = (self, other);
         let mut out = Vec::with_capacity(
-            (a.stems_len + a.trigrams_len + b.stems_len + b.trigrams_len) as usize,
+            1 + a.stems().len() + b.stems().len() + (a.trigrams_len + b.trigrams_len) as usize,
         );
+        out.push(0);
         merge_sorted(a.stems(), b.stems(), &mut out, true);
+        out[0] = (out.len() - 1) as u32;
         let stems_len = out.len();
         merge_sorted(a.trigram_slice(), b.trigram_slice(), &mut out, false);
         // Without a signature: unions are scored a few times each.
         let len = out.len();
-        Bag::new(out, stems_len, len)
+        Bag::new(out, len - stems_len)
     }
 }
 
@@ -221,9 +234,17 @@ impl Eq for BagKey<'_> {}
 
 impl std::hash::Hash for BagKey<'_> {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.0.stems().hash(state);
-        (self.0.trigrams_len as usize).hash(state);
+        state.write_u32(self.0.key_hash);
     }
+}
+
+/// The hash a [`BagKey`] gives a bag of `stems` and `trigrams` trigrams.
+fn key_hash(stems: &[u32], trigrams: usize) -> u32 {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    let mut state = rustc_hash::FxBuildHasher.build_hasher();
+    stems.hash(&mut state);
+    trigrams.hash(&mut state);
+    state.finish() as u32
 }
 
 fn merge_sorted(a: &[u32], b: &[u32], out: &mut Vec<u32>, dedup: bool) {
@@ -506,15 +527,18 @@ impl Vocabulary {
         stems.clear();
         let trigrams_len = read_plain::<false>(text, trigrams, buckets, &mut self.ids, stems, stem);
         self.count_stems();
-        let stems = &self.scratch.stems;
+        let Scratch { stems, sorted, .. } = &mut self.scratch;
+        sorted.clear();
+        sorted.push(stems.len() as u32);
+        sorted.extend_from_slice(stems);
         Bag {
-            data: Arc::new(BagData {
-                words: stems[..].into(),
-                text: Some(text.into()),
+            words: sorted[..].into(),
+            deferred: Some(Arc::new(Deferred {
+                text: text.into(),
                 later: OnceLock::new(),
-            }),
-            stems_len: stems.len() as u32,
+            })),
             trigrams_len: trigrams_len as u32,
+            key_hash: key_hash(stems, trigrams_len),
         }
     }
 
@@ -550,6 +574,7 @@ impl Vocabulary {
         } = &mut self.scratch;
         // The bag's data in one buffer: the stems, then the trigrams sorted after them.
         sorted.clear();
+        sorted.push(stems.len() as u32);
         sorted.extend_from_slice(stems);
         let mut bits = [0; SIGNATURE_WORDS];
         let mark = |t| Signature::mark(&mut bits, t);
@@ -559,7 +584,7 @@ impl Vocabulary {
         }
         let len = sorted.len();
         Signature::append(sorted, trigrams.len(), &bits);
-        Bag::new(&sorted[..], stems.len(), len)
+        Bag::new(&sorted[..], len - 1 - stems.len())
     }
 
     /// Counts a text whose bag was already made from an equal text towards document
@@ -1492,12 +1517,15 @@ mod tests {
                 prop_assert_eq!(a.trigrams().len(), b.trigrams().len());
                 // Plain texts wait: nothing is read until the trigrams are looked at.
                 let waits = normalize::is_plain(text) && !text.is_empty();
-                prop_assert_eq!(b.data.text.is_some(), waits);
-                prop_assert!(b.data.later.get().is_none());
+                prop_assert_eq!(b.deferred.is_some(), waits);
+                prop_assert!(b.deferred.as_ref().is_none_or(|d| d.later.get().is_none()));
                 prop_assert_eq!(&a.trigrams()[..], &b.trigrams()[..]);
-                prop_assert_eq!(b.data.later.get().is_some(), waits);
+                prop_assert_eq!(b.deferred.as_ref().is_some_and(|d| d.later.get().is_some()), waits);
                 prop_assert_eq!(a.tail(), b.tail());
                 prop_assert!(a.same_as(&b) && b.same_as(&a));
+                // Equal bags hash alike, however they were read.
+                prop_assert_eq!(a.key_hash, b.key_hash);
+                prop_assert_eq!(a.key_hash, key_hash(a.stems(), a.trigrams().len()));
                 bags.push((a, b));
             }
             prop_assert_eq!(&now.ids.short, &later.ids.short);
@@ -1521,6 +1549,8 @@ mod tests {
                         later.similarity_at_least(p, q, 0.5).map(f64::to_bits)
                     );
                     prop_assert_eq!(a.union(c), p.union(q));
+                    let union = a.union(c);
+                    prop_assert_eq!(union.key_hash, key_hash(union.stems(), union.trigrams().len()));
                 }
             }
         }
@@ -1785,11 +1815,12 @@ mod tests {
             let bags: Vec<Bag> = lists
                 .iter()
                 .map(|t| {
-                    let mut data = Vec::new();
+                    // No stems.
+                    let mut data = vec![0];
                     let mut bits = [0; SIGNATURE_WORDS];
                     hash_sort(t, &mut data, &mut Vec::new(), |x| Signature::mark(&mut bits, x));
                     Signature::append(&mut data, t.len(), &bits);
-                    Bag::new(&data[..], 0, t.len())
+                    Bag::new(&data[..], t.len())
                 })
                 .collect();
             for x in &bags {
