@@ -185,110 +185,239 @@ pub fn extract_cached(
     extract_with(text, sentences, Some(cache))
 }
 
+/// Bytes of text [`extract_with`] decodes at a time, about: a long text's chars (four
+/// bytes each) decoded all at once fill hundreds of megabytes that are written once and
+/// read back long after, each line a cache miss; a window's stay in cache while its units
+/// are read. (News copy runs a few hundred bytes a paragraph: a window ends a few lines
+/// short of it at most, and those are decoded again in the next.)
+const WINDOW_BYTES: usize = 1 << 18;
+
 fn extract_with(
     text: &str,
     sentences: &[Sentence],
     mut cache: Option<&mut UnitCache>,
 ) -> Vec<Attribution> {
-    let (chars, matter, bytes, low) = char_vec(text);
-    let regions = quotes::regions_at(&chars, matter.iter().copied());
-    let units = units(&chars, sentences);
-    // A story's first version fills the cache with about one entry per unit, and its
-    // later versions add their reworded units: room for twice the first version's at
-    // once saves rehashing every key as the table grows.
-    if let Some(cache) = cache.as_deref_mut()
-        && cache.0.is_empty()
-    {
-        cache.0.reserve(2 * units.len());
-    }
-    let mut per_unit: Vec<Vec<Attribution>> = Vec::with_capacity(units.len());
-    let mut key: Vec<u8> = Vec::new();
-    let mut lower: Vec<u8> = Vec::new();
-    // One vector for the tokens of every unit tokenized.
-    let mut spare: Vec<Tok<'static>> = Vec::new();
-    let mut cursor = Cursor::default();
-    let mut frames_buf: Vec<Frame> = Vec::new();
-    let mut wide_before = 0;
-    for &(start, end) in &units {
-        let around = Around::at(&chars, &regions, start, end, &mut cursor);
-        let keyed = cache.is_some() && {
-            let from = bytes.byte_of_from(start, &mut wide_before);
-            let utf8 = &text.as_bytes()[from..bytes.byte_of_from(end, &mut wide_before)];
-            unit_key(utf8, &chars, &regions, &around, &mut key)
-        };
-        let seen = keyed
-            .then(|| cache.as_deref()?.0.get(&key[..]))
-            .flatten()
-            .and_then(|list| all_or_none(list, |a| around.decode(a)));
-        if let Some(found) = seen {
-            per_unit.push(found);
-            continue;
-        }
-        let toks = tokenize_into(spare, &chars, &low, start, end, &regions, &mut lower);
-        let found = sentence_rules(&chars, &matter, &toks, &regions, start, &mut frames_buf);
-        spare = recycle(toks);
-        if keyed
-            && let Some(cache) = cache.as_deref_mut()
-            && let Some(rel) = all_or_none(&found, |a| around.encode(a))
-        {
-            cache.0.insert(key.clone(), rel);
-        }
-        per_unit.push(found);
-    }
-    // Made at their sizes at once: grown one unit's attributions at a time, they were
-    // copied again and again.
-    let attributions = per_unit.iter().map(Vec::len).sum();
-    let mut contents: Vec<Span> =
-        Vec::with_capacity(per_unit.iter().flatten().map(|a| a.content.len()).sum());
-    // The attributions come in document order, a sentence or a few apart: each search
-    // for a cue's sentence resumes where the last one ended.
-    let mut next_sentence = 0;
-    for a in per_unit.iter_mut().flatten() {
-        contents.extend(a.content.iter().copied());
-        a.sentence = partition_from(sentences, &mut next_sentence, |s| s.start <= a.cue.start)
-            .saturating_sub(1);
-    }
-    let mut claimed = Claimed::new(contents);
-    let mut out: Vec<Attribution> = Vec::with_capacity(attributions);
+    extract_windows(text, sentences, cache.as_deref_mut(), WINDOW_BYTES)
+        .unwrap_or_else(|| extract_windows(text, sentences, cache, usize::MAX).unwrap_or_default())
+}
+
+/// The attributions of `text`, decoded and read a window of about `window` bytes at a
+/// time, each window ending at a line start where no rule reads across (see
+/// [`window_cut`]), so that what is found is what one window over all of `text` finds.
+/// `None` when `sentences` are not in order (each starting at or after the end of the one
+/// before), which windows need; one window over all of `text` never gives `None`.
+fn extract_windows(
+    text: &str,
+    sentences: &[Sentence],
+    mut cache: Option<&mut UnitCache>,
+    window: usize,
+) -> Option<Vec<Attribution>> {
+    let mut out: Vec<Attribution> = Vec::new();
+    // The last attribution found, when quoted: a follow-on quote, even at the start of the
+    // next window, joins it.
     let mut last_quoted: Option<usize> = None;
-    for (ui, found) in per_unit.into_iter().enumerate() {
-        if !found.is_empty() {
-            out.extend(found);
-            last_quoted = out.last().filter(|a| a.quoted).map(|_| out.len() - 1);
-            continue;
+    let mut next_sentence = 0;
+    // Where the window starts: in bytes, in chars, and its first sentence.
+    let (mut b0, mut w0, mut k0) = (0, 0, 0);
+    loop {
+        let rest = &text[b0..];
+        // Past `window` bytes, to the end of that line.
+        let wtext = match rest.as_bytes().get(window..).and_then(|after| {
+            after
+                .iter()
+                .position(|&b| b == b'\n')
+                .map(|k| window + k + 1)
+        }) {
+            Some(len) => &rest[..len],
+            None => rest,
+        };
+        let whole = wtext.len() == rest.len();
+        let mut decoded = char_vec(wtext);
+        let cut = if whole {
+            None
+        } else {
+            window_cut(&decoded.0, sentences, w0, k0)
+        };
+        let wtext = if cut.is_none() && !whole {
+            // No cut in this window: the rest in one.
+            decoded = char_vec(rest);
+            rest
+        } else {
+            wtext
+        };
+        let (chars, matter, bytes, low) = decoded;
+        let (p, k1) = cut.unwrap_or((chars.len(), sentences.len()));
+        let mine = &sentences[k0..k1];
+        if window != usize::MAX
+            && (mine.first().is_some_and(|s| s.start < w0)
+                || mine.iter().any(|s| s.start > s.end)
+                || mine.windows(2).any(|w| w[0].end > w[1].start))
+        {
+            return None;
         }
-        let (start, end) = units[ui];
-        if claimed.covers(start, end) {
-            continue;
+        let upto = matter.partition_point(|&m| m < p);
+        let regions = quotes::regions_at(&chars[..p], matter[..upto].iter().copied());
+        let units = units_of(&chars, mine, w0);
+        // A story's first version fills the cache with about one entry per unit, and its
+        // later versions add their reworded units: room for twice the first version's at
+        // once saves rehashing every key as the table grows. (Of a text in windows the
+        // units of the first only are known: its sentences stand for its units.)
+        if let Some(cache) = cache.as_deref_mut()
+            && cache.0.is_empty()
+            && w0 == 0
+        {
+            cache.0.reserve(
+                2 * if cut.is_some() {
+                    sentences.len()
+                } else {
+                    units.len()
+                },
+            );
         }
-        let follow = last_quoted.and_then(|k| {
-            let first = (start..end).find(|&i| !chars[i].is_whitespace())?;
-            let i = regions.partition_point(|r| r.start < first);
-            let r = regions.get(i).filter(|r| r.start == first)?;
-            let span = Span {
-                start: r.start,
-                end: r.end,
+        let mut per_unit: Vec<Vec<Attribution>> = Vec::with_capacity(units.len());
+        let mut key: Vec<u8> = Vec::new();
+        let mut lower: Vec<u8> = Vec::new();
+        // One vector for the tokens of every unit tokenized.
+        let mut spare: Vec<Tok<'static>> = Vec::new();
+        let mut cursor = Cursor::default();
+        let mut frames_buf: Vec<Frame> = Vec::new();
+        let mut wide_before = 0;
+        for &(start, end) in &units {
+            let around = Around::at(&chars, &regions, start, end, &mut cursor);
+            let keyed = cache.is_some() && {
+                let from = bytes.byte_of_from(start, &mut wide_before);
+                let utf8 = &wtext.as_bytes()[from..bytes.byte_of_from(end, &mut wide_before)];
+                unit_key(utf8, &chars, &regions, &around, &mut key)
             };
-            (!claimed.overlaps(span)).then_some((k, span))
-        });
-        match follow {
-            Some((k, span)) => {
-                claimed.insert(span);
-                out[k].content.push(span);
-                out[k].content.sort();
-                // The follow-on quote may run past this sentence; what is left of the
-                // sentence after it is paraphrase and ends the chain.
-                if span.end < end
-                    && (span.end..end).any(|i| chars[i].is_alphanumeric())
-                    && !claimed.covers(start, end)
-                {
-                    last_quoted = None;
-                }
+            let seen = keyed
+                .then(|| cache.as_deref()?.0.get(&key[..]))
+                .flatten()
+                .and_then(|list| all_or_none(list, |a| around.decode(a)));
+            if let Some(found) = seen {
+                per_unit.push(found);
+                continue;
             }
-            None => last_quoted = None,
+            let toks = tokenize_into(spare, &chars, &low, start, end, &regions, &mut lower);
+            let found = sentence_rules(&chars, &matter, &toks, &regions, start, &mut frames_buf);
+            spare = recycle(toks);
+            if keyed
+                && let Some(cache) = cache.as_deref_mut()
+                && let Some(rel) = all_or_none(&found, |a| around.encode(a))
+            {
+                cache.0.insert(key.clone(), rel);
+            }
+            per_unit.push(found);
+        }
+        // Made at their sizes at once: grown one unit's attributions at a time, they were
+        // copied again and again.
+        out.reserve(per_unit.iter().map(Vec::len).sum());
+        let mut contents: Vec<Span> =
+            Vec::with_capacity(per_unit.iter().flatten().map(|a| a.content.len()).sum());
+        // The attributions come in document order, a sentence or a few apart: each search
+        // for a cue's sentence resumes where the last one ended.
+        for a in per_unit.iter_mut().flatten() {
+            contents.extend(a.content.iter().copied());
+            a.sentence = partition_from(sentences, &mut next_sentence, |s| {
+                s.start <= a.cue.start + w0
+            })
+            .saturating_sub(1);
+        }
+        // No content span of a window reaches out of it (see [`window_cut`]): the
+        // window's own are all that cover its units.
+        let mut claimed = Claimed::new(contents);
+        for (ui, found) in per_unit.into_iter().enumerate() {
+            if !found.is_empty() {
+                out.extend(found.into_iter().map(|a| shifted(a, w0)));
+                last_quoted = out.last().filter(|a| a.quoted).map(|_| out.len() - 1);
+                continue;
+            }
+            let (start, end) = units[ui];
+            if claimed.covers(start, end) {
+                continue;
+            }
+            let follow = last_quoted.and_then(|k| {
+                let first = (start..end).find(|&i| !chars[i].is_whitespace())?;
+                let i = regions.partition_point(|r| r.start < first);
+                let r = regions.get(i).filter(|r| r.start == first)?;
+                let span = Span {
+                    start: r.start,
+                    end: r.end,
+                };
+                (!claimed.overlaps(span)).then_some((k, span))
+            });
+            match follow {
+                Some((k, span)) => {
+                    claimed.insert(span);
+                    out[k].content.push(Span {
+                        start: span.start + w0,
+                        end: span.end + w0,
+                    });
+                    out[k].content.sort();
+                    // The follow-on quote may run past this sentence; what is left of the
+                    // sentence after it is paraphrase and ends the chain.
+                    if span.end < end
+                        && (span.end..end).any(|i| chars[i].is_alphanumeric())
+                        && !claimed.covers(start, end)
+                    {
+                        last_quoted = None;
+                    }
+                }
+                None => last_quoted = None,
+            }
+        }
+        if cut.is_none() {
+            return Some(out);
+        }
+        b0 += bytes.byte_of_from(p, &mut wide_before);
+        w0 += p;
+        k0 = k1;
+    }
+}
+
+/// `a` with its offsets `by` chars on: from a window's to the document's.
+fn shifted(mut a: Attribution, by: usize) -> Attribution {
+    if by > 0 {
+        let spans = a.source.iter_mut().chain(a.antecedent.iter_mut());
+        for s in spans.chain([&mut a.cue]).chain(a.content.iter_mut()) {
+            s.start += by;
+            s.end += by;
         }
     }
-    out
+    a
+}
+
+/// Where a window of `chars` (the document's from char `w0`, whose first sentence is
+/// `k0`) may end: a line start `p` (in the window) before sentence `k1`, the last such.
+/// The rules read no char or region across it: it is between two sentences of different
+/// paragraphs (no unit joins them), after a line break (no region crosses it), and the
+/// last char before it that is not a space is a period, so that the unit before reads
+/// no region after it (only one after a closing colon) and the unit after none before it
+/// (only a closed one ending right there, past spaces). The char at `p` is in `chars`:
+/// a unit's key reads the char after it. `None` when there is no such place.
+fn window_cut(
+    chars: &[char],
+    sentences: &[Sentence],
+    w0: usize,
+    k0: usize,
+) -> Option<(usize, usize)> {
+    let last = sentences.partition_point(|s| s.start < w0 + chars.len());
+    (k0 + 1..last).rev().find_map(|k| {
+        let (before, at) = (&sentences[k - 1], &sentences[k]);
+        if before.paragraph == at.paragraph || !(w0..w0 + chars.len()).contains(&at.start) {
+            return None;
+        }
+        let s = at.start - w0;
+        let mut q = s;
+        let mut p = None;
+        while q > 0 && chars[q - 1].is_whitespace() {
+            q -= 1;
+            if chars[q] == '\n' && p.is_none() {
+                p = Some(q + 1);
+            }
+        }
+        let p = p?;
+        (q > 0 && chars[q - 1] == '.' && before.end <= w0 + p).then_some((p, k))
+    })
 }
 
 /// The chars of `text`, the offsets of those that [`quotes::may_matter`] (newlines and
@@ -653,14 +782,21 @@ fn key_hash(rest: &[u8]) -> u64 {
 /// The char ranges the rules run over: the sentences, except that a sentence ending in
 /// a title or an initial (`Mr.`, `Sen.`, `John F.`) is rejoined with the next one in the
 /// same paragraph, since no attribution sentence ends there.
+#[cfg(test)]
 fn units(chars: &[char], sentences: &[Sentence]) -> Vec<(usize, usize)> {
+    units_of(chars, sentences, 0)
+}
+
+/// [`units`] of a window of the document's chars starting at char `w0`, which `sentences`
+/// (the window's) are offsets into the document from: the units are in the window's.
+fn units_of(chars: &[char], sentences: &[Sentence], w0: usize) -> Vec<(usize, usize)> {
     let mut out: Vec<(usize, usize)> = Vec::with_capacity(sentences.len());
     // The sentence before, in chars, and its paragraph.
     let mut before = (0, 0);
     let mut paragraph = usize::MAX;
     for s in sentences {
-        let end = s.end.min(chars.len());
-        let start = s.start.min(end);
+        let end = s.end.saturating_sub(w0).min(chars.len());
+        let start = s.start.saturating_sub(w0).min(end);
         // The title test last: a paragraph's last sentence (often its only one) is not
         // read for one.
         match out.last_mut() {

@@ -725,7 +725,7 @@ mod shared_cache_props {
         (
             0..PIECES.len(),
             prop::sample::select(vec!["", " again", " in Geneva", "''", "\""]),
-            prop::sample::select(vec![" ", "\n", "", "  ", " \n"]),
+            prop::sample::select(vec![" ", "\n", "", "  ", " \n", "\n\n", ".\n"]),
         )
             .prop_map(|(i, extra, sep)| {
                 let p = PIECES[i];
@@ -808,6 +808,35 @@ mod shared_cache_props {
                     text
                 );
             }
+        }
+
+        /// Windows of any size, from a few bytes to all of the text, find what one
+        /// window over all of it finds, alone and sharing a cache.
+        #[test]
+        fn windows_find_what_one_window_finds(
+            pieces in prop::collection::vec(piece(), 1..16),
+            window in 0usize..120,
+        ) {
+            let text = pieces.concat();
+            let sentences = crate::segment::segment(&text);
+            let whole = extract_windows(&text, &sentences, None, usize::MAX);
+            prop_assert!(whole.is_some());
+            prop_assert_eq!(&extract_windows(&text, &sentences, None, window), &whole);
+            let mut cache = UnitCache::default();
+            for _ in 0..2 {
+                prop_assert_eq!(
+                    &extract_windows(&text, &sentences, Some(&mut cache), window),
+                    &whole
+                );
+            }
+            // Sentences out of order: no windows, and what one window finds.
+            let mut shuffled = sentences.clone();
+            shuffled.reverse();
+            let one = extract_windows(&text, &shuffled, None, usize::MAX);
+            prop_assert!(one.is_some());
+            let windowed = extract_windows(&text, &shuffled, None, window);
+            prop_assert!(windowed.is_none() || windowed == one);
+            prop_assert_eq!(extract(&text, &shuffled), one.unwrap_or_default());
         }
 
         /// The surroundings of units asked in document order (as `extract_with` asks
@@ -1327,5 +1356,44 @@ mod sentence_end_props {
             let sentences = crate::segment::segment(&text);
             prop_assert_eq!(units(&chars, &sentences), units_testing_every_sentence(&chars, &sentences));
         }
+    }
+}
+
+/// A long text cut in many windows, with quotations and colons next to the paragraph
+/// ends, finds what one window over it finds.
+#[test]
+fn many_windows_find_what_one_window_finds() {
+    let paragraphs = [
+        "Kerry said:\n",
+        "“It is over.”\n",
+        "The talks failed, officials said.\n",
+        "“We will go.\n",
+        "“Will it work?”\n\n",
+        "Kerry asked.\n",
+        "Officials met.\n",
+        "“The deal is done,” said Lavrov.\n",
+    ];
+    let text: String = (0..400).map(|i| paragraphs[(i * 7 + i / 8) % 8]).collect();
+    let sentences = crate::segment::segment(&text);
+    let whole = extract_windows(&text, &sentences, None, usize::MAX).unwrap();
+    assert!(whole.len() > 100);
+    for window in [1, 40, 100, 333, 1000] {
+        let mut end = window.min(text.len());
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let (chars, _, _, _) = char_vec(&text[..end]);
+        if window >= 100 {
+            assert!(window_cut(&chars, &sentences, 0, 0).is_some(), "{window}");
+        }
+        let mut cache = UnitCache::default();
+        assert_eq!(
+            extract_windows(&text, &sentences, None, window),
+            Some(whole.clone())
+        );
+        assert_eq!(
+            extract_windows(&text, &sentences, Some(&mut cache), window),
+            Some(whole.clone())
+        );
     }
 }

@@ -446,7 +446,7 @@ fn cited_version(name: &str, key: &str, versions: &[VersionNames]) -> Option<usi
 
 /// Extracts every version's attributions. Versions of one story repeat most sentences
 /// word for word: what was found in a sentence is reused in every version that repeats
-/// it (the cache's keys are the sentences' UTF-8 bytes: 2 x 100k sentences peak at 315
+/// it (the cache's keys are the sentences' UTF-8 bytes: 2 x 100k sentences peak at 230
 /// MiB with it, within the 371 MiB budget).
 pub fn extract_all(versions: &[Version]) -> Vec<Vec<Attribution>> {
     let mut cache = attribute::UnitCache::default();
