@@ -1,8 +1,10 @@
 //! Criterion benches of the library on generated wire-style stories (see
 //! `common/mod.rs`): `align_pair` on pre-split sentences of two versions, `compare` on
-//! whole documents (segment, align, compare), and a five-version story of the size a
-//! newsroom compares every day. Run: `cargo bench --bench align`. The 20k cases match the
-//! largest size of the race (`bench/race.py`) and take about a minute of the run.
+//! whole documents (segment, align, compare), a five-version story of the size a newsroom
+//! compares every day, and `batch` over a thousand such stories read from a JSONL file
+//! on two workers. Run: `cargo bench --bench align`. The 1k, 5k and 20k cases and the
+//! thousand stories are the race's sizes (`bench/race.py`); the 20k cases take about a
+//! minute of the run.
 
 mod common;
 
@@ -14,7 +16,7 @@ use claimdiff::compare::{CompareOptions, compare};
 use claimdiff::load::{Document, Metadata};
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
-const SIZES: &[usize] = &[100, 1_000, 10_000, 20_000];
+const SIZES: &[usize] = &[100, 1_000, 5_000, 10_000, 20_000];
 
 fn sentences(paras: &[Vec<String>]) -> Vec<&str> {
     paras.iter().flatten().map(String::as_str).collect()
@@ -92,10 +94,68 @@ fn bench_five_versions(c: &mut Criterion) {
     group.finish();
 }
 
+/// How many stories [`bench_batch`] compares: the race's batch.
+const BATCH_STORIES: u64 = 1_000;
+
+fn bench_batch(c: &mut Criterion) {
+    use std::io::Write;
+
+    use claimdiff::batch::{compare_story, run_ordered, stories};
+    use claimdiff::load::LoadOptions;
+    use claimdiff::report::ReportOptions;
+
+    // The stories as `claimdiff batch` reads them: one version a line, with a story key.
+    let mut file = tempfile::NamedTempFile::new().expect("a temporary file");
+    for k in 0..BATCH_STORIES {
+        for (v, doc) in documents(&common::versions(k, 40, 4))
+            .into_iter()
+            .enumerate()
+        {
+            let line = serde_json::json!({
+                "story": format!("s{k}"),
+                "id": format!("v{v}"),
+                "source": doc.source,
+                "text": doc.text,
+            });
+            writeln!(file, "{line}").expect("the temporary file takes the stories");
+        }
+    }
+    let path = file.path().to_path_buf();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .expect("two workers");
+    let (opts, report) = (CompareOptions::default(), ReportOptions::default());
+    let mut group = c.benchmark_group("batch");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(10));
+    group.throughput(Throughput::Elements(BATCH_STORIES));
+    group.bench_function("1000_stories_2_workers", |bench| {
+        bench.iter(|| {
+            let input = stories(&path, &LoadOptions::default()).expect("the stories load");
+            let mut bytes = 0;
+            run_ordered(
+                input,
+                &pool,
+                16,
+                |story| compare_story(story, &opts, &report),
+                |outcome| {
+                    bytes += outcome.expect("generated stories compare").line.len();
+                    Ok::<(), ()>(())
+                },
+            )
+            .expect("the sink never fails");
+            black_box(bytes)
+        });
+    });
+    group.finish();
+}
+
 criterion_group!(
     benches,
     bench_align_pair,
     bench_compare,
-    bench_five_versions
+    bench_five_versions,
+    bench_batch
 );
 criterion_main!(benches);
