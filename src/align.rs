@@ -1067,8 +1067,8 @@ struct Postings {
 /// How [`Postings`] hold the sentences of each stem.
 enum Held {
     /// Sides of at most [`BITS`] sentences: per stem, bit `j` set when sentence `j`
-    /// holds it. One pass over the sentences' stems builds it, where lists take two and
-    /// a prefix sum over the whole vocabulary (a story's sides are mostly this short).
+    /// holds it. One pass over the sentences' stems builds it, where lists also need
+    /// room laid out over the whole vocabulary (a story's sides are mostly this short).
     Bits(Vec<u64>),
     /// `span[s].0..span[s].1` is where the sentences with stem `s` lie in `list`.
     Lists {

@@ -218,9 +218,10 @@ impl Signature<'_> {
     }
 }
 
-/// A [`Bag`] as a hash-table key (see [`Bag::key`]). Only the stems and the number of
-/// trigrams are hashed, a tenth of the bag: bags that differ only in their trigrams are
-/// rare, and equality still compares everything.
+/// A [`Bag`] as a hash-table key (see [`Bag::key`]). It hashes as the hash the bag took
+/// of its stems and number of trigrams when it was made (a tenth of the bag, and not
+/// read again): bags that differ only in their trigrams are rare, and equality still
+/// compares everything.
 #[derive(Debug, Clone, Copy)]
 pub struct BagKey<'a>(&'a Bag);
 

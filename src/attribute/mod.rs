@@ -187,7 +187,7 @@ pub fn extract_cached(
 
 /// Bytes of text [`extract_with`] decodes at a time, about: a long text's chars (four
 /// bytes each) decoded all at once fill hundreds of megabytes that are written once and
-/// read back long after, each line a cache miss; a window's stay in cache while its units
+/// read back long after, each line a cache miss; windows stay in cache while their units
 /// are read. (News copy runs a few hundred bytes a paragraph: a window ends a few lines
 /// short of it at most, and those are decoded again in the next.)
 const WINDOW_BYTES: usize = 1 << 18;

@@ -254,6 +254,7 @@ impl<'a> Chars<'a> {
     /// [`Chars::of`], with the texts already searched for wider chars where `scans`
     /// holds a search of a version's whole text (see [`WideScan`]).
     pub fn of_scanned(versions: &'a [Version], scans: Vec<Option<WideScan>>) -> Vec<Chars<'a>> {
+        debug_assert_eq!(versions.len(), scans.len(), "a search or none per version");
         versions
             .iter()
             .zip(scans)

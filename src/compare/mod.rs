@@ -915,7 +915,15 @@ impl<'a> Tally<'a> {
             ],
             new_chars: vec![0; n],
             shared: (0..n)
-                .map(|v| Vec::with_capacity(if v == base { 0 } else { claims }))
+                // A version shares a claim only through a sentence of its own.
+                .map(|v| {
+                    let room = if v == base {
+                        0
+                    } else {
+                        claims.min(versions[v].sentences.len())
+                    };
+                    Vec::with_capacity(room)
+                })
                 .collect(),
             claim_of: versions
                 .iter()

@@ -289,7 +289,7 @@ pub fn is_shown(claim: &ClaimResult, opts: &ReportOptions) -> bool {
 }
 
 /// Counts of claims by status and of differences by kind, keyed by their report names.
-pub fn tallies(cmp: &Comparison) -> (BTreeMap<&'static str, usize>, BTreeMap<&'static str, usize>) {
+pub fn tallies(cmp: &Comparison) -> Counted {
     let mut t = Tallies::default();
     for c in &cmp.claims {
         t.add(c);
@@ -298,7 +298,7 @@ pub fn tallies(cmp: &Comparison) -> (BTreeMap<&'static str, usize>, BTreeMap<&'s
 }
 
 /// What [`tallies`] gives: the claims by status and the differences by kind.
-pub(crate) type Counted = (BTreeMap<&'static str, usize>, BTreeMap<&'static str, usize>);
+pub type Counted = (BTreeMap<&'static str, usize>, BTreeMap<&'static str, usize>);
 
 /// [`tallies`] counted claim by claim, so that a report that walks the claims anyway
 /// counts them on its way instead of walking them again.
