@@ -197,20 +197,21 @@ fn extract_with(
     sentences: &[Sentence],
     mut cache: Option<&mut UnitCache>,
 ) -> Vec<Attribution> {
-    extract_windows(text, sentences, cache.as_deref_mut(), WINDOW_BYTES)
-        .unwrap_or_else(|| extract_windows(text, sentences, cache, usize::MAX).unwrap_or_default())
+    extract_windows(text, sentences, cache.as_deref_mut(), Some(WINDOW_BYTES))
+        .unwrap_or_else(|| extract_windows(text, sentences, cache, None).unwrap_or_default())
 }
 
 /// The attributions of `text`, decoded and read a window of about `window` bytes at a
-/// time, each window ending at a line start where no rule reads across (see
-/// [`window_cut`]), so that what is found is what one window over all of `text` finds.
-/// `None` when `sentences` are not in order (each starting at or after the end of the one
-/// before), which windows need; one window over all of `text` never gives `None`.
+/// time (all of `text` at once when `window` is `None`), each window ending at a line
+/// start where no rule reads across (see [`window_cut`]), so that what is found is what
+/// one window over all of `text` finds. `None` when windows are asked for and
+/// `sentences` are not in order (each starting at or after the end of the one before),
+/// which windows need; one window over all of `text` never gives `None`.
 fn extract_windows(
     text: &str,
     sentences: &[Sentence],
     mut cache: Option<&mut UnitCache>,
-    window: usize,
+    window: Option<usize>,
 ) -> Option<Vec<Attribution>> {
     let mut out: Vec<Attribution> = Vec::new();
     // The last attribution found, when quoted: a follow-on quote, even at the start of the
@@ -222,7 +223,8 @@ fn extract_windows(
     loop {
         let rest = &text[b0..];
         // Past `window` bytes, to the end of that line.
-        let wtext = match rest.as_bytes().get(window..).and_then(|after| {
+        let wtext = match window.and_then(|window| {
+            let after = rest.as_bytes().get(window..)?;
             after
                 .iter()
                 .position(|&b| b == b'\n')
@@ -248,7 +250,7 @@ fn extract_windows(
         let (chars, matter, bytes, low) = decoded;
         let (p, k1) = cut.unwrap_or((chars.len(), sentences.len()));
         let mine = &sentences[k0..k1];
-        if window != usize::MAX
+        if window.is_some()
             && (mine.first().is_some_and(|s| s.start < w0)
                 || mine.iter().any(|s| s.start > s.end)
                 || mine.windows(2).any(|w| w[0].end > w[1].start))

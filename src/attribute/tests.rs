@@ -819,22 +819,22 @@ mod shared_cache_props {
         ) {
             let text = pieces.concat();
             let sentences = crate::segment::segment(&text);
-            let whole = extract_windows(&text, &sentences, None, usize::MAX);
+            let whole = extract_windows(&text, &sentences, None, None);
             prop_assert!(whole.is_some());
-            prop_assert_eq!(&extract_windows(&text, &sentences, None, window), &whole);
+            prop_assert_eq!(&extract_windows(&text, &sentences, None, Some(window)), &whole);
             let mut cache = UnitCache::default();
             for _ in 0..2 {
                 prop_assert_eq!(
-                    &extract_windows(&text, &sentences, Some(&mut cache), window),
+                    &extract_windows(&text, &sentences, Some(&mut cache), Some(window)),
                     &whole
                 );
             }
             // Sentences out of order: no windows, and what one window finds.
             let mut shuffled = sentences.clone();
             shuffled.reverse();
-            let one = extract_windows(&text, &shuffled, None, usize::MAX);
+            let one = extract_windows(&text, &shuffled, None, None);
             prop_assert!(one.is_some());
-            let windowed = extract_windows(&text, &shuffled, None, window);
+            let windowed = extract_windows(&text, &shuffled, None, Some(window));
             prop_assert!(windowed.is_none() || windowed == one);
             prop_assert_eq!(extract(&text, &shuffled), one.unwrap_or_default());
         }
@@ -1375,7 +1375,7 @@ fn many_windows_find_what_one_window_finds() {
     ];
     let text: String = (0..400).map(|i| paragraphs[(i * 7 + i / 8) % 8]).collect();
     let sentences = crate::segment::segment(&text);
-    let whole = extract_windows(&text, &sentences, None, usize::MAX).unwrap();
+    let whole = extract_windows(&text, &sentences, None, None).unwrap();
     assert!(whole.len() > 100);
     for window in [1, 40, 100, 333, 1000] {
         let mut end = window.min(text.len());
@@ -1388,11 +1388,11 @@ fn many_windows_find_what_one_window_finds() {
         }
         let mut cache = UnitCache::default();
         assert_eq!(
-            extract_windows(&text, &sentences, None, window),
+            extract_windows(&text, &sentences, None, Some(window)),
             Some(whole.clone())
         );
         assert_eq!(
-            extract_windows(&text, &sentences, Some(&mut cache), window),
+            extract_windows(&text, &sentences, Some(&mut cache), Some(window)),
             Some(whole.clone())
         );
     }
