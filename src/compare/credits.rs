@@ -127,7 +127,7 @@ pub struct Credits {
 /// copy) keeps where its few wider chars are; other text keeps the byte offset of every
 /// [`Chars::EVERY`]th char, and a look-up walks on from the one before it. Either takes
 /// a fraction of the memory of the text as a `Vec<char>`, which a long text cannot
-/// afford. Built once per version (see [`Chars::of`]) and shared by the index of named
+/// afford. Built once per version (see [`Chars::of_scanned`]) and shared by the index of named
 /// attributions and the credits audit.
 pub struct Chars<'a> {
     text: &'a str,
@@ -246,13 +246,9 @@ impl<'a> Chars<'a> {
     // A look-up searches the wider chars of one block: mostly none or one.
     const BLOCK: usize = 128;
 
-    /// The look-ups of every version's text, in version order.
-    pub fn of(versions: &'a [Version]) -> Vec<Chars<'a>> {
-        versions.iter().map(|v| Chars::new(&v.doc.text)).collect()
-    }
-
-    /// [`Chars::of`], with the texts already searched for wider chars where `scans`
-    /// holds a search of a version's whole text (see [`WideScan`]).
+    /// The look-ups of every version's text, in version order: from the search for
+    /// wider chars in `scans` where it holds one of a version's whole text (see
+    /// [`WideScan`]), else by searching the text now.
     pub fn of_scanned(versions: &'a [Version], scans: Vec<Option<WideScan>>) -> Vec<Chars<'a>> {
         debug_assert_eq!(versions.len(), scans.len(), "a search or none per version");
         versions

@@ -391,18 +391,7 @@ fn plain_file(
     };
     // No line of the file is overlong, so no line of its text is either: the checks
     // `load_text` makes are made.
-    Ok(vec![Document {
-        id: stem.to_string(),
-        source: stem.to_string(),
-        origin: origin.to_string(),
-        meta: Metadata {
-            label,
-            inferred_source: true,
-            ..Metadata::default()
-        },
-        text,
-        given_sentences: None,
-    }])
+    Ok(vec![labelled_document(origin, stem, text, label)])
 }
 
 /// Whether `bytes` hold no NUL byte and no line (split at `\n`) longer than
@@ -608,7 +597,13 @@ fn line_of(bytes: &[u8], pos: usize) -> usize {
 
 fn plain_document(origin: &str, stem: &str, text: &str) -> Result<Document> {
     let (text, label) = split_label(text);
-    Ok(Document {
+    Ok(labelled_document(origin, stem, text.to_string(), label))
+}
+
+/// A plain-text document: `text` (its label line, if any, already split off as `label`),
+/// named after its file's stem, its source to be inferred.
+fn labelled_document(origin: &str, stem: &str, text: String, label: Option<String>) -> Document {
+    Document {
         id: stem.to_string(),
         source: stem.to_string(),
         origin: origin.to_string(),
@@ -617,9 +612,9 @@ fn plain_document(origin: &str, stem: &str, text: &str) -> Result<Document> {
             inferred_source: true,
             ..Metadata::default()
         },
-        text: text.to_string(),
+        text,
         given_sentences: None,
-    })
+    }
 }
 
 /// Splits off a trailing label line (see the module docs) and returns the rest.
